@@ -1,0 +1,174 @@
+package credstore
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+var (
+	// ErrKeychainUnavailable matches (errors.Is) every failure to reach or
+	// use the keychain: locked, absent, no Secret Service, timed out, or the
+	// user said no.
+	ErrKeychainUnavailable = errors.New("Your computer's keychain could not be reached. Unlock it (or sign in to your computer again) and try again.")
+
+	// ErrNotFound matches (errors.Is) a registration or keychain item that
+	// is not there.
+	ErrNotFound = errors.New("That registration is not saved on this computer.")
+
+	// ErrTooBig matches (errors.Is) a *TooBigError.
+	ErrTooBig = errors.New("A value is too long for this computer's keychain.")
+
+	// ErrReadBack means the keychain accepted a value but gave back something
+	// else, so the save cannot be trusted.
+	ErrReadBack = errors.New("The keychain did not give back what was saved in it, so the save cannot be trusted.")
+)
+
+// KeychainError is a keychain call that failed or did not answer in time.
+// It matches ErrKeychainUnavailable.
+type KeychainError struct {
+	Op       string        // "save", "read", "delete"
+	Where    string        // Store.Where()
+	TimedOut bool          // no answer within Timeout (perhaps an unlock prompt)
+	Timeout  time.Duration // the limit that ran out, when TimedOut
+	Linux    bool          // add the hint about GNOME Keyring / KWallet
+	Err      error         // from go-keyring or the context; never holds a secret
+}
+
+func (e *KeychainError) Error() string {
+	var b strings.Builder
+	b.WriteString("Your computer's keychain could not be reached")
+	if e.Where != "" {
+		b.WriteString(" (" + e.Where + ")")
+	}
+	switch {
+	case errors.Is(e.Err, keyring.ErrSetDataTooBig):
+		b.Reset()
+		b.WriteString("Your computer's keychain")
+		if e.Where != "" {
+			b.WriteString(" (" + e.Where + ")")
+		}
+		b.WriteString(" refused a value as too long.")
+		return b.String()
+	case e.TimedOut:
+		d := e.Timeout.Round(time.Second)
+		if d == 0 {
+			d = e.Timeout.Round(time.Millisecond)
+		}
+		fmt.Fprintf(&b, ": it did not answer within %s; it may be waiting for you to unlock it.", d)
+	case e.Err != nil:
+		b.WriteString(": " + sentence(e.Err.Error()))
+	default:
+		b.WriteString(".")
+	}
+	b.WriteString(" Unlock the keychain (or sign in to your computer again) and try again.")
+	if e.Linux {
+		b.WriteString(" On Linux a keyring service such as GNOME Keyring or KWallet must be running.")
+	}
+	return b.String()
+}
+
+// sentence ends s with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
+}
+
+func (e *KeychainError) Unwrap() error { return e.Err }
+
+func (e *KeychainError) Is(target error) bool { return target == ErrKeychainUnavailable }
+
+// TooBigError is a value the keychain of GOOS cannot hold. It is returned
+// before anything is written.
+type TooBigError struct {
+	Item  string // "registration access token", …
+	Size  int    // what the platform counts (see itemSize)
+	Limit int
+	Unit  string // "bytes" or "characters"
+	GOOS  string
+	Where string
+}
+
+func (e *TooBigError) Error() string {
+	return fmt.Sprintf("The %s is too long for %s: it needs %d %s and at most %d fit.", e.Item, e.Where, e.Size, e.Unit, e.Limit)
+}
+
+func (e *TooBigError) Is(target error) bool { return target == ErrTooBig }
+
+// NotFoundError names what is missing. It matches ErrNotFound.
+type NotFoundError struct {
+	ClientID    string
+	Environment string
+	Name        string
+	Item        string // set when the index has the registration but the keychain lacks this item
+}
+
+func (e *NotFoundError) Error() string {
+	who := e.ClientID
+	if e.Name != "" {
+		who = fmt.Sprintf("%q", e.Name)
+		if e.Environment != "" {
+			who += " (" + e.Environment + ")"
+		}
+	}
+	if e.Item != "" {
+		return fmt.Sprintf("The keychain no longer holds the %s for registration %s. It may have been removed outside DCR Wizard.", e.Item, who)
+	}
+	return fmt.Sprintf("Registration %s is not saved on this computer.", who)
+}
+
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// NotStoredError is returned when values the ATO issued could not be kept in
+// the keychain. Values and Record carry everything back so the caller can show
+// it to the user, who must then keep it some other way. Error() never contains
+// the token.
+type NotStoredError struct {
+	Values Values
+	Record Record
+	Where  string
+	Err    error
+}
+
+func (e *NotStoredError) Error() string {
+	msg := "The registration details could not be saved in the keychain."
+	if e.Err != nil {
+		msg += " " + sentence(e.Err.Error())
+	}
+	return msg + " Copy the client ID, registration access token and registration client URI shown now and keep them somewhere safe: DCR Wizard cannot show them again."
+}
+
+func (e *NotStoredError) Unwrap() error { return e.Err }
+
+// GoString keeps %#v from printing the token.
+func (e *NotStoredError) GoString() string {
+	return fmt.Sprintf("&credstore.NotStoredError{Values:%#v, Record:%#v, Where:%q, Err:%v}", e.Values, e.Record, e.Where, e.Err)
+}
+
+// IndexSetAsideError reports damaged index files that were renamed to
+// index.json.corrupt-<time> rather than discarded. List returns it together
+// with the records it could read; it stays until the files are removed.
+type IndexSetAsideError struct {
+	Paths []string
+}
+
+func (e *IndexSetAsideError) Error() string {
+	return fmt.Sprintf("The list of saved registrations was damaged. It was kept as %s and a new list was started; registrations saved before may be missing from the list but are still in the keychain. Keep that file and ask for help to recover them.", strings.Join(e.Paths, ", "))
+}
+
+// NewerIndexError is an index written by a newer DCR Wizard: it is read but
+// never overwritten.
+type NewerIndexError struct {
+	Path    string
+	Version int
+}
+
+func (e *NewerIndexError) Error() string {
+	return fmt.Sprintf("The list of saved registrations (%s) was written by a newer version of DCR Wizard (format %d). Update DCR Wizard to change it.", e.Path, e.Version)
+}

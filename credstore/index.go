@@ -1,0 +1,260 @@
+package credstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	indexName    = "index.json"
+	lockName     = "index.lock"
+	pendingDir   = "pending"
+	indexVersion = 1
+	// A lock older than this was left by a crashed process: the lock is held
+	// only while the small index file is read and rewritten.
+	staleLockAge = 10 * time.Second
+)
+
+// indexFile is index.json. It holds no secrets.
+type indexFile struct {
+	Version       int      `json:"version"`
+	Service       string   `json:"service"`
+	Registrations []Record `json:"registrations"`
+}
+
+func (ix *indexFile) find(clientID string) (Record, bool) {
+	for _, r := range ix.Registrations {
+		if r.ClientID == clientID {
+			return r, true
+		}
+	}
+	return Record{}, false
+}
+
+// put replaces the record with the same client ID or adds it.
+func (ix *indexFile) put(rec Record) {
+	for i, r := range ix.Registrations {
+		if r.ClientID == rec.ClientID {
+			ix.Registrations[i] = rec
+			return
+		}
+	}
+	ix.Registrations = append(ix.Registrations, rec)
+}
+
+func (ix *indexFile) remove(clientID string) {
+	ix.Registrations = slices.DeleteFunc(ix.Registrations, func(r Record) bool { return r.ClientID == clientID })
+}
+
+// newest returns the most recently stored record with this name in env.
+func (ix *indexFile) newest(env, name string) (Record, bool) {
+	var best Record
+	found := false
+	for _, r := range ix.Registrations {
+		if r.Environment == env && r.Name == name && (!found || !r.StoredAt.Before(best.StoredAt)) {
+			best, found = r, true
+		}
+	}
+	return best, found
+}
+
+// readIndex returns a copy of the index.
+func (s *Store) readIndex(ctx context.Context) (*indexFile, error) {
+	var out *indexFile
+	err := s.withIndex(ctx, false, func(ix *indexFile) error {
+		out = ix
+		return nil
+	})
+	return out, err
+}
+
+// withIndex runs fn on the index under the in-process mutex and the index.lock
+// file (another DCR Wizard process may be writing); with write, what fn left
+// is written back atomically.
+func (s *Store) withIndex(ctx context.Context, write bool, fn func(*indexFile) error) error {
+	if s.dirErr != nil {
+		return s.dirErr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", s.dir, err)
+	}
+	unlock, err := s.lockIndex(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	ix, newer, err := s.loadIndex()
+	if err != nil {
+		return err
+	}
+	if err := fn(ix); err != nil {
+		return err
+	}
+	if !write {
+		return nil
+	}
+	if newer != nil {
+		return newer
+	}
+	data, err := json.MarshalIndent(ix, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(s.dir, indexName, append(data, '\n'), s.beforeRename); err != nil {
+		return fmt.Errorf("The list of saved registrations (%s) could not be written: %w", filepath.Join(s.dir, indexName), err)
+	}
+	return nil
+}
+
+// loadIndex reads index.json. A damaged file is renamed aside, never deleted.
+// newer is set when the file comes from a newer version and must not be
+// overwritten.
+func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
+	path := filepath.Join(s.dir, indexName)
+	// We hold the lock, so any temp file is a leftover of a crash before rename.
+	if leftovers, _ := filepath.Glob(filepath.Join(s.dir, indexName+".tmp-*")); len(leftovers) > 0 {
+		for _, l := range leftovers {
+			_ = os.Remove(l)
+		}
+	}
+	fresh := &indexFile{Version: indexVersion, Service: Service}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fresh, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("The list of saved registrations (%s) could not be read: %w", path, err)
+	}
+	var got indexFile
+	if jerr := json.Unmarshal(data, &got); jerr != nil || got.Version < 1 {
+		aside := path + ".corrupt-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+		if rerr := os.Rename(path, aside); rerr != nil {
+			return nil, nil, fmt.Errorf("The list of saved registrations (%s) is damaged and could not be moved aside: %w", path, rerr)
+		}
+		return fresh, nil, nil
+	}
+	if got.Version > indexVersion {
+		newer = &NewerIndexError{Path: path, Version: got.Version}
+	}
+	if got.Service == "" {
+		got.Service = Service
+	}
+	return &got, newer, nil
+}
+
+// setAside lists damaged index files kept beside the index.
+func (s *Store) setAside() []string {
+	if s.dirErr != nil {
+		return nil
+	}
+	paths, _ := filepath.Glob(filepath.Join(s.dir, indexName+".corrupt-*"))
+	return paths
+}
+
+// lockIndex takes index.lock, created exclusively and holding our PID. A lock
+// left by a crashed process is removed.
+func (s *Store) lockIndex(ctx context.Context) (func(), error) {
+	path := filepath.Join(s.dir, lockName)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	defer cancel()
+	for {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			_, _ = f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
+			_ = f.Close()
+			return func() { _ = os.Remove(path) }, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("The list of saved registrations could not be locked (%s): %w", path, err)
+		}
+		if lockAbandoned(path) {
+			_ = os.Remove(path)
+			continue
+		}
+		t := time.NewTimer(15 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("The list of saved registrations is in use by another DCR Wizard window (%s). Close it and try again: %w", path, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// lockAbandoned reports a lock left by a process that has ended (it wrote its
+// PID) or one older than staleLockAge.
+func lockAbandoned(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	if time.Since(fi.ModTime()) > staleLockAge {
+		return true
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	// An empty file is a lock being written right now.
+	return err == nil && pid > 0 && pid != os.Getpid() && !processAlive(pid)
+}
+
+// writeFileAtomic writes dir/name through a temp file in the same folder:
+// write, fsync, rename, fsync the folder. A crash leaves either the old or the
+// new file, never a torn one. Files are 0600.
+func writeFileAtomic(dir, name string, data []byte, beforeRename func(tmp string)) (err error) {
+	f, err := os.CreateTemp(dir, name+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if beforeRename != nil {
+		beforeRename(tmp)
+	}
+	if err = os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes the rename durable where the OS allows (not on Windows).
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}

@@ -1,0 +1,122 @@
+package credstore
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Pending notes a registration about to be sent to the ATO. It holds no
+// secrets. One left over at start-up means a registration may exist at the ATO
+// that this computer never saw: show it to the user.
+type Pending struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Environment  string    `json:"environment"`
+	Started      time.Time `json:"started"`
+	CredentialID string    `json:"credential_id,omitzero"`
+}
+
+var pendingIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (s *Store) pendingPath(id string) (string, error) {
+	if s.dirErr != nil {
+		return "", s.dirErr
+	}
+	if !pendingIDPattern.MatchString(id) {
+		return "", fmt.Errorf("%q is not a pending-registration ID.", id)
+	}
+	return filepath.Join(s.dir, pendingDir, id+".json"), nil
+}
+
+// BeginPending writes a pending record (durably, before the DCR request is
+// sent) and returns its ID. p.ID and p.Started are filled in when empty.
+func (s *Store) BeginPending(p Pending) (string, error) {
+	if p.ID == "" {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		p.ID = hex.EncodeToString(b[:])
+	}
+	if p.Started.IsZero() {
+		p.Started = s.now()
+	}
+	path, err := s.pendingPath(p.ID)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", dir, err)
+	}
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(dir, p.ID+".json", append(data, '\n'), nil); err != nil {
+		return "", fmt.Errorf("A note of the registration about to be sent could not be written (%s): %w", path, err)
+	}
+	return p.ID, nil
+}
+
+// ClearPending removes a pending record; one already gone is not an error.
+func (s *Store) ClearPending(id string) error {
+	path, err := s.pendingPath(id)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("The note of a finished registration could not be removed (%s): %w", path, err)
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// Pending lists pending records, oldest first. A record that cannot be read
+// is still listed, with only its ID, rather than hidden.
+func (s *Store) Pending() ([]Pending, error) {
+	if s.dirErr != nil {
+		return nil, s.dirErr
+	}
+	dir := filepath.Join(s.dir, pendingDir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("The notes of unfinished registrations (%s) could not be read: %w", dir, err)
+	}
+	var out []Pending
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || e.IsDir() || !pendingIDPattern.MatchString(id) {
+			continue // temp files of a write in progress, or not ours
+		}
+		p := Pending{ID: id}
+		if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil {
+			var got Pending
+			if json.Unmarshal(data, &got) == nil {
+				p = got
+				p.ID = id // the file name is what ClearPending takes
+			}
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b Pending) int {
+		if c := a.Started.Compare(b.Started); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
