@@ -1,0 +1,245 @@
+package atosim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Endpoint names, as Fault.Endpoint uses them.
+const (
+	EndpointToken    = "token"    // TokenPath
+	EndpointRegister = "register" // RegistrationPath (create)
+	EndpointClient   = "client"   // RegistrationPath/{client_id} (RFC 7592)
+)
+
+// classify names the endpoint of a path; id is the client id of a
+// registration_client_uri.
+func classify(path string) (endpoint, id string) {
+	switch {
+	case path == TokenPath:
+		return EndpointToken, ""
+	case path == RegistrationPath:
+		return EndpointRegister, ""
+	case strings.HasPrefix(path, RegistrationPath+"/"):
+		id = strings.TrimPrefix(path, RegistrationPath+"/")
+		if id != "" && !strings.Contains(id, "/") {
+			return EndpointClient, id
+		}
+	}
+	return "", ""
+}
+
+// serveHTTP reads the request once, records it, applies any fault due and
+// routes it.
+func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	endpoint, id := classify(r.URL.Path)
+	rec := Recorded{Time: s.now(), Method: r.Method, Path: r.URL.Path, Header: maskHeader(r.Header)}
+	rec.Form, rec.Body = maskBody(r.Header.Get("Content-Type"), body)
+	sw := &statusWriter{ResponseWriter: w}
+	note, recorded := "", false
+	// finish records the request. It runs before a connection is dropped, so
+	// a test that sees the drop also sees the record; a normal response is
+	// flushed only after the handler returns, so it is recorded first too.
+	finish := func() {
+		if !recorded {
+			recorded = true
+			rec.Status = sw.status
+			s.record(rec, note)
+		}
+	}
+	defer finish()
+
+	route := func(w http.ResponseWriter) {
+		switch {
+		case readErr != nil:
+			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body could not be read.")
+		case len(body) > maxBody:
+			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_request", "The request body is too large.")
+		case endpoint == EndpointToken:
+			s.handleToken(w, r, body)
+		case endpoint == EndpointRegister:
+			s.handleRegister(w, r, body)
+		case endpoint == EndpointClient:
+			s.handleClient(w, r, id, body)
+		default:
+			writeGatewayError(w, http.StatusNotFound, "404-01", "No such resource", "")
+		}
+	}
+
+	f := s.takeFault(endpoint)
+	if f == nil {
+		route(sw)
+		return
+	}
+	note = " (fault: " + f.Kind.String() + ")"
+	switch f.Kind {
+	case FaultDrop:
+		finish()
+		dropConnection(w)
+	case FaultDelay:
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			route(sw)
+		case <-r.Context().Done(): // the client gave up waiting
+		}
+	case FaultDropAfterRegister:
+		bw := &bufferWriter{header: http.Header{}}
+		route(bw)
+		note = fmt.Sprintf(" (fault: %s; processed as %d, nothing sent)", f.Kind, bw.status)
+		finish()
+		dropConnection(w)
+	case FaultMalformedJSON:
+		bw := &bufferWriter{header: http.Header{}}
+		route(bw)
+		for k, v := range bw.header {
+			sw.Header()[k] = v
+		}
+		sw.Header().Del("Content-Length")
+		sw.Header().Set("Content-Type", "application/json")
+		b := bw.body.Bytes()
+		cut := []byte("{")
+		if len(b) > 2 {
+			cut = b[:len(b)/2] // a strict prefix of a JSON object never parses
+		}
+		sw.WriteHeader(bw.statusOr200())
+		_, _ = sw.Write(cut)
+	default: // FaultHTTPError
+		status := f.Status
+		if status == 0 {
+			status = http.StatusBadGateway
+		}
+		text := http.StatusText(status)
+		sw.Header().Set("Content-Type", "text/html; charset=utf-8")
+		sw.WriteHeader(status)
+		_, _ = fmt.Fprintf(sw, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>gateway</center>\r\n</body>\r\n</html>\r\n", status, text, status, text)
+	}
+}
+
+// dropConnection closes the client's connection without an answer, as a
+// network failure would.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err == nil {
+		_ = conn.Close()
+		return
+	}
+	// Not hijackable (HTTP/2): aborting the handler resets the stream.
+	panic(http.ErrAbortHandler)
+}
+
+// statusWriter remembers the status sent; 0 means nothing was sent.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// bufferWriter holds a response that a fault will alter or throw away.
+type bufferWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *bufferWriter) Header() http.Header { return w.header }
+func (w *bufferWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+func (w *bufferWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(b)
+}
+func (w *bufferWriter) statusOr200() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// mediaType is the media type of a Content-Type header, lower case, without
+// parameters; "" when absent or unreadable.
+func mediaType(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// requestBaseURL is the scheme and host the client used, so URLs the
+// simulator hands out (and the aud it expects) match what the client called.
+func requestBaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
+	}
+	writeRaw(w, status, b)
+}
+
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeOAuthError answers in the RFC 6749 §5.2 shape the ATO uses.
+func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+}
+
+// writeInvalidToken is the ATO's 401 "Unauthorised" for a bearer token.
+func writeInvalidToken(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "Unauthorised")
+}
+
+type gatewayError struct {
+	Code   string            `json:"code"`
+	Detail string            `json:"detail"`
+	Source map[string]string `json:"source,omitempty"`
+}
+
+// writeGatewayError answers in the API gateway's {"errors":[…]} shape.
+func writeGatewayError(w http.ResponseWriter, status int, code, detail, parameter string) {
+	e := gatewayError{Code: code, Detail: detail}
+	if parameter != "" {
+		e.Source = map[string]string{"parameter": parameter}
+	}
+	writeJSON(w, status, map[string][]gatewayError{"errors": {e}})
+}
