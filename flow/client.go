@@ -1,0 +1,316 @@
+package flow
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"dcrwizard/m2m"
+)
+
+// Defaults for the Client fields left zero.
+const (
+	DefaultStepTimeout  = 30 * time.Second
+	DefaultRetryBackoff = 500 * time.Millisecond
+	// maxTokenRetries: the token request is harmless to repeat, but the
+	// user is waiting, so only twice.
+	maxTokenRetries = 2
+)
+
+// State is where a step is in an Event.
+type State string
+
+const (
+	StateStarted State = "started"
+	StateDone    State = "done"
+	StateFailed  State = "failed"
+)
+
+// Event reports progress: one when a step starts and one when it ends. The
+// Message is plain English for the screen and the support log; it never
+// holds a secret.
+type Event struct {
+	Step    Step
+	State   State
+	Message string
+	At      time.Time
+}
+
+// Request is what Register needs.
+type Request struct {
+	Env          Environment
+	Credential   *m2m.Credential
+	APIKey       string // consumer key of the team app (a secret: never logged)
+	InstanceName string // becomes client_name
+}
+
+// Registration is what the ATO returned, or what a lifecycle call read.
+type Registration struct {
+	ClientID                string
+	RegistrationAccessToken string // secret: store it in the keychain only
+	RegistrationClientURI   string
+	IssuedAt                time.Time // zero when the ATO did not say
+	Receipt                 string    // ATO "receipt" header
+	// Metadata is every other returned value (JSON-decoded; numbers are
+	// float64), without registration_access_token. It includes ato_api_key:
+	// do not log it.
+	Metadata map[string]any
+}
+
+// Client runs registrations and lifecycle calls. The zero value works; the
+// fields only tune it. OnEvent and BeforeRegister are called on the
+// goroutine that called Register.
+type Client struct {
+	HTTP    *http.Client     // nil: http.DefaultClient
+	Now     func() time.Time // nil: time.Now
+	OnEvent func(Event)      // nil: no events
+	// StepTimeout bounds each request, answer included (default 30s).
+	StepTimeout time.Duration
+	// BeforeRegister is called right before the DCR POST; an error stops
+	// the run with nothing sent (the registrar writes a "pending" record).
+	BeforeRegister func(ctx context.Context) error
+	// RetryBackoff is the wait before the first token retry; it doubles
+	// for the second (default 500ms).
+	RetryBackoff time.Duration
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Client) emit(step Step, state State, msg string) {
+	if c.OnEvent != nil {
+		c.OnEvent(Event{Step: step, State: state, Message: msg, At: c.now()})
+	}
+}
+
+// fail stamps e, reports it as a failed event and returns it.
+func (c *Client) fail(e *Error) error {
+	if e.At.IsZero() {
+		e.At = c.now()
+	}
+	c.emit(e.Step, StateFailed, e.Error())
+	return e
+}
+
+func (c *Client) stepTimeout() time.Duration {
+	if c.StepTimeout > 0 {
+		return c.StepTimeout
+	}
+	return DefaultStepTimeout
+}
+
+// httpClient is c.HTTP with redirects turned off: a redirected POST turns
+// into a GET, and a redirect could carry a token to another host.
+func (c *Client) httpClient() *http.Client {
+	base := c.HTTP
+	if base == nil {
+		base = http.DefaultClient
+	}
+	hc := *base
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hc
+}
+
+// Register runs the three ATO steps and returns the new registration. It
+// checks the request before anything is sent. The DCR POST is never
+// repeated: when its answer is lost the error has Unknown set.
+func (c *Client) Register(ctx context.Context, r Request) (*Registration, error) {
+	// A pasted key often brings a space along; the ATO compares exactly.
+	r.APIKey = strings.TrimSpace(r.APIKey)
+	r.InstanceName = strings.TrimSpace(r.InstanceName)
+	if err := c.check(r); err != nil {
+		return nil, c.fail(err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, c.fail(c.cancelled(StepSign, err))
+	}
+
+	c.emit(StepSign, StateStarted, "Signing the request with credential “"+r.Credential.ID+"”…")
+	assertion, err := newAssertion(r.Credential, r.Env, c.now())
+	if err != nil {
+		return nil, c.fail(&Error{Step: StepSign, Kind: KindCredential, Err: err})
+	}
+	c.emit(StepSign, StateDone, "Signed with credential “"+r.Credential.ID+"” (certificate serial "+
+		r.Credential.Serial+", valid until "+r.Credential.NotAfter.Local().Format("2 Jan 2006")+").")
+
+	token, err := c.token(ctx, r, assertion)
+	if err != nil {
+		return nil, err
+	}
+	return c.register(ctx, r, token)
+}
+
+// check refuses a request that cannot work, before anything is sent.
+func (c *Client) check(r Request) *Error {
+	input := func(kind ErrorKind, msg string, cause error) *Error {
+		err := errors.New(msg)
+		if cause != nil {
+			err = cause
+		}
+		return &Error{Step: StepCheck, Kind: kind, Err: err, InstanceName: r.InstanceName}
+	}
+	cred := r.Credential
+	switch {
+	case cred == nil:
+		return input(KindCredential, "No M2M credential was chosen. Choose the credential to register with.", nil)
+	case cred.Certificate == nil:
+		return input(KindCredential, "The credential has no certificate. Open the credential file again.", nil)
+	case cred.PrivateKey == nil:
+		return input(KindCredential, "The credential was opened without its private key. Open it again with its password.", nil)
+	}
+	if pub, ok := cred.Certificate.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&cred.PrivateKey.PublicKey) {
+		return input(KindCredential, "The credential's private key does not belong to its certificate. Open the credential file again, or choose another credential.", nil)
+	}
+	if v := cred.Verdict(c.now()); !v.OK() {
+		msg := v.Message
+		if msg == "" {
+			msg = "This credential cannot be used to register (" + string(v.Status) + ")."
+		}
+		return input(KindCredential, msg, nil)
+	}
+	if strings.TrimSpace(r.APIKey) == "" {
+		return input(KindInput, "Enter the consumer (API) key of your team app. You find it in the ATO API portal under your team app.", nil)
+	}
+	if strings.TrimSpace(r.InstanceName) == "" {
+		return input(KindInput, "Enter a name for this installation so you can tell your registrations apart.", nil)
+	}
+	if err := r.Env.Validate(); err != nil {
+		return input(KindInput, "", err)
+	}
+	return nil
+}
+
+// cancelled is the error for a context that ended between requests.
+func (c *Client) cancelled(step Step, err error) *Error {
+	kind := KindCancelled
+	if errors.Is(err, context.DeadlineExceeded) {
+		kind = KindTimeout
+	}
+	return &Error{Step: step, Kind: kind, Err: err}
+}
+
+// call is one HTTP request.
+type call struct {
+	step    Step
+	method  string
+	url     string
+	header  http.Header
+	body    []byte
+	secrets redactor
+	// instance is the name being registered, for the unknown-outcome
+	// message; trackSent marks a request that must not be repeated blindly.
+	instance  string
+	trackSent bool
+}
+
+// response is an answer read in full (up to maxResponseBody).
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends one request with its own timeout and reads the answer through
+// a limit. Transport failures come back as *Error; HTTP statuses do not.
+func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
+	host := ""
+	if u, err := url.Parse(cl.url); err == nil {
+		host = u.Hostname()
+	}
+	reqCtx, cancel := context.WithTimeout(ctx, c.stepTimeout())
+	defer cancel()
+
+	// sent turns true once headers are on their way: from then on the
+	// server may act on the request even if its answer never arrives.
+	var sent atomic.Bool
+	if cl.trackSent {
+		reqCtx = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{
+			WroteHeaders: func() { sent.Store(true) },
+		})
+	}
+	var body io.Reader
+	if cl.body != nil {
+		body = bytes.NewReader(cl.body)
+	}
+	req, err := http.NewRequestWithContext(reqCtx, cl.method, cl.url, body)
+	if err != nil {
+		return nil, &Error{Step: cl.step, Kind: KindInput, Host: host, Err: err}
+	}
+	for k, v := range cl.header {
+		req.Header[k] = v
+	}
+	req.Header.Set("User-Agent", "DCR Wizard")
+
+	transportErr := func(status int, h http.Header, err error) *Error {
+		e := &Error{Step: cl.step, Status: status, Kind: classifyTransport(ctx, err), Host: host,
+			Err: err, At: c.now(), InstanceName: cl.instance}
+		if h != nil {
+			e.Receipt = h.Get("receipt")
+		}
+		if cl.trackSent && sent.Load() {
+			e.Unknown = true
+			e.Kind = KindUnknownOutcome
+		}
+		return e
+	}
+
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return nil, transportErr(0, nil, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
+	if err != nil && resp.StatusCode/100 == 2 {
+		// A success cut short: for the DCR POST, the registration exists
+		// but its values are lost.
+		return nil, transportErr(resp.StatusCode, resp.Header, err)
+	}
+	// An error status read in part is still that error: keep what came.
+	if len(data) > maxResponseBody {
+		// Too big to be an ATO answer: keep the start. A success body cut
+		// short fails to parse, which the caller reports.
+		data = data[:maxResponseBody]
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// httpError turns an answer that is not a success into an *Error.
+func (c *Client) httpError(cl call, resp *response) *Error {
+	e := &Error{
+		Step:         cl.step,
+		Status:       resp.status,
+		Receipt:      resp.header.Get("receipt"),
+		Body:         cl.secrets.scrub(capBody(resp.body)),
+		At:           c.now(),
+		InstanceName: cl.instance,
+	}
+	if u, err := url.Parse(cl.url); err == nil {
+		e.Host = u.Hostname()
+	}
+	if t, err := http.ParseTime(resp.header.Get("Date")); err == nil {
+		e.ServerTime = t
+	}
+	switch {
+	case resp.status >= 500:
+		e.Kind = KindServer
+	case resp.status >= 400:
+		e.Kind = KindRefused
+	default:
+		e.Kind = KindBadResponse
+	}
+	parseErrorBody(e, resp.header, resp.body)
+	e.Description = cl.secrets.scrub(e.Description)
+	return e
+}

@@ -1,0 +1,145 @@
+// Package flow runs the ATO's three registration steps (private-key JWT,
+// initial access token, dynamic client registration) and the RFC 7592
+// lifecycle calls on a registration. It has no user interface: it reports
+// progress through an event callback and failures as *Error, whose Message
+// and Action are plain English for the people using the wizard.
+package flow
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Environment is where a registration is made. This file is the only place
+// endpoint addresses live (see ato-facts.md §2).
+type Environment struct {
+	Name                 string // "sandbox", "production", "practice" or "custom"
+	Label                string // what the wizard shows
+	TokenURL             string // token endpoint; also the JWT "aud"
+	RegistrationURL      string // DCR endpoint
+	RegistrationClientID string // JWT "iss" and "sub"
+	Scope                string
+}
+
+// registrationScope is the same in both ATO environments.
+const registrationScope = "ato.idp.relyingParties.c"
+
+// Sandbox is the ATO's external vendor test environment (EVTE).
+var Sandbox = Environment{
+	Name:                 "sandbox",
+	Label:                "ATO sandbox (EVTE), for testing",
+	TokenURL:             "https://auth.evte.ato.gov.au/core2/connect/token",
+	RegistrationURL:      "https://sandbox.api.ato.gov.au/idp/v1/relyingparties",
+	RegistrationClientID: "ato_registration_client_id_eve",
+	Scope:                registrationScope,
+}
+
+// Production is the live ATO environment.
+var Production = Environment{
+	Name:                 "production",
+	Label:                "ATO production",
+	TokenURL:             "https://auth.ato.gov.au/core2/connect/token",
+	RegistrationURL:      "https://api.ato.gov.au/idp/v1/relyingparties",
+	RegistrationClientID: "ato_registration_client_id",
+	Scope:                registrationScope,
+}
+
+// Presets returns the fixed ATO environments, sandbox first so that a slip
+// lands on the harmless one.
+func Presets() []Environment { return []Environment{Sandbox, Production} }
+
+// Lookup finds a preset by name (case-insensitive). Practice and custom
+// environments need addresses, so they are made with Practice and Custom.
+func Lookup(name string) (Environment, bool) {
+	for _, e := range Presets() {
+		if strings.EqualFold(strings.TrimSpace(name), e.Name) {
+			return e, true
+		}
+	}
+	return Environment{}, false
+}
+
+// Practice is the built-in ATO simulator, at addresses it chose.
+func Practice(tokenURL, registrationURL, registrationClientID, scope string) Environment {
+	return Environment{
+		Name:                 "practice",
+		Label:                "Practice run (built-in ATO simulator, nothing is sent to the ATO)",
+		TokenURL:             tokenURL,
+		RegistrationURL:      registrationURL,
+		RegistrationClientID: registrationClientID,
+		Scope:                scope,
+	}
+}
+
+// Custom is an environment whose every value the user gave: for a changed
+// ATO host or a test server.
+func Custom(tokenURL, registrationURL, registrationClientID, scope string) Environment {
+	return Environment{
+		Name:                 "custom",
+		Label:                "Custom addresses",
+		TokenURL:             tokenURL,
+		RegistrationURL:      registrationURL,
+		RegistrationClientID: registrationClientID,
+		Scope:                scope,
+	}
+}
+
+// ErrInsecureURL marks an http:// address that is not on this computer:
+// tokens and keys would cross the network in clear text.
+var ErrInsecureURL = errors.New("plain http:// is only allowed to this computer")
+
+// Validate checks that every value is present and every address is absolute
+// and either https:// or http:// to a loopback address.
+func (e Environment) Validate() error {
+	if strings.TrimSpace(e.RegistrationClientID) == "" {
+		return errors.New("The environment has no registration client id. Enter the one the ATO gives for this environment.")
+	}
+	if strings.TrimSpace(e.Scope) == "" {
+		return errors.New("The environment has no scope. For the ATO it is " + registrationScope + ".")
+	}
+	if err := checkURL("token endpoint", e.TokenURL); err != nil {
+		return err
+	}
+	return checkURL("registration (DCR) endpoint", e.RegistrationURL)
+}
+
+// checkURL applies the address rules to one URL; what names it in messages.
+func checkURL(what, raw string) error {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return fmt.Errorf("The %s address is missing.", what)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("The %s address %q is not a full web address. It should look like https://host/path.", what, raw)
+	}
+	if u.User != nil {
+		// A user name or password in the address would be sent and logged.
+		return fmt.Errorf("The %s address must not contain a user name or password.", what)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("The %s address %q uses plain http://, which is only allowed to this computer (localhost). Use an https:// address: %w", what, u.Redacted(), ErrInsecureURL)
+	default:
+		return fmt.Errorf("The %s address %q must start with https://.", what, u.Redacted())
+	}
+}
+
+// isLoopback reports whether host is this computer: "localhost",
+// 127.0.0.0/8 or ::1. Other names are not resolved: DNS could lie.
+func isLoopback(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,91 @@
+package flow
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// maxCAFileSize caps an extra CA file: a bundle of certificates is
+// kilobytes; anything much bigger was picked by mistake.
+const maxCAFileSize = 4 << 20
+
+// NewHTTPClient returns a client for the ATO: a clone of
+// http.DefaultTransport (so HTTPS_PROXY and NO_PROXY are honoured), TLS 1.2 or
+// later, trusting the system roots plus, when caFile is not empty, the
+// certificates in caFile. Practices behind a proxy that inspects HTTPS need
+// that file. timeout bounds each request (0: no limit besides the context).
+func NewHTTPClient(caFile string, timeout time.Duration) (*http.Client, error) {
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil, errors.New("http.DefaultTransport was replaced; cannot build a client from it")
+	}
+	tr := base.Clone()
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			// Some systems have no readable store; the extra file still works.
+			pool = x509.NewCertPool()
+		}
+		certs, err := readCAFile(caFile)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range certs {
+			pool.AddCert(c)
+		}
+		cfg.RootCAs = pool
+	}
+	tr.TLSClientConfig = cfg
+	return &http.Client{Transport: tr, Timeout: timeout}, nil
+}
+
+// readCAFile reads PEM certificates, or one or more DER certificates (a .cer
+// file exported from Windows), from path.
+func readCAFile(path string) ([]*x509.Certificate, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("The extra CA certificate file %q could not be opened. Check the file exists and you may read it: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("The extra CA certificate file %q could not be read: %w", path, err)
+	}
+	if len(data) > maxCAFileSize {
+		return nil, fmt.Errorf("The file %q is too big to be a CA certificate file. Choose the certificate file your IT support gave you.", path)
+	}
+	var certs []*x509.Certificate
+	rest := data
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("The extra CA certificate file %q holds a damaged certificate: %w", path, err)
+		}
+		certs = append(certs, c)
+	}
+	if len(certs) == 0 {
+		if der, err := x509.ParseCertificates(data); err == nil && len(der) > 0 {
+			certs = der
+		}
+	}
+	if len(certs) == 0 {
+		return nil, fmt.Errorf("The file %q holds no certificates. Choose the CA certificate file (PEM or .cer) your IT support gave you.", path)
+	}
+	return certs, nil
+}

@@ -1,0 +1,176 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// readOnlyFields are the server-managed values RFC 7592 §2.2 says an update
+// must not send.
+var readOnlyFields = []string{
+	"registration_access_token",
+	"registration_client_uri",
+	"client_id_issued_at",
+	"client_secret_expires_at",
+}
+
+// Read fetches a registration (RFC 7592 GET). The returned
+// RegistrationAccessToken is the one to use from now on: a new one when the
+// ATO rotated it, else token itself; compare them to know whether to store.
+func (c *Client) Read(ctx context.Context, uri, token string) (*Registration, error) {
+	c.emit(StepRead, StateStarted, "Reading the registration from "+hostOf(uri)+"…")
+	reg, err := c.lifecycle(ctx, StepRead, http.MethodGet, uri, token, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.emit(StepRead, StateDone, "Read registration "+reg.ClientID+rotatedNote(reg, token)+".")
+	return reg, nil
+}
+
+// Update replaces a registration's metadata (RFC 7592 PUT). metadata must
+// hold client_id; the server-managed fields are left out for the caller.
+func (c *Client) Update(ctx context.Context, uri, token string, metadata map[string]any) (*Registration, error) {
+	c.emit(StepUpdate, StateStarted, "Updating the registration at "+hostOf(uri)+"…")
+	body := make(map[string]any, len(metadata))
+	for k, v := range metadata {
+		body[k] = v
+	}
+	for _, k := range readOnlyFields {
+		delete(body, k)
+	}
+	if id, _ := body["client_id"].(string); id == "" {
+		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput,
+			Err: errors.New("The registration details to update have no client id. Read the registration first, then change it.")})
+	}
+	data, err := json.Marshal(body)
+	if err != nil {
+		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput, Err: fmt.Errorf("The registration details cannot be sent: %w", err)})
+	}
+	reg, err := c.lifecycle(ctx, StepUpdate, http.MethodPut, uri, token, data)
+	if err != nil {
+		return nil, err
+	}
+	c.emit(StepUpdate, StateDone, "Updated registration "+reg.ClientID+rotatedNote(reg, token)+".")
+	return reg, nil
+}
+
+// Delete removes a registration (RFC 7592 DELETE, 204).
+func (c *Client) Delete(ctx context.Context, uri, token string) error {
+	c.emit(StepDelete, StateStarted, "Removing the registration at "+hostOf(uri)+"…")
+	if _, err := c.lifecycle(ctx, StepDelete, http.MethodDelete, uri, token, nil); err != nil {
+		return err
+	}
+	c.emit(StepDelete, StateDone, "Removed the registration.")
+	return nil
+}
+
+func rotatedNote(reg *Registration, old string) string {
+	if reg.RegistrationAccessToken != old {
+		return " (the ATO issued a new registration access token)"
+	}
+	return ""
+}
+
+// lifecycle sends one RFC 7592 request. For Delete it returns (nil, nil).
+func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token string, body []byte) (*Registration, error) {
+	if err := checkURL("registration", uri); err != nil {
+		return nil, c.fail(&Error{Step: step, Kind: KindInput, Err: err})
+	}
+	if strings.TrimSpace(token) == "" {
+		return nil, c.fail(&Error{Step: step, Kind: KindInput,
+			Err: errors.New("The registration access token is missing, so the ATO cannot be asked about this registration.")})
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, c.fail(c.cancelled(step, err))
+	}
+	cl := call{
+		step:    step,
+		method:  method,
+		url:     uri,
+		header:  http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}},
+		body:    body,
+		secrets: redactor{token},
+	}
+	if body != nil {
+		cl.header.Set("Content-Type", "application/json")
+	}
+	resp, e := c.do(ctx, cl)
+	if e != nil {
+		return nil, c.fail(e)
+	}
+	if resp.status/100 != 2 {
+		return nil, c.fail(c.httpError(cl, resp))
+	}
+	if step == StepDelete {
+		return nil, nil
+	}
+	reg, err := parseRegistration(resp.body)
+	if err != nil {
+		return nil, c.fail(&Error{Step: step, Status: resp.status, Kind: KindBadResponse, Host: hostOf(uri),
+			Receipt: resp.header.Get("receipt"), Body: cl.secrets.scrub(capBody(resp.body)), Err: err})
+	}
+	reg.Receipt = resp.header.Get("receipt")
+	if reg.RegistrationAccessToken == "" {
+		reg.RegistrationAccessToken = token
+	}
+	if reg.RegistrationClientURI == "" {
+		reg.RegistrationClientURI = uri
+	}
+	return reg, nil
+}
+
+// parseRegistration reads a DCR or RFC 7592 answer. Only client_id is
+// required; unknown fields are kept in Metadata.
+func parseRegistration(body []byte) (*Registration, error) {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, fmt.Errorf("the registration answer is not a JSON object: %w", err)
+	}
+	id, _ := m["client_id"].(string)
+	if id == "" {
+		return nil, errors.New("the registration answer has no client_id")
+	}
+	reg := &Registration{ClientID: id}
+	reg.RegistrationAccessToken, _ = m["registration_access_token"].(string)
+	reg.RegistrationClientURI, _ = m["registration_client_uri"].(string)
+	reg.IssuedAt = parseIssuedAt(m["client_id_issued_at"])
+	delete(m, "registration_access_token")
+	reg.Metadata = m
+	return reg, nil
+}
+
+// parseIssuedAt accepts the ATO's ISO-8601 string and RFC 7591's seconds
+// since 1970. A value it cannot read gives the zero time: the date is for
+// display and must not fail a registration that succeeded.
+func parseIssuedAt(v any) time.Time {
+	switch t := v.(type) {
+	case float64:
+		return unixSeconds(t)
+	case string:
+		t = strings.TrimSpace(t)
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05Z07:00", "2006-01-02"} {
+			if ts, err := time.Parse(layout, t); err == nil {
+				return ts
+			}
+		}
+		if f, err := strconv.ParseFloat(t, 64); err == nil {
+			return unixSeconds(f)
+		}
+	}
+	return time.Time{}
+}
+
+func unixSeconds(f float64) time.Time {
+	if f <= 0 || f > math.MaxInt32*4 || math.IsNaN(f) {
+		return time.Time{}
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC()
+}

@@ -1,0 +1,336 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// guidance is what a user reads about an *Error: what happened, and what to
+// do next. Both are plain English; neither ever holds a secret or a body.
+type guidance struct {
+	Message string
+	Action  string
+}
+
+// guide builds guidance for one error; most are fixed text.
+type guide func(e *Error) guidance
+
+func fixed(msg, action string) guide {
+	return func(*Error) guidance { return guidance{msg, action} }
+}
+
+// Texts used by several entries.
+const (
+	actionRetryLater   = "This is a problem on the ATO's side. Wait a few minutes and try again. If it keeps happening, check the ATO's system status, or contact the ATO and give them the receipt number, if one is shown."
+	actionSendLog      = "Try again. If it happens again, send the log of this run to your support contact: it shows what the ATO answered."
+	actionCheckAPIKey  = "Check you copied the sandbox key for a sandbox registration, or the production key for a production one, and that you copied the whole key from your team app in the ATO API portal. Then try again."
+	actionProductAcces = "In the ATO API portal, check that your team app has the OAuth dynamic client registration (DCR) API product for this environment and that you used that app's consumer key. For production, the app needs production access."
+)
+
+// codeGuides maps ATO and OAuth error codes, in lower case, to guidance.
+// Codes come from ato-facts.md §4 and RFC 6749 §5.2 / RFC 7591 §3.2.2.
+var codeGuides = map[string]guide{
+	// Gateway codes.
+	"401-01": fixed("The consumer (API) key was not accepted.", actionCheckAPIKey),
+	"400-01": fixed("The ATO's gateway rejected the request as badly formed.", actionSendLog),
+	"403-01": fixed("The ATO's gateway refused access to the registration service.", actionProductAcces),
+	"oas.val.00000": fixed("The request did not match what the ATO's registration service expects.",
+		"Check the installation name uses ordinary letters, digits and punctuation, then try again. "+actionSendLog),
+	"pyid.00001": fixed("The ATO could not process the registration for this credential.",
+		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
+
+	// DCR codes.
+	"dcr.00001": fixed("The ATO found that the consumer (API) key in the registration does not match the key of your team app.",
+		"Copy the consumer key again from your team app in the ATO API portal, with nothing before or after it, and try again."),
+	"invalid_client_metadata": func(e *Error) guidance {
+		return guidance{withSaid(e, "The ATO did not accept the registration details."),
+			"Check the M2M credential is current and was issued by the ATO for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again."}
+	},
+	"invalid_redirect_uri": func(e *Error) guidance {
+		return guidance{withSaid(e, "The ATO did not accept the registration details (redirect address)."), actionSendLog}
+	},
+	"invalid_software_statement": func(e *Error) guidance {
+		return guidance{withSaid(e, "The ATO did not accept the registration details (software statement)."), actionSendLog}
+	},
+	"invalid_token": func(e *Error) guidance {
+		return guidance{"The ATO did not accept the access token this program had just been given.",
+			"Try again. If it keeps happening, check this computer's clock: its date, time and time zone (it shows " + clock(e.At) + "). Also check you chose the right environment."}
+	},
+	"insufficient_scope": fixed("The access token does not allow registering software (insufficient scope).",
+		actionProductAcces+" For a custom environment, check the scope is "+registrationScope+"."),
+
+	// Token endpoint codes (RFC 6749 §5.2).
+	"invalid_client":         invalidClient,
+	"invalid_grant":          invalidClient,
+	"unauthorized_client":    fixed("The ATO does not allow this M2M credential to register software.", "Check in Relationship Authorisation Manager (RAM) that the machine credential is active for this business, or choose another credential. If it looks right, contact the ATO."),
+	"invalid_scope":          fixed("The ATO did not allow the registration scope.", "For a custom environment, check the scope is "+registrationScope+". Otherwise contact the ATO: the credential may not be allowed to register software."),
+	"unsupported_grant_type": fixed("The ATO's sign-in service did not accept the kind of request this program sends.", "Check the token endpoint address is right for this environment. "+actionSendLog),
+	"invalid_request": func(e *Error) guidance {
+		return guidance{withSaid(e, "The ATO rejected the request as invalid."),
+			"Check the installation name and the consumer (API) key, then try again. " + actionSendLog}
+	},
+}
+
+// invalidClient: the token endpoint rejected the signed JWT. The usual
+// causes are the credential and the clock, so show the clock.
+func invalidClient(e *Error) guidance {
+	msg := "The ATO did not accept your M2M credential. This happens when the credential has expired or been revoked, when it was not issued by the ATO for this environment (a sandbox registration needs a test credential), or when this computer's clock is wrong: it shows " + clock(e.At) + "."
+	if d := skew(e); d != "" {
+		msg += " " + d
+	}
+	return guidance{msg, "Check this computer's date, time and time zone are right. Then check the credential in Relationship Authorisation Manager (RAM), or choose another credential, and try again."}
+}
+
+// lifecycleGuides are the RFC 7592 answers (ato-facts.md §5), by status.
+var lifecycleGuides = map[int]guide{
+	401: fixed("The ATO no longer recognises this registration or its access token.",
+		"The registration may have been removed, or its access token replaced by another program. If you still need this installation registered, register it again; otherwise remove it from the list."),
+	403: fixed("The ATO refused this request for this registration.",
+		"The ATO does not allow this change for this registration. If you need it, contact the ATO with the receipt number shown."),
+	404: fixed("The ATO has no registration at this address.",
+		"The registration may have been removed. If you still need this installation registered, register it again; otherwise remove it from the list."),
+	405: func(e *Error) guidance {
+		if e.Step == StepDelete {
+			return guidance{"The ATO does not allow removing a registration this way.",
+				"Contact the ATO to have the registration removed, or leave it in place: an unused registration does no harm."}
+		}
+		return guidance{"The ATO does not allow this action on a registration.", "Leave the registration as it is, or contact the ATO."}
+	},
+}
+
+// statusGuides apply when no code is known.
+var statusGuides = map[int]guide{
+	400: func(e *Error) guidance {
+		return guidance{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog}
+	},
+	401: func(e *Error) guidance {
+		if e.Step == StepToken {
+			return invalidClient(e)
+		}
+		return guidance{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey}
+	},
+	403: func(e *Error) guidance {
+		return guidance{withSaid(e, "The ATO refused the request."), actionProductAcces}
+	},
+	404: func(e *Error) guidance {
+		return guidance{"The address " + e.Host + " answered that there is no such service there (not found).",
+			"Check the environment: for a custom environment, check the addresses are right. " + actionSendLog}
+	},
+	408: fixed("The ATO's service gave up waiting for the request.", "Check your internet connection and try again."),
+	422: func(e *Error) guidance {
+		return guidance{withSaid(e, "The ATO could not process the request."), actionSendLog}
+	},
+	429: fixed("The ATO is receiving too many requests right now.", "Wait a few minutes, then try again."),
+}
+
+// guidanceFor picks the most specific guidance for e.
+func guidanceFor(e *Error) guidance {
+	switch e.Kind {
+	case KindUnknownOutcome:
+		return unknownOutcome(e)
+	case KindInput:
+		return guidance{errText(e, "The details given are not complete."), "Correct this and try again."}
+	case KindCredential:
+		return guidance{errText(e, "The M2M credential cannot be used."),
+			"Choose another credential, or renew this one in Relationship Authorisation Manager (RAM) and open the new file."}
+	case KindAborted:
+		return guidance{"Nothing was sent to the ATO: " + errText(e, "the registration could not be prepared."),
+			"Fix the problem above and try again."}
+	case KindCancelled:
+		return guidance{"You stopped it before " + stepNoun(e.Step) + " finished.",
+			"Nothing more will be sent. Start again when you are ready."}
+	case KindTimeout:
+		return guidance{service(e) + " did not answer in time.",
+			"Check your internet connection and try again. If it keeps happening, the ATO's systems may be busy: check the ATO's system status and try later."}
+	case KindDNS:
+		return guidance{"This computer could not find " + orService(e) + " on the internet (the name lookup failed).",
+			"Check you are connected to the internet. If you are, your network may block this address or need a proxy server: ask your IT support. For a custom environment, check the address is spelled correctly."}
+	case KindTLS:
+		return guidance{"A secure connection to " + orService(e) + " could not be set up: its certificate was not trusted.",
+			"If your practice uses a proxy or security software that inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and choose it with the “Extra CA certificate” option (command line: --ca-file). Also check this computer's date and time are right."}
+	case KindNetwork:
+		return guidance{"Could not connect to " + orService(e) + ", or the connection broke.",
+			"Check your internet connection. If your practice reaches the internet through a proxy server, ask your IT support to set it for this program (the HTTPS_PROXY setting), then try again."}
+	}
+
+	if isLifecycle(e.Step) {
+		if g, ok := lifecycleGuides[e.Status]; ok {
+			return g(e)
+		}
+	}
+	code := strings.ToLower(strings.TrimSpace(e.Code))
+	if g, ok := codeGuides[code]; ok {
+		return g(e)
+	}
+	if strings.HasPrefix(code, "auth.100") {
+		return guidance{"The ATO refused the request: its authorisation checks failed (" + e.Code + ").",
+			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your team app may use this API. If it all looks right, contact the ATO with the receipt number shown."}
+	}
+	if g, ok := statusGuides[e.Status]; ok {
+		return g(e)
+	}
+	switch {
+	case e.Status >= 500:
+		return guidance{withSaid(e, fmt.Sprintf("%s had a problem and could not handle the request (HTTP %d).", service(e), e.Status)), actionRetryLater}
+	case e.Status >= 300 && e.Status < 400:
+		return guidance{fmt.Sprintf("%s sent this program somewhere else (HTTP %d) instead of answering.", service(e), e.Status),
+			"A network sign-in page or proxy may be in the way, or the address is out of date. Check you can browse the internet; for a custom environment, check the addresses."}
+	case e.Kind == KindBadResponse:
+		return guidance{service(e) + " gave an answer this program could not read.", actionSendLog}
+	case e.Status >= 400:
+		return guidance{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog}
+	}
+	return guidance{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog}
+}
+
+// unknownOutcome: the DCR POST left this computer and no usable answer came
+// back. Say when and for which name, so the user can check before trying
+// again: a second POST could make a second registration.
+func unknownOutcome(e *Error) guidance {
+	when := clockShort(e.At)
+	name := "“" + e.InstanceName + "”"
+	check := "Before trying again, check whether " + name + " was registered at about " + when +
+		" (contact the ATO, or your software provider, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."
+	switch {
+	case e.Status/100 == 2:
+		return guidance{"At " + when + " the ATO answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
+			"Do not register again yet. Contact the ATO with the time" + receiptNote(e) + " to have the registration removed or its details resent."}
+	case e.Status != 0:
+		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
+	case errors.Is(e.Err, context.Canceled):
+		return guidance{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check}
+	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
+		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check}
+	}
+	return guidance{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check}
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+func receiptNote(e *Error) string {
+	if e.Receipt != "" {
+		return " and receipt number " + e.Receipt
+	}
+	return ""
+}
+
+// withSaid adds the server's own words to a general message, when there are
+// any: they are often the most specific thing we have.
+func withSaid(e *Error, msg string) string {
+	if d := strings.TrimSpace(e.Description); d != "" {
+		msg += " The ATO said: “" + d + "”"
+		if e.Code != "" {
+			msg += " (" + e.Code + ")"
+		}
+		msg += "."
+	} else if e.Code != "" {
+		msg += " The ATO gave the code " + e.Code + "."
+	}
+	return msg
+}
+
+// errText is the cause's own text: for input and credential errors it is
+// already a plain-English sentence of ours or m2m's.
+func errText(e *Error, fallback string) string {
+	if e.Err != nil && e.Err.Error() != "" {
+		return e.Err.Error()
+	}
+	return fallback
+}
+
+func isLifecycle(s Step) bool { return s == StepRead || s == StepUpdate || s == StepDelete }
+
+// service names the other end by step, with the host when known.
+func service(e *Error) string {
+	var s string
+	switch e.Step {
+	case StepToken, StepSign:
+		s = "The ATO's sign-in service"
+	case StepRegister, StepRead, StepUpdate, StepDelete:
+		s = "The ATO's registration service"
+	default:
+		s = "The server"
+	}
+	if e.Host != "" {
+		s += " (" + e.Host + ")"
+	}
+	return s
+}
+
+// orService is the host, or the service when the host is unknown.
+func orService(e *Error) string {
+	if e.Host != "" {
+		return e.Host
+	}
+	return strings.ToLower(service(e)[:1]) + service(e)[1:]
+}
+
+func stepNoun(s Step) string {
+	switch s {
+	case StepSign:
+		return "signing the request"
+	case StepToken:
+		return "getting the access token"
+	case StepRegister:
+		return "registering"
+	case StepRead:
+		return "reading the registration"
+	case StepUpdate:
+		return "updating the registration"
+	case StepDelete:
+		return "removing the registration"
+	case StepSave:
+		return "saving"
+	}
+	return "checking the details"
+}
+
+// clock is the local date and time, as the user reads it on their screen.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.Local().Format("3:04 pm on Monday 2 January 2006 (MST)")
+}
+
+// clockShort is the local time and date of an event.
+func clockShort(t time.Time) string {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.Local().Format("3:04 pm on 2 January 2006")
+}
+
+// skew describes how far this computer's clock is from the server's, when
+// the server said and the gap matters (the JWT is checked against it).
+func skew(e *Error) string {
+	if e.ServerTime.IsZero() || e.At.IsZero() {
+		return ""
+	}
+	d := e.At.Sub(e.ServerTime)
+	dir := "ahead of"
+	if d < 0 {
+		d, dir = -d, "behind"
+	}
+	if d < 2*time.Minute {
+		return ""
+	}
+	return "This computer's clock is about " + roughDuration(d) + " " + dir + " the ATO's."
+}
+
+func roughDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	}
+}

@@ -1,0 +1,210 @@
+package flow
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"dcrwizard/m2m"
+)
+
+// accessToken is the answer of step 2. The token itself is a secret.
+type accessToken struct {
+	value     string
+	expiresIn time.Duration
+}
+
+// token runs step 2, retrying on connection failure or 5xx with a fresh
+// JWT each time. assertion is the JWT for the first attempt.
+func (c *Client) token(ctx context.Context, r Request, assertion string) (*accessToken, error) {
+	host := hostOf(r.Env.TokenURL)
+	c.emit(StepToken, StateStarted, "Getting an access token from "+host+"…")
+	secrets := redactor{r.APIKey, assertion}
+	backoff := c.RetryBackoff
+	if backoff <= 0 {
+		backoff = DefaultRetryBackoff
+	}
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			var err error
+			if assertion, err = newAssertion(r.Credential, r.Env, c.now()); err != nil {
+				return nil, c.fail(&Error{Step: StepSign, Kind: KindCredential, Err: err})
+			}
+			secrets = append(secrets, assertion)
+		}
+		form := url.Values{
+			"grant_type":            {"client_credentials"},
+			"scope":                 {r.Env.Scope},
+			"client_assertion_type": {clientAssertionType},
+			"client_assertion":      {assertion},
+		}
+		cl := call{
+			step:   StepToken,
+			method: http.MethodPost,
+			url:    r.Env.TokenURL,
+			header: http.Header{
+				"Content-Type": {"application/x-www-form-urlencoded"},
+				"Accept":       {"application/json"},
+			},
+			body:    []byte(form.Encode()),
+			secrets: secrets,
+		}
+		resp, e := c.do(ctx, cl)
+		if e == nil && resp.status == http.StatusOK {
+			tok, perr := parseToken(resp.body)
+			if perr != nil {
+				return nil, c.fail(&Error{Step: StepToken, Status: resp.status, Kind: KindBadResponse, Host: host,
+					Receipt: resp.header.Get("receipt"), Body: secrets.scrub(capBody(resp.body)), Err: perr})
+			}
+			msg := "Got an access token from " + host
+			if tok.expiresIn > 0 {
+				msg += fmt.Sprintf(" (valid for %s)", tok.expiresIn.Round(time.Second))
+			}
+			c.emit(StepToken, StateDone, msg+".")
+			return tok, nil
+		}
+		if e == nil {
+			e = c.httpError(cl, resp)
+		}
+		// Timeouts are not retried: the user has waited long enough.
+		retry := e.Kind == KindNetwork || e.Kind == KindServer
+		if !retry || attempt > maxTokenRetries {
+			return nil, c.fail(e)
+		}
+		wait := backoff << (attempt - 1)
+		c.emit(StepToken, StateStarted, fmt.Sprintf("%s; trying again in %s (attempt %d of %d)…",
+			strings.TrimSuffix(e.Error(), "."), wait, attempt+1, maxTokenRetries+1))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, c.fail(c.cancelled(StepToken, ctx.Err()))
+		case <-t.C:
+		}
+	}
+}
+
+// parseToken reads a token endpoint answer (RFC 6749 §5.1).
+func parseToken(body []byte) (*accessToken, error) {
+	var raw struct {
+		AccessToken string          `json:"access_token"`
+		ExpiresIn   json.RawMessage `json:"expires_in"`
+		TokenType   string          `json:"token_type"`
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, fmt.Errorf("the token answer is not JSON: %w", err)
+	}
+	if raw.AccessToken == "" {
+		return nil, errors.New("the token answer has no access_token")
+	}
+	if raw.TokenType != "" && !strings.EqualFold(raw.TokenType, "bearer") {
+		return nil, fmt.Errorf("the token answer has token_type %q, not Bearer", raw.TokenType)
+	}
+	tok := &accessToken{value: raw.AccessToken}
+	// expires_in is a number by the RFC; some servers send a string.
+	s := strings.Trim(string(raw.ExpiresIn), `"`)
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 0 && n < math.MaxInt32 {
+		tok.expiresIn = time.Duration(n * float64(time.Second))
+	}
+	return tok, nil
+}
+
+// dcrBody is the registration request of ato-facts.md §3: the one place it
+// is built.
+type dcrBody struct {
+	ClientName      string   `json:"client_name"`
+	ATOAPIKey       string   `json:"ato_api_key"`
+	X509Certificate string   `json:"x509_certificate"`
+	GrantTypes      []string `json:"grant_types"`
+}
+
+// register runs step 3. The POST is never repeated.
+func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Registration, error) {
+	host := hostOf(r.Env.RegistrationURL)
+	c.emit(StepRegister, StateStarted, "Registering “"+r.InstanceName+"” with "+host+"…")
+	body, err := json.Marshal(dcrBody{
+		ClientName:      r.InstanceName,
+		ATOAPIKey:       r.APIKey,
+		X509Certificate: certBase64(r.Credential),
+		GrantTypes:      []string{"client_credentials"},
+	})
+	if err != nil {
+		return nil, c.fail(&Error{Step: StepRegister, Kind: KindInput, Err: err})
+	}
+	if c.BeforeRegister != nil {
+		if err := c.BeforeRegister(ctx); err != nil {
+			return nil, c.fail(&Error{Step: StepRegister, Kind: KindAborted, Err: err, InstanceName: r.InstanceName})
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, c.fail(c.cancelled(StepRegister, err))
+	}
+	cl := call{
+		step:   StepRegister,
+		method: http.MethodPost,
+		url:    r.Env.RegistrationURL,
+		header: http.Header{
+			"Authorization": {"Bearer " + tok.value},
+			"Apikey":        {r.APIKey},
+			"Content-Type":  {"application/json"},
+			"Accept":        {"application/json"},
+		},
+		body:      body,
+		secrets:   redactor{r.APIKey, tok.value},
+		instance:  r.InstanceName,
+		trackSent: true,
+	}
+	resp, e := c.do(ctx, cl)
+	if e != nil {
+		return nil, c.fail(e)
+	}
+	if resp.status/100 != 2 {
+		e := c.httpError(cl, resp)
+		if resp.status == http.StatusGatewayTimeout {
+			// The gateway gave up waiting for the registration service,
+			// which may still have created the registration.
+			e.Unknown, e.Kind = true, KindUnknownOutcome
+		}
+		return nil, c.fail(e)
+	}
+	reg, err := parseRegistration(resp.body)
+	if err != nil {
+		// A success status whose body cannot be used: the registration
+		// most likely exists, but its values are lost.
+		return nil, c.fail(&Error{Step: StepRegister, Status: resp.status, Kind: KindUnknownOutcome, Unknown: true,
+			Host: host, Receipt: resp.header.Get("receipt"), Body: cl.secrets.scrub(capBody(resp.body)),
+			InstanceName: r.InstanceName, Err: err})
+	}
+	reg.Receipt = resp.header.Get("receipt")
+	if reg.RegistrationClientURI == "" {
+		// The ATO's pattern (ato-facts.md §3); lifecycle calls need it.
+		reg.RegistrationClientURI = strings.TrimSuffix(r.Env.RegistrationURL, "/") + "/" + url.PathEscape(reg.ClientID)
+	}
+	msg := "Registered “" + r.InstanceName + "”: client id " + reg.ClientID
+	if reg.Receipt != "" {
+		msg += ", receipt " + reg.Receipt
+	}
+	c.emit(StepRegister, StateDone, msg+".")
+	return reg, nil
+}
+
+// certBase64 is the leaf (signing) certificate as standard base64 DER.
+func certBase64(cred *m2m.Credential) string {
+	return base64.StdEncoding.EncodeToString(cred.Certificate.Raw)
+}
+
+// hostOf is the host name of an address, for messages.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return raw
+}
