@@ -1,0 +1,244 @@
+// Package cli is DCR Wizard without a window: the subcommands support staff
+// and scripts use. It calls the same registrar, flow, credstore and atosim
+// code as the wizard; nothing here is a second copy of that logic.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"dcrwizard/credstore"
+)
+
+// Version is stamped at release time with -ldflags "-X dcrwizard/cli.Version=…".
+var Version = "0.1.0-dev"
+
+// Exit codes, documented in usage and README.
+const (
+	ExitOK         = 0 // done
+	ExitBadInput   = 1 // bad input, or refused before anything was sent to the ATO
+	ExitUsage      = 2 // unknown subcommand or flag (also what flag parsing returns for -h)
+	ExitRefused    = 3 // the ATO refused or could not be reached: nothing registered
+	ExitNotStored  = 4 // registered, but not stored in the keychain: values on stdout
+	ExitUnknown    = 5 // connection lost after the registration was sent: check before retrying
+	ExitNotChanged = 6 // lifecycle: the ATO refused the change, nothing changed locally
+)
+
+// Streams is where a command reads and writes; tests and main fill it.
+type Streams struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// StdinIsTerminal and StderrIsTerminal decide prompting and progress lines.
+	StdinIsTerminal  bool
+	StderrIsTerminal bool
+	// ReadPassword reads a line without echo from the terminal.
+	ReadPassword func() ([]byte, error)
+	// NewStore opens the registration store; nil means credstore.New("").
+	NewStore func() *credstore.Store
+}
+
+// Main runs the command line with the process's standard streams.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	stdinFD, stderrFD := int(os.Stdin.Fd()), int(os.Stderr.Fd())
+	return Run(ctx, args, Streams{
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		Getenv:           os.Getenv,
+		StdinIsTerminal:  term.IsTerminal(stdinFD),
+		StderrIsTerminal: term.IsTerminal(stderrFD),
+		ReadPassword:     func() ([]byte, error) { return term.ReadPassword(stdinFD) },
+	})
+}
+
+const usage = `DCR Wizard registers this software with the ATO (OAuth Dynamic Client Registration).
+
+Usage:
+  dcrwizard                      open the wizard
+  dcrwizard inspect  --keystore FILE [--key FILE] [--credential ID] [--json]
+  dcrwizard register --keystore FILE [--key FILE] [--credential ID]
+                     --env sandbox|production|practice|custom --api-key KEY --name NAME
+                     [--token-url URL --registration-url URL --registration-client-id ID --scope S]
+                     [--ca-file PEM] [--timeout 60s] [--json]
+  dcrwizard list     [--json]
+  dcrwizard show     CLIENT_ID [--reveal] [--json]
+  dcrwizard simulate [--listen 127.0.0.1:PORT] --out DIR
+  dcrwizard version
+
+The keystore password is read from --password-file FILE, --password-stdin, or the
+DCRWIZARD_PASSWORD environment variable; with none of them, from the terminal without echo.
+It is never a flag value.
+
+--env practice runs against the built-in ATO simulator; without --keystore it uses the
+simulator's demo credential and API key.
+
+Exit codes:
+  0  done
+  1  bad input, or refused before anything was sent to the ATO
+     (expired credential, wrong password, bad flags)
+  3  not registered: the ATO refused, or could not be reached
+  4  registered but NOT stored in the keychain: the values are printed on stdout; keep them
+  5  outcome unknown: the connection was lost after the registration was sent;
+     check before trying again
+`
+
+// Run dispatches one subcommand.
+func Run(ctx context.Context, args []string, st Streams) int {
+	if st.Getenv == nil {
+		st.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 {
+		fmt.Fprint(st.Stderr, usage)
+		return ExitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "inspect":
+		return runInspect(ctx, rest, st)
+	case "register":
+		return runRegister(ctx, rest, st)
+	case "list":
+		return runList(ctx, rest, st)
+	case "show":
+		return runShow(ctx, rest, st)
+	case "simulate":
+		return runSimulate(ctx, rest, st)
+	case "version", "--version", "-version":
+		fmt.Fprintf(st.Stdout, "dcrwizard %s\n", Version)
+		return ExitOK
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(st.Stdout, usage)
+		return ExitOK
+	default:
+		fmt.Fprintf(st.Stderr, "Unknown command %q.\n\n%s", cmd, usage)
+		return ExitUsage
+	}
+}
+
+// parse parses flags that may come before or after positional arguments
+// ("show ID --reveal" as well as "show --reveal ID").
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, st Streams) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(st.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(st.Stderr, "Usage of dcrwizard %s:\n", name)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// flagExit maps a flag parsing error to an exit code.
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	return ExitBadInput
+}
+
+// passwordSource is the set of password flags shared by commands that open a keystore.
+type passwordSource struct {
+	file  string
+	stdin bool
+}
+
+func (p *passwordSource) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.file, "password-file", "", "read the keystore password from the first line of `FILE`")
+	fs.BoolVar(&p.stdin, "password-stdin", false, "read the keystore password from the first line of standard input")
+}
+
+var errNoPassword = errors.New("the keystore password was not given: use --password-file FILE, --password-stdin, or the DCRWIZARD_PASSWORD environment variable")
+
+// read returns the password and whether one was given at all.
+func (p *passwordSource) read(st Streams) (string, bool, error) {
+	firstLine := func(b []byte) string {
+		s, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimSuffix(s, "\r")
+	}
+	switch {
+	case p.file != "" && p.stdin:
+		return "", false, errors.New("use only one of --password-file and --password-stdin")
+	case p.file != "":
+		b, err := readCapped(p.file, 4096)
+		if err != nil {
+			return "", false, fmt.Errorf("could not read the password file: %w", err)
+		}
+		return firstLine(b), true, nil
+	case p.stdin:
+		b, err := readAllCapped(st.Stdin, 4096)
+		if err != nil {
+			return "", false, fmt.Errorf("could not read the password from standard input: %w", err)
+		}
+		return firstLine(b), true, nil
+	}
+	if v := st.Getenv("DCRWIZARD_PASSWORD"); v != "" {
+		return v, true, nil
+	}
+	if st.StdinIsTerminal && st.ReadPassword != nil {
+		fmt.Fprint(st.Stderr, "Keystore password: ")
+		b, err := st.ReadPassword()
+		fmt.Fprintln(st.Stderr)
+		if err != nil {
+			return "", false, fmt.Errorf("could not read the password: %w", err)
+		}
+		return string(b), true, nil
+	}
+	return "", false, nil
+}
+
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readAllCapped(f, limit)
+}
+
+func readAllCapped(r io.Reader, limit int64) ([]byte, error) {
+	if r == nil {
+		return nil, errors.New("no input")
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("more than %d bytes", limit)
+	}
+	return b, nil
+}
+
+func (st Streams) store() *credstore.Store {
+	if st.NewStore != nil {
+		return st.NewStore()
+	}
+	return credstore.New("")
+}

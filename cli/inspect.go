@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"dcrwizard/m2m"
+)
+
+// keystoreFlags are the flags that choose a credential.
+type keystoreFlags struct {
+	path, keyPath, credential string
+	pw                        passwordSource
+}
+
+func (k *keystoreFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&k.path, "keystore", "", "the M2M credential `FILE`: ATO keystore.xml, .p12/.pfx, or PEM")
+	fs.StringVar(&k.keyPath, "key", "", "PEM private key `FILE`, when the key is not in the --keystore file")
+	fs.StringVar(&k.credential, "credential", "", "the credential `ID` (alias) inside the keystore; needed when it holds several")
+	k.pw.register(fs)
+}
+
+// load opens the keystore with the password from its source.
+func (k *keystoreFlags) load(st Streams) (*m2m.Store, error) {
+	if k.path == "" {
+		return nil, inputError{errors.New("choose the credential file with --keystore FILE")}
+	}
+	pw, given, err := k.pw.read(st)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	var store *m2m.Store
+	if k.keyPath != "" {
+		certPEM, err := readCapped(k.path, m2m.MaxFileSize)
+		if err != nil {
+			return nil, inputError{fmt.Errorf("could not read %s: %w", k.path, err)}
+		}
+		keyPEM, err := readCapped(k.keyPath, m2m.MaxFileSize)
+		if err != nil {
+			return nil, inputError{fmt.Errorf("could not read %s: %w", k.keyPath, err)}
+		}
+		store, err = m2m.ParsePEM(certPEM, keyPEM, pw)
+		if err != nil {
+			return nil, inputError{err}
+		}
+	} else {
+		store, err = m2m.Open(k.path, pw)
+	}
+	if err != nil {
+		if errors.Is(err, m2m.ErrWrongPassword) && !given {
+			return nil, inputError{errNoPassword}
+		}
+		return nil, inputError{err}
+	}
+	return store, nil
+}
+
+// pick chooses the credential named by --credential, or the only one.
+func (k *keystoreFlags) pick(store *m2m.Store) (*m2m.Credential, error) {
+	if k.credential != "" {
+		c, err := store.Get(k.credential)
+		if err != nil {
+			return nil, inputError{err}
+		}
+		return c, nil
+	}
+	if len(store.Credentials) == 1 {
+		return store.Credentials[0], nil
+	}
+	return nil, inputError{fmt.Errorf("this keystore holds %d credentials; choose one with --credential ID (run 'dcrwizard inspect' to list them): %v",
+		len(store.Credentials), store.IDs())}
+}
+
+// credentialJSON is the inspect output of one credential.
+type credentialJSON struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	ABN       string `json:"abn"`
+	Serial    string `json:"serial"`
+	SHA1      string `json:"sha1_fingerprint"`
+	NotBefore string `json:"not_before"`
+	NotAfter  string `json:"not_after"`
+	Verdict   string `json:"verdict"`
+	Message   string `json:"message,omitempty"`
+}
+
+func describe(c *m2m.Credential, now time.Time) credentialJSON {
+	v := c.Verdict(now)
+	return credentialJSON{
+		ID: c.ID, Name: c.Name, ABN: c.ABN, Serial: c.Serial, SHA1: c.SHA1,
+		NotBefore: c.NotBefore.UTC().Format(time.RFC3339),
+		NotAfter:  c.NotAfter.UTC().Format(time.RFC3339),
+		Verdict:   string(v.Status), Message: v.Message,
+	}
+}
+
+func runInspect(_ context.Context, args []string, st Streams) int {
+	fs := newFlagSet("inspect", st)
+	var k keystoreFlags
+	k.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return flagExit(err)
+	}
+	store, err := k.load(st)
+	if err != nil {
+		return fail(st, *asJSON, err)
+	}
+	creds := store.Credentials
+	if k.credential != "" {
+		c, err := k.pick(store)
+		if err != nil {
+			return fail(st, *asJSON, err)
+		}
+		creds = []*m2m.Credential{c}
+	}
+	now := time.Now()
+	out := struct {
+		File        string           `json:"file"`
+		Format      string           `json:"format"`
+		Credentials []credentialJSON `json:"credentials"`
+	}{File: k.path, Format: string(store.Format)}
+	for _, c := range creds {
+		out.Credentials = append(out.Credentials, describe(c, now))
+	}
+	if *asJSON {
+		return printJSON(st, out)
+	}
+	fmt.Fprintf(st.Stdout, "%s — %s, %d credential(s)\n\n", k.path, store.Format, len(creds))
+	for _, c := range out.Credentials {
+		tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "ID\t%s\n", c.ID)
+		fmt.Fprintf(tw, "Name\t%s\n", c.Name)
+		fmt.Fprintf(tw, "ABN\t%s\n", c.ABN)
+		fmt.Fprintf(tw, "Serial\t%s\n", c.Serial)
+		fmt.Fprintf(tw, "SHA-1 fingerprint\t%s\n", c.SHA1)
+		fmt.Fprintf(tw, "Valid from\t%s\n", c.NotBefore)
+		fmt.Fprintf(tw, "Valid until\t%s\n", c.NotAfter)
+		fmt.Fprintf(tw, "Verdict\t%s\n", c.Verdict)
+		if c.Message != "" {
+			fmt.Fprintf(tw, "\t%s\n", c.Message)
+		}
+		tw.Flush()
+		fmt.Fprintln(st.Stdout)
+	}
+	return ExitOK
+}
+
+func printJSON(st Streams, v any) int {
+	enc := json.NewEncoder(st.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(st.Stderr, "could not write output: %v\n", err)
+		return ExitBadInput
+	}
+	return ExitOK
+}

@@ -1,0 +1,45 @@
+package registrar
+
+import (
+	"fmt"
+
+	"dcrwizard/atosim"
+	"dcrwizard/flow"
+)
+
+// Practice is the offline rehearsal: the built-in ATO simulator on a
+// loopback port and a demo credential made for it.
+type Practice struct {
+	Env    flow.Environment
+	Demo   atosim.Demo
+	APIKey string
+	server *atosim.Server
+}
+
+// StartPractice starts the simulator on 127.0.0.1 and writes its demo
+// credential (password atosim.DemoPassword) into dir.
+func StartPractice(dir string) (*Practice, error) {
+	sim, err := atosim.New(atosim.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("could not start Practice mode: %w", err)
+	}
+	srv, err := atosim.Start(sim, "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("could not start Practice mode: %w", err)
+	}
+	demo, err := sim.WriteDemo(dir, atosim.DemoPassword)
+	if err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("could not write the Practice credential: %w", err)
+	}
+	ep := srv.Endpoints()
+	return &Practice{
+		Env:    flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
+		Demo:   demo,
+		APIKey: sim.APIKey(),
+		server: srv,
+	}, nil
+}
+
+// Close stops the simulator.
+func (p *Practice) Close() error { return p.server.Close() }

@@ -1,0 +1,136 @@
+// Package registrar runs one registration end to end — pending record, the
+// three ATO steps, keychain, read-back — so that the wizard and the command
+// line share a single path and neither can drop what the ATO returned.
+package registrar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+	"dcrwizard/m2m"
+)
+
+// SaveTimeout bounds the keychain write after the ATO has answered. It is
+// generous because an unlock prompt may be waiting for the user.
+const SaveTimeout = 2 * time.Minute
+
+// Input is what the user chose.
+type Input struct {
+	Env          flow.Environment
+	Credential   *m2m.Credential
+	APIKey       string
+	InstanceName string
+}
+
+// Result describes a registration the ATO accepted.
+type Result struct {
+	Registration *flow.Registration
+	Record       credstore.Record
+	// Stored is true only when every value was written to the keychain and
+	// read back unchanged.
+	Stored bool
+	// Where names the keychain in plain words.
+	Where string
+	// PendingID is the pending record still open when Stored is false; the
+	// caller clears it once the user has kept the values some other way.
+	PendingID string
+}
+
+// Registrar joins flow and credstore.
+type Registrar struct {
+	Flow  *flow.Client
+	Store *credstore.Store
+	Now   func() time.Time
+}
+
+func (r *Registrar) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// Register runs the registration. It returns a non-nil *Result whenever the
+// ATO accepted the registration — even with a non-nil error, which then is a
+// *credstore.NotStoredError: the caller must show the values to the user.
+func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Event)) (*Result, error) {
+	if r.Flow == nil || r.Store == nil {
+		return nil, errors.New("registrar: Flow and Store are required")
+	}
+	emit := func(e flow.Event) {
+		if onEvent != nil {
+			onEvent(e)
+		}
+	}
+	fc := *r.Flow
+	fc.OnEvent = emit
+	var pendingID string
+	fc.BeforeRegister = func(context.Context) error {
+		p := credstore.Pending{Name: in.InstanceName, Environment: in.Env.Name, Started: r.now()}
+		if in.Credential != nil {
+			p.CredentialID = in.Credential.ID
+		}
+		id, err := r.Store.BeginPending(p)
+		if err != nil {
+			return fmt.Errorf("could not note the registration before sending it: %w", err)
+		}
+		pendingID = id
+		return nil
+	}
+
+	reg, err := fc.Register(ctx, flow.Request{
+		Env:          in.Env,
+		Credential:   in.Credential,
+		APIKey:       in.APIKey,
+		InstanceName: in.InstanceName,
+	})
+	if err != nil {
+		// Only a refusal proves nothing was created; with an unknown outcome
+		// the pending record stays, so the next start asks the user to check.
+		var fe *flow.Error
+		if pendingID != "" && !(errors.As(err, &fe) && fe.Unknown) {
+			_ = r.Store.ClearPending(pendingID)
+		}
+		return nil, err
+	}
+
+	rec := credstore.Record{
+		Name:                  in.InstanceName,
+		Environment:           in.Env.Name,
+		ClientID:              reg.ClientID,
+		RegistrationClientURI: reg.RegistrationClientURI,
+		IssuedAt:              reg.IssuedAt,
+		Receipt:               reg.Receipt,
+	}
+	if c := in.Credential; c != nil {
+		rec.CredentialID, rec.CredentialABN, rec.CredentialSerial, rec.CredentialNotAfter = c.ID, c.ABN, c.Serial, c.NotAfter
+	}
+	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pendingID}
+
+	// The ATO has accepted: from here a user's Cancel must not stop us keeping
+	// what it returned.
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
+	defer cancel()
+	emit(flow.Event{Step: flow.StepSave, State: flow.StateStarted, Message: "Saving to " + res.Where + "…", At: r.now()})
+	err = r.Store.Save(saveCtx, rec, credstore.Values{
+		ClientID:                reg.ClientID,
+		RegistrationAccessToken: reg.RegistrationAccessToken,
+		RegistrationClientURI:   reg.RegistrationClientURI,
+	})
+	if err != nil {
+		emit(flow.Event{Step: flow.StepSave, State: flow.StateFailed, Message: "Could not save to " + res.Where, At: r.now()})
+		return res, err
+	}
+	res.Stored = true
+	if pendingID != "" {
+		if err := r.Store.ClearPending(pendingID); err == nil {
+			res.PendingID = ""
+		}
+	}
+	emit(flow.Event{Step: flow.StepSave, State: flow.StateDone, Message: "Saved to " + res.Where, At: r.now()})
+	return res, nil
+}

@@ -1,0 +1,196 @@
+package registrar
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"dcrwizard/atosim"
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+	"dcrwizard/m2m"
+)
+
+// practice is one simulator and demo credential shared by the tests: RSA key
+// generation and the keystore KDF are slow under -race.
+var (
+	practiceOnce sync.Once
+	practiceVal  *Practice
+	practiceCred *m2m.Credential
+	practiceErr  error
+)
+
+func startPractice(t *testing.T) (*Practice, *m2m.Credential) {
+	t.Helper()
+	practiceOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "registrar-test-")
+		if err != nil {
+			practiceErr = err
+			return
+		}
+		practiceVal, practiceErr = StartPractice(dir)
+		if practiceErr != nil {
+			return
+		}
+		var ks *m2m.Store
+		ks, practiceErr = m2m.Open(practiceVal.Demo.KeystorePath, practiceVal.Demo.Password)
+		if practiceErr == nil {
+			practiceCred, practiceErr = ks.Get(practiceVal.Demo.CredentialID)
+		}
+	})
+	if practiceErr != nil {
+		t.Fatalf("practice: %v", practiceErr)
+	}
+	return practiceVal, practiceCred
+}
+
+// realStore is the system keychain: under `make test` a throw-away Secret Service.
+func realStore(t *testing.T) *credstore.Store {
+	t.Helper()
+	if os.Getenv("DCRWIZARD_SECRET_SERVICE") != "1" {
+		t.Skip("needs the throw-away Secret Service: run `make test`")
+	}
+	return credstore.New(t.TempDir())
+}
+
+// refusingKeyring stands in for a keychain that says no: locked, absent, or
+// the user pressed Deny. (A real refusal is exercised in credstore's tests.)
+type refusingKeyring struct{}
+
+var errRefused = errors.New("the user denied access")
+
+func (refusingKeyring) Set(string, string, string) error   { return errRefused }
+func (refusingKeyring) Get(string, string) (string, error) { return "", errRefused }
+func (refusingKeyring) Delete(string, string) error        { return errRefused }
+
+func input(p *Practice, cred *m2m.Credential, name string) Input {
+	return Input{Env: p.Env, Credential: cred, APIKey: p.APIKey, InstanceName: name}
+}
+
+func TestRegisterStoresAndReadsBack(t *testing.T) {
+	p, cred := startPractice(t)
+	store := realStore(t)
+	r := Registrar{Flow: &flow.Client{}, Store: store}
+
+	var steps []string
+	res, err := r.Register(context.Background(), input(p, cred, "Front desk"), func(e flow.Event) {
+		steps = append(steps, string(e.Step)+":"+string(e.State))
+	})
+	if err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	if !res.Stored || res.PendingID != "" {
+		t.Fatalf("Stored=%v PendingID=%q, want stored and no pending", res.Stored, res.PendingID)
+	}
+	rec, vals, err := store.Get(context.Background(), res.Registration.ClientID)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if vals.RegistrationAccessToken != res.Registration.RegistrationAccessToken ||
+		vals.RegistrationClientURI != res.Registration.RegistrationClientURI ||
+		rec.Name != "Front desk" || rec.Environment != "practice" || rec.CredentialABN != cred.ABN {
+		t.Fatalf("stored %+v / %v does not match the registration", rec, vals)
+	}
+	if pend, _ := store.Pending(); len(pend) != 0 {
+		t.Fatalf("pending records left: %+v", pend)
+	}
+	want := "sign:started sign:done token:started token:done register:started register:done save:started save:done"
+	if got := strings.Join(steps, " "); got != want {
+		t.Fatalf("events\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestCancelAfterTheATOAcceptedStillStores(t *testing.T) {
+	p, cred := startPractice(t)
+	store := realStore(t)
+	r := Registrar{Flow: &flow.Client{}, Store: store}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := r.Register(ctx, input(p, cred, "Cancelled late"), func(e flow.Event) {
+		if e.Step == flow.StepRegister && e.State == flow.StateDone {
+			cancel() // the user presses Cancel just as the ATO answers
+		}
+	})
+	if err != nil || !res.Stored {
+		t.Fatalf("Register: res=%+v err=%v; a registration the ATO accepted must be kept", res, err)
+	}
+	if _, _, err := store.Get(context.Background(), res.Registration.ClientID); err != nil {
+		t.Fatalf("not in the keychain: %v", err)
+	}
+}
+
+func TestKeychainRefusalHandsValuesBack(t *testing.T) {
+	p, cred := startPractice(t)
+	store := credstore.NewWithKeyring(t.TempDir(), refusingKeyring{})
+	r := Registrar{Flow: &flow.Client{}, Store: store}
+	res, err := r.Register(context.Background(), input(p, cred, "No keychain"), nil)
+	var ns *credstore.NotStoredError
+	if !errors.As(err, &ns) {
+		t.Fatalf("err = %v, want *credstore.NotStoredError", err)
+	}
+	if res == nil || res.Stored || res.Registration.RegistrationAccessToken == "" || res.Registration.ClientID == "" {
+		t.Fatalf("result %+v: the values must come back when they could not be stored", res)
+	}
+	if strings.Contains(err.Error(), res.Registration.RegistrationAccessToken) {
+		t.Fatal("the error text contains the registration access token")
+	}
+	// The pending record stays until the user has kept the values.
+	pend, _ := store.Pending()
+	if len(pend) != 1 || pend[0].ID != res.PendingID || pend[0].Name != "No keychain" {
+		t.Fatalf("pending = %+v, want the one for this registration (%q)", pend, res.PendingID)
+	}
+}
+
+func TestRefusalLeavesNothingPending(t *testing.T) {
+	p, cred := startPractice(t)
+	store := credstore.NewWithKeyring(t.TempDir(), refusingKeyring{})
+	r := Registrar{Flow: &flow.Client{}, Store: store}
+	res, err := r.Register(context.Background(), input(p, cred, atosim.ScenarioInvalidRequest), nil)
+	var fe *flow.Error
+	if res != nil || !errors.As(err, &fe) || fe.Status != 400 || fe.Unknown {
+		t.Fatalf("res=%v err=%v, want the ATO's 400 refusal", res, err)
+	}
+	if pend, _ := store.Pending(); len(pend) != 0 {
+		t.Fatalf("a refused registration left pending records: %+v", pend)
+	}
+}
+
+func TestUnknownOutcomeKeepsPending(t *testing.T) {
+	// A simulator of its own: the fault must not hit other tests.
+	sim, err := atosim.New(atosim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := atosim.Start(sim, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cred, err := sim.IssueCredential("ABRD:80000000001_Test", "80000000001", "Test", time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.InjectFault(atosim.Fault{Kind: atosim.FaultDropAfterRegister, Endpoint: "register", Nth: 1})
+	ep := srv.Endpoints()
+	store := credstore.NewWithKeyring(t.TempDir(), refusingKeyring{})
+	r := Registrar{Flow: &flow.Client{}, Store: store}
+	res, err := r.Register(context.Background(), Input{
+		Env:        flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
+		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Lost answer",
+	}, nil)
+	var fe *flow.Error
+	if res != nil || !errors.As(err, &fe) || !fe.Unknown {
+		t.Fatalf("res=%v err=%v, want an unknown outcome", res, err)
+	}
+	if len(sim.Clients()) != 1 {
+		t.Fatalf("the simulator holds %d clients, want 1 (created, answer lost)", len(sim.Clients()))
+	}
+	pend, _ := store.Pending()
+	if len(pend) != 1 || pend[0].Name != "Lost answer" || pend[0].Environment != "practice" {
+		t.Fatalf("pending = %+v, want one record telling the user to check", pend)
+	}
+}
