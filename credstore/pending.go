@@ -24,6 +24,14 @@ type Pending struct {
 	Environment  string    `json:"environment"`
 	Started      time.Time `json:"started"`
 	CredentialID string    `json:"credential_id,omitzero"`
+
+	// Set by MarkAccepted once the ATO has answered: what it returned that is
+	// not secret, so that a process killed before the keychain write still
+	// leaves the client id behind.
+	Accepted              time.Time `json:"accepted,omitzero"`
+	ClientID              string    `json:"client_id,omitzero"`
+	RegistrationClientURI string    `json:"registration_client_uri,omitzero"`
+	Receipt               string    `json:"receipt,omitzero"`
 }
 
 var pendingIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -67,6 +75,20 @@ func (s *Store) BeginPending(p Pending) (string, error) {
 		return "", fmt.Errorf("A note of the registration about to be sent could not be written (%s): %w", path, err)
 	}
 	return p.ID, nil
+}
+
+// MarkAccepted rewrites pending record p.ID (durably) with the ATO's
+// non-secret answer: client id, registration client URI and receipt.
+// Accepted is filled in when empty.
+func (s *Store) MarkAccepted(p Pending) error {
+	if p.ID == "" {
+		return errors.New("MarkAccepted needs the ID BeginPending returned")
+	}
+	if p.Accepted.IsZero() {
+		p.Accepted = s.now()
+	}
+	_, err := s.BeginPending(p)
+	return err
 }
 
 // ClearPending removes a pending record; one already gone is not an error.

@@ -68,7 +68,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	}
 	fc := *r.Flow
 	fc.OnEvent = emit
-	var pendingID string
+	var pending credstore.Pending
 	fc.BeforeRegister = func(context.Context) error {
 		p := credstore.Pending{Name: in.InstanceName, Environment: in.Env.Name, Started: r.now()}
 		if in.Credential != nil {
@@ -78,7 +78,8 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		if err != nil {
 			return fmt.Errorf("could not note the registration before sending it: %w", err)
 		}
-		pendingID = id
+		p.ID = id
+		pending = p
 		return nil
 	}
 
@@ -92,10 +93,17 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		// Only a refusal proves nothing was created; with an unknown outcome
 		// the pending record stays, so the next start asks the user to check.
 		var fe *flow.Error
-		if pendingID != "" && !(errors.As(err, &fe) && fe.Unknown) {
-			_ = r.Store.ClearPending(pendingID)
+		if pending.ID != "" && !(errors.As(err, &fe) && fe.Unknown) {
+			_ = r.Store.ClearPending(pending.ID)
 		}
 		return nil, err
+	}
+	// First, before anything else can fail or the process be killed: keep
+	// the non-secret part of the answer on disk. The token itself goes only
+	// to the keychain.
+	if pending.ID != "" {
+		pending.ClientID, pending.RegistrationClientURI, pending.Receipt = reg.ClientID, reg.RegistrationClientURI, reg.Receipt
+		_ = r.Store.MarkAccepted(pending) // best effort: the keychain write below is what counts
 	}
 
 	rec := credstore.Record{
@@ -109,7 +117,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	if c := in.Credential; c != nil {
 		rec.CredentialID, rec.CredentialABN, rec.CredentialSerial, rec.CredentialNotAfter = c.ID, c.ABN, c.Serial, c.NotAfter
 	}
-	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pendingID}
+	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID}
 
 	// The ATO has accepted: from here a user's Cancel must not stop us keeping
 	// what it returned.
@@ -126,8 +134,8 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		return res, err
 	}
 	res.Stored = true
-	if pendingID != "" {
-		if err := r.Store.ClearPending(pendingID); err == nil {
+	if pending.ID != "" {
+		if err := r.Store.ClearPending(pending.ID); err == nil {
 			res.PendingID = ""
 		}
 	}
