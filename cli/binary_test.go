@@ -475,3 +475,68 @@ func TestVersionAndHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestLifecycleCommands(t *testing.T) {
+	needSecretService(t)
+	sim, err := atosim.New(atosim.Options{RotateTokens: true, DisableDelete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := atosim.Start(sim, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ep := srv.Endpoints()
+	custom := []string{"--env", "custom", "--token-url", ep.TokenURL, "--registration-url", ep.RegistrationURL,
+		"--registration-client-id", ep.RegistrationClientID, "--scope", ep.Scope, "--api-key", sim.APIKey()}
+	now := time.Now()
+	keystore := writeCredential(t, sim, now.Add(-time.Hour), now.AddDate(1, 0, 0))
+	config := t.TempDir()
+	res := run{args: append([]string{"register", "--keystore", keystore, "--name", "Desk", "--json"}, custom...),
+		env: []string{"DCRWIZARD_PASSWORD=" + atosim.DemoPassword}, config: config}.exec(t)
+	if res.code != 0 {
+		t.Fatalf("register: %d %s", res.code, res.stderr)
+	}
+	id := decode[registerOut](t, res.stdout).ClientID
+
+	res = run{args: []string{"check", id, "--json"}, config: config}.exec(t)
+	chk := decode[struct {
+		Rotated bool           `json:"token_rotated"`
+		ATO     map[string]any `json:"ato_metadata"`
+	}](t, res.stdout)
+	if res.code != 0 || !chk.Rotated || chk.ATO["client_name"] != "Desk" || chk.ATO["ato_api_key"] != nil {
+		t.Fatalf("check: exit %d %+v %s", res.code, chk, res.stderr)
+	}
+	res = run{args: []string{"rename", id, "--name", "Front desk"}, config: config}.exec(t)
+	if res.code != 0 || sim.Clients()[0].Name != "Front desk" {
+		t.Fatalf("rename: exit %d %s %s", res.code, res.stdout, res.stderr)
+	}
+	export := filepath.Join(t.TempDir(), "values.json")
+	res = run{args: []string{"export", id, "--out", export}, config: config}.exec(t)
+	if fi, err := os.Stat(export); res.code != 0 || err != nil || fi.Mode().Perm() != 0o600 || !strings.Contains(res.stderr, "secret") {
+		t.Fatalf("export: exit %d %v %s", res.code, err, res.stderr)
+	}
+	// The ATO refuses removal here (405): exit 3, kept locally, forget offered.
+	res = run{args: []string{"remove", id, "--yes"}, config: config}.exec(t)
+	if res.code != 3 || !strings.Contains(res.stderr, "dcrwizard forget "+id) {
+		t.Fatalf("remove: exit %d %s", res.code, res.stderr)
+	}
+	// Without --yes and without a terminal nothing is removed.
+	res = run{args: []string{"forget", id}, config: config}.exec(t)
+	if res.code != 1 {
+		t.Fatalf("forget without --yes: exit %d", res.code)
+	}
+	res = run{args: []string{"forget", id, "--yes"}, config: config}.exec(t)
+	if res.code != 0 {
+		t.Fatalf("forget: exit %d %s", res.code, res.stderr)
+	}
+	res = run{args: []string{"list", "--json"}, config: config}.exec(t)
+	if l := decode[[]registerOut](t, res.stdout); len(l) != 0 || len(sim.Clients()) != 1 {
+		t.Fatalf("after forget: local %d, ATO %d", len(l), len(sim.Clients()))
+	}
+	res = run{args: []string{"check", id}, config: config}.exec(t)
+	if res.code != 1 {
+		t.Fatalf("check of a forgotten client: exit %d", res.code)
+	}
+}

@@ -24,13 +24,12 @@ var Version = "0.1.0-dev"
 
 // Exit codes, documented in usage and README.
 const (
-	ExitOK         = 0 // done
-	ExitBadInput   = 1 // bad input, or refused before anything was sent to the ATO
-	ExitUsage      = 2 // unknown subcommand or flag (also what flag parsing returns for -h)
-	ExitRefused    = 3 // the ATO refused or could not be reached: nothing registered
-	ExitNotStored  = 4 // registered, but not stored in the keychain: values on stdout
-	ExitUnknown    = 5 // connection lost after the registration was sent: check before retrying
-	ExitNotChanged = 6 // lifecycle: the ATO refused the change, nothing changed locally
+	ExitOK        = 0 // done
+	ExitBadInput  = 1 // bad input, or refused before anything was sent to the ATO
+	ExitUsage     = 2 // unknown subcommand or flag (also what flag parsing returns for -h)
+	ExitRefused   = 3 // the ATO refused or could not be reached: nothing registered
+	ExitNotStored = 4 // registered, but not stored in the keychain: values on stdout
+	ExitUnknown   = 5 // connection lost after the registration was sent: check before retrying
 )
 
 // Streams is where a command reads and writes; tests and main fill it.
@@ -75,6 +74,11 @@ Usage:
                      [--ca-file PEM] [--timeout 60s] [--json]
   dcrwizard list     [--json]
   dcrwizard show     CLIENT_ID [--reveal] [--json]
+  dcrwizard check    CLIENT_ID [--ca-file PEM] [--json]    ask the ATO what it holds
+  dcrwizard rename   CLIENT_ID --name NEW [--ca-file PEM] [--json]
+  dcrwizard remove   CLIENT_ID [--yes] [--ca-file PEM]     remove at the ATO, then here
+  dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
+  dcrwizard export   CLIENT_ID --out FILE                  write the three values as JSON (a secret!)
   dcrwizard simulate [--listen 127.0.0.1:PORT] --out DIR
   dcrwizard version
 
@@ -89,8 +93,10 @@ Exit codes:
   0  done
   1  bad input, or refused before anything was sent to the ATO
      (expired credential, wrong password, bad flags)
-  3  not registered: the ATO refused, or could not be reached
+  3  not registered (or, for check/rename/remove, not changed): the ATO refused,
+     or could not be reached
   4  registered but NOT stored in the keychain: the values are printed on stdout; keep them
+     (check/rename: the ATO issued a new registration access token that could not be stored)
   5  outcome unknown: the connection was lost after the registration was sent;
      check before trying again
 `
@@ -114,6 +120,8 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runList(ctx, rest, st)
 	case "show":
 		return runShow(ctx, rest, st)
+	case "check", "rename", "remove", "forget", "export":
+		return runLifecycle(ctx, cmd, rest, st)
 	case "simulate":
 		return runSimulate(ctx, rest, st)
 	case "version", "--version", "-version":

@@ -42,8 +42,6 @@ func exitCode(err error) int {
 		case fe.Step == flow.StepCheck || fe.Step == flow.StepSign,
 			fe.Kind == flow.KindInput, fe.Kind == flow.KindCredential, fe.Kind == flow.KindAborted:
 			return ExitBadInput
-		case fe.Step == flow.StepRead || fe.Step == flow.StepUpdate || fe.Step == flow.StepDelete:
-			return ExitNotChanged
 		}
 		return ExitRefused
 	}

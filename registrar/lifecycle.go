@@ -1,0 +1,196 @@
+package registrar
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+)
+
+// Lifecycle management of a stored registration (RFC 7592): check, rename,
+// remove, and export for software that cannot read the keychain. Every call
+// that gets a rotated registration access token stores it before returning;
+// if that fails the *credstore.NotStoredError carries the new token.
+
+// CheckResult is what the ATO holds for a registration.
+type CheckResult struct {
+	Record credstore.Record
+	// Metadata is the ATO's view (client_name, grant_types, …). It includes
+	// ato_api_key: show it, never log it.
+	Metadata map[string]any
+	// Rotated is true when the ATO issued a new registration access token,
+	// now stored.
+	Rotated bool
+}
+
+// ErrRemovalNotAllowed: the ATO answered 405 to a DELETE; the registration
+// still exists there. Forget removes it from this computer only.
+var ErrRemovalNotAllowed = errors.New("the ATO does not allow removing this registration from here; it still exists at the ATO")
+
+// Check reads the registration from the ATO.
+func (r *Registrar) Check(ctx context.Context, clientID string) (*CheckResult, error) {
+	rec, vals, err := r.Store.Get(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken)
+	if err != nil {
+		return nil, err
+	}
+	res := &CheckResult{Record: rec, Metadata: reg.Metadata}
+	res.Rotated, err = r.keepToken(ctx, rec, vals, reg)
+	return res, err
+}
+
+// Rename changes the registration's client_name at the ATO, then locally.
+// RFC 7592 updates replace the whole metadata, so it reads it first.
+func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (credstore.Record, error) {
+	newName = CleanName(newName)
+	if err := ValidateInstanceName(newName); err != nil {
+		return credstore.Record{}, err
+	}
+	rec, vals, err := r.Store.Get(ctx, clientID)
+	if err != nil {
+		return rec, err
+	}
+	cur, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken)
+	if err != nil {
+		return rec, err
+	}
+	if _, err := r.keepToken(ctx, rec, vals, cur); err != nil {
+		return rec, err
+	}
+	vals.RegistrationAccessToken = cur.RegistrationAccessToken
+	md := make(map[string]any, len(cur.Metadata)+1)
+	for k, v := range cur.Metadata {
+		md[k] = v
+	}
+	md["client_id"] = rec.ClientID
+	md["client_name"] = newName
+	upd, err := r.Flow.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, md)
+	if err != nil {
+		return rec, err
+	}
+	if _, err := r.keepToken(ctx, rec, vals, upd); err != nil {
+		return rec, err
+	}
+	rec.Name = newName
+	if err := r.Store.UpdateRecord(ctx, rec); err != nil {
+		return rec, fmt.Errorf("the ATO has the new name, but this computer's list could not be updated: %w", err)
+	}
+	return rec, nil
+}
+
+// Remove deletes the registration at the ATO and then on this computer. On
+// a 405 it returns ErrRemovalNotAllowed (wrapping the flow error) and keeps
+// everything local: forgetting is the user's separate choice (Forget).
+func (r *Registrar) Remove(ctx context.Context, clientID string) error {
+	_, vals, err := r.Store.Get(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	if err := r.Flow.Delete(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken); err != nil {
+		var fe *flow.Error
+		if errors.As(err, &fe) && fe.Status == 405 {
+			return fmt.Errorf("%w: %w", ErrRemovalNotAllowed, err)
+		}
+		return err
+	}
+	if err := r.Store.Delete(ctx, clientID); err != nil {
+		return fmt.Errorf("the ATO has removed the registration, but this computer still lists it: %w", err)
+	}
+	return nil
+}
+
+// Forget removes the registration from this computer only.
+func (r *Registrar) Forget(ctx context.Context, clientID string) error {
+	return r.Store.Delete(ctx, clientID)
+}
+
+// keepToken stores a rotated registration access token.
+func (r *Registrar) keepToken(ctx context.Context, rec credstore.Record, old credstore.Values, reg *flow.Registration) (bool, error) {
+	if reg == nil || reg.RegistrationAccessToken == "" || reg.RegistrationAccessToken == old.RegistrationAccessToken {
+		return false, nil
+	}
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
+	defer cancel()
+	return true, r.Store.UpdateToken(saveCtx, rec.ClientID, reg.RegistrationAccessToken)
+}
+
+// ValuesFile is the JSON an export writes: what a software product needs to
+// use and manage the registration.
+type ValuesFile struct {
+	Warning                 string `json:"warning"`
+	Name                    string `json:"name"`
+	Environment             string `json:"environment"`
+	ClientID                string `json:"client_id"`
+	RegistrationAccessToken string `json:"registration_access_token"`
+	RegistrationClientURI   string `json:"registration_client_uri"`
+	ClientIDIssuedAt        string `json:"client_id_issued_at,omitempty"`
+	Receipt                 string `json:"receipt,omitempty"`
+	ExportedAt              string `json:"exported_at"`
+}
+
+const secretWarning = "This file holds a secret (the registration access token). Keep it where only you can read it, and delete it once your software has the values."
+
+// Export writes a registration's three values to path (mode 0600).
+func (r *Registrar) Export(ctx context.Context, clientID, path string) error {
+	rec, vals, err := r.Store.Get(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	return WriteValuesFile(path, rec, vals, r.now())
+}
+
+// WriteValuesFile writes the values as JSON, readable by the owner only,
+// through a temp file and rename so a half-written file never stands in
+// for a good one. The wizard uses it too when the keychain refused.
+func WriteValuesFile(path string, rec credstore.Record, vals credstore.Values, now time.Time) error {
+	f := ValuesFile{
+		Warning: secretWarning, Name: rec.Name, Environment: rec.Environment,
+		ClientID: vals.ClientID, RegistrationAccessToken: vals.RegistrationAccessToken,
+		RegistrationClientURI: vals.RegistrationClientURI, Receipt: rec.Receipt,
+		ExportedAt: now.UTC().Format(time.RFC3339),
+	}
+	if f.ClientID == "" {
+		f.ClientID = rec.ClientID
+	}
+	if !rec.IssuedAt.IsZero() {
+		f.ClientIDIssuedAt = rec.IssuedAt.UTC().Format(time.RFC3339)
+	}
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".dcrwizard-export-*")
+	if err != nil {
+		return fmt.Errorf("could not write in %s: %w", dir, err)
+	}
+	defer os.Remove(tmp.Name()) // gone after a successful rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not protect the file: %w", err)
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("could not write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("could not write %s: %w", path, err)
+	}
+	return nil
+}
