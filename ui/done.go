@@ -1,0 +1,458 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+	"dcrwizard/registrar"
+)
+
+type donePage struct {
+	box   *fyne.Container
+	title string
+
+	res       *registrar.Result
+	notStored *credstore.NotStoredError
+	values    credstore.Values
+	kept      bool // the user saved or copied the values the keychain did not keep
+	failErr   error
+	savedTo   *widget.Label
+	keptCheck *widget.Check
+}
+
+// unkeptValues reports whether closing now would lose what the ATO issued.
+func (d *donePage) unkeptValues() bool { return d.notStored != nil && !d.kept }
+
+func (w *Wizard) buildDone() {
+	w.setPage(stepDone)
+	w.done.box = w.boxes[stepDone]
+	w.focusers[stepDone] = func() fyne.Focusable { return nil }
+}
+
+// valueRow is a label, a value and a Copy button.
+func (w *Wizard) valueRow(grid *fyne.Container, label, shown, value string) {
+	v := para(shown)
+	v.TextStyle.Monospace = true
+	grid.Add(bold(label))
+	grid.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return value }), v))
+}
+
+// showResult shows an accepted registration: stored, or not stored with the
+// values on screen.
+func (w *Wizard) showResult(res *registrar.Result, err error) {
+	d := &w.done
+	d.res, d.failErr, d.notStored, d.kept = res, nil, nil, false
+	d.box.Objects = nil
+	reg := res.Registration
+	d.values = credstore.Values{ClientID: reg.ClientID, RegistrationAccessToken: reg.RegistrationAccessToken,
+		RegistrationClientURI: reg.RegistrationClientURI}
+	var ns *credstore.NotStoredError
+	if err != nil {
+		if errors.As(err, &ns) {
+			d.values = ns.Values
+		} else {
+			ns = &credstore.NotStoredError{Values: d.values, Record: res.Record, Where: res.Where, Err: err}
+		}
+		d.notStored = ns
+	}
+
+	grid := container.New(layout.NewFormLayout())
+	if ns == nil {
+		d.title = "Done"
+		d.box.Add(subheading("This installation is registered"))
+		d.box.Add(para("The ATO accepted the registration and its details are saved in " + res.Where +
+			". Your software can now use them."))
+		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
+		grid.Add(bold("Stored in"))
+		grid.Add(para(res.Where))
+	} else {
+		d.title = "Registered — keep these values"
+		d.box.Add(subheading("Registered, but not saved on this computer"))
+		d.box.Add(errPara(ns.Error()))
+		d.box.Add(warnPara("The registration access token below is a secret: anyone who has it can change or delete " +
+			"this registration. Copy these three values into your software or save them to a file now — this " +
+			"window cannot show them again."))
+		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
+		tok := d.values.RegistrationAccessToken
+		w.valueRow(grid, "Registration access token", maskSecret(tok), tok)
+		w.valueRow(grid, "Registration client URI", d.values.RegistrationClientURI, d.values.RegistrationClientURI)
+	}
+	if reg.Receipt != "" {
+		grid.Add(bold("ATO receipt number"))
+		grid.Add(para(reg.Receipt))
+	}
+	if !reg.IssuedAt.IsZero() {
+		grid.Add(bold("Registered at"))
+		grid.Add(para(reg.IssuedAt.Local().Format("2 January 2006, 3:04 pm")))
+	}
+	grid.Add(bold("Name"))
+	grid.Add(para(res.Record.Name))
+	d.box.Add(grid)
+
+	if ns != nil {
+		d.savedTo = para("")
+		d.savedTo.Hide()
+		d.keptCheck = widget.NewCheck("I have copied these values and keep them somewhere safe", func(on bool) {
+			d.kept = on
+			if on {
+				w.clearResultPending()
+			}
+		})
+		d.box.Add(container.NewHBox(widget.NewButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
+		d.box.Add(d.savedTo)
+		d.box.Add(d.keptCheck)
+	}
+	d.box.Add(widget.NewSeparator())
+	d.box.Add(container.NewHBox(
+		w.copyButton("Copy support summary", w.supportText),
+		widget.NewButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+	))
+	d.box.Refresh()
+	w.show(stepDone)
+}
+
+// maskSecret shows that a secret is there without showing it.
+func maskSecret(s string) string {
+	if len(s) <= 8 {
+		return strings.Repeat("•", len(s))
+	}
+	return s[:4] + "…" + fmt.Sprintf(" (%d characters; use Copy)", len(s))
+}
+
+// errorWords gives the plain message and next action of any failure.
+func errorWords(err error) (msg, action string) {
+	var ma interface {
+		Message() string
+		Action() string
+	}
+	if errors.As(err, &ma) {
+		return ma.Message(), ma.Action()
+	}
+	return err.Error(), ""
+}
+
+// showFailure shows what went wrong, what to do, and the way back to the
+// step that needs fixing.
+func (w *Wizard) showFailure(err error) {
+	d := &w.done
+	d.res, d.notStored, d.kept, d.failErr = nil, nil, false, err
+	d.title = "Not registered"
+	d.box.Objects = nil
+	msg, action := errorWords(err)
+	d.box.Add(subheading("The registration did not go through"))
+	d.box.Add(errPara(msg))
+	if action != "" {
+		d.box.Add(bold("What to do"))
+		d.box.Add(para(action))
+	}
+	fix := fixStepFor(err)
+	var cerr *cancelledError
+	if errors.As(err, &cerr) {
+		fix = stepReview
+	}
+	buttons := container.NewHBox()
+	if fix != stepReview {
+		buttons.Add(widget.NewButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+	}
+	buttons.Add(widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+	buttons.Add(widget.NewButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+	d.box.Add(widget.NewSeparator())
+	d.box.Add(buttons)
+	d.box.Refresh()
+	w.show(stepDone)
+}
+
+// showSupport shows the support summary with a Copy button.
+func (w *Wizard) showSupport() {
+	text := w.supportText()
+	l := widget.NewLabel(text)
+	l.TextStyle.Monospace = true
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	content := container.NewBorder(nil, container.NewHBox(w.copyButton("Copy", func() string { return text })), nil, nil,
+		container.NewVScroll(l))
+	dlg := dialog.NewCustom("Details for support", "Close", content, w.win)
+	dlg.Resize(w.win.Canvas().Size().SubtractWidthHeight(80, 80))
+	dlg.Show()
+}
+
+// registerAnother starts over at Environment, keeping what was typed.
+func (w *Wizard) registerAnother() {
+	if w.done.unkeptValues() {
+		dialog.ShowConfirm("Values not kept yet",
+			"The values of the last registration were not saved to the keychain. Start another registration anyway?",
+			func(ok bool) {
+				if ok {
+					w.done.kept = true
+					w.resetAfterRun()
+				}
+			}, w.win)
+		return
+	}
+	w.resetAfterRun()
+}
+
+func (w *Wizard) resetAfterRun() {
+	d := &w.done
+	d.res, d.notStored, d.failErr, d.title = nil, nil, nil, ""
+	d.box.Objects = nil
+	w.review.runBox.Hide()
+	w.show(stepEnvironment)
+}
+
+// clearResultPending forgets the pending note of a registration whose values
+// the user now holds.
+func (w *Wizard) clearResultPending() {
+	d := &w.done
+	if d.res == nil || d.res.PendingID == "" || w.cfg.Store == nil {
+		return
+	}
+	id, store := d.res.PendingID, w.cfg.Store
+	d.res.PendingID = ""
+	w.background(func() func() {
+		_ = store.ClearPending(id)
+		return nil
+	})
+}
+
+// saveValues writes the values the keychain did not keep to a file the
+// user picks, after saying plainly that the file holds a secret.
+func (w *Wizard) saveValues() {
+	d := &w.done
+	if d.notStored == nil {
+		return
+	}
+	rec, vals := d.notStored.Record, d.values
+	if rec.Name == "" && d.res != nil {
+		rec = d.res.Record
+	}
+	dialog.ShowConfirm("This file will hold a secret",
+		"The file will contain the registration access token. Anyone who gets the file can change or delete this "+
+			"registration. Save it only where no one else can read it (it is written readable by you only), and "+
+			"delete it once the values are in your software. Continue?",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+				if err != nil {
+					dialog.ShowError(err, w.win)
+					return
+				}
+				if wc == nil {
+					return
+				}
+				path := wc.URI().Path()
+				_ = wc.Close()
+				w.background(func() func() {
+					err := writeValuesFile(path, rec, vals)
+					return func() { w.valuesSaved(path, err) }
+				})
+			}, w.win)
+			fd.SetFileName(valuesFileName(rec.Name))
+			fd.Resize(w.win.Canvas().Size().SubtractWidthHeight(40, 40))
+			fd.Show()
+		}, w.win)
+}
+
+func (w *Wizard) valuesSaved(path string, err error) {
+	d := &w.done
+	if d.savedTo == nil {
+		return
+	}
+	if err != nil {
+		d.savedTo.Importance = widget.DangerImportance
+		d.savedTo.SetText(err.Error())
+		d.savedTo.Show()
+		return
+	}
+	d.savedTo.Importance = widget.SuccessImportance
+	d.savedTo.SetText("Saved to " + path + ". Keep this file safe and delete it once the values are in your software.")
+	d.savedTo.Show()
+	d.kept = true
+	if d.keptCheck != nil {
+		d.keptCheck.SetChecked(true)
+	}
+	w.clearResultPending()
+}
+
+// valuesFileName suggests a file name from the instance name.
+func valuesFileName(name string) string {
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '-'
+	}, name)
+	if clean == "" {
+		clean = "registration"
+	}
+	return "dcr-" + clean + ".json"
+}
+
+// valuesFile is what "Save to a file" writes.
+type valuesFile struct {
+	Warning                 string    `json:"warning"`
+	Name                    string    `json:"name"`
+	Environment             string    `json:"environment"`
+	ClientID                string    `json:"client_id"`
+	RegistrationAccessToken string    `json:"registration_access_token"`
+	RegistrationClientURI   string    `json:"registration_client_uri"`
+	Receipt                 string    `json:"receipt,omitempty"`
+	IssuedAt                time.Time `json:"issued_at,omitzero"`
+}
+
+// writeValuesFile writes the values as JSON readable by the owner only,
+// also when the file already exists (the save dialog creates it first).
+func writeValuesFile(path string, rec credstore.Record, v credstore.Values) error {
+	data, err := json.MarshalIndent(valuesFile{
+		Warning:                 "This file holds a secret (registration_access_token). Keep it private and delete it once the values are in your software.",
+		Name:                    rec.Name,
+		Environment:             rec.Environment,
+		ClientID:                v.ClientID,
+		RegistrationAccessToken: v.RegistrationAccessToken,
+		RegistrationClientURI:   v.RegistrationClientURI,
+		Receipt:                 rec.Receipt,
+		IssuedAt:                rec.IssuedAt,
+	}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("The values could not be written: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("The file %s could not be made private. Choose another folder: %w", filepath.Base(path), err)
+	}
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// supportInfo is everything a helpdesk may ask for; never a secret.
+type supportInfo struct {
+	Version    string
+	At         time.Time
+	OS         string
+	Env        flow.Environment
+	Credential string // id, ABN, serial, valid until
+	Name       string
+	APIKey     string // masked
+	CAFile     string
+	Result     *registrar.Result
+	SaveErr    string // why the keychain did not keep the values
+	Err        error
+}
+
+// supportSummary formats info for a helpdesk.
+func supportSummary(info supportInfo) string {
+	var b strings.Builder
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "%-22s %s\n", k+":", v)
+		}
+	}
+	line("DCR Wizard", info.Version)
+	line("Computer", info.OS)
+	line("Time", info.At.Format(time.RFC3339))
+	line("Environment", info.Env.Name)
+	line("Token endpoint", info.Env.TokenURL)
+	line("Registration endpoint", info.Env.RegistrationURL)
+	line("Credential", info.Credential)
+	line("Instance name", info.Name)
+	line("Consumer key", info.APIKey)
+	line("Extra CA file", info.CAFile)
+	if r := info.Result; r != nil {
+		b.WriteString("Outcome:               registered\n")
+		if r.Registration != nil {
+			line("Client ID", r.Registration.ClientID)
+			line("Receipt", r.Registration.Receipt)
+			if !r.Registration.IssuedAt.IsZero() {
+				line("Issued at", r.Registration.IssuedAt.Format(time.RFC3339))
+			}
+		}
+		line("Stored in", r.Where)
+		line("Stored", fmt.Sprint(r.Stored))
+		line("Not stored because", info.SaveErr)
+	}
+	if err := info.Err; err != nil {
+		b.WriteString("Outcome:               not registered\n")
+		msg, action := errorWords(err)
+		line("Message", msg)
+		line("Action", action)
+		var fe *flow.Error
+		if errors.As(err, &fe) {
+			line("Step", string(fe.Step))
+			line("Kind", string(fe.Kind))
+			if fe.Status != 0 {
+				line("HTTP status", fmt.Sprint(fe.Status))
+			}
+			line("Code", fe.Code)
+			line("Description", fe.Description)
+			line("Receipt", fe.Receipt)
+			line("Host", fe.Host)
+			if !fe.At.IsZero() {
+				line("At", fe.At.Format(time.RFC3339))
+			}
+			if fe.Unknown {
+				line("Outcome known", "no — check ATO portal / Registrations")
+			}
+			if fe.Body != "" {
+				body := fe.Body
+				if len(body) > 1000 {
+					body = body[:1000] + "…"
+				}
+				line("Server answer", strings.Join(strings.Fields(body), " "))
+			}
+		} else if cause := errors.Unwrap(err); cause != nil {
+			line("Cause", cause.Error())
+		}
+	}
+	return b.String()
+}
+
+// supportText is the support summary of the current outcome.
+func (w *Wizard) supportText() string {
+	in := w.review.input
+	info := supportInfo{
+		Version: w.cfg.Version,
+		At:      w.now(),
+		OS:      runtime.GOOS + "/" + runtime.GOARCH,
+		Env:     in.Env,
+		Name:    in.InstanceName,
+		APIKey:  maskKey(in.APIKey),
+		CAFile:  w.environment.caFile,
+		Result:  w.done.res,
+		Err:     w.done.failErr,
+	}
+	if c := in.Credential; c != nil {
+		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, c.NotAfter.Format("2006-01-02"))
+	}
+	if ns := w.done.notStored; ns != nil && ns.Err != nil {
+		info.SaveErr = ns.Err.Error()
+	}
+	return supportSummary(info)
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// keyEntry is an Entry that passes Enter and Escape on to the wizard, so
+// that the keyboard works the same inside a field as outside one.
+type keyEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func (w *Wizard) newEntry(placeholder string) *keyEntry {
+	e := &keyEntry{onEscape: w.back}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.PlaceHolder = placeholder
+	e.OnSubmitted = func(string) { w.next() }
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// newPasswordEntry is masked; Fyne adds the show/hide button itself.
+func (w *Wizard) newPasswordEntry(placeholder string) *keyEntry {
+	e := w.newEntry(placeholder)
+	e.Password = true
+	return e
+}
+
+// TypedKey handles Escape, then what Entry does.
+func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// keyCheck is a Check on which Enter advances and Escape goes back.
+type keyCheck struct {
+	widget.Check
+	onEnter, onEscape func()
+}
+
+func (w *Wizard) newCheck(text string, changed func(bool)) *keyCheck {
+	c := &keyCheck{onEnter: w.next, onEscape: w.back}
+	c.Text = text
+	c.OnChanged = changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey handles Enter and Escape; Space still toggles (TypedRune).
+func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		c.onEnter()
+	case fyne.KeyEscape:
+		c.onEscape()
+	default:
+		c.Check.TypedKey(ev)
+	}
+}
+
+// para is a paragraph of wrapping text.
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// warnPara is a paragraph in the theme's warning colour.
+func warnPara(text string) *widget.Label {
+	l := para(text)
+	l.Importance = widget.WarningImportance
+	return l
+}
+
+// errPara is a paragraph in the theme's error colour.
+func errPara(text string) *widget.Label {
+	l := para(text)
+	l.Importance = widget.DangerImportance
+	return l
+}
+
+// bold is a short bold label.
+func bold(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// subheading is a section title inside a page.
+func subheading(text string) *widget.RichText {
+	return widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyleSubHeading})
+}
+
+// setShown shows or hides o.
+func setShown(o fyne.CanvasObject, shown bool) {
+	if shown {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// setPage makes objs the content of step s, in a scroll so that long pages
+// scroll instead of growing the window.
+func (w *Wizard) setPage(s step, objs ...fyne.CanvasObject) {
+	w.boxes[s] = container.NewVBox(objs...)
+	w.pages[s] = container.NewVScroll(container.NewPadded(w.boxes[s]))
+}
+
+// relayout lays the current page out again. Fyne does not re-run a
+// container's layout when a child is shown or hidden, so every change of
+// what is visible ends here.
+func (w *Wizard) relayout() {
+	if b := w.boxes[w.step]; b != nil {
+		b.Refresh()
+	}
+	if p := w.pages[w.step]; p != nil {
+		p.Refresh()
+	}
+	if w.footer != nil {
+		w.footer.Refresh()
+	}
+}
+
+// copyButton copies what value() returns to the clipboard.
+func (w *Wizard) copyButton(label string, value func() string) *widget.Button {
+	return widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+		w.app.Clipboard().SetContent(value())
+	})
+}

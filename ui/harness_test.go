@@ -1,0 +1,423 @@
+package ui
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/atosim"
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+	"dcrwizard/m2m"
+)
+
+// testNow is the fixed clock of every test: content stays the same from
+// one run to the next.
+var testNow = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+
+const testPassword = "Correct-Horse9!"
+
+func TestMain(m *testing.M) {
+	// Dates are shown in local time; pin it so output is the same anywhere.
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+// uiLoop stands in for the UI goroutine: the test goroutine drains what
+// background work posts, so widgets are only ever touched by the test
+// goroutine (Fyne's test driver would run fyne.Do inline, racing).
+type uiLoop struct {
+	mu     sync.Mutex
+	queue  []func()
+	signal chan struct{}
+}
+
+func newUILoop() *uiLoop { return &uiLoop{signal: make(chan struct{}, 1)} }
+
+func (l *uiLoop) post(fn func()) {
+	l.mu.Lock()
+	l.queue = append(l.queue, fn)
+	l.mu.Unlock()
+	select {
+	case l.signal <- struct{}{}:
+	default:
+	}
+}
+
+// drain runs everything posted so far.
+func (l *uiLoop) drain() {
+	for {
+		l.mu.Lock()
+		q := l.queue
+		l.queue = nil
+		l.mu.Unlock()
+		if len(q) == 0 {
+			return
+		}
+		for _, fn := range q {
+			fn()
+		}
+	}
+}
+
+// until drains posted work until cond holds, failing after a while.
+func (l *uiLoop) until(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		l.drain()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		select {
+		case <-l.signal:
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// memKeyring is an in-memory keychain for runs without a Secret Service.
+type memKeyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *memKeyring) Set(service, user, password string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	k.m[service+"\x00"+user] = password
+	return nil
+}
+
+func (k *memKeyring) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[service+"\x00"+user]
+	if !ok {
+		return "", credstore.ErrNotFound
+	}
+	return v, nil
+}
+
+func (k *memKeyring) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, service+"\x00"+user)
+	return nil
+}
+
+// brokenKeyring fails every call, as a locked or absent keychain would: a
+// fault that cannot be caused on purpose with a real one.
+type brokenKeyring struct{}
+
+func (brokenKeyring) Set(string, string, string) error { return errKeyringDown }
+func (brokenKeyring) Get(string, string) (string, error) {
+	return "", errKeyringDown
+}
+func (brokenKeyring) Delete(string, string) error { return errKeyringDown }
+
+var errKeyringDown = &keyringDown{}
+
+type keyringDown struct{}
+
+func (*keyringDown) Error() string { return "the keyring service is not running" }
+
+// realSecretService reports whether the harness script set up a throw-away
+// Secret Service for this run.
+func realSecretService() bool { return os.Getenv("DCRWIZARD_SECRET_SERVICE") == "1" }
+
+type harness struct {
+	t     *testing.T
+	app   fyne.App
+	w     *Wizard
+	loop  *uiLoop
+	sim   *atosim.Simulator
+	srv   *httptest.Server
+	env   flow.Environment
+	store *credstore.Store
+	dir   string
+
+	practiceSim *atosim.Simulator // set once Practice mode starts
+}
+
+type harnessOpts struct {
+	keyring credstore.Keyring // nil: real Secret Service when set up, else in memory
+	before  func(a fyne.App)  // runs before New (preferences)
+}
+
+func newHarness(t *testing.T, o harnessOpts) *harness {
+	t.Helper()
+	h := &harness{t: t, loop: newUILoop(), dir: t.TempDir()}
+	h.app = test.NewTempApp(t)
+	clock := func() time.Time { return testNow }
+	sim, err := atosim.New(atosim.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.sim = sim
+	h.srv = httptest.NewServer(sim.Handler())
+	t.Cleanup(h.srv.Close)
+	ep := sim.Endpoints(h.srv.URL)
+	h.env = flow.Custom(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope)
+	h.env.Label = "Test ATO (simulator)"
+
+	storeDir := filepath.Join(h.dir, "store")
+	switch {
+	case o.keyring != nil:
+		h.store = credstore.NewWithKeyring(storeDir, o.keyring)
+	case realSecretService():
+		h.store = credstore.New(storeDir)
+	default:
+		h.store = credstore.NewWithKeyring(storeDir, &memKeyring{})
+	}
+	if o.before != nil {
+		o.before(h.app)
+	}
+	practiceDir := filepath.Join(h.dir, "practice")
+	h.w = New(h.app, Config{
+		Version:      "test",
+		Store:        h.store,
+		Now:          clock,
+		Environments: []flow.Environment{flow.Sandbox, flow.Production, h.env},
+		Timeout:      10 * time.Second,
+		DefaultName:  "Front desk PC",
+		PracticeDir:  practiceDir,
+		post:         h.loop.post,
+		tick:         20 * time.Millisecond,
+		startPractice: func(dir string) (*practiceRun, error) {
+			p, sim, err := startTestPractice(dir, clock)
+			h.practiceSim = sim // read by the test only after the UI saw the result
+			return p, err
+		},
+	})
+	h.w.win.Resize(startWindowSize)
+	t.Cleanup(func() {
+		h.w.shutdown()
+		h.loop.drain()
+	})
+	h.loop.drain()
+	return h
+}
+
+// startTestPractice is Practice mode on a fixed clock, over real HTTP.
+func startTestPractice(dir string, clock func() time.Time) (*practiceRun, *atosim.Simulator, error) {
+	sim, err := atosim.New(atosim.Options{Now: clock, APIKeys: []string{"PRACTICEkey0123456789abcdef"}})
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := atosim.Start(sim, "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	demo, err := sim.WriteDemo(dir, atosim.DemoPassword)
+	if err != nil {
+		_ = srv.Close()
+		return nil, nil, err
+	}
+	ep := srv.Endpoints()
+	return &practiceRun{
+		Env:    flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
+		Demo:   demo,
+		APIKey: sim.APIKey(),
+		Close:  srv.Close,
+	}, sim, nil
+}
+
+// writeKeystore issues credentials from the simulator's CA and writes them
+// as an ATO keystore.xml protected by testPassword.
+func (h *harness) writeKeystore(name string, creds ...*m2m.Credential) string {
+	h.t.Helper()
+	data, err := m2m.MarshalKeystore(creds, testPassword)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	path := filepath.Join(h.dir, name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+	return path
+}
+
+// issue makes a credential valid from a year before the clock until
+// notAfter.
+func (h *harness) issue(id, name string, notAfter time.Time) *m2m.Credential {
+	h.t.Helper()
+	c, err := h.sim.IssueCredential(id, "80000000001", name, testNow.AddDate(-1, 0, 0), notAfter)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}
+
+// goodKeystore is a keystore with one credential valid for two years.
+func (h *harness) goodKeystore() string {
+	return h.writeKeystore("keystore.xml", h.issue("ABRD:80000000001_TestMachine", "Test Machine", testNow.AddDate(2, 0, 0)))
+}
+
+// key sends a key press the way the driver does: to the focused widget,
+// else to the canvas.
+func (h *harness) key(name fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: name}
+	c := h.w.win.Canvas()
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	if fn := c.OnTypedKey(); fn != nil {
+		fn(ev)
+	}
+}
+
+// next taps Next, which must be enabled.
+func (h *harness) next() {
+	h.t.Helper()
+	if h.w.nextBtn.Disabled() {
+		h.t.Fatalf("Next is disabled on %s: %q", h.w.step, h.w.hint.Text)
+	}
+	test.Tap(h.w.nextBtn)
+	h.loop.drain()
+}
+
+func (h *harness) wantStep(s step) {
+	h.t.Helper()
+	if h.w.step != s {
+		h.t.Fatalf("on step %s, want %s (hint %q)", h.w.step, s, h.w.hint.Text)
+	}
+}
+
+// drop drops a file on the window.
+func (h *harness) drop(path string) {
+	h.w.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(path)})
+	h.loop.drain()
+}
+
+// openKeystore goes to the Credential step, drops the file, types the
+// password and presses Enter, then waits for the file to be read.
+func (h *harness) openKeystore(path, password string) {
+	h.t.Helper()
+	if h.w.step == stepWelcome {
+		h.next()
+	}
+	h.wantStep(stepCredential)
+	h.drop(path)
+	pw := h.w.credential.password
+	pw.SetText("")
+	test.Type(pw, password)
+	h.w.win.Canvas().Focus(pw)
+	h.key(fyne.KeyReturn)
+	h.loop.until(h.t, "the credential file to open", func() bool { return !h.w.credential.opening })
+}
+
+// chooseEnv selects the environment option whose label contains part.
+func (h *harness) chooseEnv(part string) {
+	h.t.Helper()
+	for _, o := range h.w.environment.options {
+		if strings.Contains(o.label, part) {
+			h.w.environment.radio.SetSelected(o.label)
+			h.loop.drain()
+			return
+		}
+	}
+	h.t.Fatalf("no environment option %q", part)
+}
+
+// typeDetails replaces the consumer key and name by typing.
+func (h *harness) typeDetails(apiKey, name string) {
+	d := &h.w.details
+	d.apiKey.SetText("")
+	test.Type(d.apiKey, apiKey)
+	d.name.SetText("")
+	test.Type(d.name, name)
+}
+
+// toReview drives a fresh wizard from Welcome to Review against the
+// simulator.
+func (h *harness) toReview(keystore, apiKey, name string) {
+	h.t.Helper()
+	h.openKeystore(keystore, testPassword)
+	h.next()
+	h.wantStep(stepEnvironment)
+	h.chooseEnv(h.env.Label)
+	h.next()
+	h.wantStep(stepDetails)
+	h.typeDetails(apiKey, name)
+	h.next()
+	h.wantStep(stepReview)
+}
+
+// register presses Register and waits for the outcome page.
+func (h *harness) register() {
+	h.t.Helper()
+	h.next()
+	h.loop.until(h.t, "the registration to finish", func() bool { return h.w.step == stepDone })
+}
+
+// texts is every label's text on the current page, for assertions.
+func (h *harness) texts() string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Label:
+			b.WriteString(v.Text + "\n")
+		case *widget.Button:
+			b.WriteString("[" + v.Text + "]\n")
+		case *widget.RichText:
+			b.WriteString(v.String() + "\n")
+		case *widget.Check:
+			b.WriteString("[ ] " + v.Text + "\n")
+		case *keyCheck:
+			b.WriteString("[ ] " + v.Text + "\n")
+		case *widget.RadioGroup:
+			b.WriteString(strings.Join(v.Options, " | ") + "\n")
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, child := range c.Objects {
+				walk(child)
+			}
+			return
+		}
+		if wdg, ok := o.(fyne.Widget); ok {
+			switch wdg.(type) {
+			case *widget.Label, *widget.Button, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *keyEntry:
+				return
+			}
+			r := test.WidgetRenderer(wdg)
+			for _, child := range r.Objects() {
+				walk(child)
+			}
+		}
+	}
+	walk(h.w.pages[h.w.step])
+	return b.String()
+}
+
+func (h *harness) wantText(parts ...string) {
+	h.t.Helper()
+	all := h.texts()
+	for _, p := range parts {
+		if !strings.Contains(all, p) {
+			h.t.Errorf("page %s does not say %q; it says:\n%s", h.w.step, p, all)
+		}
+	}
+}
+
+type widgetButton = widget.Button

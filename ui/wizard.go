@@ -1,0 +1,406 @@
+// Package ui is the DCR Wizard window: a step-by-step Fyne wizard for people
+// who never open a terminal. It does no HTTP or cryptography itself: it calls
+// m2m.Open, registrar and credstore from goroutines and applies their results
+// on the UI goroutine through one helper (see async.go).
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"net/http"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+	"dcrwizard/registrar"
+)
+
+// Preference keys. The password is never stored.
+const (
+	prefKeystorePath = "lastKeystorePath"
+	prefEnvironment  = "environment"
+)
+
+// Window sizes: the minimum keeps every step readable without scrolling
+// sideways; the start size fits a 1366x768 laptop.
+var (
+	minWindowSize   = fyne.NewSize(760, 560)
+	startWindowSize = fyne.NewSize(900, 650)
+)
+
+// Config is what the program (or a test) gives the wizard.
+type Config struct {
+	Title   string        // window title; "DCR Wizard" when empty
+	Icon    fyne.Resource // app and window icon; may be nil
+	Version string        // shown in the support summary
+
+	// Store is where registrations are kept (required).
+	Store *credstore.Store
+	// NewHTTPClient makes the client for the ATO, trusting caFile as well
+	// when it is not empty. Default flow.NewHTTPClient.
+	NewHTTPClient func(caFile string, timeout time.Duration) (*http.Client, error)
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// PracticeDir receives Practice mode's demo keystore. Default: a new
+	// temporary folder, removed when the window closes.
+	PracticeDir string
+	// Environments are the choices besides Practice. Default flow.Presets().
+	Environments []flow.Environment
+	// Timeout bounds each HTTP request. Default 60 seconds.
+	Timeout time.Duration
+	// DefaultName is the suggested instance name. Default
+	// registrar.DefaultInstanceName() (the computer's name).
+	DefaultName string
+
+	// For tests: post replaces fyne.Do; tick is the elapsed-time interval.
+	post          func(func())
+	tick          time.Duration
+	startPractice func(dir string) (*practiceRun, error)
+}
+
+// Wizard is the window and everything it remembers between steps.
+type Wizard struct {
+	cfg Config
+	app fyne.App
+	win fyne.Window
+
+	step     step
+	heading  *widget.RichText
+	body     *fyne.Container
+	hint     *widget.Label
+	backBtn  *widget.Button
+	nextBtn  *widget.Button
+	footer   *fyne.Container
+	pages    [stepDone + 1]fyne.CanvasObject
+	boxes    [stepDone + 1]*fyne.Container
+	problems [stepDone + 1]func() string
+	focusers [stepDone + 1]func() fyne.Focusable
+
+	welcome     welcomePage
+	credential  credentialPage
+	environment environmentPage
+	details     detailsPage
+	review      reviewPage
+	done        donePage
+
+	practice practiceState
+
+	closeOnce sync.Once
+}
+
+// New builds the wizard window on a. Call it on the UI goroutine.
+func New(a fyne.App, cfg Config) *Wizard {
+	if cfg.Title == "" {
+		cfg.Title = "DCR Wizard"
+	}
+	if cfg.NewHTTPClient == nil {
+		cfg.NewHTTPClient = flow.NewHTTPClient
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Environments == nil {
+		cfg.Environments = flow.Presets()
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 60 * time.Second
+	}
+	if cfg.DefaultName == "" {
+		cfg.DefaultName = registrar.DefaultInstanceName()
+	}
+	if cfg.startPractice == nil {
+		cfg.startPractice = startRegistrarPractice
+	}
+	if cfg.tick <= 0 {
+		cfg.tick = time.Second
+	}
+	w := &Wizard{cfg: cfg, app: a}
+	if cfg.Icon != nil {
+		a.SetIcon(cfg.Icon)
+	}
+	w.win = a.NewWindow(cfg.Title)
+	if cfg.Icon != nil {
+		w.win.SetIcon(cfg.Icon)
+	}
+
+	w.heading = widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyleHeading})
+	w.hint = widget.NewLabel("")
+	w.hint.Wrapping = fyne.TextWrapWord
+	w.hint.Importance = widget.MediumImportance
+	w.backBtn = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
+	w.nextBtn = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
+	w.nextBtn.Importance = widget.HighImportance
+	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
+
+	w.buildWelcome()
+	w.buildCredential()
+	w.buildEnvironment()
+	w.buildDetails()
+	w.buildReview()
+	w.buildDone()
+
+	w.body = container.NewStack()
+	w.footer = container.NewBorder(nil, nil, w.backBtn, w.nextBtn, w.hint)
+	top := container.NewVBox(w.heading, widget.NewSeparator())
+	bottom := container.NewVBox(widget.NewSeparator(), w.footer)
+	spacer := canvas.NewRectangle(color.Transparent)
+	spacer.SetMinSize(minWindowSize)
+	content := container.NewStack(spacer, container.NewBorder(top, bottom, nil, nil, w.body))
+	w.win.SetContent(content)
+	w.win.Resize(startWindowSize)
+
+	w.win.Canvas().SetOnTypedKey(w.typedKey)
+	w.win.SetOnDropped(w.dropped)
+	w.win.SetCloseIntercept(w.closeRequested)
+	w.win.SetOnClosed(w.shutdown)
+
+	w.show(stepWelcome)
+	w.checkPending()
+	return w
+}
+
+// Window is the wizard's window.
+func (w *Wizard) Window() fyne.Window { return w.win }
+
+// ShowAndRun shows the window and runs the app until it closes.
+func (w *Wizard) ShowAndRun() { w.win.ShowAndRun() }
+
+// now is the configured clock.
+func (w *Wizard) now() time.Time { return w.cfg.Now() }
+
+// show switches to page s and moves the focus to its first field.
+func (w *Wizard) show(s step) {
+	w.step = s
+	heading := stepHeading(s)
+	if s == stepDone && w.done.title != "" {
+		heading = fmt.Sprintf("Step %d of %d — %s", int(s), numberedSteps, w.done.title)
+	}
+	w.heading.Segments[0].(*widget.TextSegment).Text = heading
+	w.heading.Refresh()
+	w.body.Objects = []fyne.CanvasObject{w.pages[s]}
+	w.body.Refresh()
+	switch s {
+	case stepCredential:
+		w.credentialShown()
+	case stepEnvironment:
+		w.environmentShown()
+	case stepDetails:
+		w.detailsShown()
+	case stepReview:
+		w.reviewShown()
+	}
+	w.refreshNav()
+	c := w.win.Canvas()
+	c.Unfocus()
+	if f := w.focusers[s]; f != nil {
+		if obj := f(); obj != nil {
+			c.Focus(obj)
+		}
+	}
+}
+
+// refreshNav enables Next only when the current step is complete and says
+// why it is not.
+func (w *Wizard) refreshNav() {
+	problem := ""
+	if p := w.problems[w.step]; p != nil {
+		problem = p()
+	}
+	w.hint.SetText(problem)
+	running := w.review.running()
+	switch w.step {
+	case stepWelcome:
+		w.backBtn.Hide()
+	case stepDone:
+		w.backBtn.Hide()
+	default:
+		w.backBtn.Show()
+	}
+	if running {
+		w.backBtn.Disable()
+	} else {
+		w.backBtn.Enable()
+	}
+	switch w.step {
+	case stepDone:
+		w.nextBtn.Hide()
+	case stepReview:
+		w.nextBtn.Show()
+		w.nextBtn.SetText("Register")
+		w.nextBtn.SetIcon(theme.ConfirmIcon())
+	case stepWelcome:
+		w.nextBtn.Show()
+		w.nextBtn.SetText("Start")
+		w.nextBtn.SetIcon(theme.NavigateNextIcon())
+	default:
+		w.nextBtn.Show()
+		w.nextBtn.SetText("Next")
+		w.nextBtn.SetIcon(theme.NavigateNextIcon())
+	}
+	if problem != "" || running {
+		w.nextBtn.Disable()
+	} else {
+		w.nextBtn.Enable()
+	}
+	w.relayout()
+}
+
+// next advances when the current step is complete (Next, Enter).
+func (w *Wizard) next() {
+	if w.nextBtn.Disabled() || !w.nextBtn.Visible() {
+		return
+	}
+	if p := w.problems[w.step]; p != nil && p() != "" {
+		return
+	}
+	switch w.step {
+	case stepWelcome:
+		if w.welcome.practice.Checked {
+			w.choosePractice()
+		}
+		w.show(stepCredential)
+	case stepCredential:
+		w.credentialLeaving()
+		w.show(stepEnvironment)
+	case stepEnvironment:
+		w.environmentLeaving()
+		w.show(stepDetails)
+	case stepDetails:
+		w.show(stepReview)
+	case stepReview:
+		w.startRegister()
+	}
+}
+
+// back returns to the previous step (Back, Escape), keeping what was typed.
+func (w *Wizard) back() {
+	if w.review.running() || w.step == stepWelcome || w.step == stepDone {
+		return
+	}
+	w.show(w.step - 1)
+}
+
+// typedKey handles Enter and Escape when no field has the focus; fields
+// forward them here themselves (see fields.go).
+func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
+	if w.win.Canvas().Overlays().Top() != nil {
+		return // a dialog is open: its keys are its own
+	}
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		w.next()
+	case fyne.KeyEscape:
+		w.back()
+	}
+}
+
+// dropped takes a file dropped on the window as the credential file.
+func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
+	if w.review.running() || w.step == stepDone {
+		return
+	}
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			w.setKeystorePath(u.Path())
+			if w.step != stepCredential {
+				w.show(stepCredential)
+			}
+			return
+		}
+	}
+}
+
+// closeRequested guards the values the ATO returned but the keychain did
+// not keep: closing would lose them for good.
+func (w *Wizard) closeRequested() {
+	if !w.done.unkeptValues() {
+		w.win.Close()
+		return
+	}
+	dialog.ShowConfirm("Close without keeping the values?",
+		"The ATO registered this instance, but the values could not be saved to the keychain.\n"+
+			"If you close now without copying or saving them, the registration can no longer be managed\n"+
+			"from this computer. Close anyway?",
+		func(ok bool) {
+			if ok {
+				w.win.Close()
+			}
+		}, w.win)
+}
+
+// shutdown stops what the window started: a registration run, Practice mode.
+func (w *Wizard) shutdown() {
+	w.closeOnce.Do(func() {
+		r := &w.review
+		if r.cancel != nil {
+			r.cancel()
+		}
+		if r.stopTick != nil {
+			close(r.stopTick)
+			r.stopTick = nil
+		}
+		w.stopPractice()
+	})
+}
+
+// checkPending tells the user at once about a registration whose answer
+// was never seen: it may exist at the ATO.
+func (w *Wizard) checkPending() {
+	store := w.cfg.Store
+	if store == nil {
+		return
+	}
+	w.background(func() func() {
+		list, err := store.Pending()
+		if err != nil || len(list) == 0 {
+			return nil
+		}
+		return func() {
+			for _, p := range list {
+				w.showPending(p)
+			}
+		}
+	})
+}
+
+func (w *Wizard) showPending(p credstore.Pending) {
+	msg := pendingMessage(p)
+	label := widget.NewLabel(msg)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("A registration may already exist", "I've checked, forget this note", "Remind me next time",
+		label, func(forget bool) {
+			if !forget {
+				return
+			}
+			store := w.cfg.Store
+			id := p.ID
+			w.background(func() func() {
+				if err := store.ClearPending(id); err != nil {
+					return func() { dialog.ShowError(err, w.win) }
+				}
+				return nil
+			})
+		}, w.win)
+	d.Resize(fyne.NewSize(560, 300))
+	d.Show()
+}
+
+// pendingMessage is the text of the leftover-registration note.
+func pendingMessage(p credstore.Pending) string {
+	env := p.Environment
+	if e, ok := flow.Lookup(env); ok {
+		env = e.Label
+	}
+	return "A registration for " + p.Name + " in " + env + " was started at " +
+		p.Started.Local().Format("2 January 2006, 3:04 pm") +
+		" but we never saw the ATO's answer. It may exist at the ATO.\n\n" +
+		"Check in the ATO portal / Registrations before registering again."
+}
