@@ -69,19 +69,43 @@ trap "exit 143" TERM
 
 # A throw-away password: the keyring lives in $tmp and is deleted on exit.
 password="throwaway-$$-$RANDOM$RANDOM"
-printf "%s" "$password" |
-	gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null
 
-# --unlock returns before the daemon owns the bus name; without this wait D-Bus
-# may activate a second, locked daemon and writes then fail.
-for _ in $(seq 1 100); do
-	if has_owner; then
+# usable: the login collection accepts a write and gives it back. Owning the
+# bus name is not enough: a second, locked daemon (started by D-Bus
+# activation) owns it too and then every write fails.
+usable() {
+	command -v secret-tool >/dev/null 2>&1 || return 0
+	printf "probe" | timeout 5 secret-tool store --label=probe service dcrwizard-probe username probe 2>/dev/null &&
+		[ "$(timeout 5 secret-tool lookup service dcrwizard-probe username probe 2>/dev/null)" = probe ] &&
+		timeout 5 secret-tool clear service dcrwizard-probe username probe 2>/dev/null
+}
+
+ready=""
+for attempt in 1 2 3; do
+	printf "%s" "$password" |
+		gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null
+	# --unlock returns before the daemon owns the bus name; without this wait
+	# D-Bus may activate a second, locked daemon and writes then fail.
+	for _ in $(seq 1 100); do
+		if has_owner; then
+			break
+		fi
+		sleep 0.1
+	done
+	if has_owner && usable; then
+		ready=1
 		break
 	fi
-	sleep 0.1
+	echo "with-secret-service: the keyring was not usable (attempt $attempt); starting it again" >&2
+	# Stop only the daemon of this session: others may be running tests.
+	stale="$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null |
+		awk "/uint32/ {print \$2}")"
+	[ -n "$stale" ] && kill "$stale" 2>/dev/null || true
+	sleep 0.5
 done
-if ! has_owner; then
-	echo "with-secret-service: gnome-keyring-daemon did not claim org.freedesktop.secrets within 10 s" >&2
+if [ -z "$ready" ]; then
+	echo "with-secret-service: gnome-keyring-daemon did not give a usable, unlocked keyring" >&2
 	exit 1
 fi
 keyring_pid="$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
