@@ -540,3 +540,66 @@ func TestLifecycleCommands(t *testing.T) {
 		t.Fatalf("check of a forgotten client: exit %d", res.code)
 	}
 }
+
+// TestPasswordPromptOnTerminal gives the binary a real terminal (util-linux
+// script(1) allocates a pty): with no other source it must ask, without echo.
+func TestPasswordPromptOnTerminal(t *testing.T) {
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) is not installed")
+	}
+	abs, _ := filepath.Abs(sampleKeystore)
+	cmd := exec.Command(scriptBin, "-q", "-e", "-c", binary+" inspect --keystore "+abs+" --credential ABRD:27809366375_USIMachine", "/dev/null")
+	cmd.Env = baseEnv(t.TempDir())
+	pr, pw, _ := os.Pipe()
+	cmd.Stdin = pr
+	var mu sync.Mutex
+	var out bytes.Buffer
+	outR, outW, _ := os.Pipe()
+	cmd.Stdout, cmd.Stderr = outW, outW
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	outW.Close()
+	prompted := make(chan struct{})
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		buf := make([]byte, 4096)
+		once := sync.Once{}
+		for {
+			n, err := outR.Read(buf)
+			mu.Lock()
+			out.Write(buf[:n])
+			if strings.Contains(out.String(), "Keystore password:") {
+				once.Do(func() { close(prompted) })
+			}
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-prompted:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("no password prompt:\n%s", out.String())
+	}
+	fmt.Fprintln(pw, samplePassword)
+	defer pw.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	<-copied
+	got := out.String()
+	if !strings.Contains(got, "Keystore password:") || !strings.Contains(got, "27809366375") {
+		t.Fatalf("no prompt or no result:\n%s", got)
+	}
+	if strings.Contains(got, samplePassword) {
+		t.Fatalf("the password was echoed:\n%s", got)
+	}
+}
