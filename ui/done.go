@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -75,11 +73,15 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 	if ns == nil {
 		d.title = "Done"
 		d.box.Add(subheading("This installation is registered"))
-		d.box.Add(para("The ATO accepted the registration and its details are saved in " + res.Where +
-			". Your software can now use them."))
+		d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
+			", and your software can now use them."))
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
-		grid.Add(bold("Stored in"))
-		grid.Add(para(res.Where))
+		uri := para(d.values.RegistrationClientURI)
+		uri.TextStyle.Monospace = true
+		grid.Add(bold("Registration client URI"))
+		grid.Add(uri)
+		grid.Add(bold("Registration access token"))
+		grid.Add(para("stored (hidden)"))
 	} else {
 		d.title = "Registered — keep these values"
 		d.box.Add(subheading("Registered, but not saved on this computer"))
@@ -103,6 +105,9 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 	grid.Add(bold("Name"))
 	grid.Add(para(res.Record.Name))
 	d.box.Add(grid)
+	if ns == nil {
+		w.addKeychainPlaces(d.box, res.Record)
+	}
 
 	if ns != nil {
 		d.savedTo = para("")
@@ -120,10 +125,42 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
 		w.copyButton("Copy support summary", w.supportText),
+		widget.NewButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
 		widget.NewButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	))
 	d.box.Refresh()
 	w.show(stepDone)
+}
+
+// addKeychainPlaces lists where each value was saved: the keychain
+// accounts (credstore/LAYOUT.md) and the list file, for support staff.
+func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record) {
+	box.Add(bold("Where to find them"))
+	box.Add(para("Each value is its own keychain item, service \"" + credstore.Service + "\", under these account names. " +
+		"The list of registrations (no secrets) is a file beside them."))
+	grid := container.New(layout.NewFormLayout())
+	for _, row := range keychainPlaces(rec, w.cfg.Store.Dir()) {
+		v := para(row[1])
+		v.TextStyle.Monospace = true
+		grid.Add(widget.NewLabel(row[0]))
+		grid.Add(v)
+	}
+	box.Add(grid)
+}
+
+// keychainPlaces names where a saved registration's values are.
+func keychainPlaces(rec credstore.Record, storeDir string) [][2]string {
+	rows := [][2]string{
+		{"Registration access token", credstore.TokenAccount(rec.Environment, rec.ClientID)},
+		{"Registration client URI", credstore.URIAccount(rec.Environment, rec.ClientID)},
+	}
+	if rec.Name != "" {
+		rows = append(rows, [2]string{"Client ID, by name", credstore.NameAccount(rec.Environment, rec.Name)})
+	}
+	if storeDir != "" {
+		rows = append(rows, [2]string{"List of registrations", filepath.Join(storeDir, "index.json")})
+	}
+	return rows
 }
 
 // maskSecret shows that a secret is there without showing it.
@@ -259,8 +296,9 @@ func (w *Wizard) saveValues() {
 				}
 				path := wc.URI().Path()
 				_ = wc.Close()
+				now := w.now()
 				w.background(func() func() {
-					err := writeValuesFile(path, rec, vals)
+					err := writeValuesFile(path, rec, vals, now)
 					return func() { w.valuesSaved(path, err) }
 				})
 			}, w.win)
@@ -306,47 +344,11 @@ func valuesFileName(name string) string {
 	return "dcr-" + clean + ".json"
 }
 
-// valuesFile is what "Save to a file" writes.
-type valuesFile struct {
-	Warning                 string    `json:"warning"`
-	Name                    string    `json:"name"`
-	Environment             string    `json:"environment"`
-	ClientID                string    `json:"client_id"`
-	RegistrationAccessToken string    `json:"registration_access_token"`
-	RegistrationClientURI   string    `json:"registration_client_uri"`
-	Receipt                 string    `json:"receipt,omitempty"`
-	IssuedAt                time.Time `json:"issued_at,omitzero"`
-}
-
-// writeValuesFile writes the values as JSON readable by the owner only,
-// also when the file already exists (the save dialog creates it first).
-func writeValuesFile(path string, rec credstore.Record, v credstore.Values) error {
-	data, err := json.MarshalIndent(valuesFile{
-		Warning:                 "This file holds a secret (registration_access_token). Keep it private and delete it once the values are in your software.",
-		Name:                    rec.Name,
-		Environment:             rec.Environment,
-		ClientID:                v.ClientID,
-		RegistrationAccessToken: v.RegistrationAccessToken,
-		RegistrationClientURI:   v.RegistrationClientURI,
-		Receipt:                 rec.Receipt,
-		IssuedAt:                rec.IssuedAt,
-	}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("The values could not be written: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
-	}
-	if err := f.Chmod(0o600); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("The file %s could not be made private. Choose another folder: %w", filepath.Base(path), err)
-	}
-	if _, err := f.Write(append(data, '\n')); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
-	}
-	if err := f.Close(); err != nil {
+// writeValuesFile writes the values as the command line's export does
+// (registrar.WriteValuesFile: JSON, readable by the owner only, replacing
+// the empty file the save dialog made), in words that say what to do.
+func writeValuesFile(path string, rec credstore.Record, v credstore.Values, now time.Time) error {
+	if err := registrar.WriteValuesFile(path, rec, v, now); err != nil {
 		return fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
 	}
 	return nil
@@ -396,6 +398,11 @@ func supportSummary(info supportInfo) string {
 		}
 		line("Stored in", r.Where)
 		line("Stored", fmt.Sprint(r.Stored))
+		if r.Stored {
+			for _, row := range keychainPlaces(r.Record, "") {
+				line("Keychain account", row[1])
+			}
+		}
 		line("Not stored because", info.SaveErr)
 	}
 	if err := info.Err; err != nil {

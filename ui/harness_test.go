@@ -368,7 +368,10 @@ func (h *harness) register() {
 }
 
 // texts is every label's text on the current page, for assertions.
-func (h *harness) texts() string {
+func (h *harness) texts() string { return textsIn(h.w.pages[h.w.step]) }
+
+// textsIn is every visible label's, button's and check's text under o.
+func textsIn(o fyne.CanvasObject) string {
 	var b strings.Builder
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -406,7 +409,7 @@ func (h *harness) texts() string {
 			}
 		}
 	}
-	walk(h.w.pages[h.w.step])
+	walk(o)
 	return b.String()
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image/color"
 	"image/png"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"dcrwizard/atosim"
+	"dcrwizard/credstore"
 )
 
 // TestScreenshots writes a PNG of every step, in Practice mode on a fixed
@@ -66,6 +68,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatalf("practice run failed: %v", h.w.done.failErr)
 	}
 	shot("6-done.png")
+	practiceID := h.w.done.res.Registration.ClientID
 
 	// A refusal, for the failure screen.
 	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
@@ -74,6 +77,37 @@ func TestScreenshots(t *testing.T) {
 	h.next()
 	h.register()
 	shot("7-failure.png")
+
+	// The Registrations screen: the Practice registration (its simulator
+	// still runs, so it can be checked) beside a saved one whose credential
+	// needs attention soon.
+	soon := credstore.Record{
+		Name:                  "Reception",
+		Environment:           "sandbox",
+		ClientID:              "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+		RegistrationClientURI: "https://sandbox.api.ato.gov.au/idp/v1/relyingparties/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+		IssuedAt:              testNow.AddDate(-1, -2, 0),
+		Receipt:               "6300000001234",
+		CredentialID:          "ABRD:80000000001_Reception",
+		CredentialABN:         "80000000001",
+		CredentialNotAfter:    testNow.AddDate(0, 4, 0),
+	}
+	if err := h.store.Save(context.Background(), soon, credstore.Values{RegistrationAccessToken: "demo-token"}); err != nil {
+		t.Fatal(err)
+	}
+	h.w.showRegistrations()
+	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
+	h.w.win.Canvas().Unfocus()
+	shot("8-registrations.png")
+	c := h.w.registrations.byID[practiceID]
+	if c == nil {
+		t.Fatal("the Practice registration is not listed")
+	}
+	test.Tap(c.buttons[0]) // Check
+	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() })
+	shot("9-registration-checked.png")
+	h.app.Settings().SetTheme(darkTheme{theme.DefaultTheme()})
+	shot("9-registration-checked-dark.png")
 }
 
 // lightTheme is Fyne's default theme in its light variant, as most users
@@ -82,4 +116,11 @@ type lightTheme struct{ fyne.Theme }
 
 func (t lightTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	return t.Theme.Color(n, theme.VariantLight)
+}
+
+// darkTheme is Fyne's default theme in its dark variant.
+type darkTheme struct{ fyne.Theme }
+
+func (t darkTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, theme.VariantDark)
 }

@@ -21,18 +21,22 @@ const (
 	stepDetails
 	stepReview
 	stepDone
+	// stepRegistrations is not part of the numbered run: it is reached from
+	// Welcome and Done, and Back returns there.
+	stepRegistrations
 )
 
 // numberedSteps counts the steps after Welcome, the ones the header numbers.
 const numberedSteps = 5
 
 var stepTitles = [...]string{
-	stepWelcome:     "Welcome",
-	stepCredential:  "Credential",
-	stepEnvironment: "Environment",
-	stepDetails:     "Details",
-	stepReview:      "Review and register",
-	stepDone:        "Done",
+	stepWelcome:       "Welcome",
+	stepCredential:    "Credential",
+	stepEnvironment:   "Environment",
+	stepDetails:       "Details",
+	stepReview:        "Review and register",
+	stepDone:          "Done",
+	stepRegistrations: "Registrations",
 }
 
 func (s step) String() string {
@@ -44,8 +48,11 @@ func (s step) String() string {
 
 // stepHeading is the line on top of each page: "Step 2 of 5 — Environment".
 func stepHeading(s step) string {
-	if s == stepWelcome {
+	switch s {
+	case stepWelcome:
 		return "Welcome to DCR Wizard"
+	case stepRegistrations:
+		return "Registrations on this computer"
 	}
 	return fmt.Sprintf("Step %d of %d — %s", int(s), numberedSteps, s)
 }
@@ -178,4 +185,23 @@ func fixStepFor(err error) step {
 		return stepCredential
 	}
 	return stepReview
+}
+
+// renameProblem says why typed cannot be the new name of a registration
+// now called current, or "" when it can.
+func renameProblem(current, typed string) string {
+	name := registrar.CleanName(typed)
+	if err := registrar.ValidateInstanceName(name); err != nil {
+		return err.Error()
+	}
+	if name == current {
+		return "That is its name already. Type the new name."
+	}
+	return ""
+}
+
+// removeConfirmed reports whether typed is the instance name, as the
+// Remove dialog asks (spaces around it do not count).
+func removeConfirmed(name, typed string) bool {
+	return name != "" && strings.TrimSpace(typed) == name
 }

@@ -209,13 +209,13 @@ func TestWriteValuesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := credstore.Values{ClientID: "cid", RegistrationAccessToken: "tok-secret", RegistrationClientURI: "https://x/cid"}
-	if err := writeValuesFile(path, credstore.Record{Name: "PC", Environment: "sandbox"}, v); err != nil {
+	if err := writeValuesFile(path, credstore.Record{Name: "PC", Environment: "sandbox"}, v, testNow); err != nil {
 		t.Fatal(err)
 	}
 	checkValuesFile(t, path, v)
 
-	err := writeValuesFile(filepath.Join(dir, "missing", "v.json"), credstore.Record{}, v)
-	if err == nil || strings.Contains(err.Error(), "tok-secret") {
+	err := writeValuesFile(filepath.Join(dir, "missing", "v.json"), credstore.Record{}, v, testNow)
+	if err == nil || strings.Contains(err.Error(), "tok-secret") || !strings.Contains(err.Error(), "Choose another folder") {
 		t.Errorf("writing into a missing folder: %v", err)
 	}
 }

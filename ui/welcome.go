@@ -2,12 +2,26 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
+// About box facts. The licence is the LICENSE file at the root of the
+// source.
+const (
+	appName          = "DCR Wizard"
+	appDescription   = "Registers this installation of your software with the Australian Taxation Office (OAuth Dynamic Client Registration) and keeps what the ATO issues in this computer's keychain."
+	appLicence       = "MIT"
+	appCopyrightLine = "Copyright (c) 2026 The DCR Wizard authors"
+)
+
 type welcomePage struct {
-	practice *keyCheck
+	practice      *keyCheck
+	registrations *widget.Button
+	about         *widget.Button
 }
 
 func (w *Wizard) buildWelcome() {
@@ -18,6 +32,9 @@ func (w *Wizard) buildWelcome() {
 		}
 		w.refreshNav()
 	})
+	p.registrations = widget.NewButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
+	p.about = widget.NewButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
+	p.about.Importance = widget.LowImportance
 	need := widget.NewRichTextFromMarkdown(
 		"- **Your M2M credential file and its password.** This is the machine credential your practice " +
 			"installed from the ATO: a keystore.xml file, or a .p12/.pfx file exported from it.\n" +
@@ -37,6 +54,34 @@ func (w *Wizard) buildWelcome() {
 		container.NewHBox(p.practice),
 		widget.NewSeparator(),
 		para("Press Start (or Enter) to begin. You can go Back at any time; what you typed is kept."),
+		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
 	w.focusers[stepWelcome] = func() fyne.Focusable { return nil }
+}
+
+// showAbout shows the program's name, version, licence and purpose.
+func (w *Wizard) showAbout() {
+	version := w.cfg.Version
+	if version == "" {
+		version = "development build"
+	}
+	content := container.NewVBox()
+	if w.cfg.Icon != nil {
+		img := canvas.NewImageFromResource(w.cfg.Icon)
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSquareSize(64))
+		content.Add(container.NewCenter(img))
+	}
+	name := widget.NewLabelWithStyle(appName, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameSubHeadingText
+	content.Add(name)
+	content.Add(widget.NewLabelWithStyle("Version "+version, fyne.TextAlignCenter, fyne.TextStyle{}))
+	desc := para(appDescription)
+	desc.Alignment = fyne.TextAlignCenter
+	content.Add(desc)
+	content.Add(widget.NewLabelWithStyle("Licence: "+appLicence, fyne.TextAlignCenter, fyne.TextStyle{}))
+	content.Add(widget.NewLabelWithStyle(appCopyrightLine, fyne.TextAlignCenter, fyne.TextStyle{}))
+	d := dialog.NewCustom("About "+appName, "Close", content, w.win)
+	d.Resize(fyne.NewSize(460, content.MinSize().Height+120))
+	d.Show()
 }

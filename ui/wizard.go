@@ -79,10 +79,10 @@ type Wizard struct {
 	backBtn  *widget.Button
 	nextBtn  *widget.Button
 	footer   *fyne.Container
-	pages    [stepDone + 1]fyne.CanvasObject
-	boxes    [stepDone + 1]*fyne.Container
-	problems [stepDone + 1]func() string
-	focusers [stepDone + 1]func() fyne.Focusable
+	pages    [stepRegistrations + 1]fyne.CanvasObject
+	boxes    [stepRegistrations + 1]*fyne.Container
+	problems [stepRegistrations + 1]func() string
+	focusers [stepRegistrations + 1]func() fyne.Focusable
 
 	welcome     welcomePage
 	credential  credentialPage
@@ -90,6 +90,8 @@ type Wizard struct {
 	details     detailsPage
 	review      reviewPage
 	done        donePage
+
+	registrations registrationsPage
 
 	practice practiceState
 
@@ -146,6 +148,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.buildDetails()
 	w.buildReview()
 	w.buildDone()
+	w.buildRegistrations()
 
 	w.body = container.NewStack()
 	w.footer = container.NewBorder(nil, nil, w.backBtn, w.nextBtn, w.hint)
@@ -224,13 +227,16 @@ func (w *Wizard) refreshNav() {
 	default:
 		w.backBtn.Show()
 	}
+	if w.step == stepRegistrations {
+		running = w.registrations.running()
+	}
 	if running {
 		w.backBtn.Disable()
 	} else {
 		w.backBtn.Enable()
 	}
 	switch w.step {
-	case stepDone:
+	case stepDone, stepRegistrations:
 		w.nextBtn.Hide()
 	case stepReview:
 		w.nextBtn.Show()
@@ -282,6 +288,12 @@ func (w *Wizard) next() {
 
 // back returns to the previous step (Back, Escape), keeping what was typed.
 func (w *Wizard) back() {
+	if w.step == stepRegistrations {
+		if !w.registrations.running() {
+			w.show(w.registrations.from)
+		}
+		return
+	}
 	if w.review.running() || w.step == stepWelcome || w.step == stepDone {
 		return
 	}
@@ -304,7 +316,7 @@ func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
 
 // dropped takes a file dropped on the window as the credential file.
 func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
-	if w.review.running() || w.step == stepDone {
+	if w.review.running() || w.step == stepDone || w.step == stepRegistrations {
 		return
 	}
 	for _, u := range uris {
@@ -321,6 +333,18 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 // closeRequested guards the values the ATO returned but the keychain did
 // not keep: closing would lose them for good.
 func (w *Wizard) closeRequested() {
+	if w.registrations.unkeptTokens() {
+		dialog.ShowConfirm("Close without keeping the new token?",
+			"The ATO issued a new registration access token that could not be saved to the keychain, and the old one\n"+
+				"no longer works. If you close now without copying it, the registration can no longer be managed\n"+
+				"from this computer. Close anyway?",
+			func(ok bool) {
+				if ok {
+					w.win.Close()
+				}
+			}, w.win)
+		return
+	}
 	if !w.done.unkeptValues() {
 		w.win.Close()
 		return
@@ -346,6 +370,9 @@ func (w *Wizard) shutdown() {
 		if r.stopTick != nil {
 			close(r.stopTick)
 			r.stopTick = nil
+		}
+		if c := w.registrations.cancel; c != nil {
+			c()
 		}
 		w.stopPractice()
 	})
@@ -375,8 +402,19 @@ func (w *Wizard) showPending(p credstore.Pending) {
 	msg := pendingMessage(p)
 	label := widget.NewLabel(msg)
 	label.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("A registration may already exist", "I've checked, forget this note", "Remind me next time",
-		label, func(forget bool) {
+	var content fyne.CanvasObject = label
+	title, forgetText := "A registration may already exist", "I've checked, forget this note"
+	if p.ClientID != "" {
+		// The client id is the one thing left of this registration: make
+		// it easy to take.
+		id := widget.NewLabelWithStyle(p.ClientID, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		id.Selectable = true
+		content = container.NewVBox(label,
+			container.NewBorder(nil, nil, bold("Client ID"), w.copyButton("Copy", func() string { return p.ClientID }), id))
+		title, forgetText = "A registration was interrupted", "I've noted it, forget this note"
+	}
+	d := dialog.NewCustomConfirm(title, forgetText, "Remind me next time",
+		content, func(forget bool) {
 			if !forget {
 				return
 			}
@@ -389,7 +427,7 @@ func (w *Wizard) showPending(p credstore.Pending) {
 				return nil
 			})
 		}, w.win)
-	d.Resize(fyne.NewSize(560, 300))
+	d.Resize(fyne.NewSize(600, content.MinSize().Height+140))
 	d.Show()
 }
 
@@ -398,6 +436,21 @@ func pendingMessage(p credstore.Pending) string {
 	env := p.Environment
 	if e, ok := flow.Lookup(env); ok {
 		env = e.Label
+	}
+	if p.ClientID != "" {
+		when := p.Accepted
+		if when.IsZero() {
+			when = p.Started
+		}
+		msg := "The ATO accepted the registration of " + p.Name + " in " + env + " on " +
+			when.Local().Format("2 January 2006, 3:04 pm") + ", with client ID " + p.ClientID
+		if p.Receipt != "" {
+			msg += " (ATO receipt number " + p.Receipt + ")"
+		}
+		return msg + ". But DCR Wizard was interrupted before it could save the registration in the keychain, " +
+			"so the registration access token was lost.\n\n" +
+			"Your software can still use the client ID. The registration cannot be managed from this computer: " +
+			"to manage it later, register again, and remove this old one in the ATO portal (Registrations)."
 	}
 	return "A registration for " + p.Name + " in " + env + " was started at " +
 		p.Started.Local().Format("2 January 2006, 3:04 pm") +

@@ -17,6 +17,7 @@ import (
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
 	"dcrwizard/m2m"
+	"dcrwizard/registrar"
 )
 
 func TestRegisterSuccess(t *testing.T) {
@@ -76,6 +77,26 @@ func TestRegisterSuccess(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != clientID {
 		t.Errorf("copied %q, want the client id", got)
 	}
+
+	// What was stored and where, for support staff; never the token.
+	rec := d.res.Record
+	h.wantText(d.values.RegistrationClientURI, "stored (hidden)",
+		credstore.TokenAccount(rec.Environment, clientID), credstore.URIAccount(rec.Environment, clientID),
+		credstore.NameAccount(rec.Environment, "Front desk PC"), filepath.Join(h.store.Dir(), "index.json"))
+	if strings.Contains(h.texts(), d.values.RegistrationAccessToken) {
+		t.Error("the token is on screen")
+	}
+	if !strings.Contains(summary, credstore.TokenAccount(rec.Environment, clientID)) {
+		t.Errorf("support summary does not name the keychain items:\n%s", summary)
+	}
+
+	// View registrations lists it; Back (Escape) returns here.
+	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	h.wantStep(stepRegistrations)
+	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[clientID] != nil })
+	h.key(fyne.KeyEscape)
+	h.wantStep(stepDone)
+	h.wantText("This installation is registered")
 
 	if !realSecretService() {
 		t.Skip("keychain contents not checked: no Secret Service here. Run `make test` (scripts/with-secret-service.sh) to check them in a real keychain.")
@@ -295,7 +316,7 @@ func TestKeychainFailureShowsValues(t *testing.T) {
 	}
 	rec := d.notStored.Record
 	h.w.background(func() func() {
-		err := writeValuesFile(path, rec, v)
+		err := writeValuesFile(path, rec, v, testNow)
 		return func() { h.w.valuesSaved(path, err) }
 	})
 	h.loop.until(t, "the file to be saved", func() bool { return d.kept })
@@ -322,7 +343,7 @@ func checkValuesFile(t *testing.T, path string, v credstore.Values) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got valuesFile
+	var got registrar.ValuesFile
 	if err := json.Unmarshal(data, &got); err != nil {
 		t.Fatal(err)
 	}
