@@ -2,16 +2,20 @@
 GO      ?= go
 TAGS    := migrated_fynedo
 export LANG ?= C.UTF-8
+# What `dcrwizard version` and the About box show: FyneApp.toml's Version, plus
+# +g<commit> when not on its tag (scripts/version.sh). `make release VERSION=…` overrides.
+VERSION_LDFLAGS = -X dcrwizard/cli.Version=$(shell VERSION='$(VERSION)' scripts/version.sh)
 
-.PHONY: run build test vet lint fmt-check check screenshots deps test-deps clean
+.PHONY: run build test vet lint fmt-check check screenshots deps test-deps clean \
+	package-linux package-windows package-darwin package-check release package-deps
 
 ## run: install what is missing (Debian/Ubuntu), build and open the wizard
 run: deps
-	$(GO) run -tags $(TAGS) .
+	$(GO) run -tags $(TAGS) -ldflags "$(VERSION_LDFLAGS)" .
 
 ## build: the program, as ./dcrwizard
 build: deps
-	$(GO) build -tags $(TAGS) -o dcrwizard .
+	$(GO) build -tags $(TAGS) -ldflags "$(VERSION_LDFLAGS)" -o dcrwizard .
 
 ## test: every test, with the race detector, against a throw-away Secret Service
 test: test-deps
@@ -34,10 +38,34 @@ screenshots: test-deps
 	mkdir -p docs/screenshots
 	DCRWIZARD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags $(TAGS) -count=1 -run TestScreenshots ./ui/
 
+## package-linux: dist/dcrwizard-linux-amd64.tar.xz — binary, .desktop file, icon and a Makefile for `sudo make install`
+package-linux: deps
+	GO="$(GO)" scripts/package.sh linux
+
+## package-windows: dist/dcrwizard-windows-amd64.exe, cross-built with mingw-w64 — icon, no console window
+package-windows: package-deps
+	GO="$(GO)" scripts/package.sh windows
+
+## package-darwin: on a Mac with Xcode, dist/dcrwizard-macos-<arch>.zip (signed/notarised if configured);
+## elsewhere it prints the steps (packaging/macOS.md)
+package-darwin:
+	GO="$(GO)" scripts/package.sh darwin
+
+## package-check: build the Linux and Windows packages and inspect them (CI runs this)
+package-check: package-deps
+	GO="$(GO)" scripts/package.sh check
+
+## release: a fresh dist/ — both packages (inspected), a plain stripped Linux binary and SHA256SUMS
+release: package-deps
+	GO="$(GO)" scripts/package.sh release
+
 deps:
 	@scripts/install-deps.sh run
 test-deps:
 	@scripts/install-deps.sh test
+package-deps:
+	@scripts/install-deps.sh package
 
 clean:
 	rm -f dcrwizard dcrwizard.exe
+	rm -rf dist

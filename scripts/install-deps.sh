@@ -3,6 +3,7 @@
 # missing, so `make run` and `make test` are all a newcomer types.
 #   install-deps.sh run    GL/X11 headers for building the Fyne program
 #   install-deps.sh test   the above, plus Xvfb, D-Bus and a Secret Service (gnome-keyring)
+#   install-deps.sh package  the first, plus mingw-w64 (the Windows .exe) and xz (the Linux .tar.xz)
 set -euo pipefail
 what=${1:-run}
 
@@ -15,6 +16,9 @@ pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev lib
 if [ "$what" = test ]; then
   # No dbus-x11: it makes programs outside a session bus start stray daemons.
   pkgs+=(xvfb x11-utils xauth dbus gnome-keyring libsecret-tools openssl imagemagick)
+fi
+if [ "$what" = package ]; then
+  pkgs+=(gcc-mingw-w64-x86-64 xz-utils make)
 fi
 
 case "$(uname -s)" in
