@@ -2,6 +2,7 @@
 GO      ?= go
 TAGS    := migrated_fynedo
 export LANG ?= C.UTF-8
+SMOKE_BIN := $(or $(TMPDIR),/tmp)/dcrwizard-smoke-$(shell echo $$$$)
 # What `dcrwizard version` and the About box show: FyneApp.toml's Version, plus
 # +g<commit> when not on its tag (scripts/version.sh). `make release VERSION=…` overrides.
 VERSION_LDFLAGS = -X dcrwizard/cli.Version=$(shell VERSION='$(VERSION)' scripts/version.sh)
@@ -20,6 +21,9 @@ build: deps
 ## test: every test, with the race detector, against a throw-away Secret Service
 test: test-deps
 	scripts/with-secret-service.sh $(GO) test -race -tags $(TAGS) -count=1 -timeout 20m ./...
+	@# The real program, real GL driver, under Xvfb: does the window open and draw?
+	$(GO) build -race -tags $(TAGS) -o $(SMOKE_BIN) . && scripts/with-secret-service.sh scripts/gui-smoke.sh $(SMOKE_BIN); \
+		status=$$?; rm -f $(SMOKE_BIN); exit $$status
 
 ## vet, lint: go vet and staticcheck (pinned in go.mod as a tool)
 vet:
