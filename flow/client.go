@@ -311,6 +311,6 @@ func (c *Client) httpError(cl call, resp *response) *Error {
 		e.Kind = KindBadResponse
 	}
 	parseErrorBody(e, resp.header, resp.body)
-	e.Description = cl.secrets.scrub(e.Description)
+	e.Code, e.Description = cl.secrets.scrub(e.Code), cl.secrets.scrub(e.Description)
 	return e
 }
