@@ -7,7 +7,7 @@ SMOKE_BIN := $(or $(TMPDIR),/tmp)/dcrwizard-smoke-$(shell echo $$$$)
 # +g<commit> when not on its tag (scripts/version.sh). `make release VERSION=…` overrides.
 VERSION_LDFLAGS = -X dcrwizard/cli.Version=$(shell VERSION='$(VERSION)' scripts/version.sh)
 
-.PHONY: run build test vet lint fmt-check check screenshots deps test-deps clean \
+.PHONY: run build test vet lint fmt-check check screenshots deps test-deps clean bench fuzz \
 	package-linux package-windows package-darwin package-check release package-deps
 
 ## run: install what is missing (Debian/Ubuntu), build and open the wizard
@@ -24,6 +24,17 @@ test: test-deps
 	@# The real program, real GL driver, under Xvfb: does the window open and draw?
 	$(GO) build -race -tags $(TAGS) -o $(SMOKE_BIN) . && scripts/with-secret-service.sh scripts/gui-smoke.sh $(SMOKE_BIN); \
 		status=$$?; rm -f $(SMOKE_BIN); exit $$status
+	@# A short run of every fuzz target (make fuzz for a long one).
+	scripts/fuzz.sh 5
+
+## bench: benchmarks, whole-process timings and the wizard's start-up; rewrites docs/BENCHMARKS.md
+bench: test-deps
+	scripts/bench/run.sh
+
+## fuzz: every fuzz target for FUZZTIME seconds each (e.g. make fuzz FUZZTIME=600)
+FUZZTIME ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZTIME)
 
 ## vet, lint: go vet and staticcheck (pinned in go.mod as a tool)
 vet:

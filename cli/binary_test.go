@@ -437,10 +437,30 @@ func TestRegisterExitCodes(t *testing.T) {
 	t.Run("connection lost after sending: exit 5", func(t *testing.T) {
 		sim.InjectFault(atosim.Fault{Kind: atosim.FaultDropAfterRegister, Endpoint: "register", Nth: 1})
 		defer sim.ClearFaults()
-		res := run{args: append([]string{"register", "--keystore", good, "--name", "Lost", "--json"}, custom...), env: pw}.exec(t)
+		config := t.TempDir()
+		res := run{args: append([]string{"register", "--keystore", good, "--name", "Lost", "--json"}, custom...), env: pw, config: config}.exec(t)
 		e := decode[errorOut](t, res.stdout)
 		if res.code != 5 || e.Error.Step != "register" || !strings.Contains(e.Error.Message, "Lost") {
 			t.Fatalf("exit %d %+v", res.code, e)
+		}
+		// The note stays until the user has checked, and says so.
+		res = run{args: []string{"pending", "--json"}, config: config}.exec(t)
+		notes := decode[[]struct{ ID, Name, Environment string }](t, res.stdout)
+		if res.code != 0 || len(notes) != 1 || notes[0].Name != "Lost" || notes[0].Environment != "custom" {
+			t.Fatalf("pending: exit %d %+v", res.code, notes)
+		}
+		if res = (run{args: []string{"list"}, config: config}).exec(t); !strings.Contains(res.stderr, "dcrwizard pending") {
+			t.Fatalf("list does not point at the unfinished registration: %q", res.stderr)
+		}
+		if res = (run{args: []string{"pending"}, config: config}).exec(t); !strings.Contains(res.stdout, "Check in the ATO") {
+			t.Fatalf("pending (text): %s", res.stdout)
+		}
+		if res = (run{args: []string{"pending", "--clear", notes[0].ID}, config: config}).exec(t); res.code != 0 {
+			t.Fatalf("pending --clear: exit %d %s", res.code, res.stderr)
+		}
+		res = run{args: []string{"pending", "--json"}, config: config}.exec(t)
+		if n := decode[[]struct{ ID string }](t, res.stdout); len(n) != 0 {
+			t.Fatalf("after --clear: %+v", n)
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {

@@ -79,6 +79,7 @@ Usage:
   dcrwizard remove   CLIENT_ID [--yes] [--ca-file PEM]     remove at the ATO, then here
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
   dcrwizard export   CLIENT_ID --out FILE                  write the three values as JSON (a secret!)
+  dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
   dcrwizard simulate [--listen 127.0.0.1:PORT] --out DIR
   dcrwizard version
 
@@ -120,6 +121,8 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runList(ctx, rest, st)
 	case "show":
 		return runShow(ctx, rest, st)
+	case "pending":
+		return runPending(ctx, rest, st)
 	case "check", "rename", "remove", "forget", "export":
 		return runLifecycle(ctx, cmd, rest, st)
 	case "simulate":

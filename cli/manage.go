@@ -54,10 +54,15 @@ func runList(ctx context.Context, args []string, st Streams) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
-	recs, err := st.store().List(ctx)
-	if err != nil {
+	store := st.store()
+	recs, err := store.List(ctx)
+	var aside *credstore.IndexSetAsideError
+	if errors.As(err, &aside) {
+		fmt.Fprintln(st.Stderr, "Warning: "+aside.Error()) // the records it could read follow
+	} else if err != nil {
 		return fail(st, *asJSON, err)
 	}
+	warnPending(st, store)
 	if *asJSON {
 		out := make([]recordJSON, 0, len(recs))
 		for _, r := range recs {

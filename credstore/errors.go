@@ -64,7 +64,7 @@ func (e *KeychainError) Error() string {
 	default:
 		b.WriteString(".")
 	}
-	b.WriteString(" Unlock the keychain (or sign in to your computer again) and try again.")
+	b.WriteString(" Unlock the keychain (or sign in to your computer again).")
 	if e.Linux {
 		b.WriteString(" On Linux a keyring service such as GNOME Keyring or KWallet must be running.")
 	}

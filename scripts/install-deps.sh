@@ -15,7 +15,7 @@ fi
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$what" = test ]; then
   # No dbus-x11: it makes programs outside a session bus start stray daemons.
-  pkgs+=(xvfb x11-utils xauth dbus gnome-keyring libsecret-tools openssl imagemagick)
+  pkgs+=(xvfb x11-utils xauth dbus gnome-keyring libsecret-tools openssl imagemagick curl jq)
 fi
 if [ "$what" = package ]; then
   pkgs+=(gcc-mingw-w64-x86-64 xz-utils make)

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"dcrwizard/credstore"
+)
+
+// runPending lists, or clears, the notes of registrations whose outcome this
+// computer never saw (see credstore: a registration may exist at the ATO).
+func runPending(_ context.Context, args []string, st Streams) int {
+	fs := newFlagSet("pending", st)
+	asJSON := fs.Bool("json", false, "print JSON")
+	clear := fs.String("clear", "", "forget the note `ID` once you have checked with the ATO")
+	if pos, err := parse(fs, args); err != nil {
+		return flagExit(err)
+	} else if len(pos) > 0 {
+		return fail(st, *asJSON, inputError{fmt.Errorf("pending takes no arguments, got %q", pos)})
+	}
+	store := st.store()
+	if *clear != "" {
+		if err := store.ClearPending(*clear); err != nil {
+			return fail(st, *asJSON, inputError{err})
+		}
+		fmt.Fprintf(st.Stderr, "Forgot the note %s.\n", *clear)
+		return ExitOK
+	}
+	notes, err := store.Pending()
+	if err != nil {
+		return fail(st, *asJSON, inputError{err})
+	}
+	if *asJSON {
+		if notes == nil {
+			notes = []credstore.Pending{}
+		}
+		return printJSON(st, notes)
+	}
+	if len(notes) == 0 {
+		fmt.Fprintln(st.Stdout, "No unfinished registrations.")
+		return ExitOK
+	}
+	for _, p := range notes {
+		describePending(st, p)
+	}
+	fmt.Fprintln(st.Stdout, "Once you have checked with the ATO, forget a note with: dcrwizard pending --clear ID")
+	return ExitOK
+}
+
+func describePending(st Streams, p credstore.Pending) {
+	fmt.Fprintf(st.Stdout, "%s  %q in %s, started %s\n", p.ID, p.Name, p.Environment, p.Started.Local().Format(time.RFC1123))
+	if p.ClientID != "" {
+		fmt.Fprintf(st.Stdout, "    The ATO accepted it: client id %s, registration client URI %s, receipt %s.\n"+
+			"    Its registration access token was not saved: the client id can still be used; to manage it\n"+
+			"    later, register again and remove the old registration in the ATO portal.\n",
+			p.ClientID, p.RegistrationClientURI, p.Receipt)
+	} else {
+		fmt.Fprintln(st.Stdout, "    The ATO's answer was never seen: it may have registered this instance. Check in the ATO\n"+
+			"    portal before registering again.")
+	}
+}
+
+// warnPending tells list's reader about unfinished registrations.
+func warnPending(st Streams, store *credstore.Store) {
+	if notes, err := store.Pending(); err == nil && len(notes) > 0 {
+		fmt.Fprintf(st.Stderr, "Note: %d registration(s) did not finish on this computer; see: dcrwizard pending\n", len(notes))
+	}
+}
