@@ -11,8 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -134,26 +132,7 @@ func (w *Wizard) selectedCredential() *m2m.Credential {
 // chooseKeystore opens Fyne's file dialog, sized to the window and starting
 // in the folder of the last file.
 func (w *Wizard) chooseKeystore() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		w.setKeystorePath(path)
-	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter(credentialExtensions))
-	if dir := w.lastFolder(); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(w.win.Canvas().Size().SubtractWidthHeight(40, 40))
-	d.Show()
+	w.openFileDialog(credentialExtensions, w.lastFolder(), w.setKeystorePath)
 }
 
 // lastFolder is the folder of the file in use, else of the remembered one.
@@ -185,26 +164,7 @@ func (w *Wizard) setKeystorePath(path string) {
 
 // choosePairFile picks the second file of a PEM certificate/key pair.
 func (w *Wizard) choosePairFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		w.setPairPath(path)
-	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pem", ".key", ".crt", ".cer"}))
-	if dir := w.lastFolder(); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(w.win.Canvas().Size().SubtractWidthHeight(40, 40))
-	d.Show()
+	w.openFileDialog([]string{".pem", ".key", ".crt", ".cer"}, w.lastFolder(), w.setPairPath)
 }
 
 // setPairPath takes the second PEM file and opens the pair.

@@ -286,25 +286,13 @@ func (w *Wizard) saveValues() {
 			if !ok {
 				return
 			}
-			fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-				if err != nil {
-					dialog.ShowError(err, w.win)
-					return
-				}
-				if wc == nil {
-					return
-				}
-				path := wc.URI().Path()
-				_ = wc.Close()
+			w.saveFileDialog(valuesFileName(rec.Name), func(path string) {
 				now := w.now()
 				w.background(func() func() {
 					err := writeValuesFile(path, rec, vals, now)
 					return func() { w.valuesSaved(path, err) }
 				})
-			}, w.win)
-			fd.SetFileName(valuesFileName(rec.Name))
-			fd.Resize(w.win.Canvas().Size().SubtractWidthHeight(40, 40))
-			fd.Show()
+			})
 		}, w.win)
 }
 

@@ -5,8 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -302,21 +300,7 @@ func (w *Wizard) refreshPractice() {
 
 // chooseCAFile picks an extra CA certificate file.
 func (w *Wizard) chooseCAFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		w.setCAFile(path)
-	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pem", ".crt", ".cer"}))
-	d.Resize(w.win.Canvas().Size().SubtractWidthHeight(40, 40))
-	d.Show()
+	w.openFileDialog([]string{".pem", ".crt", ".cer"}, "", w.setCAFile)
 }
 
 func (w *Wizard) setCAFile(path string) {

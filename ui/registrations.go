@@ -553,21 +553,7 @@ func (w *Wizard) askExport(c *regCard) {
 			if !ok {
 				return
 			}
-			fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-				if err != nil {
-					dialog.ShowError(err, w.win)
-					return
-				}
-				if wc == nil {
-					return
-				}
-				path := wc.URI().Path()
-				_ = wc.Close()
-				w.exportRegistration(c, path)
-			}, w.win)
-			fd.SetFileName(valuesFileName(rec.Name))
-			fd.Resize(w.win.Canvas().Size().SubtractWidthHeight(40, 40))
-			fd.Show()
+			w.saveFileDialog(valuesFileName(rec.Name), func(path string) { w.exportRegistration(c, path) })
 		}, w.win)
 	d.SetConfirmText("Choose the file…")
 	d.Show()

@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// Fyne's file dialogs live inside the window: size them to it, or they open
+// too small to use.
+func (w *Wizard) dialogSize() fyne.Size {
+	return w.win.Canvas().Size().SubtractWidthHeight(40, 40)
+}
+
+// openFileDialog asks for an existing file with one of exts, starting in dir
+// when it is set; pick gets its path (not called when the user cancels).
+func (w *Wizard) openFileDialog(exts []string, dir string, pick func(path string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, w.win)
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		pick(path)
+	}, w.win)
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	if dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(w.dialogSize())
+	d.Show()
+}
+
+// saveFileDialog asks where to write a file, suggesting name; pick gets the
+// path (not called when the user cancels).
+func (w *Wizard) saveFileDialog(name string, pick func(path string)) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, w.win)
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		path := wc.URI().Path()
+		_ = wc.Close()
+		pick(path)
+	}, w.win)
+	d.SetFileName(name)
+	d.Resize(w.dialogSize())
+	d.Show()
+}
