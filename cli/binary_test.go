@@ -16,29 +16,14 @@ import (
 	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/internal/testbin"
 )
 
 // These tests run the real binary, as support staff and scripts do.
 
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "dcrwizard-cli-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "dcrwizard")
-	build := exec.Command("go", "build", "-race", "-tags", "migrated_fynedo", "-o", binary, "dcrwizard")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building dcrwizard:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &binary) }
 
 const samplePassword = "Password1!"
 
@@ -78,17 +63,8 @@ func (r run) exec(t *testing.T) result {
 	return result{code, out.String(), errb.String()}
 }
 
-// baseEnv passes on only what the binary needs: the session bus of the
-// throw-away Secret Service, and a private config folder.
-func baseEnv(config string) []string {
-	env := []string{"XDG_CONFIG_HOME=" + config, "HOME=" + config, "LANG=C.UTF-8", "PATH=" + os.Getenv("PATH")}
-	for _, k := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "TMPDIR"} {
-		if v, ok := os.LookupEnv(k); ok {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
-}
+// baseEnv is the clean environment of one run.
+func baseEnv(config string) []string { return testbin.Env(config) }
 
 func needSecretService(t *testing.T) {
 	t.Helper()

@@ -22,43 +22,18 @@ import (
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/testbin"
 )
 
 // binary is dcrwizard, built once for these tests as cli's tests build it.
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "dcrwizard-drills-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "dcrwizard")
-	build := exec.Command("go", "build", "-race", "-tags", "migrated_fynedo", "-o", binary, "dcrwizard")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building dcrwizard:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &binary) }
 
 func haveSecretService() bool { return os.Getenv("DCRWIZARD_SECRET_SERVICE") == "1" }
 
-// baseEnv passes on only what the binary needs: the throw-away Secret
-// Service's bus and a private config folder (also HOME, so nothing lands in
-// the real one).
-func baseEnv(config string) []string {
-	env := []string{"XDG_CONFIG_HOME=" + config, "HOME=" + config, "LANG=C.UTF-8", "PATH=" + os.Getenv("PATH")}
-	for _, k := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "TMPDIR"} {
-		if v, ok := os.LookupEnv(k); ok {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
-}
+// baseEnv is the clean environment of one run.
+func baseEnv(config string) []string { return testbin.Env(config) }
 
 // result is one finished run of the binary.
 type result struct {
