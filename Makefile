@@ -25,7 +25,7 @@ test: test-deps
 	$(GO) build -race -tags $(TAGS) -o $(SMOKE_BIN) . && scripts/with-secret-service.sh scripts/gui-smoke.sh $(SMOKE_BIN); \
 		status=$$?; rm -f $(SMOKE_BIN); exit $$status
 	@# A short run of every fuzz target (make fuzz for a long one).
-	scripts/fuzz.sh 5
+	scripts/fuzz.sh 10000x
 
 ## bench: benchmarks, whole-process timings and the wizard's start-up; rewrites docs/BENCHMARKS.md
 bench: test-deps
