@@ -459,6 +459,13 @@ func TestRegisterPractice(t *testing.T) {
 	}
 }
 
+func TestSimulateStaysOnLoopback(t *testing.T) {
+	res := run{args: []string{"simulate", "--listen", "0.0.0.0:0", "--out", t.TempDir()}}.exec(t)
+	if res.code != 1 || !strings.Contains(res.stderr, "0.0.0.0:0") {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	res := run{args: []string{"version"}}.exec(t)
 	if res.code != 0 || !strings.HasPrefix(res.stdout, "dcrwizard ") || res.stderr != "" {

@@ -41,8 +41,8 @@ type Streams struct {
 	// StdinIsTerminal and StderrIsTerminal decide prompting and progress lines.
 	StdinIsTerminal  bool
 	StderrIsTerminal bool
-	// ReadPassword reads a line without echo from the terminal.
-	ReadPassword func() ([]byte, error)
+	// ReadPassword shows prompt and reads a line without echo from the terminal.
+	ReadPassword func(prompt string) ([]byte, error)
 	// NewStore opens the registration store; nil means credstore.New("").
 	NewStore func() *credstore.Store
 }
@@ -59,7 +59,7 @@ func Main(args []string) int {
 		Getenv:           os.Getenv,
 		StdinIsTerminal:  term.IsTerminal(stdinFD),
 		StderrIsTerminal: term.IsTerminal(stderrFD),
-		ReadPassword:     func() ([]byte, error) { return term.ReadPassword(stdinFD) },
+		ReadPassword:     func(prompt string) ([]byte, error) { return promptPassword(stdinFD, prompt, os.Stderr) },
 	})
 }
 
@@ -80,7 +80,7 @@ Usage:
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
   dcrwizard export   CLIENT_ID --out FILE                  write the three values as JSON (a secret!)
   dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
-  dcrwizard simulate [--listen 127.0.0.1:PORT] --out DIR
+  dcrwizard simulate [--listen 127.0.0.1:PORT] [--allow-remote] --out DIR
   dcrwizard version
 
 The keystore password is read from --password-file FILE, --password-stdin, or the
@@ -213,9 +213,7 @@ func (p *passwordSource) read(st Streams) (string, bool, error) {
 		return v, true, nil
 	}
 	if st.StdinIsTerminal && st.ReadPassword != nil {
-		fmt.Fprint(st.Stderr, "Keystore password: ")
-		b, err := st.ReadPassword()
-		fmt.Fprintln(st.Stderr)
+		b, err := st.ReadPassword("Keystore password: ")
 		if err != nil {
 			return "", false, fmt.Errorf("could not read the password: %w", err)
 		}

@@ -9,15 +9,16 @@ import (
 
 func runSimulate(ctx context.Context, args []string, st Streams) int {
 	fs := newFlagSet("simulate", st)
-	listen := fs.String("listen", "127.0.0.1:8443", "`ADDRESS` to listen on (loopback only)")
+	listen := fs.String("listen", "127.0.0.1:8443", "`ADDRESS` to listen on (loopback unless --allow-remote)")
 	out := fs.String("out", "", "`DIR` to write the demo credentials and a README into")
+	remote := fs.Bool("allow-remote", false, "allow a --listen address other than loopback (other computers can then reach it)")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	}
 	if *out == "" {
 		return fail(st, false, inputError{errors.New("choose a folder for the demo credentials with --out DIR")})
 	}
-	if err := atosim.Serve(ctx, *listen, *out, st.Stdout); err != nil {
+	if err := atosim.ServeWithOptions(ctx, atosim.Options{AllowNonLoopback: *remote}, *listen, *out, st.Stdout); err != nil {
 		return fail(st, false, inputError{err})
 	}
 	return ExitOK
