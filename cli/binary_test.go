@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/atosim/atosimtest"
 	"dcrwizard/internal/testbin"
 )
 
@@ -333,18 +334,8 @@ func TestRegisterAgainstStandaloneSimulator(t *testing.T) {
 // one does not offer.
 func inProcess(t *testing.T) (*atosim.Simulator, []string) {
 	t.Helper()
-	sim, err := atosim.New(atosim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := atosim.Start(sim, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	ep := srv.Endpoints()
-	return sim, []string{"--env", "custom", "--token-url", ep.TokenURL, "--registration-url", ep.RegistrationURL,
-		"--registration-client-id", ep.RegistrationClientID, "--scope", ep.Scope, "--api-key", sim.APIKey()}
+	f := atosimtest.Start(t, atosim.Options{})
+	return f.Sim, f.CLIArgs()
 }
 
 func writeCredential(t *testing.T, sim *atosim.Simulator, notBefore, notAfter time.Time) string {
@@ -481,18 +472,8 @@ func TestVersionAndHelp(t *testing.T) {
 
 func TestLifecycleCommands(t *testing.T) {
 	needSecretService(t)
-	sim, err := atosim.New(atosim.Options{RotateTokens: true, DisableDelete: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := atosim.Start(sim, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ep := srv.Endpoints()
-	custom := []string{"--env", "custom", "--token-url", ep.TokenURL, "--registration-url", ep.RegistrationURL,
-		"--registration-client-id", ep.RegistrationClientID, "--scope", ep.Scope, "--api-key", sim.APIKey()}
+	f := atosimtest.Start(t, atosim.Options{RotateTokens: true, DisableDelete: true})
+	sim, custom := f.Sim, f.CLIArgs()
 	now := time.Now()
 	keystore := writeCredential(t, sim, now.Add(-time.Hour), now.AddDate(1, 0, 0))
 	config := t.TempDir()

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/atosim/atosimtest"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -28,25 +28,14 @@ func TestKilledBeforeKeychainWrite(t *testing.T) {
 		crashChild()
 		return
 	}
-	sim, err := atosim.New(atosim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := atosim.Start(sim, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cred, err := sim.IssueCredential("ABRD:80000000001_Test", "80000000001", "Test", time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := sim.WriteCredential(t.TempDir(), cred, atosim.DemoPassword)
+	f := atosimtest.Start(t, atosim.Options{})
+	sim := f.Sim
+	demo, err := sim.WriteCredential(t.TempDir(), f.Credential(t), atosim.DemoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	ep := srv.Endpoints()
+	ep := f.Endpoints
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestKilledBeforeKeychainWrite$")
 	cmd.Env = append(os.Environ(), "REGISTRAR_CRASH_CHILD=1", "CRASH_DIR="+dir, "CRASH_KEYSTORE="+demo.KeystorePath,
 		"CRASH_TOKEN_URL="+ep.TokenURL, "CRASH_REG_URL="+ep.RegistrationURL, "CRASH_CLIENT_ID="+ep.RegistrationClientID,

@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/atosim/atosimtest"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 )
@@ -19,29 +19,17 @@ import (
 func lifecycleFixture(t *testing.T, opts atosim.Options) (*atosim.Simulator, *Registrar, *Result) {
 	t.Helper()
 	store := realStore(t)
-	sim, err := atosim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := atosim.Start(sim, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	cred, err := sim.IssueCredential("ABRD:80000000001_Test", "80000000001", "Test", time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep := srv.Endpoints()
+	f := atosimtest.Start(t, opts)
+	ep := f.Endpoints
 	r := &Registrar{Flow: &flow.Client{}, Store: store}
 	res, err := r.Register(context.Background(), Input{
 		Env:        flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Original",
+		Credential: f.Credential(t), APIKey: f.Sim.APIKey(), InstanceName: "Original",
 	}, nil)
 	if err != nil {
 		t.Fatalf("Register: %v", err)
 	}
-	return sim, r, res
+	return f.Sim, r, res
 }
 
 func storedToken(t *testing.T, r *Registrar, clientID string) string {

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/atosim/atosimtest"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -161,21 +161,9 @@ func TestRefusalLeavesNothingPending(t *testing.T) {
 
 func TestUnknownOutcomeKeepsPending(t *testing.T) {
 	// A simulator of its own: the fault must not hit other tests.
-	sim, err := atosim.New(atosim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := atosim.Start(sim, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cred, err := sim.IssueCredential("ABRD:80000000001_Test", "80000000001", "Test", time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := atosimtest.Start(t, atosim.Options{})
+	sim, cred, ep := f.Sim, f.Credential(t), f.Endpoints
 	sim.InjectFault(atosim.Fault{Kind: atosim.FaultDropAfterRegister, Endpoint: "register", Nth: 1})
-	ep := srv.Endpoints()
 	store := credstore.NewWithKeyring(t.TempDir(), refusingKeyring{})
 	r := Registrar{Flow: &flow.Client{}, Store: store}
 	res, err := r.Register(context.Background(), Input{
