@@ -12,9 +12,19 @@ done
 tmp=$(mktemp -d)
 xvfb_pid="" app_pid=""
 cleanup() {
-	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-	rm -rf "$tmp"
+	status=$?
+	# Wait for each to exit: the program may still be writing its settings
+	# under $tmp, and removing a folder being written to fails.
+	if [ -n "$app_pid" ]; then
+		kill "$app_pid" 2>/dev/null || true
+		wait "$app_pid" 2>/dev/null || true
+	fi
+	if [ -n "$xvfb_pid" ]; then
+		kill "$xvfb_pid" 2>/dev/null || true
+		wait "$xvfb_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp" 2>/dev/null || rm -rf "$tmp" 2>/dev/null || true
+	exit "$status"
 }
 trap cleanup EXIT
 
