@@ -1,7 +1,8 @@
 // Package credstore keeps what the ATO issues at registration — client ID,
 // registration access token, registration client URI — in the OS keychain
 // (macOS Keychain, Windows Credential Manager, Secret Service on Linux) via
-// go-keyring, with a small JSON index of non-secret facts and pending records
+// go-keyring — on Linux a registration's items are written and read back over
+// one Secret Service session with go-keyring's own D-Bus client — with a small JSON index of non-secret facts and pending records
 // under the user's config folder. LAYOUT.md documents the layout for other
 // programs.
 //
@@ -91,7 +92,7 @@ func DefaultDir() (string, error) {
 }
 
 // New returns a Store on the system keychain; dir "" means DefaultDir().
-func New(dir string) *Store { return NewWithKeyring(dir, systemKeyring{}) }
+func New(dir string) *Store { return NewWithKeyring(dir, defaultKeyring()) }
 
 // NewWithKeyring returns a Store on kr; dir "" means DefaultDir(). If the
 // default folder cannot be found, every call reports it.

@@ -25,26 +25,60 @@ func haveSecretService() bool { return os.Getenv("DCRWIZARD_SECRET_SERVICE") == 
 
 const skipNoSecretService = "needs a real, unlocked Secret Service: run `make test` or scripts/with-secret-service.sh go test ./credstore/"
 
-// trackingKeyring passes calls to the system keychain and deletes, at test
-// end, every item the test wrote, so runs leave nothing behind.
+// trackingKeyring passes calls to the system keychain (New's, batched writes
+// included) and deletes, at test end, every item the test wrote, so runs leave
+// nothing behind.
 type trackingKeyring struct {
+	inner    Keyring
 	mu       sync.Mutex
 	accounts map[string]bool
 }
 
-func (k *trackingKeyring) Set(service, user, password string) error {
+func (k *trackingKeyring) track(users ...string) {
 	k.mu.Lock()
-	k.accounts[user] = true
-	k.mu.Unlock()
-	return keyring.Set(service, user, password)
+	defer k.mu.Unlock()
+	for _, u := range users {
+		k.accounts[u] = true
+	}
+}
+
+func (k *trackingKeyring) Set(service, user, password string) error {
+	k.track(user)
+	return k.inner.Set(service, user, password)
 }
 func (k *trackingKeyring) Get(service, user string) (string, error) {
-	return keyring.Get(service, user)
+	return k.inner.Get(service, user)
 }
-func (k *trackingKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (k *trackingKeyring) Delete(service, user string) error { return k.inner.Delete(service, user) }
+
+// writeThenRead keeps the system keychain's batch path under test where it
+// has one.
+func (k *trackingKeyring) writeThenRead(service string, accounts, values []string) ([]string, []bool, error) {
+	k.track(accounts...)
+	if bk, ok := k.inner.(batchKeyring); ok {
+		return bk.writeThenRead(service, accounts, values)
+	}
+	for i, a := range accounts {
+		if err := k.inner.Set(service, a, values[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	got, found := make([]string, len(accounts)), make([]bool, len(accounts))
+	for i, a := range accounts {
+		v, err := k.inner.Get(service, a)
+		if errors.Is(err, keyring.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		got[i], found[i] = v, true
+	}
+	return got, found, nil
+}
 
 func newTrackingKeyring(t *testing.T) *trackingKeyring {
-	k := &trackingKeyring{accounts: map[string]bool{}}
+	k := &trackingKeyring{inner: defaultKeyring(), accounts: map[string]bool{}}
 	t.Cleanup(func() {
 		k.mu.Lock()
 		defer k.mu.Unlock()

@@ -44,6 +44,13 @@ type Keyring interface {
 	Delete(service, user string) error
 }
 
+// batchKeyring is a Keyring that can also write several items and read them
+// back in one go (on Linux over one Secret Service session). found[i] false
+// means accounts[i] was not there when read back.
+type batchKeyring interface {
+	writeThenRead(service string, accounts, values []string) (got []string, found []bool, err error)
+}
+
 // systemKeyring is the OS keychain through go-keyring's package functions
 // (which keyring.MockInit / MockInitWithError replace).
 type systemKeyring struct{}
@@ -203,6 +210,9 @@ func (s *Store) kcDelete(ctx context.Context, account string) error {
 // writeVerified writes every item, then reads each back and compares: only a
 // matching read-back counts as stored.
 func (s *Store) writeVerified(ctx context.Context, items []item) error {
+	if bk, ok := s.kr.(batchKeyring); ok {
+		return s.writeVerifiedBatch(ctx, bk, items)
+	}
 	for _, it := range items {
 		if err := s.kcSet(ctx, it); err != nil {
 			return err
@@ -217,6 +227,35 @@ func (s *Store) writeVerified(ctx context.Context, items []item) error {
 			return err
 		}
 		if got != it.value {
+			return ErrReadBack
+		}
+	}
+	return nil
+}
+
+func (s *Store) writeVerifiedBatch(ctx context.Context, bk batchKeyring, items []item) error {
+	accounts := make([]string, len(items))
+	values := make([]string, len(items))
+	for i, it := range items {
+		accounts[i], values[i] = it.account, it.value
+	}
+	var got []string
+	var found []bool
+	// got and found are read only after call returned f's result, never
+	// after a timeout left f running.
+	_, err := s.call(ctx, "save", func() (string, error) {
+		var err error
+		got, found, err = bk.writeThenRead(Service, accounts, values)
+		return "", err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return ErrReadBack
+	}
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if !found[i] || got[i] != values[i] {
 			return ErrReadBack
 		}
 	}

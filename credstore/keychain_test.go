@@ -98,6 +98,59 @@ func TestSaveAndReadBack(t *testing.T) {
 	assertNoSecretInFiles(t, s.Dir(), v.RegistrationAccessToken)
 }
 
+// TestNewWritesWhereOthersRead checks New's keychain (on Linux its batched
+// Secret Service writes) against go-keyring and secret-tool, which read item by
+// item. go-keyring's mock cannot stand in here: the batch path talks to the
+// Secret Service itself.
+func TestNewWritesWhereOthersRead(t *testing.T) {
+	if !haveSecretService() {
+		t.Skip(skipNoSecretService)
+	}
+	s := New(t.TempDir())
+	ctx := context.Background()
+	env := uniqueEnv(t)
+	rec, v := sampleRecord(t, env, "Reception")
+	t.Cleanup(func() {
+		for _, acct := range []string{TokenAccount(env, rec.ClientID), URIAccount(env, rec.ClientID), NameAccount(env, "Reception")} {
+			_ = keyring.Delete(Service, acct)
+		}
+	})
+	if err := s.Save(ctx, rec, v); err != nil {
+		t.Fatal(err)
+	}
+	for acct, want := range map[string]string{
+		TokenAccount(env, rec.ClientID): v.RegistrationAccessToken,
+		URIAccount(env, rec.ClientID):   v.RegistrationClientURI,
+		NameAccount(env, "Reception"):   rec.ClientID,
+	} {
+		if got, err := keyring.Get(Service, acct); err != nil || got != want {
+			t.Errorf("go-keyring Get %s: %v (equal: %v)", acct, err, got == want)
+		}
+		if path, err := exec.LookPath("secret-tool"); err == nil {
+			out, err := exec.Command(path, "lookup", "service", Service, "username", acct).Output()
+			if err != nil || string(out) != want {
+				t.Errorf("secret-tool lookup %s: %v (got %d bytes)", acct, err, len(out))
+			}
+		}
+	}
+	// Saving the same registration again replaces the items (no duplicates a
+	// search would have to choose between).
+	v2 := v
+	v2.RegistrationAccessToken = fakeJWT(t, 900)
+	if err := s.UpdateToken(ctx, rec.ClientID, v2.RegistrationAccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if path, err := exec.LookPath("secret-tool"); err == nil {
+		out, _ := exec.Command(path, "search", "--all", "service", Service, "username", TokenAccount(env, rec.ClientID)).CombinedOutput()
+		if n := strings.Count(string(out), "\nsecret = "); n != 1 {
+			t.Errorf("%d items for the token after an update, want 1", n)
+		}
+	}
+	if _, got, err := s.Get(ctx, rec.ClientID); err != nil || got != v2 {
+		t.Errorf("Get after update: %v (equal: %v)", err, got == v2)
+	}
+}
+
 func TestLargeValues(t *testing.T) {
 	s, _ := realStore(t)
 	ctx := context.Background()

@@ -110,17 +110,6 @@ func TestChildKeychainRefuses(t *testing.T) {
 		})
 	}
 
-	t.Run("New uses go-keyring", func(t *testing.T) {
-		keyring.MockInit()
-		s := New(t.TempDir())
-		rec, v := sampleRecord(t, "sandbox", "PC")
-		if err := s.Save(ctx, rec, v); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := keyring.Get(Service, TokenAccount("sandbox", rec.ClientID)); err != nil || got != v.RegistrationAccessToken {
-			t.Errorf("token not in go-keyring: %v", err)
-		}
-	})
 }
 
 func TestKeychainRefusedValuesHandedBack(t *testing.T) {
