@@ -147,8 +147,9 @@ func parseRegistration(body []byte) (*Registration, error) {
 }
 
 // parseIssuedAt accepts the ATO's ISO-8601 string and RFC 7591's seconds
-// since 1970. A value it cannot read gives the zero time: the date is for
-// display and must not fail a registration that succeeded.
+// since 1970. A value it cannot read, or a date before 1970 or after 2300,
+// gives the zero time: the date is for display and must not fail a
+// registration that succeeded.
 func parseIssuedAt(v any) time.Time {
 	switch t := v.(type) {
 	case float64:
@@ -157,6 +158,9 @@ func parseIssuedAt(v any) time.Time {
 		t = strings.TrimSpace(t)
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05Z07:00", "2006-01-02"} {
 			if ts, err := time.Parse(layout, t); err == nil {
+				if y := ts.UTC().Year(); y < 1970 || y > 2300 {
+					return time.Time{}
+				}
 				return ts
 			}
 		}

@@ -216,7 +216,7 @@ func TestParseIssuedAt(t *testing.T) {
 			t.Errorf("parseIssuedAt(%#v) = %v", v, got)
 		}
 	}
-	for _, v := range []any{nil, "soon", float64(-1), true, ""} {
+	for _, v := range []any{nil, "soon", float64(-1), true, "", "0000-01-01", "1969-12-31T23:59:59Z", "9999-12-31"} {
 		if got := parseIssuedAt(v); !got.IsZero() {
 			t.Errorf("parseIssuedAt(%#v) = %v, want zero", v, got)
 		}
