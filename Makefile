@@ -1,6 +1,10 @@
 # DCR Wizard. The two commands a newcomer needs: `make run` and `make test`.
 GO      ?= go
-TAGS    := migrated_fynedo
+# Build tags, one list for every build and test (scripts/build-tags):
+# migrated_fynedo — Fyne 2.6 threading; no_emoji — leave out Fyne's 4 MB colour
+# emoji font, parsed once per text style at start (≈ 15 MB of RAM); an emoji
+# typed into a name still shows through the system's own emoji font.
+TAGS    := $(shell cat scripts/build-tags)
 export LANG ?= C.UTF-8
 SMOKE_BIN := $(or $(TMPDIR),/tmp)/dcrwizard-smoke-$(shell echo $$$$)
 # What `dcrwizard version` and the About box show: FyneApp.toml's Version, plus

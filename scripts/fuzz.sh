@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 pattern=${2:-.}
 export LANG=${LANG:-C.UTF-8}
-tags=migrated_fynedo
+tags=$(cat scripts/build-tags)
 case "$secs" in
 [0-9]*x) fuzztime=$secs limit=900 ;;
 '' | *[!0-9]*)

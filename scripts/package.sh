@@ -21,7 +21,7 @@ root=$PWD
 export LANG=${LANG:-C.UTF-8}
 GO=${GO:-go}
 DIST=${DIST:-$root/dist}
-TAGS=migrated_fynedo
+TAGS=$(cat "$root/scripts/build-tags")
 MINGW_CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 what=${1:-}
 

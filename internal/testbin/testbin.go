@@ -8,8 +8,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 )
+
+// buildTags are the tags this test binary was built with (make test passes
+// scripts/build-tags), so the binary under test is built the same way.
+func buildTags() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-tags" {
+				return s.Value
+			}
+		}
+	}
+	return "migrated_fynedo,no_emoji"
+}
 
 // Main builds dcrwizard (with -race and the project's build tag) into a
 // temporary folder, stores its path in *binary, runs the tests and exits.
@@ -21,7 +35,7 @@ func Main(m *testing.M, binary *string) {
 		os.Exit(1)
 	}
 	*binary = filepath.Join(dir, "dcrwizard")
-	build := exec.Command("go", "build", "-race", "-tags", "migrated_fynedo", "-o", *binary, "dcrwizard")
+	build := exec.Command("go", "build", "-race", "-tags", buildTags(), "-o", *binary, "dcrwizard")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building dcrwizard:", err)
