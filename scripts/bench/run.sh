@@ -4,7 +4,8 @@
 #   - the Go benchmarks of m2m, flow, registrar and ui (-count COUNT, medians);
 #   - `dcrwizard register` as a whole process against `dcrwizard simulate`,
 #     side by side with scripts/bench/openssl-curl.sh (RUNS interleaved runs);
-#   - the wizard under Xvfb: launch to first frame and peak RSS (LAUNCHES);
+#   - the wizard under Xvfb: launch to first frame and peak RSS (LAUNCHES),
+#     and the same for a bare Fyne window (scripts/bench/barewindow), the floor;
 #   - the size of the release binary.
 # It runs itself inside scripts/with-secret-service.sh, so the keychain is a
 # throw-away GNOME Keyring. Needs Xvfb, openssl, curl and jq.
@@ -22,7 +23,7 @@ COUNT=${COUNT:-10}
 RUNS=${RUNS:-20}
 LAUNCHES=${LAUNCHES:-10}
 OUT=${OUT:-docs/BENCHMARKS.md}
-tags=migrated_fynedo
+tags=$(cat scripts/build-tags)
 
 for tool in Xvfb openssl curl jq go; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
@@ -45,6 +46,7 @@ echo "== building (release binary: -trimpath -ldflags \"-s -w\")"
 go build -o "$work/benchtool" ./scripts/bench/benchtool
 "$work/benchtool" machine -o "$work/machine-start.json"
 go build -trimpath -ldflags "-s -w" -tags "$tags" -o "$work/dcrwizard" .
+go build -trimpath -ldflags "-s -w" -tags "$tags" -o "$work/barewindow" ./scripts/bench/barewindow
 ls -l "$work/dcrwizard"
 
 echo "== Go benchmarks (-count $COUNT)"
@@ -103,6 +105,8 @@ for _ in $(seq 1 100); do
 done
 "$work/benchtool" window -o "$work/window-cold.json" -display "$display" -n "$LAUNCHES" -- "$work/dcrwizard"
 "$work/benchtool" window -o "$work/window-warm.json" -display "$display" -n "$LAUNCHES" -warm -- "$work/dcrwizard"
+echo "== the floor: a bare Fyne window of the same size, same build ($LAUNCHES cold launches)"
+"$work/benchtool" window -o "$work/window-bare.json" -display "$display" -n "$LAUNCHES" -- "$work/barewindow"
 
 "$work/benchtool" machine -o "$work/machine-end.json"
 "$work/benchtool" report -dir "$work" -count "$COUNT" -o "$OUT"

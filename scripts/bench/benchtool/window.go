@@ -26,6 +26,7 @@ type Window struct {
 	PeakRSSMB    float64            `json:"peak_rss_mb"` // VmHWM
 	RSSByMB      map[string]float64 `json:"rss_by_mb"`   // where the resident memory is, from smaps
 	GoHeapMB     float64            `json:"go_heap_mb"`  // largest Go heap a GC started at (GODEBUG=gctrace=1)
+	PssMB        float64            `json:"pss_mb"`      // proportional set size once settled: shared pages divided among their users
 	AllFrameMS   []float64          `json:"all_first_frame_ms"`
 	AllPeakMB    []float64          `json:"all_peak_rss_mb"`
 }
@@ -60,7 +61,7 @@ func runWindow(args []string) error {
 	defer x.Close()
 	res := Window{Warm: *warm, RSSByMB: map[string]float64{}}
 	parts := map[string][]float64{}
-	var goHeap []float64
+	var goHeap, pss []float64
 	home := ""
 	if *warm {
 		if home, err = os.MkdirTemp("", "benchtool-home-"); err != nil {
@@ -87,9 +88,10 @@ func runWindow(args []string) error {
 		}
 		res.AllFrameMS = append(res.AllFrameMS, float64(frame.Microseconds())/1000)
 		goHeap = append(goHeap, mem["goheap"])
+		pss = append(pss, mem["pss"])
 		res.AllPeakMB = append(res.AllPeakMB, mem["peak"])
 		for k, v := range mem {
-			if k != "peak" && k != "goheap" {
+			if k != "peak" && k != "goheap" && k != "pss" {
 				parts[k] = append(parts[k], v)
 			}
 		}
@@ -99,6 +101,7 @@ func runWindow(args []string) error {
 	res.FirstFrameMS = median(res.AllFrameMS)
 	res.PeakRSSMB = median(res.AllPeakMB)
 	res.GoHeapMB = median(goHeap)
+	res.PssMB = median(pss)
 	for k, v := range parts {
 		res.RSSByMB[k] = median(v)
 	}
@@ -218,6 +221,15 @@ func memory(pid int) (map[string]float64, error) {
 			mem["peak"] = kB(v)
 		}
 	}
+	rollup, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(rollup), "\n") {
+		if v, ok := strings.CutPrefix(line, "Pss:"); ok {
+			mem["pss"] = kB(v)
+		}
+	}
 	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
 	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps", pid))
 	if err != nil {
@@ -248,7 +260,7 @@ func classify(name, exe string) string {
 	base := filepath.Base(name)
 	switch {
 	case name == exe:
-		return "dcrwizard binary (code and data)"
+		return "the program's binary (code and data)"
 	case strings.HasPrefix(base, "libLLVM"):
 		return "Mesa software renderer: LLVM"
 	case strings.Contains(name, "/dri/"), strings.HasPrefix(base, "libgallium"), strings.HasPrefix(base, "libGL"):
