@@ -12,11 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"dcrwizard/credstore/credstoretest"
 )
 
 // haveSecretService reports whether scripts/with-secret-service.sh (or make
@@ -104,44 +105,6 @@ func realStore(t *testing.T) (*Store, *trackingKeyring) {
 	return s, k
 }
 
-// memKeyring stands in for the keychain in tests about the index and pending
-// files, where the keychain is not what is tested. It counts calls.
-type memKeyring struct {
-	mu   sync.Mutex
-	m    map[string]string
-	sets atomic.Int32
-}
-
-func newMemKeyring() *memKeyring { return &memKeyring{m: map[string]string{}} }
-
-func (k *memKeyring) Set(service, user, password string) error {
-	k.sets.Add(1)
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.m[service+"\x00"+user] = password
-	return nil
-}
-
-func (k *memKeyring) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[service+"\x00"+user]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *memKeyring) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.m[service+"\x00"+user]; !ok {
-		return keyring.ErrNotFound
-	}
-	delete(k.m, service+"\x00"+user)
-	return nil
-}
-
 // anyStore uses the real Secret Service when there is one (always under make
 // test) and an in-memory keychain otherwise, for tests about the index.
 func anyStore(t *testing.T, dir string) *Store {
@@ -150,7 +113,7 @@ func anyStore(t *testing.T, dir string) *Store {
 	if haveSecretService() {
 		s = NewWithKeyring(dir, newTrackingKeyring(t))
 	} else {
-		s = NewWithKeyring(dir, newMemKeyring())
+		s = NewWithKeyring(dir, &credstoretest.Keyring{})
 	}
 	s.retryDelay = 0
 	return s

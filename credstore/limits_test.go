@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"dcrwizard/credstore/credstoretest"
 )
 
 // go-keyring's mock has no size limit and these tests run on Linux, so the
@@ -77,7 +79,7 @@ func TestDarwinLimitBoundary(t *testing.T) {
 // A value too big for the platform is refused before any keychain call, and
 // handed back.
 func TestSaveTooBigForWindowsRefusedBeforeWriting(t *testing.T) {
-	kr := newMemKeyring()
+	kr := &credstoretest.Keyring{}
 	s := NewWithKeyring(t.TempDir(), kr)
 	s.goos = "windows"
 	rec, v := sampleRecord(t, "sandbox", "PC")
@@ -92,7 +94,7 @@ func TestSaveTooBigForWindowsRefusedBeforeWriting(t *testing.T) {
 	if ns.Values != v {
 		t.Error("values not handed back")
 	}
-	if n := kr.sets.Load(); n != 0 {
+	if n := kr.Sets(); n != 0 {
 		t.Errorf("%d keychain writes, want none", n)
 	}
 	if !strings.Contains(err.Error(), "Windows Credential Manager") {

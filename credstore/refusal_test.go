@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"dcrwizard/credstore/credstoretest"
 )
 
 // countingKeyring counts Set calls on the system keychain (go-keyring's
@@ -201,15 +203,15 @@ func TestKeychainCallsTimeOut(t *testing.T) {
 }
 
 // A keychain that accepts a value but gives back another is not a success.
-type lyingKeyring struct{ *memKeyring }
+type lyingKeyring struct{ *credstoretest.Keyring }
 
 func (k lyingKeyring) Get(service, user string) (string, error) {
-	v, err := k.memKeyring.Get(service, user)
+	v, err := k.Keyring.Get(service, user)
 	return strings.ToUpper(v), err
 }
 
 func TestReadBackMismatchIsNotSuccess(t *testing.T) {
-	s := NewWithKeyring(t.TempDir(), lyingKeyring{newMemKeyring()})
+	s := NewWithKeyring(t.TempDir(), lyingKeyring{&credstoretest.Keyring{}})
 	s.retryDelay = 0
 	rec, v := sampleRecord(t, "sandbox", "PC")
 	err := s.Save(context.Background(), rec, v)
@@ -223,7 +225,7 @@ func TestReadBackMismatchIsNotSuccess(t *testing.T) {
 }
 
 func TestSaveRejectsBadInput(t *testing.T) {
-	s := NewWithKeyring(t.TempDir(), newMemKeyring())
+	s := NewWithKeyring(t.TempDir(), &credstoretest.Keyring{})
 	rec, v := sampleRecord(t, "sandbox", "PC")
 	tests := map[string]func(*Record, *Values){
 		"empty token":       func(_ *Record, v *Values) { v.RegistrationAccessToken = "" },
@@ -261,7 +263,7 @@ func TestDefaultDirFailureReported(t *testing.T) {
 	}
 	t.Setenv("XDG_CONFIG_HOME", "")
 	t.Setenv("HOME", "")
-	s := NewWithKeyring("", newMemKeyring())
+	s := NewWithKeyring("", &credstoretest.Keyring{})
 	rec, v := sampleRecord(t, "sandbox", "PC")
 	var ns *NotStoredError
 	if err := s.Save(context.Background(), rec, v); !errors.As(err, &ns) {

@@ -16,6 +16,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
+	"dcrwizard/credstore/credstoretest"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
 )
@@ -88,39 +89,6 @@ func (l *uiLoop) until(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-// memKeyring is an in-memory keychain for runs without a Secret Service.
-type memKeyring struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKeyring) Set(service, user, password string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	k.m[service+"\x00"+user] = password
-	return nil
-}
-
-func (k *memKeyring) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[service+"\x00"+user]
-	if !ok {
-		return "", credstore.ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *memKeyring) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, service+"\x00"+user)
-	return nil
-}
-
 // brokenKeyring fails every call, as a locked or absent keychain would: a
 // fault that cannot be caused on purpose with a real one.
 type brokenKeyring struct{}
@@ -183,7 +151,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	case realSecretService():
 		h.store = credstore.New(storeDir)
 	default:
-		h.store = credstore.NewWithKeyring(storeDir, &memKeyring{})
+		h.store = credstore.NewWithKeyring(storeDir, &credstoretest.Keyring{})
 	}
 	if o.before != nil {
 		o.before(h.app)

@@ -17,6 +17,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
+	"dcrwizard/credstore/credstoretest"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
@@ -397,7 +398,7 @@ func TestRegistrationsPracticeCanOnlyBeForgotten(t *testing.T) {
 // on demand: a keychain that locks between two calls cannot be caused on
 // purpose with a real one.
 type refusingSetKeyring struct {
-	memKeyring
+	credstoretest.Keyring
 	refuse atomic.Bool
 }
 
@@ -405,7 +406,7 @@ func (k *refusingSetKeyring) Set(service, user, password string) error {
 	if k.refuse.Load() {
 		return errKeyringDown
 	}
-	return k.memKeyring.Set(service, user, password)
+	return k.Keyring.Set(service, user, password)
 }
 
 func TestRegistrationsRotatedTokenNotStored(t *testing.T) {

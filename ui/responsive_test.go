@@ -18,6 +18,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
+	"dcrwizard/credstore/credstoretest"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
 )
@@ -63,7 +64,7 @@ func newUIDriver(tb testing.TB) *uiDriver {
 	d.env.Label = "Test ATO (simulator)"
 	d.w = New(app, Config{
 		Version:      "test",
-		Store:        credstore.NewWithKeyring(filepath.Join(d.dir, "store"), &memKeyring{}),
+		Store:        credstore.NewWithKeyring(filepath.Join(d.dir, "store"), &credstoretest.Keyring{}),
 		Now:          clock,
 		Environments: []flow.Environment{d.env},
 		Timeout:      time.Minute,
