@@ -25,7 +25,8 @@ func fixed(msg, action string) guide {
 // Texts used by several entries.
 const (
 	actionRetryLater   = "This is a problem on the ATO's side. Wait a few minutes and try again. If it keeps happening, check the ATO's system status, or contact the ATO and give them the receipt number, if one is shown."
-	actionSendLog      = "Try again. If it happens again, send the log of this run to your support contact: it shows what the ATO answered."
+	actionSendLog      = "Try again. " + actionIfAgain
+	actionIfAgain      = "If it happens again, send the log of this run to your support contact: it shows what the ATO answered."
 	actionCheckAPIKey  = "Check you copied the sandbox key for a sandbox registration, or the production key for a production one, and that you copied the whole key from your team app in the ATO API portal. Then try again."
 	actionProductAcces = "In the ATO API portal, check that your team app has the OAuth dynamic client registration (DCR) API product for this environment and that you used that app's consumer key. For production, the app needs production access."
 )
@@ -38,7 +39,7 @@ var codeGuides = map[string]guide{
 	"400-01": fixed("The ATO's gateway rejected the request as badly formed.", actionSendLog),
 	"403-01": fixed("The ATO's gateway refused access to the registration service.", actionProductAcces),
 	"oas.val.00000": fixed("The request did not match what the ATO's registration service expects.",
-		"Check the installation name uses ordinary letters, digits and punctuation, then try again. "+actionSendLog),
+		"Check the installation name uses ordinary letters, digits and punctuation, then try again. "+actionIfAgain),
 	"pyid.00001": fixed("The ATO could not process the registration for this credential.",
 		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
 
@@ -70,7 +71,7 @@ var codeGuides = map[string]guide{
 	"unsupported_grant_type": fixed("The ATO's sign-in service did not accept the kind of request this program sends.", "Check the token endpoint address is right for this environment. "+actionSendLog),
 	"invalid_request": func(e *Error) guidance {
 		return guidance{withSaid(e, "The ATO rejected the request as invalid."),
-			"Check the installation name and the consumer (API) key, then try again. " + actionSendLog}
+			"Check the installation name and the consumer (API) key, then try again. " + actionIfAgain}
 	},
 }
 

@@ -135,6 +135,10 @@ func TestGuidanceTableComplete(t *testing.T) {
 		if got.Message == "" || got.Action == "" {
 			t.Errorf("%s: %+v", code, got)
 		}
+		// Texts are built from shared pieces: none may say a thing twice.
+		if a := strings.ToLower(got.Action); strings.Count(a, "try again") > 1 {
+			t.Errorf("%s: the action says try again twice: %q", code, got.Action)
+		}
 	}
 	for status, g := range lifecycleGuides {
 		for _, s := range []Step{StepRead, StepUpdate, StepDelete} {
