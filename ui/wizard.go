@@ -78,6 +78,7 @@ type Wizard struct {
 	hint     *widget.Label
 	backBtn  *widget.Button
 	nextBtn  *widget.Button
+	closeBtn *widget.Button // on Done, where Next was: the wizard's "Finish"
 	footer   *fyne.Container
 	pages    [stepRegistrations + 1]fyne.CanvasObject
 	boxes    [stepRegistrations + 1]*fyne.Container
@@ -141,6 +142,9 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.nextBtn = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
 	w.nextBtn.Importance = widget.HighImportance
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
+	// Close asks first when values are unkept, as the window's own close
+	// button does. It is not bound to Enter: a stray key must not close.
+	w.closeBtn = widget.NewButton("Close", w.closeRequested)
 
 	w.buildWelcome()
 	w.buildCredential()
@@ -151,7 +155,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.buildRegistrations()
 
 	w.body = container.NewStack()
-	w.footer = container.NewBorder(nil, nil, w.backBtn, w.nextBtn, w.hint)
+	w.footer = container.NewBorder(nil, nil, w.backBtn, container.NewHBox(w.nextBtn, w.closeBtn), w.hint)
 	top := container.NewVBox(w.heading, widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), w.footer)
 	spacer := canvas.NewRectangle(color.Transparent)
@@ -234,6 +238,16 @@ func (w *Wizard) refreshNav() {
 		w.backBtn.Disable()
 	} else {
 		w.backBtn.Enable()
+	}
+	if w.step == stepDone {
+		w.closeBtn.Show()
+		w.closeBtn.Importance = widget.MediumImportance
+		if w.done.res != nil && w.done.res.Stored {
+			w.closeBtn.Importance = widget.HighImportance // finished: nothing left to do here
+		}
+		w.closeBtn.Refresh()
+	} else {
+		w.closeBtn.Hide()
 	}
 	switch w.step {
 	case stepDone, stepRegistrations:

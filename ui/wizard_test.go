@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
@@ -24,6 +25,9 @@ func TestRegisterSuccess(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
 	h.wantText("Test ATO (simulator)", "Test Machine", "Front desk PC")
+	if len(findButtons(h.w.footer, "Close")) != 0 {
+		t.Error("Close shown before the Done page")
+	}
 	h.register()
 
 	d := &h.w.done
@@ -97,6 +101,23 @@ func TestRegisterSuccess(t *testing.T) {
 	h.key(fyne.KeyEscape)
 	h.wantStep(stepDone)
 	h.wantText("This installation is registered")
+
+	// Finished: the footer offers Close where Next was, highlighted; Enter
+	// does not press it; tapping it closes the window.
+	closeBtn := findButton(t, h.w.footer, "Close")
+	if closeBtn.Importance != widget.HighImportance {
+		t.Errorf("Close importance %v, want high after a stored registration", closeBtn.Importance)
+	}
+	closed := false
+	h.w.win.SetOnClosed(func() { closed = true; h.w.shutdown() })
+	h.key(fyne.KeyReturn)
+	if closed || h.w.step != stepDone {
+		t.Fatal("Enter on the Done page closed the window or left the page")
+	}
+	test.Tap(closeBtn)
+	if !closed {
+		t.Error("Close did not close the window")
+	}
 
 	if !realSecretService() {
 		t.Skip("keychain contents not checked: no Secret Service here. Run `make test` (scripts/with-secret-service.sh) to check them in a real keychain.")
@@ -297,8 +318,11 @@ func TestKeychainFailureShowsValues(t *testing.T) {
 		t.Error("Copy did not copy the token")
 	}
 
-	// Closing asks first.
-	h.w.closeRequested()
+	// Closing asks first, from the footer's Close as from the window's.
+	if b := findButton(t, h.w.footer, "Close"); b.Importance == widget.HighImportance {
+		t.Error("Close is highlighted while the values are not saved anywhere")
+	}
+	test.Tap(findButton(t, h.w.footer, "Close"))
 	if h.w.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("closing with unkept values did not ask")
 	}
