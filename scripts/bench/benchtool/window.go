@@ -208,26 +208,22 @@ func envWithout(env []string, keys ...string) []string {
 	return out
 }
 
-// memory reads VmHWM ("peak") and sorts the resident set by what it
-// belongs to, in MB.
+// memory reads VmHWM ("peak") and PSS ("pss") and sorts the resident set by
+// what it belongs to, in MB.
 func memory(pid int) (map[string]float64, error) {
 	mem := map[string]float64{}
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return nil, err
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			mem["peak"] = kB(v)
+	for _, f := range []struct{ file, field, key string }{
+		{"status", "VmHWM:", "peak"},
+		{"smaps_rollup", "Pss:", "pss"},
+	} {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, f.file))
+		if err != nil {
+			return nil, err
 		}
-	}
-	rollup, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
-	if err != nil {
-		return nil, err
-	}
-	for _, line := range strings.Split(string(rollup), "\n") {
-		if v, ok := strings.CutPrefix(line, "Pss:"); ok {
-			mem["pss"] = kB(v)
+		for _, line := range strings.Split(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, f.field); ok {
+				mem[f.key] = kB(v)
+			}
 		}
 	}
 	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
