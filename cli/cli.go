@@ -26,7 +26,7 @@ var Version = "0.1.0-dev"
 const (
 	ExitOK        = 0 // done
 	ExitBadInput  = 1 // bad input, or refused before anything was sent to the ATO
-	ExitUsage     = 2 // unknown subcommand or flag (also what flag parsing returns for -h)
+	ExitUsage     = 2 // no or unknown subcommand (a bad flag of a known one is ExitBadInput)
 	ExitRefused   = 3 // the ATO refused or could not be reached: nothing registered
 	ExitNotStored = 4 // registered, but not stored in the keychain: values on stdout
 	ExitUnknown   = 5 // connection lost after the registration was sent: check before retrying
@@ -94,6 +94,7 @@ Exit codes:
   0  done
   1  bad input, or refused before anything was sent to the ATO
      (expired credential, wrong password, bad flags)
+  2  no command, or an unknown one
   3  not registered (or, for check/rename/remove, not changed): the ATO refused,
      or could not be reached
   4  registered but NOT stored in the keychain: the values are printed on stdout; keep them
