@@ -98,8 +98,8 @@ func TestLifecycle(t *testing.T) {
 		t.Error("the registration is still listed after delete")
 	}
 	for _, method := range []string{http.MethodGet, http.MethodDelete} {
-		if r := do(t, nil, jsonRequest(t, method, reg.uri, reg.token, "", nil)); r.status != 401 || r.code() != "invalid_token" {
-			t.Errorf("%s after delete: %d %s, want 401 invalid_token", method, r.status, r.raw)
+		if r := do(t, nil, jsonRequest(t, method, reg.uri, reg.token, "", nil)); r.status != 401 || r.code() != CodeInvalidToken {
+			t.Errorf("%s after delete: %d %s, want 401 Invalid_token", method, r.status, r.raw)
 		}
 	}
 }
@@ -177,7 +177,7 @@ func TestRegisteredClientGetsAToken(t *testing.T) {
 	}
 	// Its token does not open the DCR endpoint.
 	r = do(t, nil, jsonRequest(t, http.MethodPost, fx.ep.RegistrationURL, tok, fx.keys[0], dcrBody("x", fx.keys[0], fx.cred.Certificate)))
-	if r.status != 401 || r.code() != "invalid_token" {
+	if r.status != 403 || r.code() != CodeInsufficientScope {
 		t.Errorf("registered client's token at DCR: %d %s", r.status, r.raw)
 	}
 	// Once deleted, it cannot authenticate.
@@ -213,7 +213,7 @@ func TestAccessTokenExpires(t *testing.T) {
 	tok := r.str("access_token")
 	clk.advance(AccessTokenLifetime + time.Minute)
 	r = do(t, nil, jsonRequest(t, http.MethodPost, ep.RegistrationURL, tok, fx.keys[0], dcrBody("Late", fx.keys[0], fx.cred.Certificate)))
-	if r.status != 401 || r.code() != "invalid_token" {
+	if r.status != 401 || r.code() != CodeInvalidToken {
 		t.Errorf("expired access token: %d %s", r.status, r.raw)
 	}
 }

@@ -149,6 +149,9 @@ func (s *Simulator) certProblem(cert *x509.Certificate, now time.Time) string {
 	if cert.IsCA {
 		return "the certificate is a certification authority's, not an M2M credential's"
 	}
+	if s.isRevoked(cert) {
+		return "the certificate has been revoked"
+	}
 	_, err := cert.Verify(x509.VerifyOptions{
 		Roots:         s.ca.roots,
 		Intermediates: s.ca.inters,

@@ -38,6 +38,7 @@ type fixture struct {
 	other *m2m.Credential // valid, from the sim's CA, another key
 
 	expired, notYet *x509.Certificate // cred's key, from the sim's CA
+	revoked         *x509.Certificate // cred's key, from the sim's CA, revoked
 	foreign         *x509.Certificate // cred's key, from another CA
 }
 
@@ -81,6 +82,12 @@ func newFixture() (*fixture, error) {
 		return nil, err
 	}
 	f.expired, f.notYet = exp.Certificate, ny.Certificate
+	rv, err := sim.issueWithKey(key, "r", "80000000001", "Revoked", now.Add(-time.Hour), now.AddDate(2, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	f.revoked = rv.Certificate
+	sim.Revoke(f.revoked)
 	// A look-alike authority with the same names as the sim's: only the keys differ.
 	rootTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: CAName},

@@ -205,81 +205,93 @@ var contract = []contractRow{
 	{EndpointRegister, "method must be POST", func(_ *testing.T, c *call, _ registration) { c.method = http.MethodGet }, 405, "invalid_request", "created with POST"},
 	{EndpointRegister, "apikey header required", func(_ *testing.T, c *call, _ registration) { c.header.Del("apikey") }, 401, "401-01", "API key is invalid"},
 	{EndpointRegister, "apikey must be known", func(_ *testing.T, c *call, _ registration) { c.header.Set("apikey", "unknownKey0123456789") }, 401, "401-01", "API key is invalid"},
-	{EndpointRegister, "bearer token required", func(_ *testing.T, c *call, _ registration) { c.header.Del("Authorization") }, 401, "invalid_token", "Unauthorised"},
+	{EndpointRegister, "bearer token required", func(_ *testing.T, c *call, _ registration) { c.header.Del("Authorization") }, 401, "Invalid_token", "Unauthorised"},
 	{EndpointRegister, "Authorization must be Bearer", func(_ *testing.T, c *call, _ registration) {
 		c.header.Set("Authorization", "Basic "+c.header.Get("Authorization")[len("Bearer "):])
-	}, 401, "invalid_token", "Unauthorised"},
+	}, 401, "Invalid_token", "Unauthorised"},
 	{EndpointRegister, "bearer token must be issued by this server", bearer(func() string {
 		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": tokenIssuer, "sub": DefaultRegistrationClientID,
 			"scope": Scope, "use": useAccess, "exp": time.Now().Add(time.Hour).Unix()})
 		s, _ := tok.SignedString([]byte("not the simulator's key, 32 bytes"))
 		return s
-	}), 401, "invalid_token", "Unauthorised"},
+	}), 401, "Invalid_token", "Unauthorised"},
 	{EndpointRegister, "bearer token must not be expired", bearer(mint(jwt.MapClaims{"sub": DefaultRegistrationClientID, "scope": Scope,
-		"use": useAccess, "iat": time.Now().Add(-2 * time.Hour).Unix(), "exp": time.Now().Add(-time.Hour).Unix()})), 401, "invalid_token", "Unauthorised"},
+		"use": useAccess, "iat": time.Now().Add(-2 * time.Hour).Unix(), "exp": time.Now().Add(-time.Hour).Unix()})), 401, "Invalid_token", "Unauthorised"},
 	{EndpointRegister, "bearer token must be for the registration scope", bearer(mint(jwt.MapClaims{"sub": DefaultRegistrationClientID, "scope": "ato.api.other",
-		"use": useAccess, "exp": time.Now().Add(time.Hour).Unix()})), 401, "invalid_token", "Unauthorised"},
+		"use": useAccess, "exp": time.Now().Add(time.Hour).Unix()})), 403, "Insufficient_scope", "The scope provided is invalid for this operation"},
 	{EndpointRegister, "bearer token must belong to the registration client", bearer(mint(jwt.MapClaims{"sub": "a-registered-client", "scope": Scope,
-		"use": useAccess, "exp": time.Now().Add(time.Hour).Unix()})), 401, "invalid_token", "Unauthorised"},
+		"use": useAccess, "exp": time.Now().Add(time.Hour).Unix()})), 403, "Insufficient_scope", "The scope provided is invalid for this operation"},
 	{EndpointRegister, "bearer token must be an access token, not a registration access token", bearer(mint(jwt.MapClaims{"sub": DefaultRegistrationClientID,
-		"scope": Scope, "use": useRegistration, "exp": time.Now().Add(time.Hour).Unix()})), 401, "invalid_token", "Unauthorised"},
+		"scope": Scope, "use": useRegistration, "exp": time.Now().Add(time.Hour).Unix()})), 401, "Invalid_token", "Unauthorised"},
 	{EndpointRegister, "body must be JSON, not a form", func(_ *testing.T, c *call, _ registration) {
 		c.contentType, c.raw = "application/x-www-form-urlencoded", []byte("client_name=x")
-	}, 400, "invalid_request", "must be JSON"},
-	{EndpointRegister, "body must parse as JSON", func(_ *testing.T, c *call, _ registration) { c.raw = []byte(`{"client_name": "x",`) }, 400, "invalid_request", "not a JSON object"},
-	{EndpointRegister, "body must be a JSON object", func(_ *testing.T, c *call, _ registration) { c.raw = []byte(`[{"client_name": "x"}]`) }, 400, "invalid_request", "not a JSON object"},
-	{EndpointRegister, "client_name required", delBody("client_name"), 400, "invalid_client_metadata", "client_name is required"},
-	{EndpointRegister, "client_name must not be blank", setBody("client_name", "   "), 400, "invalid_client_metadata", "client_name is required"},
-	{EndpointRegister, "ato_api_key required", delBody("ato_api_key"), 400, "DCR.00001", "same consumer (API) key"},
+	}, 400, "Invalid_request", "must be JSON"},
+	{EndpointRegister, "body must parse as JSON", func(_ *testing.T, c *call, _ registration) { c.raw = []byte(`{"client_name": "x",`) }, 400, "Invalid_request", "not a JSON object"},
+	{EndpointRegister, "body must be a JSON object", func(_ *testing.T, c *call, _ registration) { c.raw = []byte(`[{"client_name": "x"}]`) }, 400, "Invalid_request", "not a JSON object"},
+	{EndpointRegister, "client_name required", delBody("client_name"), 400, "Invalid_request", "The client_name field is required"},
+	{EndpointRegister, "client_name must not be blank", setBody("client_name", "   "), 400, "Invalid_request", "The client_name field is required"},
+	{EndpointRegister, "ato_api_key required", delBody("ato_api_key"), 400, "Invalid_client_metadata", "ato_api_key is invalid"},
 	{EndpointRegister, "ato_api_key must equal the apikey header (even if it is another valid key)", func(_ *testing.T, c *call, _ registration) {
 		c.body["ato_api_key"] = fx.keys[1]
-	}, 400, "DCR.00001", "same consumer (API) key"},
-	{EndpointRegister, "x509_certificate required", delBody("x509_certificate"), 400, "invalid_client_metadata", "x509_certificate (or jwks_uri) is required"},
+	}, 400, "DCR.00001", "ato_api_key is not the same as the apiKey in the header."},
+	{EndpointRegister, "x509_certificate required", delBody("x509_certificate"), 400, "Invalid_request", "must contain a jwks_uri OR x509_certificate"},
 	{EndpointRegister, "x509_certificate is base64 DER, not PEM text", func(_ *testing.T, c *call, _ registration) {
 		c.body["x509_certificate"] = "-----BEGIN CERTIFICATE-----\n" + b64(fx.cred.Certificate.Raw) + "\n-----END CERTIFICATE-----\n"
-	}, 400, "invalid_client_metadata", "standard base64"},
-	{EndpointRegister, "x509_certificate must be a certificate", setBody("x509_certificate", b64([]byte("not a certificate at all"))), 400, "invalid_client_metadata", "could not be read as a certificate"},
-	{EndpointRegister, "x509_certificate must not be expired", func(_ *testing.T, c *call, _ registration) { c.body["x509_certificate"] = b64(fx.expired.Raw) }, 400, "invalid_client_metadata", "certificate expired"},
-	{EndpointRegister, "x509_certificate must be valid already", func(_ *testing.T, c *call, _ registration) { c.body["x509_certificate"] = b64(fx.notYet.Raw) }, 400, "invalid_client_metadata", "not valid until"},
-	{EndpointRegister, "x509_certificate must come from the CA", func(_ *testing.T, c *call, _ registration) { c.body["x509_certificate"] = b64(fx.foreign.Raw) }, 400, "invalid_client_metadata", "recognised authority"},
-	{EndpointRegister, "jwks_uri or x509_certificate, not both", setBody("jwks_uri", "https://example.com/jwks.json"), 400, "invalid_client_metadata", "not both"},
-	{EndpointRegister, "grant_types required", delBody("grant_types"), 400, "invalid_client_metadata", "exactly one grant type"},
-	{EndpointRegister, "one grant type only", setBody("grant_types", []any{"client_credentials", "authorization_code"}), 400, "invalid_client_metadata", "exactly one grant type"},
-	{EndpointRegister, "grant type must be one the ATO supports", setBody("grant_types", []any{"password"}), 400, "invalid_client_metadata", "client_credentials or authorization_code"},
-	{EndpointRegister, "no redirect_uris with client_credentials", setBody("redirect_uris", []any{"https://example.com/cb"}), 400, "invalid_redirect_uri", "redirect_uris are not used"},
+	}, 400, "Invalid_client_metadata", "Format for x509_certificate is not supported"},
+	{EndpointRegister, "x509_certificate must be a certificate", setBody("x509_certificate", b64([]byte("not a certificate at all"))), 400, "Invalid_client_metadata", "x509_certificate is invalid"},
+	{EndpointRegister, "x509_certificate must not be expired", func(_ *testing.T, c *call, _ registration) { c.body["x509_certificate"] = b64(fx.expired.Raw) }, 400, "Invalid_request", "x509_certificate is expired"},
+	{EndpointRegister, "x509_certificate must be valid already", func(_ *testing.T, c *call, _ registration) { c.body["x509_certificate"] = b64(fx.notYet.Raw) }, 400, "Invalid_request", "x509_certificate is not valid or expired"},
+	{EndpointRegister, "x509_certificate must come from the CA", func(_ *testing.T, c *call, _ registration) { c.body["x509_certificate"] = b64(fx.foreign.Raw) }, 400, "Invalid_request", "x509_certificate is not valid or expired"},
+	{EndpointRegister, "jwks_uri or x509_certificate, not both", setBody("jwks_uri", "https://example.com/jwks.json"), 400, "Invalid_request", "must contain a jwks_uri OR x509_certificate"},
+	{EndpointRegister, "grant_types required", delBody("grant_types"), 400, "Invalid_request", "The grant_types field is required"},
+	{EndpointRegister, "one grant type only", setBody("grant_types", []any{"client_credentials", "authorization_code"}), 400, "Invalid_request", "More than one grant_types provided"},
+	{EndpointRegister, "grant type must be one the ATO supports", setBody("grant_types", []any{"password"}), 400, "Invalid_client_metadata", "grant_types is not supported"},
+	{EndpointRegister, "no redirect_uris with client_credentials", setBody("redirect_uris", []any{"https://example.com/cb"}), 400, "Invalid_request", "Selected grant_type cannot be used with redirect_uris value"},
+	{EndpointRegister, "client_name within the characters limit", setBody("client_name", strings.Repeat("n", MaxClientNameLength+1)), 400, "Invalid_client_metadata", "client_name exceeded characters limit"},
+	{EndpointRegister, "client_id is read-only", setBody("client_id", "chosen-by-client"), 400, "Invalid_request", "client_id is read-only"},
+	{EndpointRegister, "registration_access_token is read-only", setBody("registration_access_token", "x"), 400, "Invalid_request", "registration_access_token is read-only"},
+	{EndpointRegister, "authorization_code needs redirect_uris", setBody("grant_types", []any{"authorization_code"}), 400, "Invalid_request", "Selected grant_type requires valid redirect_uris value"},
+	{EndpointRegister, "redirect_uris must be https", func(_ *testing.T, c *call, _ registration) {
+		c.body["grant_types"], c.body["redirect_uris"] = []any{"authorization_code"}, []any{"http://example.com/cb"}
+	}, 400, "Invalid_redirect_uri", "redirect_uris is invalid"},
+	{EndpointRegister, "no more than 5 redirect_uris", func(_ *testing.T, c *call, _ registration) {
+		c.body["grant_types"] = []any{"authorization_code"}
+		c.body["redirect_uris"] = []any{"https://a.example/1", "https://a.example/2", "https://a.example/3", "https://a.example/4", "https://a.example/5", "https://a.example/6"}
+	}, 400, "Invalid_client_metadata", "More than 5 redirect_uris provided"},
+	{EndpointRegister, "x509_certificate must not be revoked", func(_ *testing.T, c *call, _ registration) { c.body["x509_certificate"] = b64(fx.revoked.Raw) }, 400, "Invalid_request", "x509_certificate is not valid or expired"},
 	{EndpointRegister, "sandbox scenario: client_name ELDORAS144", setBody("client_name", "ELDORAS144"), 400, "invalid_request",
 		`{"error_description":"invalid request","error":"invalid_request"}`},
-	{EndpointRegister, "sandbox scenario: client_name ADRENALAN645", setBody("client_name", "ADRENALAN645"), 401, "invalid_token", `"error_description":"Unauthorised"`},
+	{EndpointRegister, "sandbox scenario: client_name ADRENALAN645", setBody("client_name", "ADRENALAN645"), 401, "Invalid_token", `"error_description":"Unauthorised"`},
 
 	// ---- RFC 7592 on registration_client_uri ----
 	{EndpointClient, "none: read", nil, 200, "", `"client_id"`},
 	{EndpointClient, "none: update", update(nil), 200, "", `"client_name":"Updated name"`},
 	{EndpointClient, "none: delete", func(_ *testing.T, c *call, _ registration) { c.method = http.MethodDelete }, 204, "", ""},
-	{EndpointClient, "registration access token required", func(_ *testing.T, c *call, _ registration) { c.header.Del("Authorization") }, 401, "invalid_token", "Unauthorised"},
+	{EndpointClient, "registration access token required", func(_ *testing.T, c *call, _ registration) { c.header.Del("Authorization") }, 401, "Invalid_token", "Unauthorised"},
 	{EndpointClient, "registration access token must verify", func(_ *testing.T, c *call, reg registration) {
 		c.header.Set("Authorization", "Bearer "+reg.token+"x")
-	}, 401, "invalid_token", "Unauthorised"},
+	}, 401, "Invalid_token", "Unauthorised"},
 	{EndpointClient, "token of another registration does not work", func(t *testing.T, c *call, _ registration) {
 		other := register(t, fx.ep, fx.keys[0], "Another", fx.cred)
 		c.header.Set("Authorization", "Bearer "+other.token)
-	}, 401, "invalid_token", "Unauthorised"},
-	{EndpointClient, "unknown client gets 401", func(_ *testing.T, c *call, _ registration) { c.url = fx.ep.RegistrationURL + "/" + newUUID() }, 401, "invalid_token", "Unauthorised"},
+	}, 401, "Invalid_token", "Unauthorised"},
+	{EndpointClient, "unknown client gets 401", func(_ *testing.T, c *call, _ registration) { c.url = fx.ep.RegistrationURL + "/" + newUUID() }, 401, "Invalid_token", "Unauthorised"},
 	{EndpointClient, "an access token is not a registration access token", func(t *testing.T, c *call, _ registration) {
 		c.header.Set("Authorization", "Bearer "+getToken(t, fx.cred, fx.ep, DefaultRegistrationClientID, Scope))
-	}, 401, "invalid_token", "Unauthorised"},
+	}, 401, "Invalid_token", "Unauthorised"},
 	{EndpointClient, "apikey, when sent, must be known", func(_ *testing.T, c *call, _ registration) { c.header.Set("apikey", "unknownKey0123456789") }, 401, "401-01", "API key is invalid"},
 	{EndpointClient, "method must be GET, PUT or DELETE", func(_ *testing.T, c *call, _ registration) { c.method = http.MethodPost }, 405, "invalid_request", "allowed: GET, PUT, DELETE"},
 	{EndpointClient, "update must not send registration_access_token", update(func(md map[string]any, reg registration) {
 		md["registration_access_token"] = reg.token
-	}), 400, "invalid_request", "must not include"},
+	}), 400, "Invalid_request", "registration_access_token is read-only"},
 	{EndpointClient, "update must not send client_id_issued_at", update(func(md map[string]any, reg registration) {
 		md["client_id_issued_at"] = reg.resp.str("client_id_issued_at")
-	}), 400, "invalid_request", "must not include"},
-	{EndpointClient, "update must carry client_id", update(func(md map[string]any, _ registration) { delete(md, "client_id") }), 400, "invalid_request", "this registration's client_id"},
-	{EndpointClient, "update's client_id must be this one", update(func(md map[string]any, _ registration) { md["client_id"] = newUUID() }), 400, "invalid_request", "this registration's client_id"},
-	{EndpointClient, "update must keep client_name", update(func(md map[string]any, _ registration) { delete(md, "client_name") }), 400, "invalid_client_metadata", "client_name is required"},
-	{EndpointClient, "update's certificate must be in date", update(func(md map[string]any, _ registration) { md["x509_certificate"] = b64(fx.expired.Raw) }), 400, "invalid_client_metadata", "certificate expired"},
-	{EndpointClient, "update's ato_api_key must be known", update(func(md map[string]any, _ registration) { md["ato_api_key"] = "unknownKey0123456789" }), 400, "DCR.00001", "same consumer (API) key"},
+	}), 400, "Invalid_request", "client_id_issued_at is read-only"},
+	{EndpointClient, "update must carry client_id", update(func(md map[string]any, _ registration) { delete(md, "client_id") }), 400, "Invalid_request", "invalid client id for client_id"},
+	{EndpointClient, "update's client_id must be this one", update(func(md map[string]any, _ registration) { md["client_id"] = newUUID() }), 400, "Invalid_request", "invalid client id for client_id"},
+	{EndpointClient, "update must keep client_name", update(func(md map[string]any, _ registration) { delete(md, "client_name") }), 400, "Invalid_request", "The client_name field is required"},
+	{EndpointClient, "update's certificate must be in date", update(func(md map[string]any, _ registration) { md["x509_certificate"] = b64(fx.expired.Raw) }), 400, "Invalid_request", "x509_certificate is expired"},
+	{EndpointClient, "update's ato_api_key must be known", update(func(md map[string]any, _ registration) { md["ato_api_key"] = "unknownKey0123456789" }), 400, "Invalid_client_metadata", "ato_api_key is invalid"},
 }
 
 func TestContract(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -24,6 +25,22 @@ const (
 // serverOwned are the fields the server sets; RFC 7592 forbids a client to
 // send them in an update, and they are never stored from a request.
 var serverOwned = []string{"registration_access_token", "registration_client_uri", "client_id_issued_at", "client_secret_expires_at"}
+
+// The ATO's error codes, spelled as its DCR response-message table spells
+// them (clients must compare without case).
+const (
+	CodeInvalidRequest        = "Invalid_request"
+	CodeInvalidRedirectURI    = "Invalid_redirect_uri"
+	CodeInvalidClientMetadata = "Invalid_client_metadata"
+	CodeDCR00001              = "DCR.00001"
+	CodeInvalidToken          = "Invalid_token"
+	CodeInsufficientScope     = "Insufficient_scope"
+)
+
+// MaxClientNameLength is where the simulator answers "client_name exceeded
+// characters limit". The ATO does not publish its limit; the wizard's own
+// (registrar.MaxNameLength) is lower, so users never meet this.
+const MaxClientNameLength = 200
 
 // metadataError is a refusal of the registration metadata.
 type metadataError struct {
@@ -45,14 +62,27 @@ func (s *Simulator) handleRegister(w http.ResponseWriter, r *http.Request, body 
 		return
 	}
 	claims := s.checkToken(bearerToken(r), useAccess)
-	if claims == nil || claims["scope"] != Scope || claims["sub"] != s.regID {
+	switch {
+	case claims == nil:
 		writeInvalidToken(w)
+		return
+	case claims["scope"] != Scope || claims["sub"] != s.regID:
+		// A good token for something else: a registered client's own token,
+		// say. The ATO's table answers 403 Insufficient_scope.
+		writeOAuthError(w, http.StatusForbidden, CodeInsufficientScope, "The scope provided is invalid for this operation")
 		return
 	}
 	md, err := decodeObject(r, body)
 	if err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", err.Error())
+		writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, err.Error())
 		return
+	}
+	// A registration request may not carry what the server sets.
+	for _, f := range append([]string{"client_id"}, serverOwned...) {
+		if _, ok := md[f]; ok {
+			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, f+" is read-only")
+			return
+		}
 	}
 	switch name, _ := md["client_name"].(string); strings.TrimSpace(name) {
 	case ScenarioInvalidRequest:
@@ -122,16 +152,16 @@ func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id stri
 	if r.Method == http.MethodPut {
 		md, err := decodeObject(r, body)
 		if err != nil {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", err.Error())
+			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, err.Error())
 			return
 		}
 		if md["client_id"] != id {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The update must carry this registration's client_id.")
+			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, "invalid client id for client_id")
 			return
 		}
 		for _, f := range serverOwned {
 			if _, ok := md[f]; ok {
-				writeOAuthError(w, http.StatusBadRequest, "invalid_request", "An update must not include "+f+".")
+				writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, f+" is read-only")
 				return
 			}
 		}
@@ -193,63 +223,82 @@ func (s *Simulator) registrationToken(c *client, now time.Time) (string, error) 
 // checkMetadata applies the ATO's rules for registration attributes and
 // returns a client (without id) holding them. apiKey is the apikey header
 // ("" on an RFC 7592 update without one: then any known key is accepted).
+// Codes and descriptions are the ATO's, from its DCR response-message table
+// (ato-facts.md §7), capitalisation included.
 func (s *Simulator) checkMetadata(md map[string]any, apiKey string, now time.Time) (*client, *metadataError) {
 	bad := func(code, desc string) *metadataError {
 		return &metadataError{status: http.StatusBadRequest, code: code, desc: desc}
 	}
-	if name, _ := md["client_name"].(string); strings.TrimSpace(name) == "" {
-		return nil, bad("invalid_client_metadata", "client_name is required.")
+	name, _ := md["client_name"].(string)
+	switch {
+	case strings.TrimSpace(name) == "":
+		return nil, bad(CodeInvalidRequest, "The client_name field is required")
+	case utf8.RuneCountInString(name) > MaxClientNameLength:
+		return nil, bad(CodeInvalidClientMetadata, "client_name exceeded characters limit")
 	}
 	atoKey, _ := md["ato_api_key"].(string)
-	if (apiKey != "" && atoKey != apiKey) || (apiKey == "" && !s.knownAPIKey(atoKey)) {
-		return nil, bad("DCR.00001", "ato_api_key must be the same consumer (API) key as the apikey header.")
+	switch {
+	case strings.TrimSpace(atoKey) == "" || (apiKey == "" && !s.knownAPIKey(atoKey)):
+		return nil, bad(CodeInvalidClientMetadata, "ato_api_key is invalid")
+	case apiKey != "" && atoKey != apiKey:
+		return nil, bad(CodeDCR00001, "ato_api_key is not the same as the apiKey in the header.")
 	}
 	_, hasJWKS := md["jwks_uri"]
 	x5, hasX5 := md["x509_certificate"]
 	switch {
-	case hasJWKS && hasX5:
-		return nil, bad("invalid_client_metadata", "Send either jwks_uri or x509_certificate, not both.")
+	case hasJWKS && hasX5, !hasJWKS && !hasX5:
+		return nil, bad(CodeInvalidRequest, "client_metadata must contain a jwks_uri OR x509_certificate")
 	case hasJWKS:
-		return nil, bad("invalid_client_metadata", "This simulator accepts x509_certificate only; it does not fetch jwks_uri.")
-	case !hasX5:
-		return nil, bad("invalid_client_metadata", "x509_certificate (or jwks_uri) is required.")
+		return nil, bad(CodeInvalidClientMetadata, "jwks_uri is not supported")
 	}
 	x5s, _ := x5.(string)
+	if strings.HasPrefix(strings.TrimSpace(x5s), "-----BEGIN") {
+		return nil, bad(CodeInvalidClientMetadata, "Format for x509_certificate is not supported")
+	}
 	der, err := base64.StdEncoding.Strict().DecodeString(x5s)
 	if err != nil || x5s == "" {
-		return nil, bad("invalid_client_metadata", "x509_certificate is not valid: it must be the standard base64 of the certificate's DER bytes.")
+		return nil, bad(CodeInvalidClientMetadata, "x509_certificate is invalid")
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, bad("invalid_client_metadata", "x509_certificate is not valid: it could not be read as a certificate.")
+		return nil, bad(CodeInvalidClientMetadata, "x509_certificate is invalid")
 	}
-	if p := s.certProblem(cert, now); p != "" {
-		return nil, bad("invalid_client_metadata", "x509_certificate is not valid or expired: "+p+".")
+	switch p := s.certProblem(cert, now); {
+	case now.After(cert.NotAfter):
+		return nil, bad(CodeInvalidRequest, "x509_certificate is expired")
+	case p != "":
+		return nil, bad(CodeInvalidRequest, "x509_certificate is not valid or expired")
 	}
 	grants, _ := md["grant_types"].([]any)
-	if len(grants) != 1 {
-		return nil, bad("invalid_client_metadata", "grant_types must name exactly one grant type.")
+	switch {
+	case len(grants) == 0:
+		return nil, bad(CodeInvalidRequest, "The grant_types field is required")
+	case len(grants) > 1:
+		return nil, bad(CodeInvalidRequest, "More than one grant_types provided")
 	}
 	grant, _ := grants[0].(string)
 	redirects, hasRedirects := md["redirect_uris"]
 	switch grant {
 	case "client_credentials":
 		if list, isList := redirects.([]any); hasRedirects && redirects != nil && (!isList || len(list) > 0) {
-			return nil, bad("invalid_redirect_uri", "redirect_uris are not used with the client_credentials grant; leave them out.")
+			return nil, bad(CodeInvalidRequest, "Selected grant_type cannot be used with redirect_uris value")
 		}
 	case "authorization_code":
 		list, _ := redirects.([]any)
 		if len(list) == 0 {
-			return nil, bad("invalid_redirect_uri", "The authorization_code grant needs redirect_uris.")
+			return nil, bad(CodeInvalidRequest, "Selected grant_type requires valid redirect_uris value")
+		}
+		if len(list) > 5 {
+			return nil, bad(CodeInvalidClientMetadata, "More than 5 redirect_uris provided")
 		}
 		for _, v := range list {
 			str, _ := v.(string)
 			if u, err := url.Parse(str); err != nil || u.Scheme != "https" || u.Host == "" || u.Fragment != "" {
-				return nil, bad("invalid_redirect_uri", "Each redirect URI must be an absolute https URL without a fragment.")
+				return nil, bad(CodeInvalidRedirectURI, "redirect_uris is invalid")
 			}
 		}
 	default:
-		return nil, bad("invalid_client_metadata", "The grant type must be client_credentials or authorization_code.")
+		return nil, bad(CodeInvalidClientMetadata, "grant_types is not supported")
 	}
 	stored := cloneMap(md)
 	delete(stored, "client_id")

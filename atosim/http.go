@@ -226,7 +226,7 @@ func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
 // writeInvalidToken is the ATO's 401 "Unauthorised" for a bearer token.
 func writeInvalidToken(w http.ResponseWriter) {
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-	writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "Unauthorised")
+	writeOAuthError(w, http.StatusUnauthorized, CodeInvalidToken, "Unauthorised")
 }
 
 type gatewayError struct {

@@ -97,7 +97,8 @@ type Simulator struct {
 	faults   []*faultState
 	records  []Recorded
 	receipts int
-	baseURL  string // of the last Start, for WriteDemo's README
+	baseURL  string          // of the last Start, for WriteDemo's README
+	revoked  map[string]bool // certificate serials (decimal) revoked, as RAM revokes a renewed credential's old one
 }
 
 // client is one registration.
@@ -150,6 +151,7 @@ func newWithAuthority(opts Options, ca *authority) (*Simulator, error) {
 		now:     opts.Now,
 		jtis:    map[string]time.Time{},
 		clients: map[string]*client{},
+		revoked: map[string]bool{},
 	}
 	if s.regID == "" {
 		s.regID = DefaultRegistrationClientID
@@ -304,4 +306,18 @@ func cloneValue(v any) any {
 	default:
 		return v
 	}
+}
+
+// Revoke marks a certificate as revoked, as RAM revokes the old certificate
+// of a renewed machine credential: it can no longer register or sign in.
+func (s *Simulator) Revoke(cert *x509.Certificate) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked[cert.SerialNumber.String()] = true
+}
+
+func (s *Simulator) isRevoked(cert *x509.Certificate) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.revoked[cert.SerialNumber.String()]
 }

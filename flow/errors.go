@@ -65,6 +65,9 @@ type Error struct {
 	Host         string    // server host name, for network messages
 	InstanceName string    // the name being registered (unknown outcome)
 	ServerTime   time.Time // the server's Date header, to spot a wrong clock
+	// Field is the request field a gateway error names (source.parameter,
+	// or the last part of source.pointer), "" when none.
+	Field string
 }
 
 // Error is a one-line summary for logs: the plain message plus the step,
@@ -120,11 +123,30 @@ type errorBody struct {
 		Title  string `json:"title"`
 		Source struct {
 			Parameter string `json:"parameter"`
+			Pointer   string `json:"pointer"` // a JSON pointer into the request body (RFC 6901)
 		} `json:"source"`
 	} `json:"errors"`
 	// Plain {"code","message"} some gateways use.
 	Code    string `json:"code"`
 	Message string `json:"message"`
+}
+
+// gatewayField names the field of a gateway error: its parameter, else the
+// JSON pointer ("/client_name", "/data/0/x509_certificate") as a path
+// without the leading slash and with RFC 6901 escapes undone.
+func gatewayField(parameter, pointer string) string {
+	if p := strings.TrimSpace(parameter); p != "" {
+		return p
+	}
+	p := strings.Trim(strings.TrimSpace(pointer), "/")
+	if p == "" {
+		return ""
+	}
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		parts[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
+	}
+	return strings.Join(parts, ".")
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
@@ -146,8 +168,9 @@ func parseErrorBody(e *Error, h http.Header, body []byte) {
 			if e.Description == "" {
 				e.Description = first.Title
 			}
-			if first.Source.Parameter != "" {
-				e.Description = strings.TrimSpace(e.Description + " (" + first.Source.Parameter + ")")
+			e.Field = gatewayField(first.Source.Parameter, first.Source.Pointer)
+			if e.Field != "" {
+				e.Description = strings.TrimSpace(e.Description + " (field: " + e.Field + ")")
 			}
 		case eb.Code != "":
 			e.Code, e.Description = eb.Code, eb.Message

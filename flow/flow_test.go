@@ -144,7 +144,7 @@ func TestRegisterErrorAnswers(t *testing.T) {
 			message: "rejected the request as invalid"},
 		{name: "gateway 401-01", step: StepRegister,
 			register: raw(401, "application/json", `{"errors":[{"code":"401-01","detail":"API key is invalid","source":{"parameter":"apikey"}}]}`),
-			status:   401, code: "401-01", desc: "API key is invalid (apikey)", kind: KindRefused, tokenHits: 1,
+			status:   401, code: "401-01", desc: "API key is invalid (field: apikey)", kind: KindRefused, tokenHits: 1,
 			message: "consumer (API) key was not accepted", action: "sandbox key for a sandbox registration", receipt: true},
 		{name: "DCR.00001", step: StepRegister,
 			register: raw(400, "application/json", `{"error":"DCR.00001","error_description":"ato_api_key does not match"}`),

@@ -38,8 +38,16 @@ var codeGuides = map[string]guide{
 	"401-01": fixed("The consumer (API) key was not accepted.", actionCheckAPIKey),
 	"400-01": fixed("The ATO's gateway rejected the request as badly formed.", actionSendLog),
 	"403-01": fixed("The ATO's gateway refused access to the registration service.", actionProductAcces),
-	"oas.val.00000": fixed("The request did not match what the ATO's registration service expects.",
-		"Check the installation name uses ordinary letters, digits and punctuation, then try again. "+actionIfAgain),
+	"oas.val.00000": func(e *Error) guidance {
+		msg := "The request did not match what the ATO's registration service expects."
+		if e.Field != "" {
+			msg = "The ATO's registration service did not accept the value of the field " + e.Field + " in the request."
+		}
+		if e.Field == "" || strings.Contains(strings.ToLower(e.Field), "client_name") {
+			return guidance{msg, "Check the installation name uses ordinary letters, digits and punctuation, then try again. " + actionIfAgain}
+		}
+		return guidance{msg, actionProgramFault}
+	},
 	"pyid.00001": fixed("The ATO could not process the registration for this credential.",
 		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
 
@@ -161,6 +169,9 @@ func guidanceFor(e *Error) guidance {
 		if g, ok := lifecycleGuides[e.Status]; ok {
 			return g(e)
 		}
+	}
+	if g, ok := atoRowGuidance(e); ok {
+		return g
 	}
 	code := strings.ToLower(strings.TrimSpace(e.Code))
 	if g, ok := codeGuides[code]; ok {

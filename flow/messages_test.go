@@ -173,7 +173,7 @@ func TestParseErrorBody(t *testing.T) {
 		code, desc         string
 	}{
 		{"oauth", `{"error":"invalid_request","error_description":"invalid request"}`, "", "invalid_request", "invalid request"},
-		{"gateway", `{"errors":[{"code":"401-01","detail":"API key is invalid","source":{"parameter":"apikey"}},{"code":"x"}]}`, "", "401-01", "API key is invalid (apikey)"},
+		{"gateway", `{"errors":[{"code":"401-01","detail":"API key is invalid","source":{"parameter":"apikey"}},{"code":"x"}]}`, "", "401-01", "API key is invalid (field: apikey)"},
 		{"gateway title only", `{"errors":[{"code":"403-01","title":"Forbidden"}]}`, "", "403-01", "Forbidden"},
 		{"code and message", `{"code":"E1","message":"Oops"}`, "", "E1", "Oops"},
 		{"html", "<html><head><title>\n 502  Bad &amp; Gateway </title></head></html>", "", "", "502 Bad & Gateway"},

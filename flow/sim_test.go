@@ -173,7 +173,7 @@ func TestSimRejections(t *testing.T) {
 		{"sandbox scenario ELDORAS144", func(f *simFixture, r *flow.Request) { r.InstanceName = atosim.ScenarioInvalidRequest },
 			flow.StepRegister, 400, "invalid_request", "rejected the request as invalid. The ATO said: “invalid request”"},
 		{"sandbox scenario ADRENALAN645", func(f *simFixture, r *flow.Request) { r.InstanceName = atosim.ScenarioUnauthorised },
-			flow.StepRegister, 401, "invalid_token", "did not accept the access token"},
+			flow.StepRegister, 401, "Invalid_token", "did not accept the access token"},
 		{"credential not from the ATO", func(f *simFixture, r *flow.Request) {
 			other, err := atosim.New(atosim.Options{})
 			if err != nil {
