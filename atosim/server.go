@@ -2,6 +2,7 @@ package atosim
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -37,6 +38,11 @@ type Server struct {
 // Start serves sim at listen ("" means DefaultListen). Addresses that are
 // not loopback are refused unless sim's Options.AllowNonLoopback is set.
 func Start(sim *Simulator, listen string) (*Server, error) {
+	return start(sim, listen, nil)
+}
+
+// start serves sim over plain HTTP, or over TLS when tlsCfg is not nil.
+func start(sim *Simulator, listen string, tlsCfg *tls.Config) (*Server, error) {
 	if listen == "" {
 		listen = DefaultListen
 	}
@@ -51,9 +57,14 @@ func Start(sim *Simulator, listen string) (*Server, error) {
 		_ = ln.Close() // "localhost" resolved to something unexpected
 		return nil, &NotLoopbackError{Addr: ln.Addr().String()}
 	}
+	scheme := "http"
+	if tlsCfg != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsCfg)
+	}
 	s := &Server{
 		Sim: sim,
-		URL: "http://" + ln.Addr().String(),
+		URL: scheme + "://" + ln.Addr().String(),
 		srv: &http.Server{
 			Handler:           sim.Handler(),
 			ReadHeaderTimeout: 10 * time.Second,

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/rsa"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -80,6 +82,10 @@ type Client struct {
 	// RetryBackoff is the wait before the first token retry; it doubles
 	// for the second (default 500ms).
 	RetryBackoff time.Duration
+
+	// oldTLS notes, per step, a connection that used less than TLS 1.3, for
+	// that step's "done" line.
+	oldTLS sync.Map // Step -> string
 }
 
 func (c *Client) now() time.Time {
@@ -90,6 +96,9 @@ func (c *Client) now() time.Time {
 }
 
 func (c *Client) emit(step Step, state State, msg string) {
+	if note, ok := c.oldTLS.LoadAndDelete(step); ok && state == StateDone {
+		msg += note.(string)
+	}
 	if c.OnEvent != nil {
 		c.OnEvent(Event{Step: step, State: state, Message: msg, At: c.now()})
 	}
@@ -271,6 +280,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		return nil, transportErr(0, nil, err)
 	}
 	defer resp.Body.Close()
+	if resp.TLS != nil && resp.TLS.Version < tls.VersionTLS13 {
+		c.oldTLS.Store(cl.step, tlsNote(host, resp.TLS.Version))
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil && resp.StatusCode/100 == 2 {
 		// A success cut short: for the DCR POST, the registration exists

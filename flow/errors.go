@@ -271,6 +271,10 @@ func classifyTransport(parent context.Context, err error) ErrorKind {
 		errors.As(err, &invalidErr), errors.As(err, &recordErr), errors.As(err, &alertErr):
 		return KindTLS
 	}
+	var versionErr *TLSVersionError
+	if errors.As(err, &versionErr) {
+		return KindTLS
+	}
 	if strings.Contains(err.Error(), "tls: ") {
 		return KindTLS
 	}

@@ -158,6 +158,12 @@ func guidanceFor(e *Error) guidance {
 		return guidance{"This computer could not find " + orService(e) + " on the internet (the name lookup failed).",
 			"Check you are connected to the internet. If you are, your network may block this address or need a proxy server: ask your IT support. For a custom environment, check the address is spelled correctly."}
 	case KindTLS:
+		var versionErr *TLSVersionError
+		if errors.As(e.Err, &versionErr) {
+			return guidance{"The secure connection to " + versionErr.Host + " came up with " + tlsVersionName(versionErr.Version) +
+				", which the ATO no longer accepts: since 31 January 2026 it accepts TLS 1.3 only. The ATO's servers always offer TLS 1.3, so something between this computer and the ATO — usually a proxy or security software that inspects secure (HTTPS) traffic — answered instead. Nothing was sent.",
+				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to the ATO through without inspection. Then try again."}
+		}
 		return guidance{"A secure connection to " + orService(e) + " could not be set up: its certificate was not trusted.",
 			"If your practice uses a proxy or security software that inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and choose it with the “Extra CA certificate” option (command line: --ca-file). Also check this computer's date and time are right."}
 	case KindNetwork:
