@@ -11,7 +11,6 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -82,10 +81,6 @@ type Client struct {
 	// RetryBackoff is the wait before the first token retry; it doubles
 	// for the second (default 500ms).
 	RetryBackoff time.Duration
-
-	// oldTLS notes, per step, a connection that used less than TLS 1.3, for
-	// that step's "done" line.
-	oldTLS sync.Map // Step -> string
 }
 
 func (c *Client) now() time.Time {
@@ -96,9 +91,6 @@ func (c *Client) now() time.Time {
 }
 
 func (c *Client) emit(step Step, state State, msg string) {
-	if note, ok := c.oldTLS.LoadAndDelete(step); ok && state == StateDone {
-		msg += note.(string)
-	}
 	if c.OnEvent != nil {
 		c.OnEvent(Event{Step: step, State: state, Message: msg, At: c.now()})
 	}
@@ -229,6 +221,9 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// tlsNote, when not "", says the connection used less than TLS 1.3: the
+	// step's done line carries it.
+	tlsNote string
 }
 
 // do sends one request with its own timeout and reads the answer through
@@ -280,8 +275,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		return nil, transportErr(0, nil, err)
 	}
 	defer resp.Body.Close()
+	note := ""
 	if resp.TLS != nil && resp.TLS.Version < tls.VersionTLS13 {
-		c.oldTLS.Store(cl.step, tlsNote(host, resp.TLS.Version))
+		note = tlsNote(host, resp.TLS.Version)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil && resp.StatusCode/100 == 2 {
@@ -295,7 +291,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		// short fails to parse, which the caller reports.
 		data = data[:maxResponseBody]
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsNote: note}, nil
 }
 
 // httpError turns an answer that is not a success into an *Error.

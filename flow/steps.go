@@ -68,7 +68,7 @@ func (c *Client) token(ctx context.Context, r Request, assertion string) (*acces
 			if tok.expiresIn > 0 {
 				msg += fmt.Sprintf(" (valid for %s)", tok.expiresIn.Round(time.Second))
 			}
-			c.emit(StepToken, StateDone, msg+".")
+			c.emit(StepToken, StateDone, msg+"."+resp.tlsNote)
 			return tok, nil
 		}
 		if e == nil {
@@ -192,7 +192,7 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 	if reg.Receipt != "" {
 		msg += ", receipt " + reg.Receipt
 	}
-	c.emit(StepRegister, StateDone, msg+".")
+	c.emit(StepRegister, StateDone, msg+"."+resp.tlsNote)
 	return reg, nil
 }
 
