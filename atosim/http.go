@@ -13,9 +13,10 @@ import (
 
 // Endpoint names, as Fault.Endpoint uses them.
 const (
-	EndpointToken    = "token"    // TokenPath
-	EndpointRegister = "register" // RegistrationPath (create)
-	EndpointClient   = "client"   // RegistrationPath/{client_id} (RFC 7592)
+	EndpointToken     = "token"     // TokenPath
+	EndpointRegister  = "register"  // RegistrationPath (create)
+	EndpointClient    = "client"    // RegistrationPath/{client_id} (RFC 7592)
+	EndpointHeartbeat = "heartbeat" // HeartbeatPath (DSG Health Check)
 )
 
 // classify names the endpoint of a path; id is the client id of a
@@ -26,6 +27,8 @@ func classify(path string) (endpoint, id string) {
 		return EndpointToken, ""
 	case path == RegistrationPath:
 		return EndpointRegister, ""
+	case path == HeartbeatPath:
+		return EndpointHeartbeat, ""
 	case strings.HasPrefix(path, RegistrationPath+"/"):
 		id = strings.TrimPrefix(path, RegistrationPath+"/")
 		if id != "" && !strings.Contains(id, "/") {
@@ -68,6 +71,8 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			s.handleRegister(w, r, body)
 		case endpoint == EndpointClient:
 			s.handleClient(w, r, id, body)
+		case endpoint == EndpointHeartbeat:
+			s.handleHeartbeat(w, r)
 		default:
 			writeGatewayError(w, http.StatusNotFound, "404-01", "No such resource", "")
 		}

@@ -126,7 +126,14 @@ type Endpoints struct {
 	RegistrationURL      string
 	RegistrationClientID string
 	Scope                string
+	HeartbeatURL         string // DSG Health Check heartbeat
+	VerifyScope          string // the scope a registered client's test token asks for
 }
+
+// VerifyScope is the scope the simulator grants a registered client for the
+// heartbeat. The ATO does not publish its own in what we have; any scope
+// but the registration scope is accepted.
+const VerifyScope = "ato.healthcheck.heartbeat"
 
 // New makes a simulator with a fresh certificate authority.
 func New(opts Options) (*Simulator, error) {
@@ -192,6 +199,8 @@ func (s *Simulator) Endpoints(baseURL string) Endpoints {
 		RegistrationURL:      base + RegistrationPath,
 		RegistrationClientID: s.regID,
 		Scope:                Scope,
+		HeartbeatURL:         base + HeartbeatPath,
+		VerifyScope:          VerifyScope,
 	}
 }
 

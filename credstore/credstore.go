@@ -39,6 +39,11 @@ type Record struct {
 	CredentialSerial      string    `json:"credential_serial,omitzero"`
 	CredentialNotAfter    time.Time `json:"credential_not_after,omitzero"`
 	StoredAt              time.Time `json:"stored_at"`
+	// Where a registration outside the two ATO presets signs in and is
+	// tested (Practice and custom addresses); empty for the presets.
+	TokenURL     string `json:"token_url,omitzero"`
+	VerifyScope  string `json:"verify_scope,omitzero"`
+	HeartbeatURL string `json:"heartbeat_url,omitzero"`
 }
 
 // Values are the three values the ATO hands out once.

@@ -22,6 +22,15 @@ type Environment struct {
 	RegistrationURL      string // DCR endpoint
 	RegistrationClientID string // JWT "iss" and "sub"
 	Scope                string
+
+	// How a new registration is proven usable (Verify): the scope its own
+	// token asks for ("" leaves scope out of the request, so the server
+	// grants its default), and the DSG Health Check heartbeat called with
+	// that token ("" skips it). Inferred from ato-facts.md §9: the ATO
+	// publishes the heartbeat's path, not its scope names, so both can be
+	// set for a custom environment (--verify-scope, --heartbeat-url).
+	VerifyScope  string
+	HeartbeatURL string
 }
 
 // registrationScope is the same in both ATO environments.
@@ -35,6 +44,7 @@ var Sandbox = Environment{
 	RegistrationURL:      "https://sandbox.api.ato.gov.au/idp/v1/relyingparties",
 	RegistrationClientID: "ato_registration_client_id_eve",
 	Scope:                registrationScope,
+	HeartbeatURL:         "https://sandbox.api.ato.gov.au/healthcheck/v1/heartbeat",
 }
 
 // Production is the live ATO environment.
@@ -45,6 +55,7 @@ var Production = Environment{
 	RegistrationURL:      "https://api.ato.gov.au/idp/v1/relyingparties",
 	RegistrationClientID: "ato_registration_client_id",
 	Scope:                registrationScope,
+	HeartbeatURL:         "https://api.ato.gov.au/healthcheck/v1/heartbeat",
 }
 
 // Presets returns the fixed ATO environments, sandbox first so that a slip

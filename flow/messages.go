@@ -116,7 +116,7 @@ var statusGuides = map[int]guide{
 		return guidance{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog}
 	},
 	401: func(e *Error) guidance {
-		if e.Step == StepToken {
+		if e.Step == StepToken || e.Step == StepVerify {
 			return invalidClient(e)
 		}
 		return guidance{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey}
@@ -137,6 +137,26 @@ var statusGuides = map[int]guide{
 
 // guidanceFor picks the most specific guidance for e.
 func guidanceFor(e *Error) guidance {
+	g := baseGuidance(e)
+	switch {
+	case e.Step == StepVerify && e.Kind != KindInput && e.Kind != KindCredential && e.Kind != KindCancelled:
+		// The registration exists whatever the test says: never let the
+		// words suggest otherwise.
+		if strings.Contains(strings.ToLower(e.Description), "not the one registered") {
+			return guidance{"The registration exists, but the ATO holds a different certificate for it than the one in the credential you opened, so it could not sign in with it. This happens after the credential was renewed: the registration still has the old certificate.",
+				"Update the registration with the renewed credential, or open the credential it was registered with. The registration stays stored here."}
+		}
+		return guidance{"The registration exists, but signing in to the ATO with it failed. " + g.Message,
+			g.Action + " The registration stays stored here: test it again from the Registrations list."}
+	case e.Step == StepHeartbeat && e.Kind != KindCancelled:
+		return guidance{"Signing in to the ATO with the new registration worked, but the ATO's heartbeat check did not answer as expected. " + g.Message,
+			"Your software can sign in with this registration. If an ATO service it calls also refuses, check in the ATO API portal that your team app has that API product. The registration stays stored here."}
+	}
+	return g
+}
+
+// baseGuidance is the guidance for e by its kind, code and status.
+func baseGuidance(e *Error) guidance {
 	switch e.Kind {
 	case KindUnknownOutcome:
 		return unknownOutcome(e)
@@ -268,8 +288,10 @@ func isLifecycle(s Step) bool { return s == StepRead || s == StepUpdate || s == 
 func service(e *Error) string {
 	var s string
 	switch e.Step {
-	case StepToken, StepSign:
+	case StepToken, StepSign, StepVerify:
 		s = "The ATO's sign-in service"
+	case StepHeartbeat:
+		s = "The ATO's heartbeat service"
 	case StepRegister, StepRead, StepUpdate, StepDelete:
 		s = "The ATO's registration service"
 	default:
@@ -305,6 +327,10 @@ func stepNoun(s Step) string {
 		return "removing the registration"
 	case StepSave:
 		return "saving"
+	case StepVerify:
+		return "testing the new registration"
+	case StepHeartbeat:
+		return "calling the ATO's heartbeat"
 	}
 	return "checking the details"
 }

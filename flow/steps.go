@@ -20,13 +20,21 @@ import (
 type accessToken struct {
 	value     string
 	expiresIn time.Duration
+	scope     string // as granted, when the server says
 }
 
 // token runs step 2, retrying on connection failure or 5xx with a fresh
 // JWT each time. assertion is the JWT for the first attempt.
 func (c *Client) token(ctx context.Context, r Request, assertion string) (*accessToken, error) {
+	return c.tokenAt(ctx, StepToken, r, assertion)
+}
+
+// tokenAt is token for a step: StepToken for the registration client,
+// StepVerify for a registered client proving itself (r.Env then names that
+// client and the scope it asks for; "" leaves scope out).
+func (c *Client) tokenAt(ctx context.Context, step Step, r Request, assertion string) (*accessToken, error) {
 	host := hostOf(r.Env.TokenURL)
-	c.emit(StepToken, StateStarted, "Getting an access token from "+host+"…")
+	c.emit(step, StateStarted, "Getting an access token from "+host+"…")
 	secrets := redactor{r.APIKey, assertion}
 	backoff := c.RetryBackoff
 	if backoff <= 0 {
@@ -46,8 +54,11 @@ func (c *Client) token(ctx context.Context, r Request, assertion string) (*acces
 			"client_assertion_type": {clientAssertionType},
 			"client_assertion":      {assertion},
 		}
+		if r.Env.Scope == "" {
+			form.Del("scope")
+		}
 		cl := call{
-			step:   StepToken,
+			step:   step,
 			method: http.MethodPost,
 			url:    r.Env.TokenURL,
 			header: http.Header{
@@ -61,14 +72,14 @@ func (c *Client) token(ctx context.Context, r Request, assertion string) (*acces
 		if e == nil && resp.status == http.StatusOK {
 			tok, perr := parseToken(resp.body)
 			if perr != nil {
-				return nil, c.fail(&Error{Step: StepToken, Status: resp.status, Kind: KindBadResponse, Host: host,
+				return nil, c.fail(&Error{Step: step, Status: resp.status, Kind: KindBadResponse, Host: host,
 					Receipt: resp.header.Get("receipt"), Body: secrets.scrub(capBody(resp.body)), Err: perr})
 			}
 			msg := "Got an access token from " + host
 			if tok.expiresIn > 0 {
 				msg += fmt.Sprintf(" (valid for %s)", tok.expiresIn.Round(time.Second))
 			}
-			c.emit(StepToken, StateDone, msg+"."+resp.tlsNote)
+			c.emit(step, StateDone, msg+"."+resp.tlsNote)
 			return tok, nil
 		}
 		if e == nil {
@@ -80,13 +91,13 @@ func (c *Client) token(ctx context.Context, r Request, assertion string) (*acces
 			return nil, c.fail(e)
 		}
 		wait := backoff << (attempt - 1)
-		c.emit(StepToken, StateStarted, fmt.Sprintf("%s; trying again in %s (attempt %d of %d)…",
+		c.emit(step, StateStarted, fmt.Sprintf("%s; trying again in %s (attempt %d of %d)…",
 			strings.TrimSuffix(e.Error(), "."), wait, attempt+1, maxTokenRetries+1))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, c.fail(c.cancelled(StepToken, ctx.Err()))
+			return nil, c.fail(c.cancelled(step, ctx.Err()))
 		case <-t.C:
 		}
 	}
@@ -98,6 +109,7 @@ func parseToken(body []byte) (*accessToken, error) {
 		AccessToken string          `json:"access_token"`
 		ExpiresIn   json.RawMessage `json:"expires_in"`
 		TokenType   string          `json:"token_type"`
+		Scope       string          `json:"scope"`
 	}
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, fmt.Errorf("the token answer is not JSON: %w", err)
@@ -108,7 +120,7 @@ func parseToken(body []byte) (*accessToken, error) {
 	if raw.TokenType != "" && !strings.EqualFold(raw.TokenType, "bearer") {
 		return nil, fmt.Errorf("the token answer has token_type %q, not Bearer", raw.TokenType)
 	}
-	tok := &accessToken{value: raw.AccessToken}
+	tok := &accessToken{value: raw.AccessToken, scope: raw.Scope}
 	// expires_in is a number by the RFC; some servers send a string.
 	s := strings.Trim(string(raw.ExpiresIn), `"`)
 	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 0 && n < math.MaxInt32 {

@@ -33,8 +33,11 @@ func StartPractice(dir string) (*Practice, error) {
 		return nil, fmt.Errorf("could not write the Practice credential: %w", err)
 	}
 	ep := srv.Endpoints()
+	env := flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope)
+	// Practice rehearses the test of a new registration too.
+	env.VerifyScope, env.HeartbeatURL = ep.VerifyScope, ep.HeartbeatURL
 	return &Practice{
-		Env:    flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
+		Env:    env,
 		Demo:   demo,
 		APIKey: sim.APIKey(),
 		server: srv,

@@ -114,6 +114,11 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		IssuedAt:              reg.IssuedAt,
 		Receipt:               reg.Receipt,
 	}
+	if in.Env.Name != flow.Sandbox.Name && in.Env.Name != flow.Production.Name {
+		// Presets are known by name; other addresses are kept, so the
+		// registration can be tested later (Verify).
+		rec.TokenURL, rec.VerifyScope, rec.HeartbeatURL = in.Env.TokenURL, in.Env.VerifyScope, in.Env.HeartbeatURL
+	}
 	if c := in.Credential; c != nil {
 		rec.CredentialID, rec.CredentialABN, rec.CredentialSerial, rec.CredentialNotAfter = c.ID, c.ABN, c.Serial, c.NotAfter
 	}

@@ -1,0 +1,131 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"dcrwizard/m2m"
+)
+
+// StepVerify and StepHeartbeat prove a registration usable: a token as the
+// new client, then the DSG Health Check heartbeat with it.
+const (
+	StepVerify    Step = "verify"
+	StepHeartbeat Step = "heartbeat"
+)
+
+// VerifyRequest names a registered client and the credential it was
+// registered with.
+type VerifyRequest struct {
+	Env        Environment // TokenURL, VerifyScope and HeartbeatURL are used
+	Credential *m2m.Credential
+	ClientID   string
+	APIKey     string // sent as apikey to the heartbeat; "" leaves it out
+}
+
+// Verification is what the test proved. It never holds the token.
+type Verification struct {
+	ClientID      string
+	TokenLifetime time.Duration // 0 when the server did not say
+	Scope         string        // as granted, else as asked for ("" = the server's default)
+	HeartbeatURL  string        // "" when no heartbeat was called
+	At            time.Time
+}
+
+// Verify gets an access token as the registered client — a private-key JWT
+// with iss = sub = ClientID, aud = the token endpoint and the same signing
+// certificate in x5c, client credentials grant (ato-facts.md §9) — and, when
+// the environment names one, calls the heartbeat with it. A token is asked
+// for once (the token step's own retries aside); nothing is changed at the
+// ATO, so the caller may run it as often as it likes.
+func (c *Client) Verify(ctx context.Context, r VerifyRequest) (*Verification, error) {
+	tok, err := c.clientToken(ctx, StepVerify, r)
+	if err != nil {
+		return nil, err
+	}
+	v := &Verification{ClientID: r.ClientID, TokenLifetime: tok.expiresIn, Scope: tok.scope, At: c.now()}
+	if v.Scope == "" {
+		v.Scope = r.Env.VerifyScope
+	}
+	if r.Env.HeartbeatURL == "" {
+		return v, nil
+	}
+	if err := c.heartbeat(ctx, r, tok); err != nil {
+		return v, err
+	}
+	v.HeartbeatURL = r.Env.HeartbeatURL
+	return v, nil
+}
+
+// ClientToken is an access token for the registered client, for a support
+// person testing an ATO API by hand. The token is a secret: the caller
+// shows it only where it was asked for.
+func (c *Client) ClientToken(ctx context.Context, r VerifyRequest) (token string, lifetime time.Duration, err error) {
+	tok, err := c.clientToken(ctx, StepVerify, r)
+	if err != nil {
+		return "", 0, err
+	}
+	return tok.value, tok.expiresIn, nil
+}
+
+func (c *Client) clientToken(ctx context.Context, step Step, r VerifyRequest) (*accessToken, error) {
+	if err := c.checkVerify(r); err != nil {
+		return nil, c.fail(err)
+	}
+	// The registered client signs in as itself: its id in iss and sub.
+	env := r.Env
+	env.RegistrationClientID = r.ClientID
+	env.Scope = r.Env.VerifyScope
+	req := Request{Env: env, Credential: r.Credential, APIKey: r.APIKey}
+	assertion, err := newAssertion(r.Credential, env, c.now())
+	if err != nil {
+		return nil, c.fail(&Error{Step: StepSign, Kind: KindCredential, Err: err})
+	}
+	return c.tokenAt(ctx, step, req, assertion)
+}
+
+func (c *Client) checkVerify(r VerifyRequest) *Error {
+	input := func(kind ErrorKind, msg string) *Error {
+		return &Error{Step: StepCheck, Kind: kind, Err: errors.New(msg)}
+	}
+	switch {
+	case strings.TrimSpace(r.ClientID) == "":
+		return input(KindInput, "No client id was given: choose the registration to test.")
+	case r.Credential == nil || r.Credential.Certificate == nil || r.Credential.PrivateKey == nil:
+		return input(KindCredential, "The credential was not opened with its private key. Open it again with its password.")
+	}
+	if err := checkURL("token endpoint", r.Env.TokenURL); err != nil {
+		return &Error{Step: StepCheck, Kind: KindInput, Err: err}
+	}
+	if r.Env.HeartbeatURL != "" {
+		if err := checkURL("heartbeat", r.Env.HeartbeatURL); err != nil {
+			return &Error{Step: StepCheck, Kind: KindInput, Err: err}
+		}
+	}
+	return nil
+}
+
+// heartbeat calls the DSG Health Check heartbeat, which "checks your
+// connection to DSG via authentication only".
+func (c *Client) heartbeat(ctx context.Context, r VerifyRequest, tok *accessToken) error {
+	host := hostOf(r.Env.HeartbeatURL)
+	c.emit(StepHeartbeat, StateStarted, "Calling the ATO's heartbeat at "+host+" as the new registration…")
+	header := http.Header{"Authorization": {"Bearer " + tok.value}, "Accept": {"application/json"}}
+	if r.APIKey != "" {
+		header.Set("Apikey", r.APIKey)
+	}
+	cl := call{step: StepHeartbeat, method: http.MethodGet, url: r.Env.HeartbeatURL, header: header,
+		secrets: redactor{r.APIKey, tok.value}}
+	resp, e := c.do(ctx, cl)
+	if e != nil {
+		return c.fail(e)
+	}
+	if resp.status/100 != 2 {
+		return c.fail(c.httpError(cl, resp))
+	}
+	c.emit(StepHeartbeat, StateDone, "The heartbeat at "+host+" answered."+resp.tlsNote)
+	return nil
+}

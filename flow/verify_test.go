@@ -1,0 +1,114 @@
+package flow_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"dcrwizard/atosim"
+	"dcrwizard/flow"
+)
+
+// verifyReq is the test of f's new registration reg, in Practice.
+func verifyReq(f *simFixture, clientID string) flow.VerifyRequest {
+	ep := f.sim.Endpoints(f.srv.URL)
+	env := f.env
+	env.VerifyScope, env.HeartbeatURL = ep.VerifyScope, ep.HeartbeatURL
+	return flow.VerifyRequest{Env: env, Credential: f.cred, ClientID: clientID, APIKey: f.sim.APIKey()}
+}
+
+func TestVerifyNewRegistration(t *testing.T) {
+	f := newSim(t, atosim.Options{})
+	reg, err := f.c.Register(context.Background(), f.request("Reception PC"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.c.Verify(context.Background(), verifyReq(f, reg.ClientID))
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if v.ClientID != reg.ClientID || v.TokenLifetime != atosim.AccessTokenLifetime || v.HeartbeatURL == "" || v.Scope != atosim.VerifyScope {
+		t.Errorf("verification %+v", v)
+	}
+	// What went over the wire: a token request as the new client, with the
+	// scope, then the heartbeat with that client's token and the key.
+	var sawToken, sawBeat bool
+	for _, r := range f.sim.Requests() {
+		switch r.Path {
+		case atosim.TokenPath:
+			if strings.Contains(r.Body, "scope="+atosim.VerifyScope) {
+				sawToken = true
+			}
+		case atosim.HeartbeatPath:
+			sawBeat = r.Status == 200
+		}
+	}
+	if !sawToken || !sawBeat {
+		t.Errorf("token as the client %v, heartbeat 200 %v; requests: %+v", sawToken, sawBeat, f.sim.Requests())
+	}
+	f.noSecrets(t, nil)
+}
+
+// No scope configured: the token request leaves scope out, and no
+// heartbeat means the token alone proves the registration.
+func TestVerifyWithoutScopeOrHeartbeat(t *testing.T) {
+	f := newSim(t, atosim.Options{})
+	reg, err := f.c.Register(context.Background(), f.request("Reception PC"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := verifyReq(f, reg.ClientID)
+	req.Env.VerifyScope, req.Env.HeartbeatURL = "", ""
+	v, err := f.c.Verify(context.Background(), req)
+	if err != nil || v.HeartbeatURL != "" {
+		t.Fatalf("verify: %+v, %v", v, err)
+	}
+	reqs := f.sim.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Path != atosim.TokenPath || strings.Contains(last.Body, "scope=") {
+		t.Errorf("last request %s %q, want a token request without scope", last.Path, last.Body)
+	}
+}
+
+// A registration whose certificate the ATO no longer accepts: registered,
+// but not usable — and the message says the registration exists.
+func TestVerifyRevokedCredential(t *testing.T) {
+	f := newSim(t, atosim.Options{})
+	reg, err := f.c.Register(context.Background(), f.request("Reception PC"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sim.Revoke(f.cred.Certificate)
+	_, err = f.c.Verify(context.Background(), verifyReq(f, reg.ClientID))
+	fe := flowError(t, err)
+	if fe.Step != flow.StepVerify || fe.Kind != flow.KindRefused || fe.Code != "invalid_client" || !strings.Contains(fe.Description, "revoked") {
+		t.Fatalf("got %s %s %q %q", fe.Step, fe.Kind, fe.Code, fe.Description)
+	}
+	if !strings.HasPrefix(fe.Message(), "The registration exists, but signing in to the ATO with it failed.") ||
+		!strings.Contains(fe.Action(), "stays stored") {
+		t.Errorf("message %q / action %q", fe.Message(), fe.Action())
+	}
+}
+
+// After a renewal the registration still holds the old certificate: the
+// renewed credential cannot sign in as it, and the message says why.
+func TestVerifyWithRenewedCredentialNotYetUpdated(t *testing.T) {
+	f := newSim(t, atosim.Options{})
+	reg, err := f.c.Register(context.Background(), f.request("Reception PC"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	renewed, err := f.sim.IssueCredential(f.cred.ID, f.cred.ABN, f.cred.Name, now.Add(-time.Minute), now.AddDate(2, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := verifyReq(f, reg.ClientID)
+	req.Credential = renewed
+	_, err = f.c.Verify(context.Background(), req)
+	fe := flowError(t, err)
+	if fe.Step != flow.StepVerify || !strings.Contains(fe.Message(), "different certificate") || !strings.Contains(fe.Action(), "renewed credential") {
+		t.Errorf("got %s: %s / %s", fe.Step, fe.Message(), fe.Action())
+	}
+}

@@ -1,0 +1,55 @@
+package registrar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+	"dcrwizard/m2m"
+)
+
+// VerifyInput names a registration and the open credential it was made
+// with. Env is where the registration signs in: the environment just used
+// for a new one, or EnvironmentOf for a stored one.
+type VerifyInput struct {
+	Env        flow.Environment
+	Credential *m2m.Credential
+	ClientID   string
+	APIKey     string // the consumer key, sent to the heartbeat when known
+}
+
+// Verify proves a registration usable: an access token as the registered
+// client (and the heartbeat, where the environment names one). It changes
+// nothing, here or at the ATO: a failed test never removes or hides what
+// was stored. Both the wizard (after Register, and "Test the connection")
+// and `dcrwizard verify` / `register --verify` call it.
+func (r *Registrar) Verify(ctx context.Context, in VerifyInput, onEvent func(flow.Event)) (*flow.Verification, error) {
+	if r.Flow == nil {
+		return nil, errors.New("registrar: Flow is required")
+	}
+	fc := *r.Flow
+	fc.OnEvent = onEvent
+	fc.BeforeRegister = nil
+	return fc.Verify(ctx, flow.VerifyRequest{Env: in.Env, Credential: in.Credential, ClientID: in.ClientID, APIKey: in.APIKey})
+}
+
+// ErrNoTokenEndpoint: a stored Practice or custom registration from before
+// its addresses were kept; the caller must give the token endpoint.
+var ErrNoTokenEndpoint = errors.New("this registration was stored without its sign-in address; give the token endpoint (--token-url)")
+
+// EnvironmentOf is the environment a stored registration signs in to: a
+// preset by name, else the addresses kept with it.
+func EnvironmentOf(rec credstore.Record) (flow.Environment, error) {
+	if env, ok := flow.Lookup(rec.Environment); ok {
+		return env, nil
+	}
+	if rec.TokenURL == "" {
+		return flow.Environment{}, fmt.Errorf("registration %s (%s): %w", rec.ClientID, rec.Environment, ErrNoTokenEndpoint)
+	}
+	env := flow.Custom(rec.TokenURL, "", "", "")
+	env.Name = rec.Environment
+	env.VerifyScope, env.HeartbeatURL = rec.VerifyScope, rec.HeartbeatURL
+	return env, nil
+}
