@@ -330,3 +330,19 @@ func (s *Simulator) isRevoked(cert *x509.Certificate) bool {
 	defer s.mu.Unlock()
 	return s.revoked[cert.SerialNumber.String()]
 }
+
+// RevokeRegistered revokes the certificate registered for clientID.
+func (s *Simulator) RevokeRegistered(clientID string) error {
+	s.mu.Lock()
+	c := s.clients[clientID]
+	s.mu.Unlock()
+	if c == nil {
+		return fmt.Errorf("no registration %s", clientID)
+	}
+	cert, err := x509.ParseCertificate(c.certDER)
+	if err != nil {
+		return err
+	}
+	s.Revoke(cert)
+	return nil
+}

@@ -71,12 +71,15 @@ Usage:
   dcrwizard register --keystore FILE [--key FILE] [--credential ID]
                      --env sandbox|production|practice|custom --api-key KEY --name NAME
                      [--token-url URL --registration-url URL --registration-client-id ID --scope S]
-                     [--ca-file PEM] [--timeout 60s] [--json]
+                     [--ca-file PEM] [--timeout 60s] [--verify] [--json]
   dcrwizard list     [--json]
   dcrwizard show     CLIENT_ID [--reveal] [--json]
   dcrwizard check    CLIENT_ID [--ca-file PEM] [--json]    ask the ATO what it holds
   dcrwizard rename   CLIENT_ID --name NEW [--ca-file PEM] [--json]
   dcrwizard remove   CLIENT_ID [--yes] [--ca-file PEM]     remove at the ATO, then here
+  dcrwizard verify   CLIENT_ID --keystore FILE [--credential ID] [--json]
+                                                           prove it works: sign in as it
+  dcrwizard token    CLIENT_ID --keystore FILE --scope S   print an access token (a secret!)
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
   dcrwizard export   CLIENT_ID --out FILE                  write the three values as JSON (a secret!)
   dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
@@ -96,11 +99,14 @@ Exit codes:
      (expired credential, wrong password, bad flags)
   2  no command, or an unknown one
   3  not registered (or, for check/rename/remove, not changed): the ATO refused,
-     or could not be reached
+     or could not be reached (verify, token: the sign-in as the registration was
+     refused or could not be made; the registration itself still exists)
   4  registered but NOT stored in the keychain: the values are printed on stdout; keep them
      (check/rename: the ATO issued a new registration access token that could not be stored)
   5  outcome unknown: the connection was lost after the registration was sent;
      check before trying again
+  7  register --verify: registered and stored, but the test sign-in as the new
+     registration failed (the registration exists; the message says why)
 `
 
 // Run dispatches one subcommand.
@@ -126,6 +132,8 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runPending(ctx, rest, st)
 	case "check", "rename", "remove", "forget", "export":
 		return runLifecycle(ctx, cmd, rest, st)
+	case "verify", "token":
+		return runVerify(ctx, cmd, rest, st)
 	case "simulate":
 		return runSimulate(ctx, rest, st)
 	case "version", "--version", "-version":

@@ -76,6 +76,8 @@ type registerJSON struct {
 	StoredIn                string `json:"stored_in,omitempty"`
 	RegistrationAccessToken string `json:"registration_access_token,omitempty"`
 	Warning                 string `json:"warning,omitempty"`
+	// With --verify: what the test proved, or why it failed.
+	Verification *verifyJSON `json:"verification,omitempty"`
 }
 
 func runRegister(ctx context.Context, args []string, st Streams) int {
@@ -88,6 +90,9 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	name := fs.String("name", "", "a `NAME` for this software instance (default: this computer's name)")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	verify := fs.Bool("verify", false, "then prove the registration usable: get an access token as the new client")
+	var vf verifyFlags
+	vf.register(fs, false)
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	}
@@ -117,6 +122,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
+	vf.apply(&env)
 	key := registrar.CleanAPIKey(*apiKey)
 	if err := registrar.ValidateAPIKey(key); err != nil {
 		return fail(st, *asJSON, inputError{err})
@@ -159,13 +165,23 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if res == nil {
 		return fail(st, *asJSON, err)
 	}
-	return reportRegistration(st, *asJSON, res, err)
+	if !*verify || !res.Stored {
+		return reportRegistration(st, *asJSON, res, err, nil)
+	}
+	v, verr := r.Verify(ctx, registrar.VerifyInput{Env: env, Credential: cred, ClientID: res.Registration.ClientID, APIKey: key}, progress)
+	return reportRegistration(st, *asJSON, res, nil, &verifyOutcome{v, verr})
+}
+
+// verifyOutcome is the result of register --verify's test.
+type verifyOutcome struct {
+	v   *flow.Verification
+	err error
 }
 
 // reportRegistration prints what the ATO returned. When it was not stored,
 // the registration access token is printed too, whatever the output mode:
 // the user must keep it.
-func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr error) int {
+func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr error, ver *verifyOutcome) int {
 	reg := res.Registration
 	out := registerJSON{
 		ClientID:              reg.ClientID,
@@ -193,10 +209,37 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 			}
 		}
 	}
+	if ver != nil {
+		out.Verification = &verifyJSON{ClientID: reg.ClientID}
+		if ver.err != nil {
+			code = ExitNotUsable
+			var fe *flow.Error
+			if errors.As(ver.err, &fe) {
+				out.Verification.Problem, out.Verification.Action = fe.Message(), fe.Action()
+			} else {
+				out.Verification.Problem = sentence(ver.err.Error())
+			}
+		} else {
+			out.Verification.Usable = true
+			out.Verification.TokenLifetime = int(ver.v.TokenLifetime / time.Second)
+			out.Verification.Scope, out.Verification.Heartbeat = ver.v.Scope, ver.v.HeartbeatURL
+		}
+	}
 	if asJSON {
 		printJSON(st, out)
 		return code
 	}
+	defer func() {
+		switch {
+		case ver == nil:
+		case ver.err == nil:
+			fmt.Fprintln(st.Stdout)
+			reportVerification(st, false, out.Name, ver.v)
+		default:
+			fmt.Fprintf(st.Stderr, "\nThe registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n",
+				out.Verification.Problem, out.Verification.Action)
+		}
+	}()
 	if res.Stored {
 		fmt.Fprintf(st.Stdout, "Registered %q in %s.\n\n", out.Name, out.Environment)
 	} else {
