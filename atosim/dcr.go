@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -119,18 +120,15 @@ func (s *Simulator) handleRegister(w http.ResponseWriter, r *http.Request, body 
 // handleClient serves RFC 7592 read, update and delete on a
 // registration_client_uri.
 func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id string, body []byte) {
-	allowed := "GET, PUT, DELETE"
-	if s.opts.DisableDelete {
-		allowed = "GET, PUT"
+	methods := []string{http.MethodGet}
+	if !s.opts.RefuseUpdates {
+		methods = append(methods, http.MethodPut)
 	}
-	switch r.Method {
-	case http.MethodGet, http.MethodPut:
-	case http.MethodDelete:
-		if !s.opts.DisableDelete {
-			break
-		}
-		fallthrough
-	default:
+	if !s.opts.DisableDelete {
+		methods = append(methods, http.MethodDelete)
+	}
+	allowed := strings.Join(methods, ", ")
+	if !slices.Contains(methods, r.Method) {
 		w.Header().Set("Allow", allowed)
 		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "This method is not supported on a registration; allowed: "+allowed+".")
 		return
@@ -202,6 +200,9 @@ func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id stri
 	resp := clientView(c, requestBaseURL(r), token)
 	receipt := s.nextReceipt()
 	s.mu.Unlock()
+	if s.opts.OmitCertificateOnRead && r.Method == http.MethodGet {
+		delete(resp, "x509_certificate")
+	}
 	w.Header().Set("receipt", receipt)
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -70,6 +70,12 @@ type Options struct {
 	// DisableDelete makes DELETE on a registration answer 405, as a server
 	// that does not support it would.
 	DisableDelete bool
+	// RefuseUpdates makes PUT on a registration answer 405: a server that
+	// will not change a registration (renewal must then register again).
+	RefuseUpdates bool
+	// OmitCertificateOnRead leaves x509_certificate out of RFC 7592 reads,
+	// as a server that does not echo it might; an update must send it back.
+	OmitCertificateOnRead bool
 	// AllowNonLoopback lets Start listen on addresses other than loopback.
 	// The simulator accepts demo credentials with a published password, so it
 	// should not be reachable from a network unless someone decided so.

@@ -39,11 +39,29 @@ type Record struct {
 	CredentialSerial      string    `json:"credential_serial,omitzero"`
 	CredentialNotAfter    time.Time `json:"credential_not_after,omitzero"`
 	StoredAt              time.Time `json:"stored_at"`
-	// Where a registration outside the two ATO presets signs in and is
-	// tested (Practice and custom addresses); empty for the presets.
-	TokenURL     string `json:"token_url,omitzero"`
-	VerifyScope  string `json:"verify_scope,omitzero"`
-	HeartbeatURL string `json:"heartbeat_url,omitzero"`
+	// Endpoints are the addresses of a registration outside the two ATO
+	// presets (Practice, custom), so it can be tested or registered again
+	// later; nil for the presets, which are known by name.
+	Endpoints *Endpoints `json:"endpoints,omitzero"`
+	// The certificate the registration holds at the ATO (public: base64 DER
+	// in JSON, and its SHA-256), so an update can send it back when a read
+	// leaves it out, and a renewed credential can be told from it.
+	CertificateDER    []byte `json:"certificate_der,omitzero"`
+	CertificateSHA256 string `json:"certificate_sha256,omitzero"`
+	// ReplacedBy is the client id of the registration made again for this
+	// one (when the ATO would not update it after a renewal). This one is
+	// kept, marked, until the user removes it.
+	ReplacedBy string `json:"replaced_by,omitzero"`
+}
+
+// Endpoints are the non-preset addresses kept with a registration.
+type Endpoints struct {
+	TokenURL             string `json:"token_url"`
+	RegistrationURL      string `json:"registration_url,omitzero"`
+	RegistrationClientID string `json:"registration_client_id,omitzero"`
+	Scope                string `json:"scope,omitzero"`
+	VerifyScope          string `json:"verify_scope,omitzero"`
+	HeartbeatURL         string `json:"heartbeat_url,omitzero"`
 }
 
 // Values are the three values the ATO hands out once.

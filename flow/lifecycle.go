@@ -97,6 +97,9 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token st
 		header:  http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}},
 		body:    body,
 		secrets: redactor{token},
+		// An update that reached the server may have been made even if
+		// its answer is lost: never report that as a plain failure.
+		trackSent: method == http.MethodPut,
 	}
 	if body != nil {
 		cl.header.Set("Content-Type", "application/json")

@@ -229,6 +229,10 @@ func baseGuidance(e *Error) guidance {
 // again: a second POST could make a second registration.
 func unknownOutcome(e *Error) guidance {
 	when := clockShort(e.At)
+	if e.Step == StepUpdate {
+		return guidance{"At " + when + " the update of the registration was sent, but no usable answer came back. It is not known whether the ATO changed the registration.",
+			"Check the registration before trying again: in the Registrations list, or with dcrwizard check and dcrwizard verify. If the new credential signs in, the update was made."}
+	}
 	name := "“" + e.InstanceName + "”"
 	check := "Before trying again, check whether " + name + " was registered at about " + when +
 		" (contact the ATO, or your software provider, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."

@@ -2,6 +2,7 @@ package registrar
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,6 +74,7 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	}
 	md["client_id"] = rec.ClientID
 	md["client_name"] = newName
+	keepCertificate(md, rec)
 	upd, err := r.Flow.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, md)
 	if err != nil {
 		return rec, err
@@ -193,4 +195,18 @@ func WriteValuesFile(path string, rec credstore.Record, vals credstore.Values, n
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}
 	return nil
+}
+
+// keepCertificate puts the registered certificate back into an RFC 7592
+// update when the read left it out: an update replaces the whole metadata,
+// and a PUT without x509_certificate would drop the one thing the ATO
+// checks sign-ins against.
+func keepCertificate(md map[string]any, rec credstore.Record) {
+	if v, ok := md["x509_certificate"].(string); ok && v != "" {
+		return
+	}
+	if _, jwks := md["jwks_uri"]; jwks || len(rec.CertificateDER) == 0 {
+		return
+	}
+	md["x509_certificate"] = base64.StdEncoding.EncodeToString(rec.CertificateDER)
 }

@@ -114,14 +114,12 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		IssuedAt:              reg.IssuedAt,
 		Receipt:               reg.Receipt,
 	}
-	if in.Env.Name != flow.Sandbox.Name && in.Env.Name != flow.Production.Name {
+	if _, preset := flow.Lookup(in.Env.Name); !preset {
 		// Presets are known by name; other addresses are kept, so the
-		// registration can be tested later (Verify).
-		rec.TokenURL, rec.VerifyScope, rec.HeartbeatURL = in.Env.TokenURL, in.Env.VerifyScope, in.Env.HeartbeatURL
+		// registration can be tested or made again later.
+		rec.Endpoints = endpointsOf(in.Env)
 	}
-	if c := in.Credential; c != nil {
-		rec.CredentialID, rec.CredentialABN, rec.CredentialSerial, rec.CredentialNotAfter = c.ID, c.ABN, c.Serial, c.NotAfter
-	}
+	setCertificate(&rec, in.Credential)
 	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID}
 
 	// The ATO has accepted: from here a user's Cancel must not stop us keeping

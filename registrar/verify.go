@@ -2,6 +2,8 @@ package registrar
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -45,11 +47,32 @@ func EnvironmentOf(rec credstore.Record) (flow.Environment, error) {
 	if env, ok := flow.Lookup(rec.Environment); ok {
 		return env, nil
 	}
-	if rec.TokenURL == "" {
+	ep := rec.Endpoints
+	if ep == nil || ep.TokenURL == "" {
 		return flow.Environment{}, fmt.Errorf("registration %s (%s): %w", rec.ClientID, rec.Environment, ErrNoTokenEndpoint)
 	}
-	env := flow.Custom(rec.TokenURL, "", "", "")
+	env := flow.Custom(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope)
 	env.Name = rec.Environment
-	env.VerifyScope, env.HeartbeatURL = rec.VerifyScope, rec.HeartbeatURL
+	env.VerifyScope, env.HeartbeatURL = ep.VerifyScope, ep.HeartbeatURL
 	return env, nil
+}
+
+// endpointsOf is what is kept of a non-preset environment.
+func endpointsOf(env flow.Environment) *credstore.Endpoints {
+	return &credstore.Endpoints{
+		TokenURL: env.TokenURL, RegistrationURL: env.RegistrationURL, RegistrationClientID: env.RegistrationClientID,
+		Scope: env.Scope, VerifyScope: env.VerifyScope, HeartbeatURL: env.HeartbeatURL,
+	}
+}
+
+// setCertificate records the credential a registration now holds.
+func setCertificate(rec *credstore.Record, c *m2m.Credential) {
+	if c == nil {
+		return
+	}
+	rec.CredentialID, rec.CredentialABN, rec.CredentialSerial, rec.CredentialNotAfter = c.ID, c.ABN, c.Serial, c.NotAfter
+	if c.Certificate != nil {
+		sum := sha256.Sum256(c.Certificate.Raw)
+		rec.CertificateDER, rec.CertificateSHA256 = c.Certificate.Raw, hex.EncodeToString(sum[:])
+	}
 }
