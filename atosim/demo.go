@@ -158,3 +158,37 @@ func writeFilePrivate(path string, data []byte) error {
 	}
 	return nil
 }
+
+// DemoRenewedKeystoreFile is where WriteRenewedDemo puts the renewed
+// practice credential, named as RAM names a renewed keystore.
+const DemoRenewedKeystoreFile = "keystore-new.xml"
+
+// WriteRenewedDemo renews the practice credential as RAM renews a machine
+// credential: the same id, ABN and name, a new key and a certificate valid
+// for two years from now, written to dir/keystore-new.xml (password ""
+// means DemoPassword). With revokeOld, every older certificate of that
+// credential this simulator has seen registered is revoked, so a
+// registration that was not updated stops signing in, as at the ATO.
+func (s *Simulator) WriteRenewedDemo(dir, password string, revokeOld bool) (Demo, error) {
+	if password == "" {
+		password = DemoPassword
+	}
+	now := s.now()
+	cred, err := s.IssueCredential(demoID, demoABN, demoName, now.Add(-time.Minute), now.Add(DemoValidity))
+	if err != nil {
+		return Demo{}, err
+	}
+	if revokeOld {
+		s.revokeRegisteredFor(demoABN, cred.Certificate.Raw)
+	}
+	ks, err := m2m.MarshalKeystore([]*m2m.Credential{cred}, password)
+	if err != nil {
+		return Demo{}, fmt.Errorf("Could not make the renewed practice keystore: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return Demo{}, fmt.Errorf("Could not create the folder %s for the practice files: %w", dir, err)
+	}
+	d := Demo{Dir: dir, KeystorePath: filepath.Join(dir, DemoRenewedKeystoreFile), Password: password,
+		CredentialID: cred.ID, ABN: cred.ABN, Name: cred.Name}
+	return d, writeFilePrivate(d.KeystorePath, ks)
+}

@@ -10,6 +10,7 @@
 package atosim
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
@@ -351,4 +352,21 @@ func (s *Simulator) RevokeRegistered(clientID string) error {
 	}
 	s.Revoke(cert)
 	return nil
+}
+
+// revokeRegisteredFor revokes every registered certificate whose subject
+// organisation is abn, except keep (DER).
+func (s *Simulator) revokeRegisteredFor(abn string, keep []byte) {
+	s.mu.Lock()
+	var certs []*x509.Certificate
+	for _, c := range s.clients {
+		if cert, err := x509.ParseCertificate(c.certDER); err == nil && !bytes.Equal(c.certDER, keep) &&
+			len(cert.Subject.Organization) > 0 && cert.Subject.Organization[0] == abn {
+			certs = append(certs, cert)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range certs {
+		s.Revoke(c)
+	}
 }

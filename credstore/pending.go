@@ -24,6 +24,11 @@ type Pending struct {
 	Environment  string    `json:"environment"`
 	Started      time.Time `json:"started"`
 	CredentialID string    `json:"credential_id,omitzero"`
+	// Action is what was about to be sent: "" for a new registration,
+	// PendingRenew for an update of registration ClientID with a renewed
+	// credential (CredentialID, CertificateSHA256: the new one).
+	Action            string `json:"action,omitzero"`
+	CertificateSHA256 string `json:"certificate_sha256,omitzero"`
 
 	// Set by MarkAccepted once the ATO has answered: what it returned that is
 	// not secret, so that a process killed before the keychain write still
@@ -33,6 +38,9 @@ type Pending struct {
 	RegistrationClientURI string    `json:"registration_client_uri,omitzero"`
 	Receipt               string    `json:"receipt,omitzero"`
 }
+
+// PendingRenew marks a pending note of a renewal (an RFC 7592 update).
+const PendingRenew = "renew"
 
 var pendingIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
