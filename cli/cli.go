@@ -72,7 +72,7 @@ Usage:
                      --env sandbox|production|practice|custom --api-key KEY --name NAME
                      [--token-url URL --registration-url URL --registration-client-id ID --scope S]
                      [--ca-file PEM] [--timeout 60s] [--verify] [--json]
-  dcrwizard list     [--json]
+  dcrwizard list     [--expiring 180d] [--keystore FILE] [--json]
   dcrwizard show     CLIENT_ID [--reveal] [--json]
   dcrwizard check    CLIENT_ID [--ca-file PEM] [--json]    ask the ATO what it holds
   dcrwizard rename   CLIENT_ID --name NEW [--ca-file PEM] [--json]
@@ -80,6 +80,9 @@ Usage:
   dcrwizard verify   CLIENT_ID --keystore FILE [--credential ID] [--json]
                                                            prove it works: sign in as it
   dcrwizard token    CLIENT_ID --keystore FILE --scope S   print an access token (a secret!)
+  dcrwizard renew    CLIENT_ID --keystore FILE [--credential ID] [--other-abn]
+                     [--register-again [--api-key KEY]] [--json]
+                                                           use a renewed credential (same client id)
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
   dcrwizard export   CLIENT_ID --out FILE                  write the three values as JSON (a secret!)
   dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
@@ -105,8 +108,9 @@ Exit codes:
      (check/rename: the ATO issued a new registration access token that could not be stored)
   5  outcome unknown: the connection was lost after the registration was sent;
      check before trying again
-  7  register --verify: registered and stored, but the test sign-in as the new
-     registration failed (the registration exists; the message says why)
+  6  list --expiring: a registration's credential ends within the window
+  7  register --verify, renew: registered (or updated) and stored, but the test
+     sign-in failed (the registration exists; the message says why)
 `
 
 // Run dispatches one subcommand.
@@ -134,6 +138,8 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runLifecycle(ctx, cmd, rest, st)
 	case "verify", "token":
 		return runVerify(ctx, cmd, rest, st)
+	case "renew":
+		return runRenew(ctx, rest, st)
 	case "simulate":
 		return runSimulate(ctx, rest, st)
 	case "version", "--version", "-version":

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"dcrwizard/credstore"
+	"dcrwizard/m2m"
+	"dcrwizard/registrar"
 )
 
 // storeTimeout bounds a keychain look-up from the command line; an unlock
@@ -27,30 +31,99 @@ type recordJSON struct {
 	CredentialNotAfter      string `json:"credential_not_after,omitempty"`
 	StoredAt                string `json:"stored_at,omitempty"`
 	RegistrationAccessToken string `json:"registration_access_token,omitempty"`
+	// CredentialStatus is fine, renew_soon, renew_now, expired,
+	// renewed_available or unknown (registrar.CredentialStatus).
+	CredentialStatus   string `json:"credential_status"`
+	CredentialDaysLeft *int   `json:"credential_days_left,omitempty"`
+	ReplacedBy         string `json:"replaced_by,omitempty"`
 }
 
-func toJSON(r credstore.Record) recordJSON {
+func toJSON(r credstore.Record) recordJSON { return toJSONWith(r, registrar.StateOf(r, time.Now())) }
+
+func toJSONWith(r credstore.Record, cs registrar.CredentialState) recordJSON {
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.UTC().Format(time.RFC3339)
 	}
-	return recordJSON{
+	j := recordJSON{
 		Name: r.Name, Environment: r.Environment, ClientID: r.ClientID,
 		RegistrationClientURI: r.RegistrationClientURI, ClientIDIssuedAt: ts(r.IssuedAt),
 		Receipt: r.Receipt, CredentialID: r.CredentialID, CredentialABN: r.CredentialABN,
 		CredentialNotAfter: ts(r.CredentialNotAfter), StoredAt: ts(r.StoredAt),
+		CredentialStatus: string(cs.Status), ReplacedBy: r.ReplacedBy,
 	}
+	if cs.Status != registrar.CredentialUnknown {
+		days := cs.DaysLeft
+		j.CredentialDaysLeft = &days
+	}
+	return j
+}
+
+// ExitExpiring: list --expiring found a registration whose credential ends
+// within the window (or has ended): for a support person's scheduled check.
+const ExitExpiring = 6
+
+// parseWindow reads --expiring: "180d", "26w" or a Go duration ("4320h").
+func parseWindow(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v < 0 {
+				return 0, fmt.Errorf("--expiring %q: give a number of days, for example 180d", s)
+			}
+			return time.Duration(v) * unit, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("--expiring %q: give a number of days, for example 180d", s)
+	}
+	return d, nil
+}
+
+// describeStatus is a credential state in words, for the list.
+func describeStatus(cs registrar.CredentialState) string {
+	switch cs.Status {
+	case registrar.CredentialFine:
+		return "fine"
+	case registrar.CredentialRenewSoon:
+		return fmt.Sprintf("renew within %d days", cs.DaysLeft)
+	case registrar.CredentialRenewNow:
+		return fmt.Sprintf("RENEW NOW: %d days left", cs.DaysLeft)
+	case registrar.CredentialExpired:
+		return "EXPIRED"
+	case registrar.CredentialRenewed:
+		return "renewed credential available: dcrwizard renew"
+	}
+	return "unknown"
 }
 
 func runList(ctx context.Context, args []string, st Streams) int {
 	fs := newFlagSet("list", st)
 	asJSON := fs.Bool("json", false, "print JSON")
+	expiring := fs.String("expiring", "", "exit 6 when a credential ends within this `WINDOW` (e.g. 180d)")
+	keystore := fs.String("keystore", "", "a keystore `FILE` to look in for renewed credentials (no password needed)")
 	if pos, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	} else if len(pos) > 0 {
 		return fail(st, *asJSON, inputError{fmt.Errorf("list takes no arguments, got %q", pos)})
+	}
+	var window time.Duration
+	if *expiring != "" {
+		var err error
+		if window, err = parseWindow(*expiring); err != nil {
+			return fail(st, *asJSON, inputError{err})
+		}
+	}
+	var renewedIn *m2m.Store
+	if *keystore != "" {
+		var err error
+		if renewedIn, err = m2m.OpenPublic(*keystore); err != nil {
+			return fail(st, *asJSON, inputError{err})
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
@@ -63,25 +136,42 @@ func runList(ctx context.Context, args []string, st Streams) int {
 		return fail(st, *asJSON, err)
 	}
 	warnPending(st, store)
+	now := time.Now()
+	code := ExitOK
+	states := make([]registrar.CredentialState, len(recs))
+	for i, r := range recs {
+		states[i] = registrar.StateWith(r, now, renewedIn)
+		if *expiring != "" && r.ReplacedBy == "" && !r.CredentialNotAfter.IsZero() && r.CredentialNotAfter.Sub(now) <= window {
+			code = ExitExpiring
+		}
+	}
 	if *asJSON {
 		out := make([]recordJSON, 0, len(recs))
-		for _, r := range recs {
-			out = append(out, toJSON(r))
+		for i, r := range recs {
+			out = append(out, toJSONWith(r, states[i]))
 		}
-		return printJSON(st, out)
+		printJSON(st, out)
+		return code
 	}
 	if len(recs) == 0 {
 		fmt.Fprintln(st.Stdout, "No registrations are stored on this computer yet.")
-		return ExitOK
+		return code
 	}
 	tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tCLIENT ID\tISSUED\tCREDENTIAL EXPIRES")
-	for _, r := range recs {
-		j := toJSON(r)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Name, j.Environment, j.ClientID, j.ClientIDIssuedAt, j.CredentialNotAfter)
+	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tCLIENT ID\tISSUED\tCREDENTIAL EXPIRES\tCREDENTIAL")
+	for i, r := range recs {
+		j := toJSONWith(r, states[i])
+		status := describeStatus(states[i])
+		if r.ReplacedBy != "" {
+			status = "replaced by " + r.ReplacedBy + ": remove it when ready"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Environment, j.ClientID, j.ClientIDIssuedAt, j.CredentialNotAfter, status)
 	}
 	tw.Flush()
-	return ExitOK
+	if code == ExitExpiring {
+		fmt.Fprintf(st.Stderr, "A credential ends within %s: renew it in RAM, then run dcrwizard renew CLIENT_ID --keystore FILE.\n", *expiring)
+	}
+	return code
 }
 
 func runShow(ctx context.Context, args []string, st Streams) int {

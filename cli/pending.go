@@ -50,6 +50,13 @@ func runPending(_ context.Context, args []string, st Streams) int {
 
 func describePending(st Streams, p credstore.Pending) {
 	fmt.Fprintf(st.Stdout, "%s  %q in %s, started %s\n", p.ID, p.Name, p.Environment, p.Started.Local().Format(time.RFC1123))
+	if p.Action == credstore.PendingRenew {
+		fmt.Fprintf(st.Stdout, "    An update of registration %s with renewed credential %q was sent, but its answer was\n"+
+			"    never seen: the ATO may hold the old or the new certificate. Check with:\n"+
+			"      dcrwizard verify %s --keystore FILE   (the renewed keystore: if it signs in, the update was made)\n",
+			p.ClientID, p.CredentialID, p.ClientID)
+		return
+	}
 	if p.ClientID != "" {
 		fmt.Fprintf(st.Stdout, "    The ATO accepted it: client id %s, registration client URI %s, receipt %s.\n"+
 			"    Its registration access token was not saved: the client id can still be used; to manage it\n"+
