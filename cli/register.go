@@ -134,6 +134,17 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if err := registrar.ValidateInstanceName(instance); err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
+	httpClient, err := flow.NewHTTPClient(e.caFile, 0)
+	if err != nil {
+		return fail(st, *asJSON, inputError{err})
+	}
+	// While the keystore's key is decrypted (its KDF is slow on purpose),
+	// connect to both ATO hosts, so the requests pay only their own round
+	// trips. Nothing is sent until the registration runs.
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() { defer close(warmed); flow.Preconnect(warmCtx, httpClient, env) }()
+	defer func() { stopWarm(); <-warmed; flow.ClosePreconnected(httpClient) }()
 	store, err := k.load(st)
 	if err != nil {
 		return fail(st, *asJSON, err)
@@ -144,10 +155,6 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	}
 	if v := cred.Verdict(time.Now()); !v.OK() {
 		return fail(st, *asJSON, inputError{errors.New(v.Message)})
-	}
-	httpClient, err := flow.NewHTTPClient(e.caFile, 0)
-	if err != nil {
-		return fail(st, *asJSON, inputError{err})
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)

@@ -46,6 +46,7 @@ func NewHTTPClient(caFile string, timeout time.Duration) (*http.Client, error) {
 		cfg.RootCAs = pool
 	}
 	tr.TLSClientConfig = cfg
+	installWarmPool(tr) // Preconnect's connections (preconnect.go)
 	return &http.Client{Transport: tr, Timeout: timeout}, nil
 }
 

@@ -48,7 +48,7 @@ func (l *eventLog) text() string {
 	return b.String()
 }
 
-func newSim(t *testing.T, opts atosim.Options) *simFixture {
+func newSim(t testing.TB, opts atosim.Options) *simFixture {
 	t.Helper()
 	sim, err := atosim.New(opts)
 	if err != nil {
