@@ -163,6 +163,29 @@ func (in *inputs) markdown() string {
 		p("so on two shared cores it stretches whenever another program holds a core.\n\n")
 	}
 
+	p("## Over a real network's round trips (`registrar/BenchmarkRegisterRTT`)\n\n")
+	rtt := "registrar/BenchmarkRegisterRTT/"
+	if in.ms(rtt+"100msRTT/warm") < 0 {
+		p("Not run: it needs the throw-away Secret Service (`make bench` provides it).\n\n")
+	} else {
+		p("Register pressed → values stored in the keychain, over TLS 1.3, with the token endpoint and the DCR API on two host names (two listeners, `atosimtest.StartTwoHosts`), ")
+		p("each behind a loopback forwarder that holds every chunk of data 50 ms in each direction (`internal/netdelay`): a 100 ms round trip (RTT). ")
+		p("The physical limit is **2 RTT** plus the local work: the token request, then the registration that needs its answer. ")
+		p("*Cold* is a new client that must first open TCP and TLS to each host; *warm* has pre-connected both hosts, as the wizard does while the Review page is shown and the command line does while the keystore's key is decrypted (`flow.Preconnect`); ")
+		p("*+verify* adds the test of the new registration (a token as the new client, then the heartbeat: limit +2 RTT). ")
+		p("The *loopback* rows are the same runs with no delay: the local work (signing, the pending note, the keychain write and read-back), measured in the same run.\n\n")
+		p("| Run | at 100 ms RTT | in RTTs | loopback (local work) | (RTTs − limit) × RTT vs local work |\n|---|---|---|---|---|\n")
+		for _, c := range []struct {
+			name  string
+			limit float64
+		}{{"cold", 2}, {"warm", 2}, {"warm+verify", 4}} {
+			net, local, r := in.ms(rtt+"100msRTT/"+c.name), in.ms(rtt+"loopback/"+c.name), in.metric(rtt+"100msRTT/"+c.name, "RTT")
+			p("| %s | %s | %.2f | %s | %s over the limit |\n", c.name, fmtMS(net), r, fmtMS(local), fmtMS((r-c.limit)*100))
+		}
+		p("\nGoal: warm Register → stored ≤ 2.3 RTT + 20 ms at 100 ms RTT, i.e. ≤ %s here: %s (%s).\n\n",
+			fmtMS(250), fmtMS(in.ms(rtt+"100msRTT/warm")), verdict(in.ms(rtt+"100msRTT/warm") <= 250))
+	}
+
 	p("## Whole processes\n\n")
 	p("`dcrwizard simulate` serves the simulator; each command runs %d times, interleaved with the others, after warm-up rounds; ", in.cli["openssl-curl"].Runs)
 	p("after each round every registration is forgotten again (untimed, `scripts/bench/forget-all.sh`), so the keychain stays the size of a user's rather than growing with the benchmark. ")
