@@ -429,14 +429,10 @@ func TestSlowServerTimesOut(t *testing.T) {
 		f.token = blockUntilGone
 		c := newTestClient(&events{})
 		c.StepTimeout = 200 * time.Millisecond
-		start := time.Now()
 		_, err := c.Register(context.Background(), request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindTimeout || fe.Step != StepToken || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("got %+v", fe)
-		}
-		if el := time.Since(start); el > 3*time.Second {
-			t.Errorf("took %v", el)
 		}
 		if tok, _ := f.hits(); tok != 1 {
 			t.Errorf("a timeout was retried: %d token requests", tok)
@@ -491,14 +487,10 @@ func TestCancelMidStep(t *testing.T) {
 		ev := &events{}
 		c := newTestClient(ev)
 		c.OnEvent = cancelOn(cancel, ev, StepToken, StateStarted)
-		start := time.Now()
 		_, err := c.Register(ctx, request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindCancelled || fe.Step != StepToken || !errors.Is(err, context.Canceled) {
 			t.Errorf("got %+v", fe)
-		}
-		if el := time.Since(start); el > 2*time.Second {
-			t.Errorf("stopping took %v", el)
 		}
 		if _, reg := f.hits(); reg != 0 {
 			t.Error("registered after cancel")
@@ -511,16 +503,12 @@ func TestCancelMidStep(t *testing.T) {
 		defer cancel()
 		ev := &events{}
 		c := newTestClient(ev)
-		c.RetryBackoff = time.Minute
+		c.RetryBackoff = time.Hour // only the cancel can end the wait
 		c.OnEvent = cancelOn(cancel, ev, StepToken, StateStarted)
-		start := time.Now()
 		_, err := c.Register(ctx, request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindCancelled || !errors.Is(err, context.Canceled) {
 			t.Errorf("got %+v", fe)
-		}
-		if el := time.Since(start); el > 2*time.Second {
-			t.Errorf("stopping took %v", el)
 		}
 	})
 	t.Run("during DCR request", func(t *testing.T) {
@@ -531,7 +519,6 @@ func TestCancelMidStep(t *testing.T) {
 		ev := &events{}
 		c := newTestClient(ev)
 		c.OnEvent = cancelOn(cancel, ev, StepRegister, StateStarted)
-		start := time.Now()
 		_, err := c.Register(ctx, request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindUnknownOutcome || !fe.Unknown || !errors.Is(err, context.Canceled) {
@@ -539,9 +526,6 @@ func TestCancelMidStep(t *testing.T) {
 		}
 		if !strings.Contains(fe.Message(), "You stopped at") {
 			t.Errorf("Message() = %q", fe.Message())
-		}
-		if el := time.Since(start); el > 2*time.Second {
-			t.Errorf("stopping took %v", el)
 		}
 	})
 	t.Run("before start", func(t *testing.T) {
