@@ -264,7 +264,9 @@ func TestSimFaults(t *testing.T) {
 		f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointRegister, Nth: 1, Status: 502})
 		_, err := f.c.Register(context.Background(), f.request("PC"))
 		fe := flowError(t, err)
-		if fe.Kind != flow.KindServer || fe.Status != 502 || fe.Step != flow.StepRegister || fe.Unknown ||
+		// The registration service may have created it before the gateway
+		// answered 502: the outcome is unknown (issue 16 finding 1).
+		if fe.Kind != flow.KindUnknownOutcome || fe.Status != 502 || fe.Step != flow.StepRegister || !fe.Unknown ||
 			!strings.Contains(fe.Body, "<title>502 Bad Gateway</title>") {
 			t.Errorf("got %+v", fe)
 		}
