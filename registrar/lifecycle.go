@@ -59,6 +59,11 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err != nil {
 		return rec, err
 	}
+	// Before the ATO is asked: the new name must not differ only in case
+	// from another registration's.
+	if err := r.Store.CheckName(ctx, rec.Environment, newName, rec.ClientID); err != nil {
+		return rec, err
+	}
 	cur, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken)
 	if err != nil {
 		return rec, err
