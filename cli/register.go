@@ -67,15 +67,15 @@ func (e *endpointFlags) resolve(practice *registrar.Practice) (flow.Environment,
 // appears only when it could not be stored: printing it is then the only way
 // not to lose it.
 type registerJSON struct {
-	ClientID                string `json:"client_id"`
-	RegistrationClientURI   string `json:"registration_client_uri"`
-	ClientIDIssuedAt        string `json:"client_id_issued_at"`
-	Receipt                 string `json:"receipt,omitempty"`
-	Environment             string `json:"environment"`
-	Name                    string `json:"name"`
-	Stored                  bool   `json:"stored"`
-	StoredIn                string `json:"stored_in,omitempty"`
-	RegistrationAccessToken string `json:"registration_access_token,omitempty"`
+	ClientID                string   `json:"client_id"`
+	RegistrationClientURI   string   `json:"registration_client_uri"`
+	ClientIDIssuedAt        string   `json:"client_id_issued_at"`
+	Receipt                 string   `json:"receipt,omitempty"`
+	Environment             string   `json:"environment"`
+	Name                    string   `json:"name"`
+	Stored                  bool     `json:"stored"`
+	StoredIn                string   `json:"stored_in,omitempty"`
+	RegistrationAccessToken string   `json:"registration_access_token,omitempty"`
 	Warning                 string   `json:"warning,omitempty"`
 	Warnings                []string `json:"warnings,omitempty"`
 	PendingID               string   `json:"pending_id,omitempty"`
