@@ -387,18 +387,23 @@ func TestRegisterExitCodes(t *testing.T) {
 			}
 		}
 	})
-	t.Run("keychain absent: values printed, exit 4", func(t *testing.T) {
-		// No session bus at all: a real failure, as on a server with no keyring.
+	t.Run("keychain absent: refused before sending, exit 1", func(t *testing.T) {
+		// No session bus at all: a real failure, as on a server with no
+		// keyring. It is found before anything is sent (issue 16 finding
+		// 7), not after the ATO accepted.
 		env := append([]string{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus"}, pw...)
+		before := len(sim.Requests())
 		res := run{args: append([]string{"register", "--keystore", good, "--name", "No keychain", "--json", "--timeout", "2m"}, custom...), env: env}.exec(t)
-		reg := decode[registerOut](t, res.stdout)
-		if res.code != 4 || reg.Stored || reg.ClientID == "" || strings.Count(reg.RegistrationAccessToken, ".") != 2 || reg.RegistrationClientURI == "" {
-			t.Fatalf("exit %d %+v\n%s", res.code, reg, res.stderr)
+		e := decode[errorOut](t, res.stdout)
+		if res.code != 1 || !strings.HasPrefix(e.Error.Message, "Nothing was sent to the ATO") || !strings.Contains(e.Error.Message, "keychain") {
+			t.Fatalf("exit %d %+v\n%s", res.code, e, res.stderr)
 		}
-		// Text mode prints the token too: it must not be lost.
 		res = run{args: append([]string{"register", "--keystore", good, "--name", "No keychain 2"}, custom...), env: env}.exec(t)
-		if res.code != 4 || !strings.Contains(res.stdout, "Registration access token:") || !strings.Contains(res.stderr, "could not be saved") {
+		if res.code != 1 || !strings.Contains(res.stderr, "Nothing was sent to the ATO") {
 			t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+		if len(sim.Requests()) != before {
+			t.Fatal("a request reached the ATO although the keychain could not be reached")
 		}
 	})
 	t.Run("connection lost after sending: exit 5", func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"dcrwizard/credstore"
+	"dcrwizard/internal/safetext"
 )
 
 // Version is stamped at release time with -ldflags "-X dcrwizard/cli.Version=…".
@@ -48,19 +49,86 @@ type Streams struct {
 }
 
 // Main runs the command line with the process's standard streams.
+//
+// The first Ctrl-C or SIGTERM cancels ctx: every wait (password prompt,
+// --password-stdin, a password file or keystore that is a pipe, the ATO)
+// ends, the terminal is restored, and the exit code is 130 (143 for TERM)
+// unless the outcome is one a script must see (registered, stored or not;
+// unknown). A second signal ends the process at once.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	go func() {
+		first := <-sigs
+		cancel(&signalError{first})
+		second := <-sigs
+		restoreTerminal()
+		os.Exit(signalExit(second))
+	}()
 	stdinFD, stderrFD := int(os.Stdin.Fd()), int(os.Stderr.Fd())
-	return Run(ctx, args, Streams{
+	code := Run(ctx, args, Streams{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,
 		Stderr:           os.Stderr,
 		Getenv:           os.Getenv,
 		StdinIsTerminal:  term.IsTerminal(stdinFD),
 		StderrIsTerminal: term.IsTerminal(stderrFD),
-		ReadPassword:     func(prompt string) ([]byte, error) { return promptPassword(stdinFD, prompt, os.Stderr) },
+		ReadPassword: func(prompt string) ([]byte, error) {
+			return promptPassword(ctx, stdinFD, prompt, os.Stderr)
+		},
 	})
+	restoreTerminal()
+	var se *signalError
+	if errors.As(context.Cause(ctx), &se) {
+		switch code {
+		case ExitOK, ExitNotStored, ExitUnknown:
+			// The outcome at the ATO is what a script must see.
+		default:
+			code = signalExit(se.sig)
+		}
+	}
+	return code
+}
+
+// signalError is the cause of a context cancelled by a signal.
+type signalError struct{ sig os.Signal }
+
+func (e *signalError) Error() string { return "stopped by " + e.sig.String() }
+
+// signalExit is the shell's code for a process ended by sig: 128 + number.
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
+
+// errInterrupted ends a wait that a signal (or the caller) stopped.
+var errInterrupted = errors.New("stopped before it was given (Ctrl-C or a signal): nothing was sent to the ATO")
+
+// waitFor runs f on its own goroutine and returns its result, or
+// errInterrupted as soon as ctx ends: a read from a terminal, pipe or FIFO
+// cannot be interrupted otherwise. The abandoned read ends with the process.
+func waitFor[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, errInterrupted
+	}
 }
 
 const usage = `DCR Wizard registers this software with the ATO (OAuth Dynamic Client Registration).
@@ -69,7 +137,7 @@ Usage:
   dcrwizard                      open the wizard
   dcrwizard inspect  --keystore FILE [--key FILE] [--credential ID] [--json]
   dcrwizard register --keystore FILE [--key FILE] [--credential ID]
-                     --env sandbox|production|practice|custom --api-key KEY --name NAME
+                     --env sandbox|production|practice|custom --api-key-file FILE --name NAME
                      [--token-url URL --registration-url URL --registration-client-id ID --scope S]
                      [--ca-file PEM] [--timeout 60s] [--verify] [--json]
   dcrwizard list     [--expiring 180d] [--keystore FILE] [--json]
@@ -84,7 +152,7 @@ Usage:
                      [--register-again [--api-key KEY]] [--json]
                                                            use a renewed credential (same client id)
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
-  dcrwizard export   CLIENT_ID --out FILE                  write the three values as JSON (a secret!)
+  dcrwizard export   CLIENT_ID --out FILE|-                write the three values as JSON (a secret!)
   dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
   dcrwizard simulate [--listen 127.0.0.1:PORT] [--allow-remote] --out DIR
   dcrwizard version
@@ -92,6 +160,10 @@ Usage:
 The keystore password is read from --password-file FILE, --password-stdin, or the
 DCRWIZARD_PASSWORD environment variable; with none of them, from the terminal without echo.
 It is never a flag value.
+
+The consumer (API) key comes from --api-key-file FILE (its first line) or the
+DCRWIZARD_API_KEY environment variable, which other users of the computer cannot see;
+--api-key KEY also works, but shows the key to anyone listing processes.
 
 --env practice runs against the built-in ATO simulator; without --keystore it uses the
 simulator's demo credential and API key.
@@ -117,6 +189,15 @@ Exit codes:
 func Run(ctx context.Context, args []string, st Streams) int {
 	if st.Getenv == nil {
 		st.Getenv = func(string) string { return "" }
+	}
+	// Text from outside (server answers, keystores, index.json) passes
+	// through what is printed: no control or direction character reaches
+	// the terminal as itself; JSON stays valid and escapes them.
+	if st.Stdout != nil {
+		st.Stdout = safetext.Writer(st.Stdout)
+	}
+	if st.Stderr != nil {
+		st.Stderr = safetext.Writer(st.Stderr)
 	}
 	if len(args) == 0 {
 		fmt.Fprint(st.Stderr, usage)
@@ -202,8 +283,9 @@ func (p *passwordSource) register(fs *flag.FlagSet) {
 
 var errNoPassword = errors.New("the keystore password was not given: use --password-file FILE, --password-stdin, or the DCRWIZARD_PASSWORD environment variable")
 
-// read returns the password and whether one was given at all.
-func (p *passwordSource) read(st Streams) (string, bool, error) {
+// read returns the password and whether one was given at all. Every wait
+// ends when ctx does.
+func (p *passwordSource) read(ctx context.Context, st Streams) (string, bool, error) {
 	firstLine := func(b []byte) string {
 		s, _, _ := strings.Cut(string(b), "\n")
 		return strings.TrimSuffix(s, "\r")
@@ -212,13 +294,13 @@ func (p *passwordSource) read(st Streams) (string, bool, error) {
 	case p.file != "" && p.stdin:
 		return "", false, errors.New("use only one of --password-file and --password-stdin")
 	case p.file != "":
-		b, err := readCapped(p.file, 4096)
+		b, err := waitFor(ctx, func() ([]byte, error) { return readCapped(p.file, 4096) })
 		if err != nil {
 			return "", false, fmt.Errorf("could not read the password file: %w", err)
 		}
 		return firstLine(b), true, nil
 	case p.stdin:
-		b, err := readAllCapped(st.Stdin, 4096)
+		b, err := waitFor(ctx, func() ([]byte, error) { return readAllCapped(st.Stdin, 4096) })
 		if err != nil {
 			return "", false, fmt.Errorf("could not read the password from standard input: %w", err)
 		}
@@ -228,6 +310,8 @@ func (p *passwordSource) read(st Streams) (string, bool, error) {
 		return v, true, nil
 	}
 	if st.StdinIsTerminal && st.ReadPassword != nil {
+		// ReadPassword ends its own wait with ctx (Main's) and restores
+		// the terminal before it returns.
 		b, err := st.ReadPassword("Keystore password: ")
 		if err != nil {
 			return "", false, fmt.Errorf("could not read the password: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -26,14 +27,31 @@ func (k *keystoreFlags) register(fs *flag.FlagSet) {
 }
 
 // load opens the keystore with the password from its source.
-func (k *keystoreFlags) load(st Streams) (*m2m.Store, error) {
+func (k *keystoreFlags) load(ctx context.Context, st Streams) (*m2m.Store, error) {
 	if k.path == "" {
 		return nil, inputError{errors.New("choose the credential file with --keystore FILE")}
 	}
-	pw, given, err := k.pw.read(st)
+	// A pipe, device or folder is no credential file, and opening a pipe
+	// would wait for a writer that may never come.
+	for _, p := range []string{k.path, k.keyPath} {
+		if fi, err := os.Stat(p); p != "" && err == nil && !fi.Mode().IsRegular() {
+			return nil, inputError{fmt.Errorf("%s is not a file (it is a pipe, device or folder): choose the credential file itself", p)}
+		}
+	}
+	pw, given, err := k.pw.read(ctx, st)
 	if err != nil {
 		return nil, inputError{err}
 	}
+	store, err := waitFor(ctx, func() (*m2m.Store, error) { return k.open(pw, given) })
+	if errors.Is(err, errInterrupted) {
+		return nil, inputError{err}
+	}
+	return store, err
+}
+
+// open reads and decrypts the credential file.
+func (k *keystoreFlags) open(pw string, given bool) (*m2m.Store, error) {
+	var err error
 	var store *m2m.Store
 	if k.keyPath != "" {
 		certPEM, err := readCapped(k.path, m2m.MaxFileSize)
@@ -99,7 +117,7 @@ func describe(c *m2m.Credential, now time.Time) credentialJSON {
 	}
 }
 
-func runInspect(_ context.Context, args []string, st Streams) int {
+func runInspect(ctx context.Context, args []string, st Streams) int {
 	fs := newFlagSet("inspect", st)
 	var k keystoreFlags
 	k.register(fs)
@@ -107,7 +125,7 @@ func runInspect(_ context.Context, args []string, st Streams) int {
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	}
-	store, err := k.load(st)
+	store, err := k.load(ctx, st)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}

@@ -28,11 +28,14 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	case "remove", "forget":
 		yes = fs.Bool("yes", false, "do not ask for confirmation")
 	case "export":
-		out = fs.String("out", "", "the JSON `FILE` to write; it will hold a secret")
+		out = fs.String("out", "", "the JSON `FILE` to write (a new or plain file; - for standard output); it will hold a secret")
 	}
 	pos, err := parse(fs, args)
 	if err != nil {
 		return flagExit(err)
+	}
+	if err := checkTimeout(*timeout); err != nil {
+		return fail(st, *asJSON, err)
 	}
 	if len(pos) != 1 {
 		return fail(st, *asJSON, inputError{fmt.Errorf("give one client id: dcrwizard %s CLIENT_ID (see dcrwizard list)", cmd)})
@@ -116,7 +119,13 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		fmt.Fprintf(st.Stdout, "Removed %q %s.\n", rec.Name, where)
 	case "export":
 		if *out == "" {
-			return fail(st, *asJSON, inputError{errors.New("choose the file to write with --out FILE")})
+			return fail(st, *asJSON, inputError{errors.New("choose the file to write with --out FILE (or --out - for standard output)")})
+		}
+		if *out == "-" {
+			if err := r.ExportTo(ctx, clientID, st.Stdout); err != nil {
+				return fail(st, *asJSON, inputError{err})
+			}
+			return ExitOK
 		}
 		if err := r.Export(ctx, clientID, *out); err != nil {
 			return fail(st, *asJSON, inputError{err})

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"dcrwizard/credstore"
@@ -66,18 +67,62 @@ func (e *endpointFlags) resolve(practice *registrar.Practice) (flow.Environment,
 // appears only when it could not be stored: printing it is then the only way
 // not to lose it.
 type registerJSON struct {
-	ClientID                string `json:"client_id"`
-	RegistrationClientURI   string `json:"registration_client_uri"`
-	ClientIDIssuedAt        string `json:"client_id_issued_at"`
-	Receipt                 string `json:"receipt,omitempty"`
-	Environment             string `json:"environment"`
-	Name                    string `json:"name"`
-	Stored                  bool   `json:"stored"`
-	StoredIn                string `json:"stored_in,omitempty"`
-	RegistrationAccessToken string `json:"registration_access_token,omitempty"`
-	Warning                 string `json:"warning,omitempty"`
+	ClientID                string   `json:"client_id"`
+	RegistrationClientURI   string   `json:"registration_client_uri"`
+	ClientIDIssuedAt        string   `json:"client_id_issued_at"`
+	Receipt                 string   `json:"receipt,omitempty"`
+	Environment             string   `json:"environment"`
+	Name                    string   `json:"name"`
+	Stored                  bool     `json:"stored"`
+	StoredIn                string   `json:"stored_in,omitempty"`
+	RegistrationAccessToken string   `json:"registration_access_token,omitempty"`
+	Warning                 string   `json:"warning,omitempty"`
+	Warnings                []string `json:"warnings,omitempty"`
+	PendingID               string   `json:"pending_id,omitempty"`
 	// With --verify: what the test proved, or why it failed.
 	Verification *verifyJSON `json:"verification,omitempty"`
+}
+
+// checkTimeout refuses a --timeout that would end the run before anything
+// could be sent (0, negative, or too short for a round trip).
+func checkTimeout(d time.Duration) error {
+	if d < time.Second {
+		return inputError{fmt.Errorf("--timeout %s is too short: give at least 1s (the default is 60s; for example --timeout 2m)", d)}
+	}
+	return nil
+}
+
+// readAPIKey fills *key from --api-key-file or DCRWIZARD_API_KEY, which
+// other users cannot see (a flag's value shows in ps); only one source.
+func readAPIKey(ctx context.Context, st Streams, file string, key *string) error {
+	env := st.Getenv("DCRWIZARD_API_KEY")
+	n := 0
+	for _, given := range []bool{file != "", env != "", *key != ""} {
+		if given {
+			n++
+		}
+	}
+	if n > 1 {
+		return inputError{errors.New("give the consumer (API) key once: with --api-key-file FILE, DCRWIZARD_API_KEY or --api-key")}
+	}
+	switch {
+	case file != "":
+		if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+			return inputError{fmt.Errorf("--api-key-file %s is a folder: give the file holding the key", file)}
+		}
+		b, err := waitFor(ctx, func() ([]byte, error) { return readCapped(file, 4096) })
+		if err != nil {
+			return inputError{fmt.Errorf("could not read the API key file: %w", err)}
+		}
+		line, _, _ := strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
+		*key = strings.TrimSpace(line)
+		if *key == "" {
+			return inputError{fmt.Errorf("the API key file %s is empty: put the consumer key of your team app on its first line", file)}
+		}
+	case env != "":
+		*key = env
+	}
+	return nil
 }
 
 func runRegister(ctx context.Context, args []string, st Streams) int {
@@ -86,7 +131,8 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	var e endpointFlags
 	k.register(fs)
 	e.register(fs)
-	apiKey := fs.String("api-key", "", "the consumer (API) `KEY` of your team app, from the ATO API portal")
+	apiKeyFile := fs.String("api-key-file", "", "read the consumer (API) key of your team app from the first line of `FILE` (or set DCRWIZARD_API_KEY)")
+	apiKey := fs.String("api-key", "", "the consumer (API) `KEY` on the command line, where other users of this computer can see it: prefer --api-key-file or DCRWIZARD_API_KEY")
 	name := fs.String("name", "", "a `NAME` for this software instance (default: this computer's name)")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -95,6 +141,12 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	vf.register(fs, false)
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
+	}
+	if err := checkTimeout(*timeout); err != nil {
+		return fail(st, *asJSON, err)
+	}
+	if err := readAPIKey(ctx, st, *apiKeyFile, apiKey); err != nil {
+		return fail(st, *asJSON, err)
 	}
 
 	var practice *registrar.Practice
@@ -145,7 +197,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	warmed := make(chan struct{})
 	go func() { defer close(warmed); flow.Preconnect(warmCtx, httpClient, env) }()
 	defer func() { stopWarm(); <-warmed; flow.ClosePreconnected(httpClient) }()
-	store, err := k.load(st)
+	store, err := k.load(ctx, st)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
@@ -197,6 +249,7 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 		Environment:           res.Record.Environment,
 		Name:                  res.Record.Name,
 		Stored:                res.Stored,
+		Warnings:              res.Warnings,
 	}
 	if !reg.IssuedAt.IsZero() {
 		out.ClientIDIssuedAt = reg.IssuedAt.UTC().Format(time.RFC3339)
@@ -208,13 +261,17 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 		code = ExitNotStored
 		out.RegistrationAccessToken = reg.RegistrationAccessToken
 		out.Warning = "The ATO accepted this registration but it could not be saved in " + res.Where +
-			". Keep these values now (they include a secret): your software needs all three."
+			". Keep these values now (they include a secret): your software needs all three. Do not register again: the registration exists."
 		if storeErr != nil {
 			var ns *credstore.NotStoredError
 			if errors.As(storeErr, &ns) {
 				out.Warning += " Reason: " + ns.Error()
 			}
 		}
+	}
+	if !res.Stored && res.PendingID != "" {
+		out.PendingID = res.PendingID
+		out.Warning += " Once you have kept them, clear the note this left: dcrwizard pending --clear " + res.PendingID
 	}
 	if ver != nil {
 		out.Verification = &verifyJSON{ClientID: reg.ClientID}
@@ -251,6 +308,9 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 		fmt.Fprintf(st.Stdout, "Registered %q in %s.\n\n", out.Name, out.Environment)
 	} else {
 		fmt.Fprintf(st.Stderr, "WARNING: %s\n\n", out.Warning)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(st.Stderr, "Note: %s\n\n", w)
 	}
 	fmt.Fprintf(st.Stdout, "Client id:                %s\n", out.ClientID)
 	fmt.Fprintf(st.Stdout, "Registration client URI:  %s\n", out.RegistrationClientURI)

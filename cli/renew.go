@@ -51,7 +51,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	cred, err := openFor(st, &k, rec.CredentialID)
+	cred, err := openFor(ctx, st, &k, rec.CredentialID)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}

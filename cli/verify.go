@@ -86,7 +86,7 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 	if cmd == "token" {
 		env.VerifyScope = *scope
 	}
-	cred, err := openFor(st, &k, rec.CredentialID)
+	cred, err := openFor(ctx, st, &k, rec.CredentialID)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
@@ -120,8 +120,8 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 
 // openFor opens the keystore and picks the credential: the one given, else
 // the one the registration was made with, else the only one.
-func openFor(st Streams, k *keystoreFlags, registeredID string) (*m2m.Credential, error) {
-	store, err := k.load(st)
+func openFor(ctx context.Context, st Streams, k *keystoreFlags, registeredID string) (*m2m.Credential, error) {
+	store, err := k.load(ctx, st)
 	if err != nil {
 		return nil, err
 	}

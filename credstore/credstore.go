@@ -140,16 +140,20 @@ func (s *Store) timeout() time.Duration {
 	return DefaultTimeout
 }
 
-// items lists the keychain items of one registration.
+// items lists a registration's own keychain items: token and URI. The name
+// item is shared by every registration with that name and is kept apart
+// (syncNames), so another process's write to it can never make this one's
+// save look failed.
 func items(rec Record, v Values) []item {
-	its := []item{
+	return []item{
 		{what: "registration access token", account: TokenAccount(rec.Environment, rec.ClientID), value: v.RegistrationAccessToken},
 		{what: "registration client URI", account: URIAccount(rec.Environment, rec.ClientID), value: v.RegistrationClientURI},
 	}
-	if rec.Name != "" {
-		its = append(its, item{what: "client ID", account: NameAccount(rec.Environment, rec.Name), value: rec.ClientID})
-	}
-	return its
+}
+
+// nameItem is the shared <env>/name/<name>/client_id item.
+func nameItem(env, name, clientID string) item {
+	return item{what: "client ID", account: NameAccount(env, name), value: clientID}
 }
 
 // validate checks what becomes part of an account name.
@@ -201,12 +205,16 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 		return notStored(errors.New("The registration access token is empty."))
 	}
 	its := items(rec, v)
+	if rec.Name != "" {
+		its = append(its, nameItem(rec.Environment, rec.Name, rec.ClientID))
+	}
 	for _, it := range its {
 		if err := checkItem(s.goos, it); err != nil {
 			return notStored(err)
 		}
 	}
-	if err := s.retry(ctx, func() error { return s.writeVerified(ctx, its) }); err != nil {
+	own := its[:2]
+	if err := s.retry(ctx, func() error { return s.writeVerified(ctx, own) }); err != nil {
 		return notStored(err)
 	}
 	err := s.retry(ctx, func() error {
@@ -216,7 +224,60 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 		})
 	})
 	if err != nil {
-		return notStored(err)
+		return &NotStoredError{Values: v, Record: rec, Where: s.Where(), InKeychain: true, Err: err}
+	}
+	// Stored. The name item follows, under the index lock (newest wins);
+	// failing it is a warning, never "not stored".
+	if err := s.syncNames(ctx, rec.Environment, "", rec.Name); err != nil {
+		return &NameItemError{Name: rec.Name, Environment: rec.Environment, Err: err}
+	}
+	return nil
+}
+
+// Ready checks, before a registration is sent, that what the ATO returns
+// could be kept: the settings folder can be written, index.json is readable
+// and not from a newer version, and the keychain answers. A registration
+// refused here was never sent.
+func (s *Store) Ready(ctx context.Context) error {
+	if s.dirErr != nil {
+		return &NotReadyError{Err: s.dirErr}
+	}
+	err := s.withIndex(ctx, false, func(*indexFile) error {
+		f, err := os.CreateTemp(s.dir, ".ready-*")
+		if err != nil {
+			return fmt.Errorf("The list of saved registrations could not be written in %s: %w", s.dir, err)
+		}
+		name := f.Name()
+		f.Close()
+		return os.Remove(name)
+	})
+	if err == nil {
+		err = s.newerIndex(ctx)
+	}
+	if err != nil {
+		return &NotReadyError{Err: err}
+	}
+	if _, err := s.kcGet(ctx, readyAccount); err != nil && !errors.Is(err, ErrNotFound) {
+		return &NotReadyError{Keychain: true, Err: err}
+	}
+	return nil
+}
+
+// readyAccount is never written: Ready reads it to see the keychain answer.
+const readyAccount = "dcrwizard-ready-check"
+
+// CheckName refuses a name that differs only in case from the name of
+// another registration in env (names are compared without case on every OS:
+// Windows Credential Manager would make their name items one). The same name
+// exactly is allowed: its name item points at the newest. clientID is the
+// registration being renamed ("" for a new one): its own name does not count.
+func (s *Store) CheckName(ctx context.Context, env, name, clientID string) error {
+	ix, err := s.readIndex(ctx)
+	if err != nil {
+		return err
+	}
+	if other, ok := ix.caseVariant(env, name, clientID); ok {
+		return &NameCaseError{Name: name, Existing: other, Environment: env}
 	}
 	return nil
 }
@@ -330,6 +391,15 @@ func (s *Store) UpdateRecord(ctx context.Context, rec Record) error {
 		return fmt.Errorf("A registration cannot move from %q to %q: register again in the other environment.", old.Environment, rec.Environment)
 	}
 	rec.StoredAt = old.StoredAt
+	if rec.Name != old.Name {
+		ix, err := s.readIndex(ctx)
+		if err != nil {
+			return err
+		}
+		if other, ok := ix.caseVariant(rec.Environment, rec.Name, rec.ClientID); ok {
+			return &NameCaseError{Name: rec.Name, Existing: other, Environment: rec.Environment}
+		}
+	}
 	if rec.RegistrationClientURI == "" {
 		rec.RegistrationClientURI = old.RegistrationClientURI
 	}
@@ -353,7 +423,7 @@ func (s *Store) UpdateRecord(ctx context.Context, rec Record) error {
 		return err
 	}
 	if rec.Name != old.Name {
-		if err := s.syncNames(ctx, rec.Environment, old.Name, rec.Name); err != nil {
+		if err := s.syncNames(ctx, rec.Environment, rec.ClientID, old.Name, rec.Name); err != nil {
 			return fmt.Errorf("The new name was saved, but the keychain's name entry could not be updated: %w", err)
 		}
 	}
@@ -380,35 +450,65 @@ func (s *Store) Delete(ctx context.Context, clientID string) error {
 	if err != nil {
 		return err
 	}
-	return s.syncNames(ctx, rec.Environment, rec.Name)
+	return s.syncNames(ctx, rec.Environment, rec.ClientID, rec.Name)
 }
 
-// syncNames points each name item of env at the newest registration with that
-// name, or removes it when none is left.
-func (s *Store) syncNames(ctx context.Context, env string, names ...string) error {
-	ix, err := s.readIndex(ctx)
-	if err != nil {
-		return err
-	}
-	for _, name := range names {
-		if name == "" {
-			continue
-		}
-		acct := NameAccount(env, name)
-		rec, ok := ix.newest(env, name)
-		if !ok {
-			if err := s.kcDelete(ctx, acct); err != nil {
-				return err
+// syncNames points each name item of env at the newest registration with
+// that name, under the index lock so that parallel saves end with the newest
+// (by stored_at) whatever order they finish in. removedID is a registration
+// that no longer has the name (forgotten or renamed), or "".
+//
+// Names differing only in case (left by an older version, or by two saves
+// racing) are handled so that one never touches the other's item on a
+// keychain that compares names without case (Windows): the item of a name
+// with a case variant is not rewritten, and a name item is removed only
+// while it still holds removedID; the variants' items are then written again.
+func (s *Store) syncNames(ctx context.Context, env, removedID string, names ...string) error {
+	// Short keychain calls: other processes wait for this lock.
+	ctx, cancel := context.WithTimeout(ctx, min(s.timeout(), 10*time.Second))
+	defer cancel()
+	return s.withIndex(ctx, false, func(ix *indexFile) error {
+		var errs []error
+		for _, name := range names {
+			if name != "" {
+				errs = append(errs, s.syncName(ctx, ix, env, removedID, name))
 			}
-			continue
 		}
-		it := item{what: "client ID", account: acct, value: rec.ClientID}
+		return errors.Join(errs...)
+	})
+}
+
+func (s *Store) syncName(ctx context.Context, ix *indexFile, env, removedID, name string) error {
+	acct := NameAccount(env, name)
+	_, hasVariant := ix.caseVariant(env, name, "")
+	if rec, ok := ix.newest(env, name); ok {
+		if hasVariant {
+			return fmt.Errorf("another registration in %s has a name that differs from %q only in case, so its entry was left as it is", env, name)
+		}
+		it := nameItem(env, name, rec.ClientID)
 		if err := checkItem(s.goos, it); err != nil {
 			return err
 		}
-		if err := s.writeVerified(ctx, []item{it}); err != nil {
+		return s.writeVerified(ctx, []item{it})
+	}
+	cur, err := s.kcGet(ctx, acct)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return err
+	case cur == removedID || !hasVariant:
+		if err := s.kcDelete(ctx, acct); err != nil {
 			return err
 		}
 	}
-	return nil
+	// On Windows the variant's item may have been the one just removed.
+	var errs []error
+	for _, other := range ix.caseVariants(env, name) {
+		if _, again := ix.caseVariant(env, other, ""); again {
+			continue // still ambiguous: leave it
+		}
+		rec, _ := ix.newest(env, other)
+		errs = append(errs, s.writeVerified(ctx, []item{nameItem(env, other, rec.ClientID)}))
+	}
+	return errors.Join(errs...)
 }

@@ -133,11 +133,19 @@ type NotStoredError struct {
 	Values Values
 	Record Record
 	Where  string
-	Err    error
+	// InKeychain: the token and URI were written to the keychain and read
+	// back, but the list of saved registrations (index.json) could not be
+	// updated, so DCR Wizard would not list it.
+	InKeychain bool
+	Err        error
 }
 
 func (e *NotStoredError) Error() string {
 	msg := "The registration details could not be saved in the keychain."
+	if e.InKeychain {
+		msg = "The registration access token and registration client URI were saved in " + e.Where +
+			" and read back, but the list of saved registrations (index.json) could not be updated, so DCR Wizard will not list this registration."
+	}
 	if e.Err != nil {
 		msg += " " + sentence(e.Err.Error())
 	}
@@ -171,4 +179,56 @@ type NewerIndexError struct {
 
 func (e *NewerIndexError) Error() string {
 	return fmt.Sprintf("The list of saved registrations (%s) was written by a newer version of DCR Wizard (format %d). Update DCR Wizard to change it.", e.Path, e.Version)
+}
+
+// NameItemError: the registration is stored (its own keychain items and the
+// index), but the shared <env>/name/<name>/client_id item could not be
+// pointed at the newest registration with that name. A warning, not a
+// failure to store.
+type NameItemError struct {
+	Name, Environment string
+	Err               error
+}
+
+func (e *NameItemError) Error() string {
+	return fmt.Sprintf("The registration is saved. Only the keychain entry that finds the newest registration by its name (%q in %s) could not be updated: %s. Programs that look a registration up by name may find an older one; look it up by client ID instead.", e.Name, e.Environment, strings.TrimSuffix(sentence(e.Err.Error()), "."))
+}
+
+func (e *NameItemError) Unwrap() error { return e.Err }
+
+// NameCaseError refuses a name that differs only in case from another
+// registration's name in the same environment.
+type NameCaseError struct {
+	Name, Existing, Environment string
+}
+
+func (e *NameCaseError) Error() string {
+	return fmt.Sprintf("A registration named %q already exists in %s. Names that differ only in capital letters count as the same name (Windows cannot tell them apart), so use %q exactly to add another registration under that name, or choose a different name.", e.Existing, e.Environment, e.Existing)
+}
+
+// NotReadyError: found before anything was sent, what the ATO returns could
+// not be kept. Nothing was sent to the ATO.
+type NotReadyError struct {
+	Keychain bool // the keychain did not answer (else: the settings folder or index.json)
+	Err      error
+}
+
+func (e *NotReadyError) Error() string {
+	if e.Keychain {
+		return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error()))
+	}
+	return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error())) + " Fix this, then register."
+}
+
+func (e *NotReadyError) Unwrap() error { return e.Err }
+
+func lowerFirst(s string) string {
+	if s == "" || strings.HasPrefix(s, "DCR") {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
+		return s // an acronym
+	}
+	return strings.ToLower(string(r[:1])) + string(r[1:])
 }

@@ -67,6 +67,46 @@ func (ix *indexFile) newest(env, name string) (Record, bool) {
 	return best, found
 }
 
+// caseVariant returns a name of a registration in env (other than
+// clientID's) equal to name without case but not exactly.
+func (ix *indexFile) caseVariant(env, name, clientID string) (string, bool) {
+	for _, r := range ix.Registrations {
+		if r.Environment == env && r.ClientID != clientID && r.Name != name && strings.EqualFold(r.Name, name) {
+			return r.Name, true
+		}
+	}
+	return "", false
+}
+
+// caseVariants lists the distinct names in env equal to name without case
+// but not exactly.
+func (ix *indexFile) caseVariants(env, name string) []string {
+	var out []string
+	for _, r := range ix.Registrations {
+		if r.Environment == env && r.Name != name && strings.EqualFold(r.Name, name) && !slices.Contains(out, r.Name) {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// newerIndex reports, under the lock, an index.json that cannot be read or
+// comes from a newer version (and so must not be written).
+func (s *Store) newerIndex(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	unlock, err := s.lockIndex(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, newer, err := s.loadIndex()
+	if err != nil {
+		return err
+	}
+	return newer
+}
+
 // readIndex returns a copy of the index.
 func (s *Store) readIndex(ctx context.Context) (*indexFile, error) {
 	var out *indexFile

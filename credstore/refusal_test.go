@@ -175,15 +175,12 @@ func TestKeychainCallsTimeOut(t *testing.T) {
 	s.retryDelay = 0
 	rec, v := sampleRecord(t, "sandbox", "PC")
 
-	start := time.Now()
+	// The keyring blocks until the test ends: only the timeout ends Save.
 	err := s.Save(context.Background(), rec, v)
 	var ns *NotStoredError
 	var ke *KeychainError
 	if !errors.As(err, &ns) || !errors.As(err, &ke) || !ke.TimedOut || ns.Values != v {
 		t.Fatalf("Save = %v, want *NotStoredError wrapping a timed-out *KeychainError", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Save took %v", d)
 	}
 	if !strings.Contains(err.Error(), "unlock") {
 		t.Errorf("message %q does not mention unlocking", err)

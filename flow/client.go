@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"dcrwizard/internal/safetext"
 	"dcrwizard/m2m"
 )
 
@@ -64,6 +65,9 @@ type Registration struct {
 	// float64), without registration_access_token. It includes ato_api_key:
 	// do not log it.
 	Metadata map[string]any
+	// Warnings are plain-English notes about an accepted answer that was
+	// not taken as given (a registration_client_uri on another host).
+	Warnings []string
 }
 
 // Client runs registrations and lifecycle calls. The zero value works; the
@@ -92,7 +96,7 @@ func (c *Client) now() time.Time {
 
 func (c *Client) emit(step Step, state State, msg string) {
 	if c.OnEvent != nil {
-		c.OnEvent(Event{Step: step, State: state, Message: msg, At: c.now()})
+		c.OnEvent(Event{Step: step, State: state, Message: safetext.Line(msg), At: c.now()})
 	}
 }
 
@@ -261,7 +265,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		e := &Error{Step: cl.step, Status: status, Kind: classifyTransport(ctx, err), Host: host,
 			Err: err, At: c.now(), InstanceName: cl.instance}
 		if h != nil {
-			e.Receipt = h.Get("receipt")
+			e.Receipt = receiptOf(h, cl.secrets)
 		}
 		if cl.trackSent && sent.Load() {
 			e.Unknown = true
@@ -299,8 +303,8 @@ func (c *Client) httpError(cl call, resp *response) *Error {
 	e := &Error{
 		Step:         cl.step,
 		Status:       resp.status,
-		Receipt:      resp.header.Get("receipt"),
-		Body:         cl.secrets.scrub(capBody(resp.body)),
+		Receipt:      receiptOf(resp.header, cl.secrets),
+		Body:         supportBody(cl.secrets, resp.body),
 		At:           c.now(),
 		InstanceName: cl.instance,
 	}
@@ -319,6 +323,25 @@ func (c *Client) httpError(cl call, resp *response) *Error {
 		e.Kind = KindBadResponse
 	}
 	parseErrorBody(e, resp.header, resp.body)
-	e.Code, e.Description = cl.secrets.scrub(e.Code), cl.secrets.scrub(e.Description)
+	e.Code, e.Description = safetext.Line(cl.secrets.scrub(e.Code)), safetext.Line(cl.secrets.scrub(e.Description))
 	return e
+}
+
+// receiptOf is the ATO's "receipt" header as kept and shown: scrubbed of the
+// run's secrets (a server may echo a token there), capped, one safe line.
+func receiptOf(h http.Header, secrets redactor) string {
+	r := strings.TrimSpace(h.Get("receipt"))
+	if len(r) > maxReceipt {
+		r = r[:maxReceipt] + "…"
+	}
+	return safetext.Line(secrets.scrub(r))
+}
+
+// maxReceipt: ATO receipts are 13 digits.
+const maxReceipt = 64
+
+// supportBody is an answer's body as kept for support: capped, scrubbed,
+// with control and direction characters escaped.
+func supportBody(secrets redactor, body []byte) string {
+	return safetext.Text(secrets.scrub(capBody(body)))
 }

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"dcrwizard/internal/safetext"
 )
 
 // Step names a part of a run, in events and errors.
@@ -97,10 +99,10 @@ func (e *Error) Error() string {
 }
 
 // Message says in plain English what happened.
-func (e *Error) Message() string { return guidanceFor(e).Message }
+func (e *Error) Message() string { return safetext.Line(guidanceFor(e).Message) }
 
 // Action says in plain English what to do next.
-func (e *Error) Action() string { return guidanceFor(e).Action }
+func (e *Error) Action() string { return safetext.Line(guidanceFor(e).Action) }
 
 // Unwrap gives the cause, so errors.Is(err, context.Canceled) works.
 func (e *Error) Unwrap() error { return e.Err }
@@ -223,8 +225,10 @@ func capBody(b []byte) string {
 type redactor []string
 
 var (
-	jwtRE        = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
-	tokenFieldRE = regexp.MustCompile(`(?i)("[a-z_]*(?:token|assertion|secret|api_?key)"\s*:\s*)"[^"]*"`)
+	// A JWT whole or cut short (a body cut inside the token keeps a part).
+	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,2}`)
+	// A secret-named field's value, also when the body ends inside it.
+	tokenFieldRE = regexp.MustCompile(`(?i)("[a-z_]*(?:token|assertion|secret|api_?key)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)`)
 )
 
 func (r redactor) scrub(s string) string {

@@ -183,11 +183,16 @@ func TestRegisterErrorAnswers(t *testing.T) {
 			register: raw(400, "application/json", `{"errors":[{"code":"ZZZ.1","detail":"Something odd"}]}`),
 			status:   400, code: "ZZZ.1", kind: KindRefused, tokenHits: 1,
 			message: "“Something odd” (ZZZ.1)"},
-		{name: "HTML 502 page", step: StepRegister, register: raw(502, "text/html", html502),
-			status: 502, desc: "502 Bad Gateway", kind: KindServer, tokenHits: 1,
-			message: "had a problem", action: "Wait a few minutes", receipt: true},
-		{name: "empty 500", step: StepRegister, register: raw(500, "", ""),
-			status: 500, kind: KindServer, tokenHits: 1, message: "HTTP 500"},
+		// A 5xx never proves that nothing was created (issue 16 finding 1).
+		{name: "HTML 502 page is an unknown outcome", step: StepRegister, register: raw(502, "text/html", html502),
+			status: 502, desc: "502 Bad Gateway", kind: KindUnknownOutcome, unknown: true, tokenHits: 1,
+			message: "does not say whether the registration was created", action: "Before trying again, check", receipt: true},
+		{name: "empty 500 is an unknown outcome", step: StepRegister, register: raw(500, "", ""),
+			status: 500, kind: KindUnknownOutcome, unknown: true, tokenHits: 1, message: "HTTP 500"},
+		{name: "503 with an OAuth body is an unknown outcome", step: StepRegister, register: raw(503, "application/json", `{"error":"temporarily_unavailable","error_description":"try later"}`),
+			status: 503, code: "temporarily_unavailable", kind: KindUnknownOutcome, unknown: true, tokenHits: 1, message: "“try later”"},
+		{name: "400 HTML page from a proxy is an unknown outcome", step: StepRegister, register: raw(400, "text/html", "<title>Bad Request</title>"),
+			status: 400, kind: KindUnknownOutcome, unknown: true, tokenHits: 1, message: "does not say whether"},
 		{name: "empty 401", step: StepRegister, register: raw(401, "", ""),
 			status: 401, kind: KindRefused, tokenHits: 1, message: "not authorised", action: "sandbox key"},
 		{name: "429", step: StepRegister, register: raw(429, "text/plain", "slow down"),
@@ -202,11 +207,11 @@ func TestRegisterErrorAnswers(t *testing.T) {
 		{name: "201 without client_id", step: StepRegister,
 			register: raw(201, "application/json", `{}`),
 			status:   201, kind: KindUnknownOutcome, unknown: true, tokenHits: 1},
-		{name: "redirect is not followed", step: StepRegister,
+		{name: "redirect is not followed (an unknown outcome)", step: StepRegister,
 			register: func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, "https://elsewhere.example/", http.StatusFound)
 			},
-			status: 302, kind: KindBadResponse, tokenHits: 1, message: "somewhere else"},
+			status: 302, kind: KindUnknownOutcome, unknown: true, tokenHits: 1, message: "somewhere else"},
 		{name: "echoed secrets are hidden", step: StepRegister,
 			register: raw(400, "application/json", `{"error":"invalid_request","error_description":"key `+testAPIKey+` token `+testAccessToken+`","access_token":"abc"}`),
 			status:   400, code: "invalid_request", desc: "key [hidden] token [hidden]", kind: KindRefused, tokenHits: 1},
@@ -429,14 +434,10 @@ func TestSlowServerTimesOut(t *testing.T) {
 		f.token = blockUntilGone
 		c := newTestClient(&events{})
 		c.StepTimeout = 200 * time.Millisecond
-		start := time.Now()
 		_, err := c.Register(context.Background(), request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindTimeout || fe.Step != StepToken || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("got %+v", fe)
-		}
-		if el := time.Since(start); el > 3*time.Second {
-			t.Errorf("took %v", el)
 		}
 		if tok, _ := f.hits(); tok != 1 {
 			t.Errorf("a timeout was retried: %d token requests", tok)
@@ -491,14 +492,10 @@ func TestCancelMidStep(t *testing.T) {
 		ev := &events{}
 		c := newTestClient(ev)
 		c.OnEvent = cancelOn(cancel, ev, StepToken, StateStarted)
-		start := time.Now()
 		_, err := c.Register(ctx, request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindCancelled || fe.Step != StepToken || !errors.Is(err, context.Canceled) {
 			t.Errorf("got %+v", fe)
-		}
-		if el := time.Since(start); el > 2*time.Second {
-			t.Errorf("stopping took %v", el)
 		}
 		if _, reg := f.hits(); reg != 0 {
 			t.Error("registered after cancel")
@@ -511,16 +508,12 @@ func TestCancelMidStep(t *testing.T) {
 		defer cancel()
 		ev := &events{}
 		c := newTestClient(ev)
-		c.RetryBackoff = time.Minute
+		c.RetryBackoff = time.Hour // only the cancel can end the wait
 		c.OnEvent = cancelOn(cancel, ev, StepToken, StateStarted)
-		start := time.Now()
 		_, err := c.Register(ctx, request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindCancelled || !errors.Is(err, context.Canceled) {
 			t.Errorf("got %+v", fe)
-		}
-		if el := time.Since(start); el > 2*time.Second {
-			t.Errorf("stopping took %v", el)
 		}
 	})
 	t.Run("during DCR request", func(t *testing.T) {
@@ -531,7 +524,6 @@ func TestCancelMidStep(t *testing.T) {
 		ev := &events{}
 		c := newTestClient(ev)
 		c.OnEvent = cancelOn(cancel, ev, StepRegister, StateStarted)
-		start := time.Now()
 		_, err := c.Register(ctx, request(f.env(), goodCredential(t)))
 		fe := asError(t, err)
 		if fe.Kind != KindUnknownOutcome || !fe.Unknown || !errors.Is(err, context.Canceled) {
@@ -539,9 +531,6 @@ func TestCancelMidStep(t *testing.T) {
 		}
 		if !strings.Contains(fe.Message(), "You stopped at") {
 			t.Errorf("Message() = %q", fe.Message())
-		}
-		if el := time.Since(start); el > 2*time.Second {
-			t.Errorf("stopping took %v", el)
 		}
 	})
 	t.Run("before start", func(t *testing.T) {

@@ -117,9 +117,9 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token st
 	reg, err := parseRegistration(resp.body)
 	if err != nil {
 		return nil, c.fail(&Error{Step: step, Status: resp.status, Kind: KindBadResponse, Host: hostOf(uri),
-			Receipt: resp.header.Get("receipt"), Body: cl.secrets.scrub(capBody(resp.body)), Err: err})
+			Receipt: receiptOf(resp.header, cl.secrets), Body: supportBody(cl.secrets, resp.body), Err: err})
 	}
-	reg.Receipt = resp.header.Get("receipt")
+	reg.Receipt = receiptOf(resp.header, append(cl.secrets, reg.RegistrationAccessToken))
 	if reg.RegistrationAccessToken == "" {
 		reg.RegistrationAccessToken = token
 	}

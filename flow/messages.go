@@ -240,8 +240,17 @@ func unknownOutcome(e *Error) guidance {
 	case e.Status/100 == 2:
 		return guidance{"At " + when + " the ATO answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
 			"Do not register again yet. Contact the ATO with the time" + receiptNote(e) + " to have the registration removed or its details resent."}
-	case e.Status != 0:
+	case e.Status == 504:
 		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
+	case e.Status >= 300 && e.Status < 400:
+		return guidance{"At " + when + " the registration request for " + name + " was sent, and " + orService(e) +
+			" answered by sending this program somewhere else (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
+	case e.Status != 0:
+		// A 5xx, 3xx or a 4xx without an ATO error: the request arrived,
+		// and the answer does not say that nothing was created.
+		return guidance{withSaid(e, "At "+when+" the registration request for "+name+" was sent, and "+
+			strings.ToLower(service(e)[:1])+service(e)[1:]+" answered with an error (HTTP "+fmt.Sprint(e.Status)+
+			") that does not say whether the registration was created."), check}
 	case errors.Is(e.Err, context.Canceled):
 		return guidance{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check}
 	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):

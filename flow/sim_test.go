@@ -264,7 +264,9 @@ func TestSimFaults(t *testing.T) {
 		f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointRegister, Nth: 1, Status: 502})
 		_, err := f.c.Register(context.Background(), f.request("PC"))
 		fe := flowError(t, err)
-		if fe.Kind != flow.KindServer || fe.Status != 502 || fe.Step != flow.StepRegister || fe.Unknown ||
+		// The registration service may have created it before the gateway
+		// answered 502: the outcome is unknown (issue 16 finding 1).
+		if fe.Kind != flow.KindUnknownOutcome || fe.Status != 502 || fe.Step != flow.StepRegister || !fe.Unknown ||
 			!strings.Contains(fe.Body, "<title>502 Bad Gateway</title>") {
 			t.Errorf("got %+v", fe)
 		}
@@ -274,13 +276,13 @@ func TestSimFaults(t *testing.T) {
 	})
 	t.Run("slow token endpoint", func(t *testing.T) {
 		f := newSim(t, atosim.Options{})
-		f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointToken, Nth: 1, Delay: 5 * time.Second})
+		// The server holds the request for an hour: only the step timeout ends it.
+		f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointToken, Nth: 1, Delay: time.Hour})
 		f.c.StepTimeout = 200 * time.Millisecond
-		start := time.Now()
 		_, err := f.c.Register(context.Background(), f.request("PC"))
 		fe := flowError(t, err)
-		if fe.Kind != flow.KindTimeout || fe.Step != flow.StepToken || time.Since(start) > 3*time.Second {
-			t.Errorf("got %+v after %v", fe, time.Since(start))
+		if fe.Kind != flow.KindTimeout || fe.Step != flow.StepToken || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("got %+v", fe)
 		}
 	})
 	t.Run("dropped after register", func(t *testing.T) {
@@ -319,7 +321,8 @@ func TestSimFaults(t *testing.T) {
 	})
 	t.Run("cancel while registering", func(t *testing.T) {
 		f := newSim(t, atosim.Options{})
-		f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointRegister, Nth: 1, Delay: 5 * time.Second})
+		// Held for an hour: only the cancel ends it.
+		f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointRegister, Nth: 1, Delay: time.Hour})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		f.c.OnEvent = func(e flow.Event) {
@@ -328,11 +331,10 @@ func TestSimFaults(t *testing.T) {
 				time.AfterFunc(100*time.Millisecond, cancel)
 			}
 		}
-		start := time.Now()
 		_, err := f.c.Register(ctx, f.request("PC"))
 		fe := flowError(t, err)
-		if !fe.Unknown || !errors.Is(err, context.Canceled) || time.Since(start) > 2*time.Second {
-			t.Errorf("got %+v after %v", fe, time.Since(start))
+		if !fe.Unknown || !errors.Is(err, context.Canceled) {
+			t.Errorf("got %+v", fe)
 		}
 	})
 }

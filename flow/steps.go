@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"dcrwizard/internal/safetext"
 	"dcrwizard/m2m"
 )
 
@@ -73,7 +74,7 @@ func (c *Client) tokenAt(ctx context.Context, step Step, r Request, assertion st
 			tok, perr := parseToken(resp.body)
 			if perr != nil {
 				return nil, c.fail(&Error{Step: step, Status: resp.status, Kind: KindBadResponse, Host: host,
-					Receipt: resp.header.Get("receipt"), Body: secrets.scrub(capBody(resp.body)), Err: perr})
+					Receipt: receiptOf(resp.header, secrets), Body: supportBody(secrets, resp.body), Err: perr})
 			}
 			msg := "Got an access token from " + host
 			if tok.expiresIn > 0 {
@@ -180,9 +181,10 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 	}
 	if resp.status/100 != 2 {
 		e := c.httpError(cl, resp)
-		if resp.status == http.StatusGatewayTimeout {
-			// The gateway gave up waiting for the registration service,
-			// which may still have created the registration.
+		if !provesRefusal(e) {
+			// The POST reached a server, which may have created the
+			// registration before something (a gateway, a proxy, the
+			// service itself) answered with an error.
 			e.Unknown, e.Kind = true, KindUnknownOutcome
 		}
 		return nil, c.fail(e)
@@ -192,13 +194,27 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 		// A success status whose body cannot be used: the registration
 		// most likely exists, but its values are lost.
 		return nil, c.fail(&Error{Step: StepRegister, Status: resp.status, Kind: KindUnknownOutcome, Unknown: true,
-			Host: host, Receipt: resp.header.Get("receipt"), Body: cl.secrets.scrub(capBody(resp.body)),
+			Host: host, Receipt: receiptOf(resp.header, cl.secrets), Body: supportBody(cl.secrets, resp.body),
 			InstanceName: r.InstanceName, Err: err})
 	}
-	reg.Receipt = resp.header.Get("receipt")
-	if reg.RegistrationClientURI == "" {
-		// The ATO's pattern (ato-facts.md §3); lifecycle calls need it.
-		reg.RegistrationClientURI = strings.TrimSuffix(r.Env.RegistrationURL, "/") + "/" + url.PathEscape(reg.ClientID)
+	reg.Receipt = receiptOf(resp.header, append(cl.secrets, reg.RegistrationAccessToken))
+	// The ATO's pattern (ato-facts.md §3); lifecycle calls need a URI.
+	pattern := strings.TrimSuffix(r.Env.RegistrationURL, "/") + "/" + url.PathEscape(reg.ClientID)
+	switch {
+	case reg.RegistrationClientURI == "":
+		reg.RegistrationClientURI = pattern
+	case !sameOrigin(reg.RegistrationClientURI, r.Env.RegistrationURL):
+		// check, rename and remove send the registration access token to
+		// this address: never to one the registration endpoint does not
+		// vouch for. The registration itself stands: the ATO accepted it.
+		given := reg.RegistrationClientURI
+		if len(given) > 200 {
+			given = given[:200] + "…"
+		}
+		reg.Warnings = append(reg.Warnings, safetext.Line(fmt.Sprintf(
+			"The ATO's answer gave a registration client URI that is not on the registration service's own address (%s), so DCR Wizard will not send the registration access token there. It kept %s instead, the address the ATO uses for every registration. If managing this registration (check, rename, remove) fails, contact the ATO.",
+			cl.secrets.scrub(given), pattern)))
+		reg.RegistrationClientURI = pattern
 	}
 	msg := "Registered “" + r.InstanceName + "”: client id " + reg.ClientID
 	if reg.Receipt != "" {
@@ -206,6 +222,44 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 	}
 	c.emit(StepRegister, StateDone, msg+"."+resp.tlsNote)
 	return reg, nil
+}
+
+// sameOrigin reports whether uri has the scheme and host (port included) of
+// endpoint, with nothing odd about it (no user info, no opaque part).
+// endpoint passed Environment.Validate, so it is https, or http on loopback.
+func sameOrigin(uri, endpoint string) bool {
+	u, err := url.Parse(uri)
+	if err != nil || u.Opaque != "" || u.User != nil || u.Host == "" {
+		return false
+	}
+	e, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	return strings.EqualFold(u.Scheme, e.Scheme) && strings.EqualFold(u.Host, e.Host)
+}
+
+// provesRefusal reports whether an error answer to the DCR POST proves that
+// no registration was created: a 4xx carrying an ATO or OAuth error code (a
+// validation answer of ato-facts.md §4/§7), or a 4xx whose status by itself
+// means the request was not acted on (not authorised, forbidden, no such
+// resource or method, too large, too many requests). Anything else — a 5xx
+// of any body, a 3xx, a 400 page from a proxy — leaves the outcome unknown.
+// The ATO documents no 5xx error that says nothing was created, so a 5xx
+// never proves it.
+func provesRefusal(e *Error) bool {
+	if e.Status < 400 || e.Status >= 500 {
+		return false
+	}
+	if strings.TrimSpace(e.Code) != "" {
+		return true
+	}
+	switch e.Status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed,
+		http.StatusRequestTimeout, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusTooManyRequests:
+		return true
+	}
+	return false
 }
 
 // certBase64 is the leaf (signing) certificate as standard base64 DER.

@@ -329,14 +329,10 @@ func TestIterationBomb(t *testing.T) {
 
 	for name, data := range map[string][]byte{"keystore": ks, "pkcs12": p12bomb, "pem": pemBomb} {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
 			_, err := Parse(data, "bomb", testPassword)
 			var d *DamagedError
 			if !errors.As(err, &d) || !errors.Is(err, errTooMuchWork) {
 				t.Fatalf("got %T %v", err, err)
-			}
-			if el := time.Since(start); el > 2*time.Second {
-				t.Errorf("took %v", el)
 			}
 			checkPlain(t, err, testPassword)
 		})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -58,6 +59,11 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	}
 	rec, vals, err := r.Store.Get(ctx, clientID)
 	if err != nil {
+		return rec, err
+	}
+	// Before the ATO is asked: the new name must not differ only in case
+	// from another registration's.
+	if err := r.Store.CheckName(ctx, rec.Environment, newName, rec.ClientID); err != nil {
 		return rec, err
 	}
 	cur, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken)
@@ -150,27 +156,43 @@ func (r *Registrar) Export(ctx context.Context, clientID, path string) error {
 	return WriteValuesFile(path, rec, vals, r.now())
 }
 
+// ExportTo writes a registration's values as JSON to w (the command line's
+// standard output, for a pipe into the software that needs them).
+func (r *Registrar) ExportTo(ctx context.Context, clientID string, w io.Writer) error {
+	rec, vals, err := r.Store.Get(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	data, err := valuesJSON(rec, vals, r.now())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// ErrNotRegularFile refuses an export over something that is not a plain
+// file: replacing a device, pipe, folder or link would misplace the secret
+// (as root, /dev/stdout would become a file holding the token).
+var ErrNotRegularFile = errors.New("is not a plain file (a device, pipe, folder or link): choose a new file name, or --out - to write to standard output")
+
 // WriteValuesFile writes the values as JSON, readable by the owner only,
 // through a temp file and rename so a half-written file never stands in
-// for a good one. The wizard uses it too when the keychain refused.
+// for a good one. The wizard uses it too when the keychain refused. The
+// temp file is removed on every path; on Linux it has no name until it is
+// complete, so even a kill leaves nothing behind.
 func WriteValuesFile(path string, rec credstore.Record, vals credstore.Values, now time.Time) error {
-	f := ValuesFile{
-		Warning: secretWarning, Name: rec.Name, Environment: rec.Environment,
-		ClientID: vals.ClientID, RegistrationAccessToken: vals.RegistrationAccessToken,
-		RegistrationClientURI: vals.RegistrationClientURI, Receipt: rec.Receipt,
-		ExportedAt: now.UTC().Format(time.RFC3339),
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s %w", path, ErrNotRegularFile)
 	}
-	if f.ClientID == "" {
-		f.ClientID = rec.ClientID
-	}
-	if !rec.IssuedAt.IsZero() {
-		f.ClientIDIssuedAt = rec.IssuedAt.UTC().Format(time.RFC3339)
-	}
-	data, err := json.MarshalIndent(f, "", "  ")
+	data, err := valuesJSON(rec, vals, now)
 	if err != nil {
 		return err
 	}
 	dir := filepath.Dir(path)
+	if err := writeUnnamed(dir, path, data); err != errNoUnnamed {
+		return err
+	}
 	tmp, err := os.CreateTemp(dir, ".dcrwizard-export-*")
 	if err != nil {
 		return fmt.Errorf("could not write in %s: %w", dir, err)
@@ -180,7 +202,7 @@ func WriteValuesFile(path string, rec credstore.Record, vals credstore.Values, n
 		tmp.Close()
 		return fmt.Errorf("could not protect the file: %w", err)
 	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}
@@ -209,4 +231,25 @@ func keepCertificate(md map[string]any, rec credstore.Record) {
 		return
 	}
 	md["x509_certificate"] = base64.StdEncoding.EncodeToString(rec.CertificateDER)
+}
+
+// valuesJSON is the export's content.
+func valuesJSON(rec credstore.Record, vals credstore.Values, now time.Time) ([]byte, error) {
+	f := ValuesFile{
+		Warning: secretWarning, Name: rec.Name, Environment: rec.Environment,
+		ClientID: vals.ClientID, RegistrationAccessToken: vals.RegistrationAccessToken,
+		RegistrationClientURI: vals.RegistrationClientURI, Receipt: rec.Receipt,
+		ExportedAt: now.UTC().Format(time.RFC3339),
+	}
+	if f.ClientID == "" {
+		f.ClientID = rec.ClientID
+	}
+	if !rec.IssuedAt.IsZero() {
+		f.ClientIDIssuedAt = rec.IssuedAt.UTC().Format(time.RFC3339)
+	}
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
 }

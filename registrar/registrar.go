@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"dcrwizard/credstore"
@@ -38,6 +39,10 @@ type Result struct {
 	// PendingID is the pending record still open when Stored is false; the
 	// caller clears it once the user has kept the values some other way.
 	PendingID string
+	// Warnings are plain-English notes to show with an accepted
+	// registration: a registration client URI not taken as given, or the
+	// shared name item that could not be updated. None means "not stored".
+	Warnings []string
 }
 
 // Registrar joins flow and credstore.
@@ -65,6 +70,15 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		if onEvent != nil {
 			onEvent(e)
 		}
+	}
+	// Before anything is sent: could what the ATO returns be kept? A
+	// registration the ATO accepted must never be lost to a problem that
+	// was there all along (a newer index.json, an absent keychain).
+	if err := r.Store.Ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.Store.CheckName(ctx, in.Env.Name, strings.TrimSpace(in.InstanceName), ""); err != nil {
+		return nil, err
 	}
 	fc := *r.Flow
 	fc.OnEvent = emit
@@ -120,7 +134,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		rec.Endpoints = endpointsOf(in.Env)
 	}
 	setCertificate(&rec, in.Credential)
-	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID}
+	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID, Warnings: reg.Warnings}
 
 	// The ATO has accepted: from here a user's Cancel must not stop us keeping
 	// what it returned.
@@ -132,6 +146,12 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		RegistrationAccessToken: reg.RegistrationAccessToken,
 		RegistrationClientURI:   reg.RegistrationClientURI,
 	})
+	var nameErr *credstore.NameItemError
+	if errors.As(err, &nameErr) {
+		// Stored: only the shared by-name entry lags behind.
+		res.Warnings = append(res.Warnings, nameErr.Error())
+		err = nil
+	}
 	if err != nil {
 		emit(flow.Event{Step: flow.StepSave, State: flow.StateFailed, Message: "Could not save to " + res.Where, At: r.now()})
 		return res, err

@@ -57,15 +57,81 @@ func realStore(t *testing.T) *credstore.Store {
 	return credstore.New(t.TempDir())
 }
 
-// refusingKeyring stands in for a keychain that says no: locked, absent, or
-// the user pressed Deny. (A real refusal is exercised in credstore's tests.)
+// refusingKeyring stands in for a keychain that answers but says no to
+// saving: locked, and the user pressed Deny at the unlock prompt. (A real
+// refusal is exercised in credstore's tests.)
 type refusingKeyring struct{}
 
 var errRefused = errors.New("the user denied access")
 
 func (refusingKeyring) Set(string, string, string) error   { return errRefused }
-func (refusingKeyring) Get(string, string) (string, error) { return "", errRefused }
+func (refusingKeyring) Get(string, string) (string, error) { return "", credstore.ErrNotFound }
 func (refusingKeyring) Delete(string, string) error        { return errRefused }
+
+// absentKeyring is a keychain that cannot be reached at all.
+type absentKeyring struct{}
+
+func (absentKeyring) Set(string, string, string) error   { return errRefused }
+func (absentKeyring) Get(string, string) (string, error) { return "", errRefused }
+func (absentKeyring) Delete(string, string) error        { return errRefused }
+
+// Issue 16 finding 7: an absent keychain or an index.json from a newer
+// version is found before anything is sent, not after the ATO accepted.
+func TestNotReadyRefusedBeforeSending(t *testing.T) {
+	f := atosimtest.Start(t, atosim.Options{})
+	sim, cred, ep := f.Sim, f.Credential(t), f.Endpoints
+	in := Input{Env: flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
+		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Early"}
+	newer := t.TempDir()
+	if err := os.WriteFile(newer+"/index.json", []byte(`{"version":7,"registrations":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, store := range map[string]*credstore.Store{
+		"keychain absent": credstore.NewWithKeyring(t.TempDir(), absentKeyring{}),
+		"newer index":     credstore.NewWithKeyring(newer, refusingKeyring{}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := Registrar{Flow: &flow.Client{}, Store: store}
+			res, err := r.Register(context.Background(), in, nil)
+			var nr *credstore.NotReadyError
+			if res != nil || !errors.As(err, &nr) {
+				t.Fatalf("res=%v err=%v, want a *credstore.NotReadyError", res, err)
+			}
+			if n := len(sim.Requests()); n != 0 {
+				t.Fatalf("%d requests reached the ATO", n)
+			}
+			if pend, _ := store.Pending(); len(pend) != 0 {
+				t.Fatalf("pending = %+v", pend)
+			}
+		})
+	}
+}
+
+// Issue 14 item 2: a name differing only in case from a saved one is refused
+// before anything is sent, with a plain message.
+func TestNameDifferingOnlyInCaseRefusedBeforeSending(t *testing.T) {
+	store := realStore(t)
+	f := atosimtest.Start(t, atosim.Options{})
+	sim, cred, ep := f.Sim, f.Credential(t), f.Endpoints
+	r := Registrar{Flow: &flow.Client{}, Store: store}
+	in := Input{Env: flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
+		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Front Desk"}
+	first, err := r.Register(context.Background(), in, nil)
+	if err != nil || !first.Stored {
+		t.Fatalf("first: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Delete(context.Background(), first.Registration.ClientID) })
+	before := len(sim.Requests())
+	in.InstanceName = "front desk"
+	res, err := r.Register(context.Background(), in, nil)
+	var nce *credstore.NameCaseError
+	if res != nil || !errors.As(err, &nce) || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("res=%v err=%v, want a *credstore.NameCaseError", res, err)
+	}
+	if len(sim.Requests()) != before || len(sim.Clients()) != 1 {
+		t.Fatal("the refused name reached the ATO")
+	}
+}
 
 func input(p *Practice, cred *m2m.Credential, name string) Input {
 	return Input{Env: p.Env, Credential: cred, APIKey: p.APIKey, InstanceName: name}

@@ -296,7 +296,7 @@ func TestRegistrationsCancelSlowCall(t *testing.T) {
 	sim, rec := h.registerAt(atosim.Options{}, "Reception")
 	h.openRegistrations()
 	c := h.card(rec.ClientID)
-	sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointClient, Delay: time.Minute, Nth: 1})
+	sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointClient, Delay: time.Hour, Nth: 1})
 	h.tapCard(c, "Check")
 	p := &h.w.registrations
 	if !p.running() {
@@ -325,15 +325,12 @@ func TestRegistrationsCancelSlowCall(t *testing.T) {
 			t.Errorf("%q disabled after Cancel", b.Text)
 		}
 	}
-	// The request ends with its context, long before the minute is up.
+	// The request ends with its context: the server would hold it for an hour.
 	h.loop.until(t, "the cancelled call to end", func() bool { return !p.loading && time.Since(start) > 50*time.Millisecond })
 	sim.ClearFaults()
 	h.tapCard(c, "Check")
 	h.waitCall("the second check")
 	h.wantText("The ATO holds this registration.")
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("cancel took %v", d)
-	}
 	h.key(fyne.KeyEscape)
 	h.wantStep(stepWelcome)
 }
