@@ -74,7 +74,7 @@ func mustJSON(t *testing.T, v any) string {
 func TestLifecycle(t *testing.T) {
 	reg := register(t, fx.ep, fx.keys[0], "Lifecycle", fx.cred)
 
-	r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, reg.token, "", nil))
+	r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, reg.token, fx.keys[0], nil))
 	if r.status != 200 || r.str("client_id") != reg.clientID || r.str("client_name") != "Lifecycle" {
 		t.Fatalf("read: %d %s", r.status, r.raw)
 	}
@@ -82,7 +82,7 @@ func TestLifecycle(t *testing.T) {
 		t.Error("read rotated the token although rotation is off")
 	}
 
-	r = do(t, nil, jsonRequest(t, http.MethodPut, reg.uri, reg.token, "", fullMetadata(reg, "Lifecycle renamed")))
+	r = do(t, nil, jsonRequest(t, http.MethodPut, reg.uri, reg.token, fx.keys[0], fullMetadata(reg, "Lifecycle renamed")))
 	if r.status != 200 || r.str("client_name") != "Lifecycle renamed" || r.str("client_id_issued_at") != reg.resp.str("client_id_issued_at") {
 		t.Fatalf("update: %d %s", r.status, r.raw)
 	}
@@ -90,7 +90,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("after update the simulator holds name %q", got)
 	}
 
-	r = do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, reg.token, "", nil))
+	r = do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, reg.token, fx.keys[0], nil))
 	if r.status != 204 || len(r.raw) != 0 {
 		t.Fatalf("delete: %d %s", r.status, r.raw)
 	}
@@ -98,7 +98,7 @@ func TestLifecycle(t *testing.T) {
 		t.Error("the registration is still listed after delete")
 	}
 	for _, method := range []string{http.MethodGet, http.MethodDelete} {
-		if r := do(t, nil, jsonRequest(t, method, reg.uri, reg.token, "", nil)); r.status != 401 || r.code() != CodeInvalidToken {
+		if r := do(t, nil, jsonRequest(t, method, reg.uri, reg.token, fx.keys[0], nil)); r.status != 401 || r.code() != CodeInvalidToken {
 			t.Errorf("%s after delete: %d %s, want 401 Invalid_token", method, r.status, r.raw)
 		}
 	}
@@ -118,23 +118,23 @@ func TestLifecycleRotatesTokens(t *testing.T) {
 	reg := register(t, ep, fx.keys[0], "Rotating", fx.cred)
 	t1 := reg.token
 
-	r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, t1, "", nil))
+	r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, t1, fx.keys[0], nil))
 	t2 := r.str("registration_access_token")
 	if r.status != 200 || t2 == "" || t2 == t1 {
 		t.Fatalf("read with rotation: %d, token %q", r.status, t2)
 	}
-	if r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, t1, "", nil)); r.status != 401 {
+	if r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, t1, fx.keys[0], nil)); r.status != 401 {
 		t.Errorf("the replaced token still works: %d", r.status)
 	}
-	r = do(t, nil, jsonRequest(t, http.MethodPut, reg.uri, t2, "", fullMetadata(reg, "Rotating 2")))
+	r = do(t, nil, jsonRequest(t, http.MethodPut, reg.uri, t2, fx.keys[0], fullMetadata(reg, "Rotating 2")))
 	t3 := r.str("registration_access_token")
 	if r.status != 200 || t3 == "" || t3 == t2 {
 		t.Fatalf("update with rotation: %d, token %q", r.status, t3)
 	}
-	if r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, t2, "", nil)); r.status != 401 {
+	if r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, t2, fx.keys[0], nil)); r.status != 401 {
 		t.Errorf("delete with a replaced token: %d, want 401", r.status)
 	}
-	if r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, t3, "", nil)); r.status != 204 {
+	if r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, t3, fx.keys[0], nil)); r.status != 204 {
 		t.Errorf("delete with the current token: %d, want 204", r.status)
 	}
 	if len(sim.Clients()) != 0 {
@@ -145,11 +145,11 @@ func TestLifecycleRotatesTokens(t *testing.T) {
 func TestDeleteDisabled(t *testing.T) {
 	_, ep := sibling(t, Options{DisableDelete: true})
 	reg := register(t, ep, fx.keys[0], "Undeletable", fx.cred)
-	r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, reg.token, "", nil))
+	r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, reg.token, fx.keys[0], nil))
 	if r.status != 405 || r.header.Get("Allow") != "GET, PUT" {
 		t.Fatalf("delete when disabled: %d, Allow %q, %s", r.status, r.header.Get("Allow"), r.raw)
 	}
-	if r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, reg.token, "", nil)); r.status != 200 {
+	if r := do(t, nil, jsonRequest(t, http.MethodGet, reg.uri, reg.token, fx.keys[0], nil)); r.status != 200 {
 		t.Errorf("read after refused delete: %d", r.status)
 	}
 }
@@ -181,7 +181,7 @@ func TestRegisteredClientGetsAToken(t *testing.T) {
 		t.Errorf("registered client's token at DCR: %d %s", r.status, r.raw)
 	}
 	// Once deleted, it cannot authenticate.
-	if r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, reg.token, "", nil)); r.status != 204 {
+	if r := do(t, nil, jsonRequest(t, http.MethodDelete, reg.uri, reg.token, fx.keys[0], nil)); r.status != 204 {
 		t.Fatalf("delete: %d", r.status)
 	}
 	r = postToken(t, fx.ep.TokenURL, tokenForm("ato.api.example", makeAssertion(t, fx.cred, fx.ep, reg.clientID)))
@@ -407,7 +407,7 @@ func TestRequestsAreMasked(t *testing.T) {
 	// A client that wrongly sends a token in an update body.
 	md := fullMetadata(registration{resp: r}, "Masking")
 	md["registration_access_token"] = rotated
-	do(t, nil, jsonRequest(t, http.MethodPut, uri, rotated, "", md))
+	do(t, nil, jsonRequest(t, http.MethodPut, uri, rotated, fx.keys[0], md))
 	if access == "" || reg == "" || rotated == "" {
 		t.Fatal("the steps did not give tokens")
 	}

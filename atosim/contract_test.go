@@ -279,7 +279,8 @@ var contract = []contractRow{
 	{EndpointClient, "an access token is not a registration access token", func(t *testing.T, c *call, _ registration) {
 		c.header.Set("Authorization", "Bearer "+getToken(t, fx.cred, fx.ep, DefaultRegistrationClientID, Scope))
 	}, 401, "Invalid_token", "Unauthorised"},
-	{EndpointClient, "apikey, when sent, must be known", func(_ *testing.T, c *call, _ registration) { c.header.Set("apikey", "unknownKey0123456789") }, 401, "401-01", "API key is invalid"},
+	{EndpointClient, "apikey header required", func(_ *testing.T, c *call, _ registration) { c.header.Del("apikey") }, 401, "401-01", "API key is invalid"},
+	{EndpointClient, "apikey must be known", func(_ *testing.T, c *call, _ registration) { c.header.Set("apikey", "unknownKey0123456789") }, 401, "401-01", "API key is invalid"},
 	{EndpointClient, "method must be GET, PUT or DELETE", func(_ *testing.T, c *call, _ registration) { c.method = http.MethodPost }, 405, "invalid_request", "allowed: GET, PUT, DELETE"},
 	{EndpointClient, "update must not send registration_access_token", update(func(md map[string]any, reg registration) {
 		md["registration_access_token"] = reg.token
@@ -291,7 +292,8 @@ var contract = []contractRow{
 	{EndpointClient, "update's client_id must be this one", update(func(md map[string]any, _ registration) { md["client_id"] = newUUID() }), 400, "Invalid_request", "invalid client id for client_id"},
 	{EndpointClient, "update must keep client_name", update(func(md map[string]any, _ registration) { delete(md, "client_name") }), 400, "Invalid_request", "The client_name field is required"},
 	{EndpointClient, "update's certificate must be in date", update(func(md map[string]any, _ registration) { md["x509_certificate"] = b64(fx.expired.Raw) }), 400, "Invalid_request", "x509_certificate is expired"},
-	{EndpointClient, "update's ato_api_key must be known", update(func(md map[string]any, _ registration) { md["ato_api_key"] = "unknownKey0123456789" }), 400, "Invalid_client_metadata", "ato_api_key is invalid"},
+	{EndpointClient, "update's ato_api_key must match the apikey header", update(func(md map[string]any, _ registration) { md["ato_api_key"] = "unknownKey0123456789" }), 400, "DCR.00001", "ato_api_key is not the same as the apiKey in the header."},
+	{EndpointClient, "update's ato_api_key required", update(func(md map[string]any, _ registration) { delete(md, "ato_api_key") }), 400, "Invalid_client_metadata", "ato_api_key is invalid"},
 }
 
 func TestContract(t *testing.T) {
@@ -338,7 +340,7 @@ func startCall(t *testing.T, endpoint, name string) (call, registration) {
 		}, registration{}
 	default:
 		reg := register(t, fx.ep, fx.keys[0], "Contract "+name, fx.cred)
-		return call{method: http.MethodGet, url: reg.uri, header: http.Header{"Authorization": {"Bearer " + reg.token}}}, reg
+		return call{method: http.MethodGet, url: reg.uri, header: http.Header{"Authorization": {"Bearer " + reg.token}, "Apikey": {fx.keys[0]}}}, reg
 	}
 }
 

@@ -133,8 +133,10 @@ func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id stri
 		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "This method is not supported on a registration; allowed: "+allowed+".")
 		return
 	}
+	// The gateway guards the registration's own URI with the consumer key
+	// too (ato-facts.md §4): no key, or an unknown one, is its 401-01.
 	apiKey := r.Header.Get("apikey")
-	if apiKey != "" && !s.knownAPIKey(apiKey) {
+	if !s.knownAPIKey(apiKey) {
 		writeGatewayError(w, http.StatusUnauthorized, "401-01", "API key is invalid", "apikey")
 		return
 	}

@@ -22,6 +22,13 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")
 	var newName, out *string
 	var yes *bool
+	var apiKey, apiKeyFile string
+	if cmd == "check" || cmd == "rename" || cmd == "remove" {
+		// For registrations saved before the consumer key was kept with
+		// them: given once, it is kept (the ATO's gateway needs it).
+		fs.StringVar(&apiKeyFile, "api-key-file", "", "a `FILE` holding the consumer (API) key, for a registration saved without it")
+		fs.StringVar(&apiKey, "api-key", "", "the consumer (API) `KEY`, for a registration saved without it (visible to other users: prefer --api-key-file)")
+	}
 	switch cmd {
 	case "rename":
 		newName = fs.String("name", "", "the new `NAME`")
@@ -48,9 +55,19 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: st.store()}
-	rec, _, err := r.Store.Get(ctx, clientID)
+	rec, vals, err := r.Store.Get(ctx, clientID)
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
+	}
+	if apiKey != "" || apiKeyFile != "" || st.Getenv("DCRWIZARD_API_KEY") != "" {
+		if err := readAPIKey(ctx, st, apiKeyFile, &apiKey); err != nil {
+			return fail(st, *asJSON, err)
+		}
+		if vals.ConsumerKey != registrar.CleanAPIKey(apiKey) {
+			if err := r.ProvideConsumerKey(ctx, clientID, apiKey); err != nil {
+				return fail(st, *asJSON, inputError{err})
+			}
+		}
 	}
 
 	switch cmd {
@@ -138,6 +155,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 // lifecycleFail reports a lifecycle failure. A rotated token that could not
 // be stored is printed: the old one may no longer work.
 func lifecycleFail(st Streams, asJSON bool, err error) int {
+	if errors.Is(err, registrar.ErrNoConsumerKey) {
+		err = inputError{fmt.Errorf("%w. Command line: add --api-key-file FILE (or set DCRWIZARD_API_KEY) once", err)}
+	}
 	var ns *credstore.NotStoredError
 	if errors.As(err, &ns) {
 		if asJSON {

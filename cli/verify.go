@@ -74,7 +74,7 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	rec, _, err := st.store().Get(ctx, pos[0])
+	rec, vals, err := st.store().Get(ctx, pos[0])
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
@@ -95,7 +95,7 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		return fail(st, *asJSON, inputError{err})
 	}
 	fc := &flow.Client{HTTP: httpClient}
-	in := registrar.VerifyInput{Env: env, Credential: cred, ClientID: rec.ClientID}
+	in := registrar.VerifyInput{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey}
 	if cmd == "token" {
 		tok, lifetime, err := fc.ClientToken(ctx, flow.VerifyRequest{Env: in.Env, Credential: cred, ClientID: rec.ClientID})
 		if err != nil {

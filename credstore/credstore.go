@@ -69,16 +69,21 @@ type Values struct {
 	ClientID                string
 	RegistrationAccessToken string
 	RegistrationClientURI   string
+	// ConsumerKey is the software vendor's consumer (API) key the
+	// registration was made with: the ATO's gateway wants it as apikey on
+	// every RFC 7592 call. A secret, kept in its own keychain item; "" for a
+	// registration stored before it was kept (SetConsumerKey adds it).
+	ConsumerKey string
 }
 
-// String keeps the token out of logs (%v, %s); read the field to show it.
+// String keeps the token and key out of logs (%v, %s); read the fields to use them.
 func (v Values) String() string {
-	return fmt.Sprintf("{ClientID:%s RegistrationAccessToken:%s RegistrationClientURI:%s}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI)
+	return fmt.Sprintf("{ClientID:%s RegistrationAccessToken:%s RegistrationClientURI:%s ConsumerKey:%s}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI, redact(v.ConsumerKey))
 }
 
-// GoString keeps the token out of %#v.
+// GoString keeps the token and key out of %#v.
 func (v Values) GoString() string {
-	return fmt.Sprintf("credstore.Values{ClientID:%q, RegistrationAccessToken:%q, RegistrationClientURI:%q}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI)
+	return fmt.Sprintf("credstore.Values{ClientID:%q, RegistrationAccessToken:%q, RegistrationClientURI:%q, ConsumerKey:%q}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI, redact(v.ConsumerKey))
 }
 
 func redact(s string) string {
@@ -145,10 +150,18 @@ func (s *Store) timeout() time.Duration {
 // (syncNames), so another process's write to it can never make this one's
 // save look failed.
 func items(rec Record, v Values) []item {
-	return []item{
+	its := []item{
 		{what: "registration access token", account: TokenAccount(rec.Environment, rec.ClientID), value: v.RegistrationAccessToken},
 		{what: "registration client URI", account: URIAccount(rec.Environment, rec.ClientID), value: v.RegistrationClientURI},
 	}
+	if v.ConsumerKey != "" {
+		its = append(its, consumerKeyItem(rec, v.ConsumerKey))
+	}
+	return its
+}
+
+func consumerKeyItem(rec Record, key string) item {
+	return item{what: "consumer (API) key", account: ConsumerKeyAccount(rec.Environment, rec.ClientID), value: key}
 }
 
 // nameItem is the shared <env>/name/<name>/client_id item.
@@ -204,16 +217,16 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 	case v.RegistrationAccessToken == "":
 		return notStored(errors.New("The registration access token is empty."))
 	}
-	its := items(rec, v)
+	own := items(rec, v)
+	its := own
 	if rec.Name != "" {
-		its = append(its, nameItem(rec.Environment, rec.Name, rec.ClientID))
+		its = append(append([]item(nil), own...), nameItem(rec.Environment, rec.Name, rec.ClientID))
 	}
 	for _, it := range its {
 		if err := checkItem(s.goos, it); err != nil {
 			return notStored(err)
 		}
 	}
-	own := its[:2]
 	if err := s.retry(ctx, func() error { return s.writeVerified(ctx, own) }); err != nil {
 		return notStored(err)
 	}
@@ -334,7 +347,30 @@ func (s *Store) Get(ctx context.Context, clientID string) (Record, Values, error
 	} else if err != nil {
 		return rec, Values{}, err
 	}
-	return rec, Values{ClientID: rec.ClientID, RegistrationAccessToken: token, RegistrationClientURI: uri}, nil
+	key, err := s.kcGet(ctx, ConsumerKeyAccount(rec.Environment, rec.ClientID))
+	if errors.Is(err, ErrNotFound) {
+		key = "" // stored before the key was kept: the caller asks for it once
+	} else if err != nil {
+		return rec, Values{}, err
+	}
+	return rec, Values{ClientID: rec.ClientID, RegistrationAccessToken: token, RegistrationClientURI: uri, ConsumerKey: key}, nil
+}
+
+// SetConsumerKey keeps the consumer key of a registration stored without it
+// (or replaces it), written and read back.
+func (s *Store) SetConsumerKey(ctx context.Context, clientID, key string) error {
+	rec, err := s.record(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(key) == "" {
+		return errors.New("The consumer (API) key is empty.")
+	}
+	it := []item{consumerKeyItem(rec, key)}
+	if err := checkItem(s.goos, it[0]); err != nil {
+		return err
+	}
+	return s.retry(ctx, func() error { return s.writeVerified(ctx, it) })
 }
 
 // FindByName returns the newest registration named name in env.
@@ -438,7 +474,7 @@ func (s *Store) Delete(ctx context.Context, clientID string) error {
 	if err != nil {
 		return err
 	}
-	for _, acct := range []string{TokenAccount(rec.Environment, rec.ClientID), URIAccount(rec.Environment, rec.ClientID)} {
+	for _, acct := range []string{TokenAccount(rec.Environment, rec.ClientID), URIAccount(rec.Environment, rec.ClientID), ConsumerKeyAccount(rec.Environment, rec.ClientID)} {
 		if err := s.kcDelete(ctx, acct); err != nil {
 			return err
 		}

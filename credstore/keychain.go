@@ -30,6 +30,12 @@ func URIAccount(env, clientID string) string {
 	return env + "/client/" + clientID + "/registration_client_uri"
 }
 
+// ConsumerKeyAccount is the account of the consumer (API) key the
+// registration was made with (the gateway's apikey for RFC 7592 calls).
+func ConsumerKeyAccount(env, clientID string) string {
+	return env + "/client/" + clientID + "/consumer_key"
+}
+
 // NameAccount is the account whose value is the client ID of the newest
 // registration with this instance name in env.
 func NameAccount(env, name string) string {

@@ -205,7 +205,7 @@ func (a *ato) readBack(t *testing.T, uri, token string) *flow.Registration {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	reg, err := (&flow.Client{}).Read(ctx, uri, token)
+	reg, err := (&flow.Client{}).Read(ctx, uri, token, a.sim.APIKey())
 	if err != nil {
 		t.Fatalf("the registration access token does not read the registration back: %v", err)
 	}

@@ -701,7 +701,7 @@ func TestLifecycleHTTPTest(t *testing.T) {
 	c := newTestClient(&events{})
 	ctx := context.Background()
 
-	reg, err := c.Read(ctx, srv.URL+"/c/ok", testRegToken)
+	reg, err := c.Read(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -709,13 +709,13 @@ func TestLifecycleHTTPTest(t *testing.T) {
 		!reg.IssuedAt.Equal(time.Unix(1680483723, 0)) {
 		t.Errorf("read = %+v", reg)
 	}
-	if gotHeader.Get("Authorization") != "Bearer "+testRegToken {
-		t.Errorf("Authorization = %q", gotHeader.Get("Authorization"))
+	if gotHeader.Get("Authorization") != "Bearer "+testRegToken || gotHeader.Get("apikey") != testAPIKey {
+		t.Errorf("Authorization = %q, apikey = %q", gotHeader.Get("Authorization"), gotHeader.Get("apikey"))
 	}
 
 	md := map[string]any{"client_id": "ok", "client_name": "new", "registration_access_token": "x",
 		"registration_client_uri": "y", "client_id_issued_at": "z", "client_secret_expires_at": 0}
-	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, md); err != nil {
+	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey, md); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(gotBody, map[string]any{"client_id": "ok", "client_name": "new"}) {
@@ -724,26 +724,26 @@ func TestLifecycleHTTPTest(t *testing.T) {
 	if len(md) != 6 {
 		t.Error("Update changed the caller's map")
 	}
-	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, map[string]any{"client_name": "x"}); asError(t, err).Kind != KindInput {
+	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey, map[string]any{"client_name": "x"}); asError(t, err).Kind != KindInput {
 		t.Errorf("update without client_id: %v", err)
 	}
 
-	_, err = c.Read(ctx, srv.URL+"/c/forbidden", testRegToken)
+	_, err = c.Read(ctx, srv.URL+"/c/forbidden", testRegToken, testAPIKey)
 	fe := asError(t, err)
 	if fe.Status != 403 || fe.Step != StepRead || fe.Message() != "The ATO refused this request for this registration." {
 		t.Errorf("403: %+v %q", fe, fe.Message())
 	}
-	if err := c.Delete(ctx, srv.URL+"/c/ok", testRegToken); err != nil {
+	if err := c.Delete(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey); err != nil {
 		t.Errorf("delete: %v", err)
 	}
 
 	for _, uri := range []string{"http://ato.example.com/c/1", "c/1", ""} {
-		err := c.Delete(ctx, uri, testRegToken)
+		err := c.Delete(ctx, uri, testRegToken, testAPIKey)
 		if fe := asError(t, err); fe.Kind != KindInput || fe.Step != StepDelete {
 			t.Errorf("%q: %+v", uri, fe)
 		}
 	}
-	if _, err := c.Read(ctx, srv.URL+"/c/ok", ""); asError(t, err).Kind != KindInput {
+	if _, err := c.Read(ctx, srv.URL+"/c/ok", "", testAPIKey); asError(t, err).Kind != KindInput {
 		t.Errorf("read without a token: %v", err)
 	}
 }

@@ -24,9 +24,11 @@ var readOnlyFields = []string{
 // Read fetches a registration (RFC 7592 GET). The returned
 // RegistrationAccessToken is the one to use from now on: a new one when the
 // ATO rotated it, else token itself; compare them to know whether to store.
-func (c *Client) Read(ctx context.Context, uri, token string) (*Registration, error) {
+// apiKey is the consumer key, sent as the gateway's apikey header (as on
+// every RFC 7592 call): the ATO's gateway guards its APIs with it.
+func (c *Client) Read(ctx context.Context, uri, token, apiKey string) (*Registration, error) {
 	c.emit(StepRead, StateStarted, "Reading the registration from "+hostOf(uri)+"…")
-	reg, err := c.lifecycle(ctx, StepRead, http.MethodGet, uri, token, nil)
+	reg, err := c.lifecycle(ctx, StepRead, http.MethodGet, uri, token, apiKey, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +38,7 @@ func (c *Client) Read(ctx context.Context, uri, token string) (*Registration, er
 
 // Update replaces a registration's metadata (RFC 7592 PUT). metadata must
 // hold client_id; the server-managed fields are left out for the caller.
-func (c *Client) Update(ctx context.Context, uri, token string, metadata map[string]any) (*Registration, error) {
+func (c *Client) Update(ctx context.Context, uri, token, apiKey string, metadata map[string]any) (*Registration, error) {
 	c.emit(StepUpdate, StateStarted, "Updating the registration at "+hostOf(uri)+"…")
 	body := make(map[string]any, len(metadata))
 	for k, v := range metadata {
@@ -53,7 +55,7 @@ func (c *Client) Update(ctx context.Context, uri, token string, metadata map[str
 	if err != nil {
 		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput, Err: fmt.Errorf("The registration details cannot be sent: %w", err)})
 	}
-	reg, err := c.lifecycle(ctx, StepUpdate, http.MethodPut, uri, token, data)
+	reg, err := c.lifecycle(ctx, StepUpdate, http.MethodPut, uri, token, apiKey, data)
 	if err != nil {
 		return nil, err
 	}
@@ -62,9 +64,9 @@ func (c *Client) Update(ctx context.Context, uri, token string, metadata map[str
 }
 
 // Delete removes a registration (RFC 7592 DELETE, 204).
-func (c *Client) Delete(ctx context.Context, uri, token string) error {
+func (c *Client) Delete(ctx context.Context, uri, token, apiKey string) error {
 	c.emit(StepDelete, StateStarted, "Removing the registration at "+hostOf(uri)+"…")
-	if _, err := c.lifecycle(ctx, StepDelete, http.MethodDelete, uri, token, nil); err != nil {
+	if _, err := c.lifecycle(ctx, StepDelete, http.MethodDelete, uri, token, apiKey, nil); err != nil {
 		return err
 	}
 	c.emit(StepDelete, StateDone, "Removed the registration.")
@@ -79,7 +81,7 @@ func rotatedNote(reg *Registration, old string) string {
 }
 
 // lifecycle sends one RFC 7592 request. For Delete it returns (nil, nil).
-func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token string, body []byte) (*Registration, error) {
+func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, apiKey string, body []byte) (*Registration, error) {
 	if err := checkURL("registration", uri); err != nil {
 		return nil, c.fail(&Error{Step: step, Kind: KindInput, Err: err})
 	}
@@ -96,13 +98,16 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token st
 		url:     uri,
 		header:  http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}},
 		body:    body,
-		secrets: redactor{token},
+		secrets: redactor{token, apiKey},
 		// An update that reached the server may have been made even if
 		// its answer is lost: never report that as a plain failure.
 		trackSent: method == http.MethodPut,
 	}
 	if body != nil {
 		cl.header.Set("Content-Type", "application/json")
+	}
+	if apiKey != "" {
+		cl.header.Set("Apikey", apiKey)
 	}
 	resp, e := c.do(ctx, cl)
 	if e != nil {

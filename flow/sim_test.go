@@ -348,7 +348,7 @@ func TestSimLifecycle(t *testing.T) {
 	}
 	token := reg.RegistrationAccessToken
 
-	got, err := f.c.Read(ctx, reg.RegistrationClientURI, token)
+	got, err := f.c.Read(ctx, reg.RegistrationClientURI, token, f.sim.APIKey())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +358,7 @@ func TestSimLifecycle(t *testing.T) {
 
 	md := got.Metadata
 	md["client_name"] = "Reception PC (renamed)"
-	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, token, md)
+	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, token, f.sim.APIKey(), md)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,13 +366,13 @@ func TestSimLifecycle(t *testing.T) {
 		t.Errorf("update = %+v; simulator has %+v", upd, f.sim.Clients())
 	}
 
-	if err := f.c.Delete(ctx, reg.RegistrationClientURI, token); err != nil {
+	if err := f.c.Delete(ctx, reg.RegistrationClientURI, token, f.sim.APIKey()); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.sim.Clients()) != 0 {
 		t.Error("still registered after Delete")
 	}
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, token)
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, token, f.sim.APIKey())
 	fe := flowError(t, err)
 	if fe.Status != 401 || fe.Step != flow.StepRead || fe.Message() != "The ATO no longer recognises this registration or its access token." {
 		t.Errorf("read after delete: %+v %q", fe, fe.Message())
@@ -388,7 +388,7 @@ func TestSimLifecycleRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := reg.RegistrationAccessToken
-	got, err := f.c.Read(ctx, reg.RegistrationClientURI, old)
+	got, err := f.c.Read(ctx, reg.RegistrationClientURI, old, f.sim.APIKey())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,12 +399,12 @@ func TestSimLifecycleRotation(t *testing.T) {
 		t.Errorf("rotation not in the log:\n%s", f.log.text())
 	}
 	// The old token is retired.
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, old)
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, old, f.sim.APIKey())
 	if fe := flowError(t, err); fe.Status != 401 || fe.Kind != flow.KindRefused {
 		t.Errorf("old token: %+v", fe)
 	}
 	// The new one works, and rotates again.
-	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, got.RegistrationAccessToken, got.Metadata)
+	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, got.RegistrationAccessToken, f.sim.APIKey(), got.Metadata)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,7 +421,7 @@ func TestSimDeleteNotAllowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = f.c.Delete(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken)
+	err = f.c.Delete(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
 	fe := flowError(t, err)
 	if fe.Status != 405 || fe.Step != flow.StepDelete || fe.Message() != "The ATO does not allow removing a registration this way." {
 		t.Errorf("got %+v %q", fe, fe.Message())
@@ -439,12 +439,12 @@ func TestSimLifecycleFault(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointClient, Nth: 1, Status: 503})
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken)
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
 	if fe := flowError(t, err); fe.Kind != flow.KindServer || fe.Step != flow.StepRead || fe.Status != 503 {
 		t.Errorf("got %+v", fe)
 	}
 	f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultMalformedJSON, Endpoint: atosim.EndpointClient, Nth: 1})
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken)
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
 	if fe := flowError(t, err); fe.Kind != flow.KindBadResponse || fe.Status != 200 {
 		t.Errorf("got %+v", fe)
 	}

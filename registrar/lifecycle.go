@@ -37,11 +37,11 @@ var ErrRemovalNotAllowed = errors.New("the ATO does not allow removing this regi
 
 // Check reads the registration from the ATO.
 func (r *Registrar) Check(ctx context.Context, clientID string) (*CheckResult, error) {
-	rec, vals, err := r.Store.Get(ctx, clientID)
+	rec, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken)
+	reg, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err := ValidateInstanceName(newName); err != nil {
 		return credstore.Record{}, err
 	}
-	rec, vals, err := r.Store.Get(ctx, clientID)
+	rec, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return rec, err
 	}
@@ -66,7 +66,7 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err := r.Store.CheckName(ctx, rec.Environment, newName, rec.ClientID); err != nil {
 		return rec, err
 	}
-	cur, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken)
+	cur, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey)
 	if err != nil {
 		return rec, err
 	}
@@ -81,7 +81,7 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	md["client_id"] = rec.ClientID
 	md["client_name"] = newName
 	keepCertificate(md, rec)
-	upd, err := r.Flow.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, md)
+	upd, err := r.Flow.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey, md)
 	if err != nil {
 		return rec, err
 	}
@@ -99,11 +99,11 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 // a 405 it returns ErrRemovalNotAllowed (wrapping the flow error) and keeps
 // everything local: forgetting is the user's separate choice (Forget).
 func (r *Registrar) Remove(ctx context.Context, clientID string) error {
-	_, vals, err := r.Store.Get(ctx, clientID)
+	_, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return err
 	}
-	if err := r.Flow.Delete(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken); err != nil {
+	if err := r.Flow.Delete(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey); err != nil {
 		var fe *flow.Error
 		if errors.As(err, &fe) && fe.Status == 405 {
 			return fmt.Errorf("%w: %w", ErrRemovalNotAllowed, err)
@@ -119,6 +119,33 @@ func (r *Registrar) Remove(ctx context.Context, clientID string) error {
 // Forget removes the registration from this computer only.
 func (r *Registrar) Forget(ctx context.Context, clientID string) error {
 	return r.Store.Delete(ctx, clientID)
+}
+
+// ErrNoConsumerKey: the registration was stored before DCR Wizard kept the
+// consumer (API) key with it, and the ATO's gateway needs that key on every
+// call about the registration. Nothing was sent. Ask the user for it once
+// (ProvideConsumerKey keeps it), then try again.
+var ErrNoConsumerKey = errors.New("this registration was saved without the consumer (API) key the ATO needs for managing it: enter the key it was registered with (the same one as then, from your software vendor or your team app) once, and it is kept")
+
+// access is a registration's stored values, refused with ErrNoConsumerKey
+// when the key needed for RFC 7592 calls is missing.
+func (r *Registrar) access(ctx context.Context, clientID string) (credstore.Record, credstore.Values, error) {
+	rec, vals, err := r.Store.Get(ctx, clientID)
+	if err == nil && vals.ConsumerKey == "" {
+		err = fmt.Errorf("%s (%s): %w", rec.Name, rec.ClientID, ErrNoConsumerKey)
+	}
+	return rec, vals, err
+}
+
+// ProvideConsumerKey keeps the consumer key of a registration stored without
+// it, after the same checks as typed input. The next call uses it; if the ATO
+// refuses it (401-01), provide the right one: it replaces this.
+func (r *Registrar) ProvideConsumerKey(ctx context.Context, clientID, key string) error {
+	key = CleanAPIKey(key)
+	if err := ValidateAPIKey(key); err != nil {
+		return err
+	}
+	return r.Store.SetConsumerKey(ctx, clientID, key)
 }
 
 // keepToken stores a rotated registration access token.

@@ -94,7 +94,7 @@ func TestCheckAfterTheATOForgot(t *testing.T) {
 	id := res.Registration.ClientID
 	// Removed at the ATO behind our back (another computer, the portal).
 	_, v, _ := r.Store.Get(ctx, id)
-	if err := r.Flow.Delete(ctx, v.RegistrationClientURI, v.RegistrationAccessToken); err != nil {
+	if err := r.Flow.Delete(ctx, v.RegistrationClientURI, v.RegistrationAccessToken, v.ConsumerKey); err != nil {
 		t.Fatal(err)
 	}
 	_, err := r.Check(ctx, id)

@@ -145,6 +145,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		ClientID:                reg.ClientID,
 		RegistrationAccessToken: reg.RegistrationAccessToken,
 		RegistrationClientURI:   reg.RegistrationClientURI,
+		ConsumerKey:             in.APIKey, // for the RFC 7592 calls that manage it
 	})
 	var nameErr *credstore.NameItemError
 	if errors.As(err, &nameErr) {

@@ -28,7 +28,7 @@ type RenewInput struct {
 	// AllowOtherABN confirms a credential of another business: the caller
 	// asked the user, naming both ABNs (see OtherABNError).
 	AllowOtherABN bool
-	APIKey        string // the consumer key, for the heartbeat; "" leaves it out
+	APIKey        string // the consumer key, for the heartbeat; "" means the stored one
 }
 
 // RenewResult is a registration updated in place.
@@ -74,9 +74,12 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	if r.Flow == nil || r.Store == nil {
 		return nil, errors.New("registrar: Flow and Store are required")
 	}
-	rec, vals, err := r.Store.Get(ctx, in.ClientID)
+	rec, vals, err := r.access(ctx, in.ClientID)
 	if err != nil {
 		return nil, err
+	}
+	if in.APIKey == "" {
+		in.APIKey = vals.ConsumerKey
 	}
 	if err := r.checkRenewal(rec, in); err != nil {
 		return nil, err
@@ -86,7 +89,7 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	fc.OnEvent = onEvent
 	fc.BeforeRegister = nil
 
-	cur, err := fc.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken)
+	cur, err := fc.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +116,7 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	if err != nil {
 		return nil, fmt.Errorf("could not note the update before sending it, so nothing was sent: %w", err)
 	}
-	upd, err := fc.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, md)
+	upd, err := fc.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey, md)
 	if err != nil {
 		var fe *flow.Error
 		if errors.As(err, &fe) && fe.Unknown {
@@ -181,13 +184,17 @@ type AgainResult struct {
 }
 
 // RegisterAgain registers the installation anew with the renewed
-// credential, under the old registration's name and environment. Only once
+// credential, under the old registration's name and environment (apiKey ""
+// means the consumer key stored with the old one). Only once
 // the new one is stored and proven by a sign-in is the old one marked
 // "replaced by"; it is never removed here: the caller offers that.
 func (r *Registrar) RegisterAgain(ctx context.Context, oldClientID string, cred *m2m.Credential, apiKey string, onEvent func(flow.Event)) (*AgainResult, error) {
-	old, _, err := r.Store.Get(ctx, oldClientID)
+	old, oldVals, err := r.Store.Get(ctx, oldClientID)
 	if err != nil {
 		return nil, err
+	}
+	if apiKey == "" {
+		apiKey = oldVals.ConsumerKey // the vendor's key does not change with the credential
 	}
 	env, err := registrationEnvironment(old)
 	if err != nil {

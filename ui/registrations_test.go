@@ -221,7 +221,7 @@ func TestRegistrationsATONoLongerKnowsIt(t *testing.T) {
 	sim, rec := h.registerAt(atosim.Options{}, "Reception")
 	// Removed at the ATO behind the wizard's back (the portal, another computer).
 	v := storedValues(t, h, rec.ClientID)
-	if err := (&flow.Client{}).Delete(context.Background(), v.RegistrationClientURI, v.RegistrationAccessToken); err != nil {
+	if err := (&flow.Client{}).Delete(context.Background(), v.RegistrationClientURI, v.RegistrationAccessToken, v.ConsumerKey); err != nil {
 		t.Fatal(err)
 	}
 	h.openRegistrations()
@@ -439,7 +439,7 @@ func TestRegistrationsRotatedTokenNotStored(t *testing.T) {
 		t.Fatal("the Copy button did not copy the new token, or it is shown in full")
 	}
 	// It is the one the ATO now accepts.
-	if _, err := (&flow.Client{}).Read(context.Background(), rec.RegistrationClientURI, tok); err != nil {
+	if _, err := (&flow.Client{}).Read(context.Background(), rec.RegistrationClientURI, tok, sim.APIKey()); err != nil {
 		t.Errorf("the copied token does not work: %v", err)
 	}
 	if h.w.registrations.unkeptTokens() {
