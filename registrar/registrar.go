@@ -24,6 +24,8 @@ type Input struct {
 	Credential   *m2m.Credential
 	APIKey       string
 	InstanceName string
+	// Vendor is recorded with the registration when a setup file was used.
+	Vendor credstore.Vendor
 }
 
 // Result describes a registration the ATO accepted.
@@ -113,6 +115,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		RegistrationClientURI: reg.RegistrationClientURI,
 		IssuedAt:              reg.IssuedAt,
 		Receipt:               reg.Receipt,
+		Vendor:                in.Vendor,
 	}
 	if c := in.Credential; c != nil {
 		rec.CredentialID, rec.CredentialABN, rec.CredentialSerial, rec.CredentialNotAfter = c.ID, c.ABN, c.Serial, c.NotAfter

@@ -62,8 +62,8 @@ func TestParseRefusals(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, text, field string
-		line               int
-		phrase             string
+		line              int
+		phrase            string
 	}{
 		{"unknown field named, with a suggestion", swap(`"product"`, `"prodcut"`), "prodcut", 4, `did you mean "product"`},
 		{"unknown nested field", swap(`"phone"`, `"fax"`), "support.fax", 5, "email, phone, url"},
