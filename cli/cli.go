@@ -71,7 +71,10 @@ Usage:
   dcrwizard register --keystore FILE [--key FILE] [--credential ID]
                      --env sandbox|production|practice|custom --api-key KEY --name NAME
                      [--token-url URL --registration-url URL --registration-client-id ID --scope S]
-                     [--ca-file PEM] [--timeout 60s] [--json]
+                     [--ca-file PEM] [--timeout 60s] [--setup FILE] [--json]
+  dcrwizard --setup FILE         open the wizard with a software vendor's setup file
+  dcrwizard setup-check [FILE] [--json]     check a setup file; show what the wizard will show
+  dcrwizard setup-new   [--out FILE]        write a setup file template (for software vendors)
   dcrwizard list     [--json]
   dcrwizard show     CLIENT_ID [--reveal] [--json]
   dcrwizard check    CLIENT_ID [--ca-file PEM] [--json]    ask the ATO what it holds
@@ -86,6 +89,9 @@ Usage:
 The keystore password is read from --password-file FILE, --password-stdin, or the
 DCRWIZARD_PASSWORD environment variable; with none of them, from the terminal without echo.
 It is never a flag value.
+
+--setup FILE takes the environment, consumer key, name and support contact from the
+software vendor's setup file (docs/SETUP-FILE.md); flags given as well win.
 
 --env practice runs against the built-in ATO simulator; without --keystore it uses the
 simulator's demo credential and API key.
@@ -128,6 +134,10 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runLifecycle(ctx, cmd, rest, st)
 	case "simulate":
 		return runSimulate(ctx, rest, st)
+	case "setup-check":
+		return runSetupCheck(ctx, rest, st)
+	case "setup-new":
+		return runSetupNew(ctx, rest, st)
 	case "version", "--version", "-version":
 		fmt.Fprintf(st.Stdout, "dcrwizard %s\n", Version)
 		return ExitOK

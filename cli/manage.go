@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dcrwizard/credstore"
+	"dcrwizard/registrar"
 )
 
 // storeTimeout bounds a keychain look-up from the command line; an unlock
@@ -27,6 +28,8 @@ type recordJSON struct {
 	CredentialNotAfter      string `json:"credential_not_after,omitempty"`
 	StoredAt                string `json:"stored_at,omitempty"`
 	RegistrationAccessToken string `json:"registration_access_token,omitempty"`
+	// Vendor is the software vendor whose setup file was used.
+	Vendor *credstore.Vendor `json:"vendor,omitempty"`
 }
 
 func toJSON(r credstore.Record) recordJSON {
@@ -36,8 +39,14 @@ func toJSON(r credstore.Record) recordJSON {
 		}
 		return t.UTC().Format(time.RFC3339)
 	}
+	var vendor *credstore.Vendor
+	if !r.Vendor.IsZero() {
+		v := r.Vendor
+		vendor = &v
+	}
 	return recordJSON{
-		Name: r.Name, Environment: r.Environment, ClientID: r.ClientID,
+		Vendor: vendor,
+		Name:   r.Name, Environment: r.Environment, ClientID: r.ClientID,
 		RegistrationClientURI: r.RegistrationClientURI, ClientIDIssuedAt: ts(r.IssuedAt),
 		Receipt: r.Receipt, CredentialID: r.CredentialID, CredentialABN: r.CredentialABN,
 		CredentialNotAfter: ts(r.CredentialNotAfter), StoredAt: ts(r.StoredAt),
@@ -114,6 +123,7 @@ func runShow(ctx context.Context, args []string, st Streams) int {
 		{"Registration client URI", j.RegistrationClientURI}, {"Issued at", j.ClientIDIssuedAt},
 		{"ATO receipt", j.Receipt}, {"Credential", j.CredentialID}, {"Credential ABN", j.CredentialABN},
 		{"Credential expires", j.CredentialNotAfter}, {"Stored at", j.StoredAt},
+		{"Software", rec.Vendor.Product}, {"Software vendor", rec.Vendor.Name}, {"Vendor support", registrar.SupportContact(rec.Vendor)},
 	} {
 		if row[1] != "" {
 			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])

@@ -44,22 +44,25 @@ func (e *endpointFlags) resolve(practice *registrar.Practice) (flow.Environment,
 		}
 		env = p
 	}
-	if e.tokenURL != "" {
-		env.TokenURL = e.tokenURL
-	}
-	if e.registrationURL != "" {
-		env.RegistrationURL = e.registrationURL
-	}
-	if e.clientID != "" {
-		env.RegistrationClientID = e.clientID
-	}
-	if e.scope != "" {
-		env.Scope = e.scope
-	}
+	e.override(&env)
 	if err := env.Validate(); err != nil {
 		return env, inputError{err}
 	}
 	return env, nil
+}
+
+// override applies the address flags to env and reports whether any was given.
+func (e *endpointFlags) override(env *flow.Environment) bool {
+	any := false
+	for _, o := range []struct {
+		flag string
+		dst  *string
+	}{{e.tokenURL, &env.TokenURL}, {e.registrationURL, &env.RegistrationURL}, {e.clientID, &env.RegistrationClientID}, {e.scope, &env.Scope}} {
+		if o.flag != "" {
+			*o.dst, any = o.flag, true
+		}
+	}
+	return any
 }
 
 // registerJSON is register --json's output. The registration access token
@@ -76,6 +79,9 @@ type registerJSON struct {
 	StoredIn                string `json:"stored_in,omitempty"`
 	RegistrationAccessToken string `json:"registration_access_token,omitempty"`
 	Warning                 string `json:"warning,omitempty"`
+	// Sources says where each value came from (a setup file, a flag, …).
+	Sources *registrar.Sources `json:"sources,omitempty"`
+	Vendor  *credstore.Vendor  `json:"vendor,omitempty"`
 }
 
 func runRegister(ctx context.Context, args []string, st Streams) int {
@@ -88,6 +94,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	name := fs.String("name", "", "a `NAME` for this software instance (default: this computer's name)")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	setupPath := fs.String("setup", "", "take the environment, consumer key and name from the software vendor's setup `FILE` (flags still win)")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	}
@@ -113,20 +120,9 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 			*apiKey = practice.APIKey
 		}
 	}
-	env, err := e.resolve(practice)
+	applied, err := registerValues(*setupPath, &e, practice, *apiKey, *name, st)
 	if err != nil {
 		return fail(st, *asJSON, err)
-	}
-	key := registrar.CleanAPIKey(*apiKey)
-	if err := registrar.ValidateAPIKey(key); err != nil {
-		return fail(st, *asJSON, inputError{err})
-	}
-	if *name == "" {
-		*name = registrar.DefaultInstanceName()
-	}
-	instance := registrar.CleanName(*name)
-	if err := registrar.ValidateInstanceName(instance); err != nil {
-		return fail(st, *asJSON, inputError{err})
 	}
 	store, err := k.load(st)
 	if err != nil {
@@ -139,7 +135,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if v := cred.Verdict(time.Now()); !v.OK() {
 		return fail(st, *asJSON, inputError{errors.New(v.Message)})
 	}
-	httpClient, err := flow.NewHTTPClient(e.caFile, 0)
+	httpClient, err := flow.NewHTTPClient(applied.CAFile, 0)
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
@@ -155,17 +151,19 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 			}
 		}
 	}
-	res, err := r.Register(ctx, registrar.Input{Env: env, Credential: cred, APIKey: key, InstanceName: instance}, progress)
+	in := applied.Input
+	in.Credential = cred
+	res, err := r.Register(ctx, in, progress)
 	if res == nil {
 		return fail(st, *asJSON, err)
 	}
-	return reportRegistration(st, *asJSON, res, err)
+	return reportRegistration(st, *asJSON, res, err, &applied.Sources)
 }
 
 // reportRegistration prints what the ATO returned. When it was not stored,
 // the registration access token is printed too, whatever the output mode:
 // the user must keep it.
-func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr error) int {
+func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr error, sources *registrar.Sources) int {
 	reg := res.Registration
 	out := registerJSON{
 		ClientID:              reg.ClientID,
@@ -174,6 +172,10 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 		Environment:           res.Record.Environment,
 		Name:                  res.Record.Name,
 		Stored:                res.Stored,
+		Sources:               sources,
+	}
+	if v := res.Record.Vendor; !v.IsZero() {
+		out.Vendor = &v
 	}
 	if !reg.IssuedAt.IsZero() {
 		out.ClientIDIssuedAt = reg.IssuedAt.UTC().Format(time.RFC3339)
@@ -215,6 +217,12 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 	}
 	if res.Stored {
 		fmt.Fprintf(st.Stdout, "Stored in:                %s (service %q)\n", out.StoredIn, credstore.Service)
+	}
+	if out.Vendor != nil {
+		fmt.Fprintf(st.Stdout, "Ready for:                %s (%s)\n", out.Vendor.Product, out.Vendor.Name)
+		if c := registrar.SupportContact(*out.Vendor); c != "" {
+			fmt.Fprintf(st.Stdout, "Vendor support:           %s\n", c)
+		}
 	}
 	return code
 }

@@ -56,28 +56,30 @@ func (s *Setup) GoString() string { return s.String() }
 // used gives a *setupfile.Error naming each wrong field and its line.
 func LoadSetup(path string) (*Setup, error) {
 	f, err := setupfile.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return checkSetup(f, path)
+	return checkSetup(f, err, path)
 }
 
 // ParseSetup is LoadSetup on bytes already read; name is for messages.
 func ParseSetup(data []byte, name string) (*Setup, error) {
 	f, err := setupfile.Parse(data, name)
-	if err != nil {
-		return nil, err
-	}
-	return checkSetup(f, name)
+	return checkSetup(f, err, name)
 }
 
 // sampleComputer is the longest name Windows gives a computer (15
 // characters), for checking a name template before the real one is known.
 const sampleComputer = "DESKTOP-ABCDEFG"
 
-// checkSetup applies to each value the rules typed input gets.
-func checkSetup(f *setupfile.File, path string) (*Setup, error) {
+// checkSetup applies to each value the rules typed input gets, adding its
+// findings to the parser's (parseErr), so that all are reported at once.
+func checkSetup(f *setupfile.File, parseErr error, path string) (*Setup, error) {
 	errs := &setupfile.Error{Path: path}
+	if parseErr != nil {
+		var pe *setupfile.Error
+		if f == nil || !errors.As(parseErr, &pe) {
+			return nil, parseErr
+		}
+		errs.Problems = append(errs.Problems, pe.Problems...)
+	}
 	s := &Setup{Path: path}
 
 	s.Vendor.Name = checkLabel(errs, f, "vendor", f.Vendor, "the vendor's name")

@@ -225,7 +225,9 @@ func Decode(data []byte) ([]byte, error) {
 
 // Parse checks data (the file's bytes) and returns its content. name is
 // used in messages only. Every problem of shape is reported with its line;
-// the values themselves are checked by registrar.
+// the values themselves are checked by registrar. With an *Error, the File
+// returned (when not nil) holds the fields that could be read, so that
+// their values can be checked too and every problem reported at once.
 func Parse(data []byte, name string) (*File, error) {
 	fail := func(line int, msg string) error {
 		return &Error{Path: name, Problems: []Problem{{Line: line, Message: msg}}}
@@ -322,6 +324,9 @@ type parser struct {
 	data []byte
 	f    *File
 	errs *Error
+	// meant are the fields an unknown one was taken for ("did you mean"):
+	// not reported missing as well.
+	meant map[string]bool
 }
 
 func (p *parser) problem(line int, field, msg string) {
@@ -367,7 +372,7 @@ func (p *parser) parse() bool {
 func (p *parser) required() {
 	f := p.f
 	missing := func(field, what string) {
-		if !f.Has(field) {
+		if !f.Has(field) && !p.meant[field] {
 			p.problem(f.Line(field), field, "this field is missing: "+what+".")
 		}
 	}
@@ -493,6 +498,10 @@ func (p *parser) unknown(line int, prefix, key string) {
 	msg := "this field is not part of the setup file format"
 	if best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
+		if p.meant == nil {
+			p.meant = map[string]bool{}
+		}
+		p.meant[prefix+best] = true
 	}
 	where := "here"
 	if prefix != "" {

@@ -59,6 +59,10 @@ type Config struct {
 	// DefaultName is the suggested instance name. Default
 	// registrar.DefaultInstanceName() (the computer's name).
 	DefaultName string
+	// SetupPath is a software vendor's setup file to start with (dcrwizard
+	// --setup FILE); when empty, dcrwizard-setup.json beside the program is
+	// used if there is one (see setup.go).
+	SetupPath string
 
 	// For tests: post replaces fyne.Do; tick is the elapsed-time interval.
 	post          func(func())
