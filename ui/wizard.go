@@ -68,6 +68,7 @@ type Config struct {
 	post          func(func())
 	tick          time.Duration
 	startPractice func(dir string) (*practiceRun, error)
+	setupBeside   func() (string, bool) // default registrar.SetupBesideProgram
 }
 
 // Wizard is the window and everything it remembers between steps.
@@ -99,6 +100,7 @@ type Wizard struct {
 	registrations registrationsPage
 
 	practice practiceState
+	setup    setupState // setup hook: a vendor's setup file (setup.go)
 
 	closeOnce sync.Once
 }
@@ -150,6 +152,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	// button does. It is not bound to Enter: a stray key must not close.
 	w.closeBtn = widget.NewButton("Close", w.closeRequested)
 
+	w.buildSetup() // setup hook: before the pages that show it
 	w.buildWelcome()
 	w.buildCredential()
 	w.buildEnvironment()
@@ -175,6 +178,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 
 	w.show(stepWelcome)
 	w.checkPending()
+	w.startSetup() // setup hook
 	return w
 }
 
@@ -339,6 +343,9 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 	}
 	for _, u := range uris {
 		if u.Scheme() == "file" {
+			if w.droppedSetup(u.Path()) { // setup hook: a vendor's setup file, not a credential
+				return
+			}
 			w.setKeystorePath(u.Path())
 			if w.step != stepCredential {
 				w.show(stepCredential)
