@@ -327,6 +327,21 @@ type parser struct {
 	// meant are the fields an unknown one was taken for ("did you mean"):
 	// not reported missing as well.
 	meant map[string]bool
+	nl    []int // offsets of the line breaks, for line numbers
+}
+
+// line is the 1-based line of byte offset off, by binary search: a file
+// of many short fields must not cost a scan per field.
+func (p *parser) line(off int) int {
+	if p.nl == nil {
+		p.nl = []int{}
+		for i, c := range p.data {
+			if c == '\n' {
+				p.nl = append(p.nl, i)
+			}
+		}
+	}
+	return sort.SearchInts(p.nl, off) + 1
 }
 
 func (p *parser) problem(line int, field, msg string) {
@@ -338,22 +353,22 @@ func (p *parser) syntax(base int, err error) {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		off := base + int(se.Offset)
-		p.problem(lineAt(p.data, off), "", "this is not valid JSON here ("+se.Error()+"). Check for a missing comma, quote or brace.")
+		p.problem(p.line(off), "", "this is not valid JSON here ("+se.Error()+"). Check for a missing comma, quote or brace.")
 		return
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		p.problem(lineAt(p.data, len(p.data)), "", "the file ends too early: a closing brace or quote is missing.")
+		p.problem(p.line(len(p.data)), "", "the file ends too early: a closing brace or quote is missing.")
 		return
 	}
-	p.problem(lineAt(p.data, base), "", "this is not valid JSON here ("+err.Error()+").")
+	p.problem(p.line(base), "", "this is not valid JSON here ("+err.Error()+").")
 }
 
 func (p *parser) parse() bool {
 	// Where the top-level object starts, for fields that are missing.
 	start := len(p.data) - len(bytes.TrimLeft(p.data, " \t\r\n"))
-	p.f.lines[""] = lineAt(p.data, start)
+	p.f.lines[""] = p.line(start)
 	if start >= len(p.data) || p.data[start] != '{' {
-		p.problem(lineAt(p.data, start), "", "a setup file is one JSON object: it must start with {.")
+		p.problem(p.line(start), "", "a setup file is one JSON object: it must start with {.")
 		return false
 	}
 	end, ok := p.object(start, "")
@@ -361,7 +376,7 @@ func (p *parser) parse() bool {
 		return false
 	}
 	if rest := bytes.TrimSpace(p.data[end:]); len(rest) > 0 {
-		p.problem(lineAt(p.data, len(p.data)-len(bytes.TrimLeft(p.data[end:], " \t\r\n"))), "",
+		p.problem(p.line(len(p.data)-len(bytes.TrimLeft(p.data[end:], " \t\r\n"))), "",
 			"there is more text after the closing } of the setup. Remove it.")
 	}
 	return true
@@ -433,7 +448,7 @@ func (p *parser) object(base int, prefix string) (int, bool) {
 		}
 		key, _ := tok.(string)
 		keyEnd := base + int(dec.InputOffset())
-		keyLine := lineAt(p.data, keyEnd)
+		keyLine := p.line(keyEnd)
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			p.syntax(base, err)
@@ -444,7 +459,7 @@ func (p *parser) object(base int, prefix string) (int, bool) {
 		for vstart < len(p.data) && (p.data[vstart] == ':' || p.data[vstart] == ' ' || p.data[vstart] == '\t' || p.data[vstart] == '\r' || p.data[vstart] == '\n') {
 			vstart++
 		}
-		line := lineAt(p.data, vstart)
+		line := p.line(vstart)
 		path := prefix + key
 		k, known := schema[path]
 		switch {
@@ -550,7 +565,11 @@ func (p *parser) value(path string, k kind, raw json.RawMessage, vstart, line in
 			return
 		}
 		if i := strings.Index(s, "<"); i >= 0 && strings.Contains(s[i:], ">") {
-			p.problem(line, path, "replace the placeholder "+s[i:i+strings.Index(s[i:], ">")+1]+" with the real value.")
+			what := "the placeholder " + s[i:i+strings.Index(s[i:], ">")+1]
+			if path == "consumer_key" {
+				what = "the placeholder" // the key's text is never repeated
+			}
+			p.problem(line, path, "replace "+what+" with the real value.")
 			return
 		}
 		p.setString(path, s)
