@@ -207,6 +207,14 @@ func TestRegisterWithSetupFile(t *testing.T) {
 	if strings.Contains(res.stdout, f.Sim.APIKey()) {
 		t.Error("show printed the consumer key")
 	}
+	// Practice with the vendor's file: the simulator's addresses and key,
+	// the vendor's name template and support.
+	res = run{args: []string{"register", "--setup", setup, "--env", "practice", "--json"}, config: config}.exec(t)
+	reg = decode[out](t, res.stdout)
+	if res.code != 0 || reg.Environment != "practice" || reg.Sources["environment"] != "practice" || reg.Sources["consumer_key"] != "practice" ||
+		reg.Sources["name"] != "setup file" || reg.Vendor["name"] != "Example Software Pty Ltd" || reg.Sources["ca_file"] != "" {
+		t.Fatalf("practice: exit %d %+v\n%s", res.code, reg, res.stderr)
+	}
 }
 
 func TestRegisterSetupRefusals(t *testing.T) {

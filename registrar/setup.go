@@ -362,7 +362,7 @@ func (s *Setup) Summary(computer string) []SetupRow {
 			SetupRow{"Scope", s.Env.Scope})
 	}
 	rows = append(rows, SetupRow{"Consumer key", "ending " + s.KeyHint() + " (not shown in full)"})
-	rows = append(rows, SetupRow{"Suggested name", s.SuggestedName(computer)})
+	rows = append(rows, SetupRow{"Suggested name", s.SuggestedName(computer) + " (on a computer called " + computer + ")"})
 	if c := SupportContact(s.Vendor); c != "" {
 		rows = append(rows, SetupRow{"Support", c})
 	}
