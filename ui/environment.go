@@ -323,6 +323,9 @@ func (w *Wizard) setCAFile(path string) {
 
 // environmentLeaving remembers the choice (and any custom addresses).
 func (w *Wizard) environmentLeaving() {
+	if w.setupEnvLocked() {
+		return // setup hook: the vendor's choice is not the user's to remember
+	}
 	p := &w.environment
 	prefs := w.app.Preferences()
 	env, ok := w.currentEnv()

@@ -89,6 +89,9 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 		t.Errorf("name %q, want the template's", got)
 	}
 	h.noFullKey("Details", h.texts())
+	if got := h.app.Preferences().String(prefEnvironment); got != "" {
+		t.Errorf("the vendor's environment was remembered as the user's choice: %q", got)
+	}
 	h.next()
 	h.wantStep(stepReview)
 	h.wantText("ending "+h.keyTail()+" (from Example Software Pty Ltd's setup file)", "Example Practice Manager (Example Software Pty Ltd)", h.env.TokenURL)
