@@ -103,10 +103,11 @@ func (f *File) GoString() string { return f.String() }
 // KeyHint shows the last four characters of a consumer key and nothing
 // more: enough for a support person to tell two keys apart.
 func KeyHint(key string) string {
-	if utf8.RuneCountInString(key) <= 8 {
+	r := []rune(key)
+	if len(r) <= 8 {
 		return "…" + strings.Repeat("•", 4)
 	}
-	return "…" + key[len(key)-4:]
+	return "…" + string(r[len(r)-4:])
 }
 
 // Problem is one thing wrong with a setup file.
