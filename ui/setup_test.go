@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"dcrwizard/flow"
 )
 
 // vendorSetup is a vendor's setup file for the harness's simulator (a
@@ -270,5 +273,33 @@ func TestBadSetupFileNamesFieldAndLine(t *testing.T) {
 	h.waitSetup()
 	if top := h.w.win.Canvas().Overlays().Top(); top == nil || !strings.Contains(textsIn(top), `"vendr"`) {
 		t.Fatalf("no dialog naming the field")
+	}
+}
+
+// TestSandboxSetupSelectsSandbox: a sandbox file chooses the Sandbox
+// option itself (shown, not editable) and Review shows what will be sent.
+func TestSandboxSetupSelectsSandbox(t *testing.T) {
+	h := newHarness(t, harnessOpts{before: func(a fyne.App) {
+		a.Preferences().SetString(prefEnvironment, "production") // the user's last choice
+	}})
+	h.drop(h.vendorSetup(func(m map[string]any) {
+		m["environment"] = "sandbox"
+		m["consumer_key"] = "ExampleConsumerKey0000a1b2"
+		delete(m, "endpoints")
+	}))
+	h.waitSetup()
+	h.openKeystore(h.goodKeystore(), testPassword)
+	h.next()
+	h.wantStep(stepEnvironment)
+	h.wantText("Set by Example Software Pty Ltd: Sandbox; consumer key ending …a1b2")
+	if env, _ := h.w.currentEnv(); env != flow.Sandbox || !h.w.environment.radio.Disabled() {
+		t.Fatalf("environment %+v, radio disabled %v", env, h.w.environment.radio.Disabled())
+	}
+	h.next()
+	h.next()
+	h.wantStep(stepReview)
+	h.wantText("Sandbox — the ATO's test environment (EVTE)", "ending …a1b2 (from Example Software Pty Ltd's setup file)")
+	if strings.Contains(h.texts(), "ExampleConsumerKey") {
+		t.Error("Review shows the key")
 	}
 }
