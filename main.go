@@ -20,11 +20,12 @@ import (
 const appID = "au.dcrwizard.DCRWizard"
 
 func main() {
-	if len(os.Args) > 1 {
+	setup, wizard := cli.WizardArgs(os.Args[1:]) // "--setup FILE" opens the wizard too
+	if !wizard {
 		os.Exit(cli.Main(os.Args[1:]))
 	}
 	a := app.NewWithID(appID)
 	icon := fyne.NewStaticResource("icon.png", assets.IconPNG)
 	a.SetIcon(icon)
-	ui.New(a, ui.Config{Icon: icon, Version: cli.Version, Store: credstore.New("")}).ShowAndRun()
+	ui.New(a, ui.Config{Icon: icon, Version: cli.Version, Store: credstore.New(""), SetupPath: setup}).ShowAndRun()
 }

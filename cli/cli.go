@@ -139,7 +139,10 @@ Usage:
   dcrwizard register --keystore FILE [--key FILE] [--credential ID]
                      --env sandbox|production|practice|custom --api-key-file FILE --name NAME
                      [--token-url URL --registration-url URL --registration-client-id ID --scope S]
-                     [--ca-file PEM] [--timeout 60s] [--verify] [--json]
+                     [--ca-file PEM] [--timeout 60s] [--setup FILE] [--verify] [--json]
+  dcrwizard --setup FILE         open the wizard with a software vendor's setup file
+  dcrwizard setup-check [FILE] [--json]     check a setup file; show what the wizard will show
+  dcrwizard setup-new   [--out FILE]        write a setup file template (for software vendors)
   dcrwizard list     [--expiring 180d] [--keystore FILE] [--json]
   dcrwizard show     CLIENT_ID [--reveal] [--json]
   dcrwizard check    CLIENT_ID [--ca-file PEM] [--json]    ask the ATO what it holds
@@ -164,6 +167,9 @@ It is never a flag value.
 The consumer (API) key comes from --api-key-file FILE (its first line) or the
 DCRWIZARD_API_KEY environment variable, which other users of the computer cannot see;
 --api-key KEY also works, but shows the key to anyone listing processes.
+
+--setup FILE takes the environment, consumer key, name and support contact from the
+software vendor's setup file (docs/SETUP-FILE.md); flags given as well win.
 
 --env practice runs against the built-in ATO simulator; without --keystore it uses the
 simulator's demo credential and API key.
@@ -223,6 +229,10 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runRenew(ctx, rest, st)
 	case "simulate":
 		return runSimulate(ctx, rest, st)
+	case "setup-check":
+		return runSetupCheck(ctx, rest, st)
+	case "setup-new":
+		return runSetupNew(ctx, rest, st)
 	case "version", "--version", "-version":
 		fmt.Fprintf(st.Stdout, "dcrwizard %s\n", Version)
 		return ExitOK

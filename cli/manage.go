@@ -36,6 +36,8 @@ type recordJSON struct {
 	CredentialStatus   string `json:"credential_status"`
 	CredentialDaysLeft *int   `json:"credential_days_left,omitempty"`
 	ReplacedBy         string `json:"replaced_by,omitempty"`
+	// Vendor is the software vendor whose setup file was used.
+	Vendor *credstore.Vendor `json:"vendor,omitempty"`
 }
 
 func toJSON(r credstore.Record) recordJSON { return toJSONWith(r, registrar.StateOf(r, time.Now())) }
@@ -47,8 +49,14 @@ func toJSONWith(r credstore.Record, cs registrar.CredentialState) recordJSON {
 		}
 		return t.UTC().Format(time.RFC3339)
 	}
+	var vendor *credstore.Vendor
+	if !r.Vendor.IsZero() {
+		v := r.Vendor
+		vendor = &v
+	}
 	j := recordJSON{
-		Name: r.Name, Environment: r.Environment, ClientID: r.ClientID,
+		Vendor: vendor,
+		Name:   r.Name, Environment: r.Environment, ClientID: r.ClientID,
 		RegistrationClientURI: r.RegistrationClientURI, ClientIDIssuedAt: ts(r.IssuedAt),
 		Receipt: r.Receipt, CredentialID: r.CredentialID, CredentialABN: r.CredentialABN,
 		CredentialNotAfter: ts(r.CredentialNotAfter), StoredAt: ts(r.StoredAt),
@@ -204,6 +212,7 @@ func runShow(ctx context.Context, args []string, st Streams) int {
 		{"Registration client URI", j.RegistrationClientURI}, {"Issued at", j.ClientIDIssuedAt},
 		{"ATO receipt", j.Receipt}, {"Credential", j.CredentialID}, {"Credential ABN", j.CredentialABN},
 		{"Credential expires", j.CredentialNotAfter}, {"Stored at", j.StoredAt},
+		{"Software", rec.Vendor.Product}, {"Software vendor", rec.Vendor.Name}, {"Vendor support", registrar.SupportContact(rec.Vendor)},
 	} {
 		if row[1] != "" {
 			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])

@@ -45,22 +45,25 @@ func (e *endpointFlags) resolve(practice *registrar.Practice) (flow.Environment,
 		}
 		env = p
 	}
-	if e.tokenURL != "" {
-		env.TokenURL = e.tokenURL
-	}
-	if e.registrationURL != "" {
-		env.RegistrationURL = e.registrationURL
-	}
-	if e.clientID != "" {
-		env.RegistrationClientID = e.clientID
-	}
-	if e.scope != "" {
-		env.Scope = e.scope
-	}
+	e.override(&env)
 	if err := env.Validate(); err != nil {
 		return env, inputError{err}
 	}
 	return env, nil
+}
+
+// override applies the address flags to env and reports whether any was given.
+func (e *endpointFlags) override(env *flow.Environment) bool {
+	any := false
+	for _, o := range []struct {
+		flag string
+		dst  *string
+	}{{e.tokenURL, &env.TokenURL}, {e.registrationURL, &env.RegistrationURL}, {e.clientID, &env.RegistrationClientID}, {e.scope, &env.Scope}} {
+		if o.flag != "" {
+			*o.dst, any = o.flag, true
+		}
+	}
+	return any
 }
 
 // registerJSON is register --json's output. The registration access token
@@ -81,6 +84,9 @@ type registerJSON struct {
 	PendingID               string   `json:"pending_id,omitempty"`
 	// With --verify: what the test proved, or why it failed.
 	Verification *verifyJSON `json:"verification,omitempty"`
+	// Sources says where each value came from (a setup file, a flag, …).
+	Sources *registrar.Sources `json:"sources,omitempty"`
+	Vendor  *credstore.Vendor  `json:"vendor,omitempty"`
 }
 
 // checkTimeout refuses a --timeout that would end the run before anything
@@ -139,6 +145,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	verify := fs.Bool("verify", false, "then prove the registration usable: get an access token as the new client")
 	var vf verifyFlags
 	vf.register(fs, false)
+	setupPath := fs.String("setup", "", "take the environment, consumer key and name from the software vendor's setup `FILE` (flags still win)")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	}
@@ -170,23 +177,13 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 			*apiKey = practice.APIKey
 		}
 	}
-	env, err := e.resolve(practice)
+	applied, err := registerValues(*setupPath, &e, practice, *apiKey, *name, st)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
-	vf.apply(&env)
-	key := registrar.CleanAPIKey(*apiKey)
-	if err := registrar.ValidateAPIKey(key); err != nil {
-		return fail(st, *asJSON, inputError{err})
-	}
-	if *name == "" {
-		*name = registrar.DefaultInstanceName()
-	}
-	instance := registrar.CleanName(*name)
-	if err := registrar.ValidateInstanceName(instance); err != nil {
-		return fail(st, *asJSON, inputError{err})
-	}
-	httpClient, err := flow.NewHTTPClient(e.caFile, 0)
+	vf.apply(&applied.Input.Env)
+	env := applied.Input.Env
+	httpClient, err := flow.NewHTTPClient(applied.CAFile, 0)
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
@@ -220,15 +217,17 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 			}
 		}
 	}
-	res, err := r.Register(ctx, registrar.Input{Env: env, Credential: cred, APIKey: key, InstanceName: instance}, progress)
+	in := applied.Input
+	in.Credential = cred
+	res, err := r.Register(ctx, in, progress)
 	if res == nil {
 		return fail(st, *asJSON, err)
 	}
 	if !*verify || !res.Stored {
-		return reportRegistration(st, *asJSON, res, err, nil)
+		return reportRegistration(st, *asJSON, res, err, &applied.Sources, nil)
 	}
-	v, verr := r.Verify(ctx, registrar.VerifyInput{Env: env, Credential: cred, ClientID: res.Registration.ClientID, APIKey: key}, progress)
-	return reportRegistration(st, *asJSON, res, nil, &verifyOutcome{v, verr})
+	v, verr := r.Verify(ctx, registrar.VerifyInput{Env: env, Credential: cred, ClientID: res.Registration.ClientID, APIKey: in.APIKey}, progress)
+	return reportRegistration(st, *asJSON, res, nil, &applied.Sources, &verifyOutcome{v, verr})
 }
 
 // verifyOutcome is the result of register --verify's test.
@@ -240,7 +239,7 @@ type verifyOutcome struct {
 // reportRegistration prints what the ATO returned. When it was not stored,
 // the registration access token is printed too, whatever the output mode:
 // the user must keep it.
-func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr error, ver *verifyOutcome) int {
+func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr error, sources *registrar.Sources, ver *verifyOutcome) int {
 	reg := res.Registration
 	out := registerJSON{
 		ClientID:              reg.ClientID,
@@ -250,6 +249,10 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 		Name:                  res.Record.Name,
 		Stored:                res.Stored,
 		Warnings:              res.Warnings,
+		Sources:               sources,
+	}
+	if v := res.Record.Vendor; !v.IsZero() {
+		out.Vendor = &v
 	}
 	if !reg.IssuedAt.IsZero() {
 		out.ClientIDIssuedAt = reg.IssuedAt.UTC().Format(time.RFC3339)
@@ -325,6 +328,12 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 	}
 	if res.Stored {
 		fmt.Fprintf(st.Stdout, "Stored in:                %s (service %q)\n", out.StoredIn, credstore.Service)
+	}
+	if out.Vendor != nil {
+		fmt.Fprintf(st.Stdout, "Ready for:                %s (%s)\n", out.Vendor.Product, out.Vendor.Name)
+		if c := registrar.SupportContact(*out.Vendor); c != "" {
+			fmt.Fprintf(st.Stdout, "Vendor support:           %s\n", c)
+		}
 	}
 	return code
 }

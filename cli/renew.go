@@ -76,7 +76,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 			return fail(st, *asJSON, err)
 		}
 		if !res.Result.Stored {
-			return reportRegistration(st, *asJSON, res.Result, err, nil)
+			return reportRegistration(st, *asJSON, res.Result, err, nil, nil)
 		}
 		out := renewJSON{ClientID: rec.ClientID, NewClientID: res.Result.Registration.ClientID, OldKept: true,
 			CredentialID: cred.ID, CredentialSerial: cred.Serial, CredentialNotAfter: cred.NotAfter.UTC().Format(time.RFC3339)}

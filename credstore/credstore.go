@@ -39,6 +39,8 @@ type Record struct {
 	CredentialSerial      string    `json:"credential_serial,omitzero"`
 	CredentialNotAfter    time.Time `json:"credential_not_after,omitzero"`
 	StoredAt              time.Time `json:"stored_at"`
+	// Vendor is set when the registration was made with a vendor's setup file.
+	Vendor Vendor `json:"vendor,omitzero"`
 	// Endpoints are the addresses of a registration outside the two ATO
 	// presets (Practice, custom), so it can be tested or registered again
 	// later; nil for the presets, which are known by name.

@@ -25,6 +25,8 @@ type Input struct {
 	Credential   *m2m.Credential
 	APIKey       string
 	InstanceName string
+	// Vendor is recorded with the registration when a setup file was used.
+	Vendor credstore.Vendor
 }
 
 // Result describes a registration the ATO accepted.
@@ -127,6 +129,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		RegistrationClientURI: reg.RegistrationClientURI,
 		IssuedAt:              reg.IssuedAt,
 		Receipt:               reg.Receipt,
+		Vendor:                in.Vendor,
 	}
 	if _, preset := flow.Lookup(in.Env.Name); !preset {
 		// Presets are known by name; other addresses are kept, so the

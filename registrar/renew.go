@@ -200,7 +200,7 @@ func (r *Registrar) RegisterAgain(ctx context.Context, oldClientID string, cred 
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Register(ctx, Input{Env: env, Credential: cred, APIKey: apiKey, InstanceName: old.Name}, onEvent)
+	res, err := r.Register(ctx, Input{Env: env, Credential: cred, APIKey: apiKey, InstanceName: old.Name, Vendor: old.Vendor}, onEvent)
 	out := &AgainResult{Result: res}
 	if res == nil || !res.Stored {
 		return out, err

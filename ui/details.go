@@ -23,6 +23,7 @@ type detailsPage struct {
 	name        *keyEntry
 	nameCount   *widget.Label
 	nameErr     *widget.Label
+	keyBox      *fyne.Container // the key's widgets; hidden when a setup file gives the key
 }
 
 func (w *Wizard) buildDetails() {
@@ -63,13 +64,17 @@ func (w *Wizard) buildDetails() {
 	p.nameErr = errPara("")
 	p.nameErr.Hide()
 
-	w.setPage(stepDetails,
-		subheading("Consumer (API) key"),
+	p.keyBox = container.NewVBox(
 		para("The consumer key of your team app, from the ATO API portal (open your team app; the key is shown there). "+
 			"Copy it and press Paste: stray spaces and line breaks are removed for you."),
 		container.NewBorder(nil, nil, nil, p.pasteBtn, p.apiKey),
 		p.apiErr,
 		p.practiceBox,
+	)
+	w.setPage(stepDetails,
+		subheading("Consumer (API) key"),
+		w.setup.detailsBox, // setup hook
+		p.keyBox,
 		subheading("Name for this installation"),
 		para(fmt.Sprintf("A name that tells you and the ATO which computer or installation this is, for example the "+
 			"computer's name. Up to %d characters.", registrar.MaxNameLength)),
@@ -77,8 +82,13 @@ func (w *Wizard) buildDetails() {
 		p.nameCount,
 		p.nameErr,
 	)
-	w.problems[stepDetails] = func() string { return detailsProblem(p.apiKey.Text, p.name.Text) }
-	w.focusers[stepDetails] = func() fyne.Focusable { return p.apiKey }
+	w.problems[stepDetails] = func() string { return detailsProblem(w.detailsKey(), p.name.Text) } // setup hook: detailsKey
+	w.focusers[stepDetails] = func() fyne.Focusable {
+		if w.setupKeyLocked() { // setup hook: the key is not asked for
+			return p.name
+		}
+		return p.apiKey
+	}
 	w.refreshDetails()
 }
 
@@ -114,4 +124,5 @@ func (w *Wizard) detailsShown() {
 		p.practiceBox.Hide()
 	}
 	w.refreshDetails()
+	w.refreshSetupDetails() // setup hook
 }

@@ -75,6 +75,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 		d.box.Add(subheading("This installation is registered"))
 		d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
 			", and your software can now use them."))
+		w.addSetupDone(d.box, res.Record) // setup hook
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
 		uri := para(d.values.RegistrationClientURI)
 		uri.TextStyle.Monospace = true
@@ -121,6 +122,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 		d.box.Add(container.NewHBox(widget.NewButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
 		d.box.Add(d.savedTo)
 		d.box.Add(d.keptCheck)
+		w.addSetupSupport(d.box) // setup hook
 	}
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
@@ -197,6 +199,7 @@ func (w *Wizard) showFailure(err error) {
 		d.box.Add(bold("What to do"))
 		d.box.Add(para(action))
 	}
+	w.addSetupSupport(d.box) // setup hook: the vendor's support on every failure page
 	fix := fixStepFor(err)
 	var cerr *cancelledError
 	if errors.As(err, &cerr) {
@@ -355,6 +358,7 @@ type supportInfo struct {
 	Result     *registrar.Result
 	SaveErr    string // why the keychain did not keep the values
 	Err        error
+	Vendor     credstore.Vendor // setup hook: whose setup file was used
 }
 
 // supportSummary formats info for a helpdesk.
@@ -375,6 +379,9 @@ func supportSummary(info supportInfo) string {
 	line("Instance name", info.Name)
 	line("Consumer key", info.APIKey)
 	line("Extra CA file", info.CAFile)
+	for _, row := range supportVendorLines(info.Vendor) { // setup hook
+		line(row[0], row[1])
+	}
 	if r := info.Result; r != nil {
 		b.WriteString("Outcome:               registered\n")
 		if r.Registration != nil {
@@ -438,10 +445,11 @@ func (w *Wizard) supportText() string {
 		OS:      runtime.GOOS + "/" + runtime.GOARCH,
 		Env:     in.Env,
 		Name:    in.InstanceName,
-		APIKey:  maskKey(in.APIKey),
+		APIKey:  w.shownKey(in.APIKey), // setup hook: only the last 4 of a vendor's key
 		CAFile:  w.environment.caFile,
 		Result:  w.done.res,
 		Err:     w.done.failErr,
+		Vendor:  w.supportVendor(), // setup hook
 	}
 	if c := in.Credential; c != nil {
 		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, c.NotAfter.Format("2006-01-02"))

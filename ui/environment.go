@@ -133,6 +133,7 @@ func (w *Wizard) buildEnvironment() {
 
 	w.setPage(stepEnvironment,
 		para("Choose where to register this installation."),
+		w.setup.envBox, // setup hook
 		p.radio,
 		p.note,
 		p.practice,
@@ -242,6 +243,7 @@ func (w *Wizard) prefillCustom() {
 // refreshEnvironment redraws the note for the choice and the Practice box.
 func (w *Wizard) refreshEnvironment() {
 	p := &w.environment
+	w.refreshSetupEnvironment() // setup hook: the file's choice, before the note is drawn
 	o := w.selectedOption()
 	if p.custom.Checked {
 		p.radio.Disable()
@@ -272,6 +274,9 @@ func (w *Wizard) refreshEnvironment() {
 	setShown(p.note, p.note.Text != "")
 	p.note.Refresh()
 	w.refreshPractice()
+	if w.setupEnvLocked() { // setup hook: shown, not editable, until Change
+		p.radio.Disable()
+	}
 }
 
 // refreshPractice updates what the Environment step says about Practice.
@@ -318,6 +323,9 @@ func (w *Wizard) setCAFile(path string) {
 
 // environmentLeaving remembers the choice (and any custom addresses).
 func (w *Wizard) environmentLeaving() {
+	if w.setupEnvLocked() {
+		return // setup hook: the vendor's choice is not the user's to remember
+	}
 	p := &w.environment
 	prefs := w.app.Preferences()
 	env, ok := w.currentEnv()

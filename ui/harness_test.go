@@ -126,6 +126,7 @@ type harness struct {
 type harnessOpts struct {
 	keyring credstore.Keyring // nil: real Secret Service when set up, else in memory
 	before  func(a fyne.App)  // runs before New (preferences)
+	config  func(c *Config)   // changes the Config before New (setup files)
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -157,7 +158,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		o.before(h.app)
 	}
 	practiceDir := filepath.Join(h.dir, "practice")
-	h.w = New(h.app, Config{
+	cfg := Config{
 		Version:      "test",
 		Store:        h.store,
 		Now:          clock,
@@ -172,7 +173,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 			h.practiceSim = sim // read by the test only after the UI saw the result
 			return p, err
 		},
-	})
+	}
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	h.w = New(h.app, cfg)
 	h.w.win.Resize(startWindowSize)
 	t.Cleanup(func() {
 		h.w.shutdown()

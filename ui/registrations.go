@@ -222,6 +222,10 @@ func (w *Wizard) fillCard(c *regCard) {
 	grid.Add(para(credentialWords(rec)))
 	grid.Add(bold("Credential valid until"))
 	grid.Add(para(formatDate(rec.CredentialNotAfter)))
+	for _, row := range vendorRows(rec) { // setup hook: the software vendor
+		grid.Add(bold(row[0]))
+		grid.Add(para(row[1]))
+	}
 	c.box.Add(grid)
 	if text, level := credentialExpiry(rec.CredentialNotAfter, now); text != "" {
 		l := warnPara(text)

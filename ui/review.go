@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
@@ -134,8 +135,9 @@ func (w *Wizard) summaryRows() [][2]string {
 	}
 	rows = append(rows,
 		[2]string{"File", w.credential.path},
-		[2]string{"Consumer key", maskKey(registrar.CleanAPIKey(w.details.apiKey.Text))},
+		[2]string{"Consumer key", w.shownKey(registrar.CleanAPIKey(w.detailsKey()))}, // setup hook: only the last 4 of a vendor's key
 		[2]string{"Name", registrar.CleanName(w.details.name.Text)})
+	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setupVendor()})...) // setup hook
 	if ca := w.environment.caFile; ca != "" {
 		rows = append(rows, [2]string{"Extra CA file", ca})
 	}
@@ -168,11 +170,16 @@ func (w *Wizard) startRegister() {
 	in := registrar.Input{
 		Env:          env,
 		Credential:   w.selectedCredential(),
-		APIKey:       registrar.CleanAPIKey(w.details.apiKey.Text),
+		APIKey:       registrar.CleanAPIKey(w.detailsKey()), // setup hook: detailsKey
 		InstanceName: registrar.CleanName(w.details.name.Text),
 	}
-	p.input = in
 	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
+	in, caFile, setupErr := w.applySetupRun(in, caFile) // setup hook: registrar.ApplySetup, as the CLI
+	p.input = in
+	if setupErr != nil {
+		w.showFailure(setupErr)
+		return
+	}
 	store, now := w.cfg.Store, w.cfg.Now
 
 	ctx, cancel := context.WithCancel(context.Background())

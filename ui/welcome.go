@@ -48,6 +48,7 @@ func (w *Wizard) buildWelcome() {
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
 		subheading("What you need"),
 		need,
+		w.setup.welcomeBox, // setup hook
 		subheading("Not sure yet?"),
 		para("Practice mode runs the whole registration against a simulator built into this program, with a demo "+
 			"credential it makes for you. Nothing leaves this computer, so it is a safe way to see every step."),

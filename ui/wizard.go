@@ -59,11 +59,16 @@ type Config struct {
 	// DefaultName is the suggested instance name. Default
 	// registrar.DefaultInstanceName() (the computer's name).
 	DefaultName string
+	// SetupPath is a software vendor's setup file to start with (dcrwizard
+	// --setup FILE); when empty, dcrwizard-setup.json beside the program is
+	// used if there is one (see setup.go).
+	SetupPath string
 
 	// For tests: post replaces fyne.Do; tick is the elapsed-time interval.
 	post          func(func())
 	tick          time.Duration
 	startPractice func(dir string) (*practiceRun, error)
+	setupBeside   func() (string, bool) // default registrar.SetupBesideProgram
 }
 
 // Wizard is the window and everything it remembers between steps.
@@ -95,6 +100,7 @@ type Wizard struct {
 	registrations registrationsPage
 
 	practice practiceState
+	setup    setupState // setup hook: a vendor's setup file (setup.go)
 
 	closeOnce sync.Once
 }
@@ -146,6 +152,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	// button does. It is not bound to Enter: a stray key must not close.
 	w.closeBtn = widget.NewButton("Close", w.closeRequested)
 
+	w.buildSetup() // setup hook: before the pages that show it
 	w.buildWelcome()
 	w.buildCredential()
 	w.buildEnvironment()
@@ -171,6 +178,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 
 	w.show(stepWelcome)
 	w.checkPending()
+	w.startSetup() // setup hook
 	return w
 }
 
@@ -335,6 +343,9 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 	}
 	for _, u := range uris {
 		if u.Scheme() == "file" {
+			if w.droppedSetup(u.Path()) { // setup hook: a vendor's setup file, not a credential
+				return
+			}
 			w.setKeystorePath(u.Path())
 			if w.step != stepCredential {
 				w.show(stepCredential)

@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"dcrwizard/registrar"
+	"dcrwizard/setupfile"
+)
+
+// registerValues joins register's flags with the vendor's setup file (when
+// --setup is given): flags win, and the sources say which value came from
+// where.
+func registerValues(setupPath string, e *endpointFlags, practice *registrar.Practice, apiKey, name string, st Streams) (registrar.Applied, error) {
+	var setup *registrar.Setup
+	if setupPath != "" {
+		s, err := registrar.LoadSetup(setupPath)
+		if err != nil {
+			return registrar.Applied{}, inputError{err}
+		}
+		setup = s
+	}
+	g := registrar.Given{
+		APIKey: apiKey, APIKeyFrom: registrar.FromFlag,
+		Name: name, NameFrom: registrar.FromFlag,
+		CAFile: e.caFile, CAFrom: registrar.FromFlag,
+	}
+	if practice != nil && apiKey == practice.APIKey {
+		g.APIKeyFrom = registrar.FromPractice
+	}
+	switch {
+	case e.env != "":
+		env, err := e.resolve(practice)
+		if err != nil {
+			return registrar.Applied{}, err
+		}
+		g.Env, g.EnvFrom = &env, registrar.FromFlag
+		if practice != nil {
+			g.EnvFrom = registrar.FromPractice
+		}
+	case setup != nil:
+		env := setup.Env
+		if e.override(&env) {
+			g.Env, g.EnvFrom = &env, registrar.FromSetup+" and "+registrar.FromFlag
+		}
+	default:
+		// resolve says what is missing.
+		_, err := e.resolve(practice)
+		return registrar.Applied{}, err
+	}
+	dir := st.store().Dir()
+	a, err := registrar.ApplySetup(setup, g, dir)
+	if err != nil {
+		return a, inputError{err}
+	}
+	return a, nil
+}
+
+// runSetupCheck checks a vendor's setup file and prints what the wizard
+// will show of it. With no FILE, the one beside the program.
+func runSetupCheck(_ context.Context, args []string, st Streams) int {
+	fset := newFlagSet("setup-check", st)
+	asJSON := fset.Bool("json", false, "print JSON")
+	pos, err := parse(fset, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	var path string
+	switch len(pos) {
+	case 0:
+		p, ok := registrar.SetupBesideProgram()
+		if !ok {
+			return fail(st, *asJSON, inputError{errors.New("give the setup file: dcrwizard setup-check FILE (no " + setupfile.BesideName + " is beside the program)")})
+		}
+		path = p
+	case 1:
+		path = pos[0]
+	default:
+		return fail(st, *asJSON, inputError{fmt.Errorf("give one setup file, got %d", len(pos))})
+	}
+	s, err := registrar.LoadSetup(path)
+	if err != nil {
+		var se *setupfile.Error
+		if *asJSON && errors.As(err, &se) {
+			type problem struct {
+				Field   string `json:"field,omitempty"`
+				Line    int    `json:"line,omitempty"`
+				Message string `json:"message"`
+			}
+			out := struct {
+				File     string    `json:"file"`
+				OK       bool      `json:"ok"`
+				Problems []problem `json:"problems"`
+			}{File: path}
+			for _, p := range se.Problems {
+				out.Problems = append(out.Problems, problem{p.Field, p.Line, p.Message})
+			}
+			printJSON(st, out)
+			return ExitBadInput
+		}
+		return fail(st, *asJSON, inputError{err})
+	}
+	computer := registrar.DefaultInstanceName()
+	if *asJSON {
+		type row struct {
+			Label string `json:"label"`
+			Value string `json:"value"`
+		}
+		out := struct {
+			File     string `json:"file"`
+			OK       bool   `json:"ok"`
+			Headline string `json:"headline"`
+			Shown    []row  `json:"shown"`
+		}{File: path, OK: true, Headline: s.Headline()}
+		for _, r := range s.Summary(computer) {
+			out.Shown = append(out.Shown, row{r.Label, r.Value})
+		}
+		return printJSON(st, out)
+	}
+	fmt.Fprintf(st.Stdout, "%s is a good setup file. The wizard will show:\n\n  %s\n\n", path, s.Headline())
+	tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
+	for _, r := range s.Summary(computer) {
+		fmt.Fprintf(tw, "  %s\t%s\n", r.Label, r.Value)
+	}
+	tw.Flush()
+	fmt.Fprintf(st.Stdout, "\nThe practice chooses only its M2M credential, types its password and presses Register.\n")
+	return ExitOK
+}
+
+// runSetupNew writes a setup file template, to stdout or --out FILE.
+func runSetupNew(_ context.Context, args []string, st Streams) int {
+	fset := newFlagSet("setup-new", st)
+	out := fset.String("out", "", "write the template to `FILE` (it must not exist yet) instead of standard output")
+	pos, err := parse(fset, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) > 0 {
+		return fail(st, false, inputError{fmt.Errorf("setup-new takes no arguments, got %q; use --out FILE", pos)})
+	}
+	if *out == "" {
+		fmt.Fprint(st.Stdout, setupfile.Template)
+		return ExitOK
+	}
+	f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fail(st, false, inputError{fmt.Errorf("%s exists already; choose another name or remove it first", *out)})
+	}
+	if err != nil {
+		return fail(st, false, inputError{fmt.Errorf("could not write %s: %w", *out, err)})
+	}
+	_, werr := f.WriteString(setupfile.Template)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fail(st, false, inputError{fmt.Errorf("could not write %s: %w", *out, werr)})
+	}
+	fmt.Fprintf(st.Stderr, "Wrote %s. Replace each <…> with your values (see docs/SETUP-FILE.md), then check it with: dcrwizard setup-check %s\n", *out, *out)
+	return ExitOK
+}
+
+// WizardArgs tells main whether args open the wizard, and with which setup
+// file: none, "--setup FILE" ("--setup=FILE"), or a single *.dcrwizard.json
+// (what Windows and macOS pass when the file is opened with the program).
+func WizardArgs(args []string) (setupPath string, wizard bool) {
+	switch {
+	case len(args) == 0:
+		return "", true
+	case len(args) == 2 && args[0] == "--setup":
+		return args[1], true
+	case len(args) == 1 && strings.HasPrefix(args[0], "--setup="):
+		return strings.TrimPrefix(args[0], "--setup="), true
+	case len(args) == 1 && strings.HasSuffix(strings.ToLower(args[0]), setupfile.Extension):
+		return args[0], true
+	}
+	return "", false
+}
