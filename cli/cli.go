@@ -179,6 +179,9 @@ func flagExit(err error) int {
 type passwordSource struct {
 	file  string
 	stdin bool
+	// encoding is what read found in the password file when it was not
+	// plain ASCII/UTF-8 (decodePasswordFile), for the wrong-password message.
+	encoding string
 }
 
 func (p *passwordSource) register(fs *flag.FlagSet) {
@@ -198,11 +201,16 @@ func (p *passwordSource) read(st Streams) (string, bool, error) {
 	case p.file != "" && p.stdin:
 		return "", false, errors.New("use only one of --password-file and --password-stdin")
 	case p.file != "":
-		b, err := readCapped(p.file, 4096)
+		b, err := readCapped(p.file, maxPasswordBytes)
 		if err != nil {
 			return "", false, fmt.Errorf("could not read the password file: %w", err)
 		}
-		return firstLine(b), true, nil
+		pw, encoding, err := decodePasswordFile(b)
+		if err != nil {
+			return "", false, err
+		}
+		p.encoding = encoding
+		return pw, true, nil
 	case p.stdin:
 		b, err := readAllCapped(st.Stdin, 4096)
 		if err != nil {

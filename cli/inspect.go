@@ -55,6 +55,9 @@ func (k *keystoreFlags) load(st Streams) (*m2m.Store, error) {
 		if errors.Is(err, m2m.ErrWrongPassword) && !given {
 			return nil, inputError{errNoPassword}
 		}
+		if errors.Is(err, m2m.ErrWrongPassword) && k.pw.encoding != encodingPlain {
+			return nil, inputError{fmt.Errorf("%w %s", err, wrongPasswordNote(k.pw.encoding))}
+		}
 		return nil, inputError{err}
 	}
 	return store, nil
