@@ -17,7 +17,8 @@ import (
 const maxCAFileSize = 4 << 20
 
 // NewHTTPClient returns a client for the ATO: a clone of
-// http.DefaultTransport (so HTTPS_PROXY and NO_PROXY are honoured), TLS 1.2 or
+// http.DefaultTransport (so HTTPS_PROXY and NO_PROXY are honoured; without
+// them, on Windows, the proxy in Windows' settings: proxy.go), TLS 1.2 or
 // later, trusting the system roots plus, when caFile is not empty, the
 // certificates in caFile. Practices behind a proxy that inspects HTTPS need
 // that file. timeout bounds each request (0: no limit besides the context).
@@ -27,6 +28,7 @@ func NewHTTPClient(caFile string, timeout time.Duration) (*http.Client, error) {
 		return nil, errors.New("http.DefaultTransport was replaced; cannot build a client from it")
 	}
 	tr := base.Clone()
+	tr.Proxy = proxyFunc(osGetenv, windowsProxy)
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile != "" {
 		pool, err := x509.SystemCertPool()

@@ -129,6 +129,11 @@ var statusGuides = map[int]guide{
 
 // guidanceFor picks the most specific guidance for e.
 func guidanceFor(e *Error) guidance {
+	if e.Proxy != "" && (e.Kind == KindDNS || e.Kind == KindNetwork) {
+		// Through a proxy, the failure is usually the proxy's: name it.
+		return guidance{"Could not connect to " + orService(e) + " through the proxy server " + e.Proxy + ", or the connection broke.",
+			"Check that proxy server is right and running (it comes from this computer's proxy settings, or the HTTPS_PROXY setting), or ask your IT support; then try again."}
+	}
 	switch e.Kind {
 	case KindUnknownOutcome:
 		return unknownOutcome(e)
