@@ -141,7 +141,7 @@ for e in "$exe" "$cli_exe"; do
 	x "$e" version
 	want_rc 0 "$(basename "$e") version"
 	[ "$(cat "$work/out")" = "dcrwizard $version" ] ||
-		fail "$(basename "$e") version says \"$(cat "$work/out")\", want \"dcrwizard $version\""
+		fail "$(basename "$e") version says \"$(cat "$work/out")\", want \"dcrwizard $version\" (scripts/version.sh): was $DIST built from another commit, or before an edit? Run make package-check again, or set VERSION"
 done
 ok "both builds say dcrwizard $version"
 
@@ -178,8 +178,8 @@ want_rc 0 "CredReadW of the name item"
 [ "$(cut -f3 "$work/out")" = "$id" ] || fail "CredReadW: name item holds \"$(cut -f3 "$work/out")\""
 ok "three items as LAYOUT.md says (CredEnumerateW, CredReadW)"
 
-dcr list --json
-want_rc 0 "list"
+x "$cli_exe" list --json # the console build, as cmd and PowerShell use it
+want_rc 0 "list (console build)"
 [ "$(jq -r --arg id "$id" '.[] | select(.client_id == $id) | .name' "$work/out")" = "Front desk" ] || fail "list does not show $id"
 dcr show "$id" --reveal --json
 want_rc 0 "show --reveal"
