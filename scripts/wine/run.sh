@@ -47,10 +47,13 @@ CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 
 say() { printf '== wine: %s\n' "$*"; }
 ok() { printf 'ok: %s\n' "$*"; }
+# redact hides anything shaped like a token (a JWT) from what CI logs: even
+# the simulator's practice tokens are not printed.
+redact() { sed -E 's/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/[token hidden]/g'; }
 fail() {
-	printf 'wine-check FAILED: %s\n' "$*" >&2
+	printf 'wine-check FAILED: %s\n' "$*" | redact >&2
 	for f in out err; do
-		[ -s "$work/$f" ] && { echo "--- last std$f:" >&2; head -c 4000 "$work/$f" >&2; echo >&2; }
+		[ -s "$work/$f" ] && { echo "--- last std$f:" >&2; head -c 4000 "$work/$f" | redact >&2; echo >&2; }
 	done
 	exit 1
 }
@@ -161,7 +164,7 @@ acct_token=practice/client/$id/registration_access_token
 acct_uri=practice/client/$id/registration_client_uri
 acct_name="practice/name/Front desk/client_id"
 items >"$work/items"
-[ "$(wc -l <"$work/items")" = 3 ] || { cat "$work/items" >&2; fail "want exactly 3 Credential Manager items"; }
+[ "$(wc -l <"$work/items")" = 3 ] || { redact <"$work/items" >&2; fail "want exactly 3 Credential Manager items"; }
 token=""
 while IFS=$'\t' read -r target user blob; do
 	[ "$target" = "dcrwizard:$user" ] || fail "item target \"$target\" is not dcrwizard:<user name \"$user\">"
@@ -301,7 +304,7 @@ if msg=$(case_check); then
 elif [ "$case_mode" = strict ]; then
 	fail "case collision: $msg"
 else
-	echo "WARNING: case collision NOT ENFORCED (WINE_CASE_COLLISION=warn; issue 14 item 2, branch lost): $msg" >&2
+	echo "WARNING: case collision NOT ENFORCED (WINE_CASE_COLLISION=warn; issue 14 item 2, branch lost): $msg" | redact >&2
 	# Start the next steps from an empty store.
 	dcr list --json
 	for cid in $(jq -r '.[].client_id' "$work/out" 2>/dev/null); do dcr forget "$cid" --yes; done
