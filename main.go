@@ -13,6 +13,7 @@ import (
 	"dcrwizard/cli"
 	"dcrwizard/credstore"
 	_ "dcrwizard/internal/locale" // before Fyne: see the package comment
+	"dcrwizard/internal/winconsole"
 	"dcrwizard/ui"
 )
 
@@ -22,6 +23,9 @@ const appID = "au.dcrwizard.DCRWizard"
 func main() {
 	setup, wizard := cli.WizardArgs(os.Args[1:]) // "--setup FILE" opens the wizard too
 	if !wizard {
+		// Windows: the GUI build has no console of its own; use the one
+		// it was typed in (README, "The command line on Windows").
+		winconsole.Attach()
 		os.Exit(cli.Main(os.Args[1:]))
 	}
 	a := app.NewWithID(appID)

@@ -5,7 +5,9 @@ package assets
 import _ "embed"
 
 // IconPNG is the 512 px application icon, drawn by scripts/icongen.
+// dcrwizard.ico beside it (16-256 px) is the Windows .exe's icon, linked in
+// by scripts/package.sh; it is not embedded here.
 //
-//go:generate go run ../scripts/icongen -o icon.png
+//go:generate go run ../scripts/icongen -o icon.png -ico dcrwizard.ico
 //go:embed icon.png
 var IconPNG []byte

@@ -284,6 +284,9 @@ func flagExit(err error) int {
 type passwordSource struct {
 	file  string
 	stdin bool
+	// encoding is what read found in the password file when it was not
+	// plain ASCII/UTF-8 (decodePasswordFile), for the wrong-password message.
+	encoding string
 }
 
 func (p *passwordSource) register(fs *flag.FlagSet) {
@@ -304,11 +307,16 @@ func (p *passwordSource) read(ctx context.Context, st Streams) (string, bool, er
 	case p.file != "" && p.stdin:
 		return "", false, errors.New("use only one of --password-file and --password-stdin")
 	case p.file != "":
-		b, err := waitFor(ctx, func() ([]byte, error) { return readCapped(p.file, 4096) })
+		b, err := waitFor(ctx, func() ([]byte, error) { return readCapped(p.file, maxPasswordBytes) })
 		if err != nil {
 			return "", false, fmt.Errorf("could not read the password file: %w", err)
 		}
-		return firstLine(b), true, nil
+		pw, encoding, err := decodePasswordFile(b)
+		if err != nil {
+			return "", false, err
+		}
+		p.encoding = encoding
+		return pw, true, nil
 	case p.stdin:
 		b, err := waitFor(ctx, func() ([]byte, error) { return readAllCapped(st.Stdin, 4096) })
 		if err != nil {

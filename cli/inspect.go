@@ -73,6 +73,9 @@ func (k *keystoreFlags) open(pw string, given bool) (*m2m.Store, error) {
 		if errors.Is(err, m2m.ErrWrongPassword) && !given {
 			return nil, inputError{errNoPassword}
 		}
+		if errors.Is(err, m2m.ErrWrongPassword) && k.pw.encoding != encodingPlain {
+			return nil, inputError{fmt.Errorf("%w %s", err, wrongPasswordNote(k.pw.encoding))}
+		}
 		return nil, inputError{err}
 	}
 	return store, nil

@@ -11,6 +11,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/cleanup"
 	"dcrwizard/registrar"
 )
 
@@ -162,7 +163,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 		if err != nil {
 			return fail(st, *asJSON, inputError{fmt.Errorf("could not make a folder for Practice mode: %w", err)})
 		}
-		defer os.RemoveAll(dir)
+		defer cleanup.RemoveAll(dir) // not os.RemoveAll alone: it fails under Wine
 		practice, err = registrar.StartPractice(dir)
 		if err != nil {
 			return fail(st, *asJSON, inputError{err})

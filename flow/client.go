@@ -274,9 +274,12 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		return e
 	}
 
-	resp, err := c.httpClient().Do(req)
+	hc := c.httpClient()
+	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, transportErr(0, nil, err)
+		e := transportErr(0, nil, err)
+		e.Proxy = proxyHost(hc, req)
+		return nil, e
 	}
 	defer resp.Body.Close()
 	note := ""

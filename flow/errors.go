@@ -65,6 +65,7 @@ type Error struct {
 
 	// Additions to the contract, used by the messages.
 	Host         string    // server host name, for network messages
+	Proxy        string    // proxy host:port the request went through, if any
 	InstanceName string    // the name being registered (unknown outcome)
 	ServerTime   time.Time // the server's Date header, to spot a wrong clock
 	// Field is the request field a gateway error names (source.parameter,

@@ -17,8 +17,10 @@ import (
 const maxCAFileSize = 4 << 20
 
 // NewHTTPClient returns a client for the ATO: a clone of
-// http.DefaultTransport (so HTTPS_PROXY and NO_PROXY are honoured), TLS 1.3
-// for the ATO's hosts and 1.2 or later elsewhere, trusting the system roots plus, when caFile is not empty, the
+// http.DefaultTransport (so HTTPS_PROXY and NO_PROXY are honoured; without
+// them, on Windows, the proxy in Windows' settings: proxy.go), TLS 1.3 for
+// the ATO's hosts and 1.2 or later elsewhere (tls.go), trusting the system
+// roots plus, when caFile is not empty, the
 // certificates in caFile. Practices behind a proxy that inspects HTTPS need
 // that file. timeout bounds each request (0: no limit besides the context).
 func NewHTTPClient(caFile string, timeout time.Duration) (*http.Client, error) {
@@ -27,6 +29,7 @@ func NewHTTPClient(caFile string, timeout time.Duration) (*http.Client, error) {
 		return nil, errors.New("http.DefaultTransport was replaced; cannot build a client from it")
 	}
 	tr := base.Clone()
+	tr.Proxy = proxyFunc(osGetenv, windowsProxy)
 	// TLS 1.2 is the floor for custom endpoints; the ATO's hosts are held
 	// to TLS 1.3 once the handshake is done (tls.go).
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, VerifyConnection: verifyATOVersion}

@@ -157,6 +157,11 @@ func guidanceFor(e *Error) guidance {
 
 // baseGuidance is the guidance for e by its kind, code and status.
 func baseGuidance(e *Error) guidance {
+	if e.Proxy != "" && (e.Kind == KindDNS || e.Kind == KindNetwork) {
+		// Through a proxy, the failure is usually the proxy's: name it.
+		return guidance{"Could not connect to " + orService(e) + " through the proxy server " + e.Proxy + ", or the connection broke.",
+			"Check that proxy server is right and running (it comes from this computer's proxy settings, or the HTTPS_PROXY setting), or ask your IT support; then try again."}
+	}
 	switch e.Kind {
 	case KindUnknownOutcome:
 		return unknownOutcome(e)

@@ -4,6 +4,9 @@
 #   install-deps.sh run    GL/X11 headers for building the Fyne program
 #   install-deps.sh test   the above, plus Xvfb, D-Bus and a Secret Service (gnome-keyring)
 #   install-deps.sh package  the first, plus mingw-w64 (the Windows .exe) and xz (the Linux .tar.xz)
+#   install-deps.sh wine   Wine, mingw-w64, Xvfb, xdotool and the tools make wine-check uses to
+#                          run the Windows .exe for real (64-bit Wine alone is enough; a
+#                          "wine32 is missing" warning is harmless)
 set -euo pipefail
 what=${1:-run}
 
@@ -19,6 +22,9 @@ if [ "$what" = test ]; then
 fi
 if [ "$what" = package ]; then
   pkgs+=(gcc-mingw-w64-x86-64 xz-utils make)
+fi
+if [ "$what" = wine ]; then
+  pkgs=(wine wine64 gcc-mingw-w64-x86-64 xvfb x11-utils xdotool imagemagick jq)
 fi
 
 case "$(uname -s)" in

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds what a practice downloads and double-clicks. Used by the Makefile:
 #   package.sh linux     dist/dcrwizard-linux-<arch>.tar.xz (binary, .desktop file, icon, Makefile)
-#   package.sh windows   dist/dcrwizard-windows-amd64.exe (GUI subsystem, icon; cross-built with mingw-w64)
+#   package.sh windows   dist/dcrwizard-windows-amd64.exe (GUI subsystem; icon, manifest, version
+#                        resource; cross-built with mingw-w64) and dist/dcrwizard-cli-windows-amd64.exe
+#                        (the same program as a console program, for cmd, PowerShell and scripts)
 #   package.sh darwin    on a Mac: dist/dcrwizard-macos-<arch>.zip (signed and notarised when
 #                        configured); elsewhere: prints packaging/macOS.md
 #   package.sh check     both of the first two, then inspects them (what CI runs)
@@ -23,6 +25,7 @@ GO=${GO:-go}
 DIST=${DIST:-$root/dist}
 TAGS=$(cat "$root/scripts/build-tags")
 MINGW_CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
+MINGW_WINDRES=${MINGW_WINDRES:-x86_64-w64-mingw32-windres}
 what=${1:-}
 
 say() { printf '== %s\n' "$*"; }
@@ -33,6 +36,7 @@ version=$(scripts/version.sh)
 linux_arch=$($GO env GOARCH)
 linux_pkg=dcrwizard-linux-$linux_arch.tar.xz
 windows_exe=dcrwizard-windows-amd64.exe
+windows_cli_exe=dcrwizard-cli-windows-amd64.exe
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dcrwizard-package.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -103,20 +107,36 @@ fix_linux_makefile() {
 }
 
 package_windows() {
-  say "Windows program $windows_exe (version $version)"
+  say "Windows program $windows_exe and $windows_cli_exe (version $version)"
   command -v "$MINGW_CC" >/dev/null 2>&1 ||
     fail "$MINGW_CC not found: install mingw-w64 (scripts/install-deps.sh package, or apt-get install gcc-mingw-w64-x86-64)"
-  local src
+  command -v "$MINGW_WINDRES" >/dev/null 2>&1 ||
+    fail "$MINGW_WINDRES not found: install binutils-mingw-w64-x86-64 (it comes with gcc-mingw-w64-x86-64)"
+  local src fyne
   src=$(source_copy)
-  # fyne adds -H=windowsgui (no console window) and links an icon, manifest and
-  # version resource (fyne.syso) built from FyneApp.toml. Its hardening flags
-  # (-fstack-protector-strong, _FORTIFY_SOURCE) need MinGW's libssp: link it in
-  # statically, or the program would ask for a libssp-0.dll no PC has.
-  CC=$MINGW_CC CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
-    CGO_LDFLAGS="${CGO_LDFLAGS:+$CGO_LDFLAGS }-l:libssp.a" run_fyne "$src" -os windows
+  MINGW_WINDRES=$MINGW_WINDRES scripts/winres.sh "$src" "$version" "$windows_exe"
+  fyne=$(fyne_tool)
+  local f=$src/cli/cli.go
+  grep -q '^var Version = "[^"]*"$' "$f" ||
+    fail "cli/cli.go no longer has the line: var Version = \"…\" (scripts/package.sh stamps it)"
+  sed -i "s|^var Version = \"[^\"]*\"\$|var Version = \"$version\"|" "$f"
+  # `fyne build`, not `fyne package`: it adds -H=windowsgui (no console
+  # window), -s -w, the app metadata and its hardening flags, and builds once.
+  # The icon, manifest and version resource come from our own .syso
+  # (scripts/winres.sh); fyne package would put in its own instead, with a
+  # one-size icon and a version resource lacking our fields. The hardening
+  # flags (-fstack-protector-strong, _FORTIFY_SOURCE) need MinGW's libssp:
+  # link it in statically, or the program would ask for a libssp-0.dll no PC has.
+  (cd "$src" && CC=$MINGW_CC CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
+    CGO_LDFLAGS="${CGO_LDFLAGS:+$CGO_LDFLAGS }-l:libssp.a" \
+    "$fyne" build --release --tags "$TAGS" -os windows -o "$src/$windows_exe")
   mkdir -p "$DIST"
-  mv "$src/DCR Wizard.exe" "$DIST/$windows_exe"
-  ls -l "$DIST/$windows_exe"
+  mv "$src/$windows_exe" "$DIST/$windows_exe"
+  # The console build is the same program with the PE header's subsystem set
+  # to console (what `editbin /subsystem:console` does), so cmd and PowerShell
+  # wait for it and get its exit code. No second build.
+  $GO run ./scripts/pkgcheck make-console "$DIST/$windows_exe" "$DIST/$windows_cli_exe"
+  ls -l "$DIST/$windows_exe" "$DIST/$windows_cli_exe"
 }
 
 package_darwin() {
@@ -194,17 +214,19 @@ check_linux() {
 }
 
 check_windows() {
-  local exe=$DIST/$windows_exe unstamped
-  say "checking $windows_exe"
-  $GO run ./scripts/pkgcheck pe "$exe"
-  # It cannot run here, so look for the stamp in its bytes, and for the
-  # unstamped default not being there.
+  local exe=$DIST/$windows_exe cli=$DIST/$windows_cli_exe unstamped
+  say "checking $windows_exe and $windows_cli_exe"
+  # The version resource, manifest, icon sizes, subsystem and imports.
+  $GO run ./scripts/pkgcheck pe "$exe" "$version"
+  $GO run ./scripts/pkgcheck pe-console "$cli" "$version"
+  # The stamp in cli.Version (what `version` prints; the Wine run, make
+  # wine-check, runs it), and the unstamped default not being there.
   unstamped=$(sed -n 's/^var Version = "\(.*\)"$/\1/p' cli/cli.go)
   grep -qaF "$version" "$exe" || fail "$windows_exe does not contain the version $version"
   if [ -n "$unstamped" ] && [ "$unstamped" != "$version" ] && grep -qaF "$unstamped" "$exe"; then
     fail "$windows_exe still says $unstamped: the version was not stamped"
   fi
-  echo "ok: $windows_exe (version $version)"
+  echo "ok: $windows_exe, $windows_cli_exe (version $version)"
 }
 
 case "$what" in

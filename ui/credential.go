@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"dcrwizard/internal/winpaths"
 	"dcrwizard/m2m"
 )
 
@@ -82,6 +83,10 @@ func (w *Wizard) buildCredential() {
 	if last := w.app.Preferences().String(prefKeystorePath); last != "" {
 		p.path = last
 		p.pathLabel.SetText(last)
+	} else if found := winpaths.RAMKeystores(os.Getenv); len(found) > 0 {
+		// Where RAM's installer put it (%APPDATA%\ATOMAS): offer it.
+		p.path = found[0]
+		p.pathLabel.SetText(found[0])
 	}
 
 	fileRow := container.NewBorder(nil, nil, nil, p.chooseBtn, p.pathLabel)
@@ -135,14 +140,15 @@ func (w *Wizard) chooseKeystore() {
 	w.openFileDialog(credentialExtensions, w.lastFolder(), w.setKeystorePath)
 }
 
-// lastFolder is the folder of the file in use, else of the remembered one.
+// lastFolder is the folder of the file in use, else of the remembered one,
+// else RAM's default keystore folder.
 func (w *Wizard) lastFolder() string {
 	path := w.credential.path
 	if path == "" || w.usingDemo() {
 		path = w.app.Preferences().String(prefKeystorePath)
 	}
 	if path == "" {
-		return ""
+		return winpaths.RAMFolder(os.Getenv) // RAM's folder, when there is one
 	}
 	return filepath.Dir(path)
 }

@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+
+	"dcrwizard/internal/winpaths"
 )
 
 // Fyne's file dialogs live inside the window: size them to it, or they open
@@ -53,6 +55,13 @@ func (w *Wizard) saveFileDialog(name string, pick func(path string)) {
 		pick(path)
 	}, w.win)
 	d.SetFileName(name)
+	// Inside the user's profile, not wherever the last dialog was: on
+	// Windows the file takes the ACL of its folder (credstore/LAYOUT.md).
+	if dir := winpaths.ExportFolder(); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
 	d.Resize(w.dialogSize())
 	d.Show()
 }

@@ -6,6 +6,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/flow"
+	"dcrwizard/internal/cleanup"
 	"dcrwizard/registrar"
 )
 
@@ -69,7 +70,7 @@ func (w *Wizard) startPractice() {
 		}
 		p, err := start(dir)
 		if err != nil && made != "" {
-			_ = os.RemoveAll(made)
+			_ = cleanup.RemoveAll(made)
 			made = ""
 		}
 		return func() { w.practiceStarted(p, made, err) }
@@ -133,7 +134,7 @@ func (w *Wizard) stopPractice() {
 			_ = p.Close()
 		}
 		if dir != "" {
-			_ = os.RemoveAll(dir)
+			_ = cleanup.RemoveAll(dir) // not os.RemoveAll alone: it fails under Wine
 		}
 	}()
 	select {

@@ -4,6 +4,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"flag"
 	"image"
 	"image/color"
@@ -40,8 +42,21 @@ func capsule(x, y, ax, ay, bx, by, r float64) float64 {
 func main() {
 	out := flag.String("o", "icon.png", "output file")
 	size := flag.Int("size", 512, "edge in pixels")
+	ico := flag.String("ico", "", "also write a Windows icon `FILE` with the 16, 24, 32, 48 and 256 px images")
 	flag.Parse()
-	n := *size
+	if err := writePNG(*out, draw(*size)); err != nil {
+		log.Fatal(err)
+	}
+	if *ico != "" {
+		if err := writeICO(*ico, icoSizes); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+// draw renders the icon at n×n pixels. Each size is drawn from the shapes,
+// not scaled down from the big image, so the small ones stay sharp.
+func draw(n int) *image.NRGBA {
 	s := float64(n) / 512
 	img := image.NewNRGBA(image.Rect(0, 0, n, n))
 	white := rgba{1, 1, 1}
@@ -68,15 +83,55 @@ func main() {
 			img.SetNRGBA(px, py, color.NRGBA{uint8(c.r*255 + 0.5), uint8(c.g*255 + 0.5), uint8(c.b*255 + 0.5), uint8(tile*255 + 0.5)})
 		}
 	}
-	f, err := os.Create(*out)
-	if err != nil {
-		log.Fatal(err)
-	}
+	return img
+}
+
+func encodePNG(img image.Image) ([]byte, error) {
+	var b bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}
-	if err := enc.Encode(f, img); err != nil {
-		log.Fatal(err)
+	if err := enc.Encode(&b, img); err != nil {
+		return nil, err
 	}
-	if err := f.Close(); err != nil {
-		log.Fatal(err)
+	return b.Bytes(), nil
+}
+
+func writePNG(name string, img image.Image) error {
+	data, err := encodePNG(img)
+	if err != nil {
+		return err
 	}
+	return os.WriteFile(name, data, 0o644)
+}
+
+// icoSizes are the images Windows asks for: 16 (title bar, small icons),
+// 24, 32 and 48 (Explorer views, 100-200 % scaling) and 256 (large icons).
+var icoSizes = []int{16, 24, 32, 48, 256}
+
+// writeICO writes an ICO file (ICONDIR, one ICONDIRENTRY per image, then the
+// images). Every image is stored as PNG, which Windows Vista and later read
+// at any size.
+func writeICO(name string, sizes []int) error {
+	var images [][]byte
+	for _, n := range sizes {
+		data, err := encodePNG(draw(n))
+		if err != nil {
+			return err
+		}
+		images = append(images, data)
+	}
+	var b bytes.Buffer
+	le := func(v any) { _ = binary.Write(&b, binary.LittleEndian, v) }
+	le([]uint16{0, 1, uint16(len(sizes))}) // reserved, type 1 = icon, count
+	offset := 6 + 16*len(sizes)
+	for i, n := range sizes {
+		dim := uint8(n % 256)       // 0 means 256
+		le([]uint8{dim, dim, 0, 0}) // width, height, palette size, reserved
+		le([]uint16{1, 32})         // colour planes, bits per pixel
+		le([]uint32{uint32(len(images[i])), uint32(offset)})
+		offset += len(images[i])
+	}
+	for _, img := range images {
+		b.Write(img)
+	}
+	return os.WriteFile(name, b.Bytes(), 0o644)
 }

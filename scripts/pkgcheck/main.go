@@ -1,8 +1,15 @@
 // Command pkgcheck inspects the programs we ship, so CI fails before a practice
 // downloads something broken:
 //
-//	pkgcheck pe   FILE.exe  Windows: GUI subsystem (no console window), an icon
-//	                        resource, stripped, and no MinGW DLLs a PC would lack
+//	pkgcheck pe   FILE.exe [VERSION]  Windows: GUI subsystem (no console window),
+//	                        an icon with 16-256 px images, a manifest (PerMonitorV2
+//	                        DPI awareness, Windows 10/11), a version resource
+//	                        (VERSION as text and as numbers, company, description,
+//	                        copyright, original file name), stripped, and no MinGW
+//	                        DLLs a PC would lack
+//	pkgcheck pe-console FILE.exe [VERSION]  the same for the console build
+//	                        (subsystem console; OriginalFilename names the GUI build)
+//	pkgcheck make-console IN.exe OUT.exe  copies IN with the subsystem set to console
 //	pkgcheck elf  FILE      Linux: stripped (no symbol table, no DWARF), and no
 //	                        newer glibc than Ubuntu 22.04 LTS has
 //	pkgcheck png  FILE      an icon: a square PNG of at least 256 px
@@ -41,15 +48,28 @@ var resourceNames = map[uint32]string{
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: pkgcheck pe|elf|png FILE")
+	if len(os.Args) == 4 && os.Args[1] == "make-console" {
+		if err := makeConsole(os.Args[2], os.Args[3]); err != nil {
+			fmt.Fprintf(os.Stderr, "pkgcheck: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) != 3 && len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: pkgcheck pe|pe-console|elf|png FILE [VERSION]; pkgcheck make-console IN.exe OUT.exe")
 		os.Exit(2)
 	}
+	version := ""
+	if len(os.Args) == 4 {
+		version = os.Args[3]
+	}
 	check := map[string]func(string) (string, []string, error){
-		"pe": checkPE, "elf": checkELF, "png": checkPNG,
+		"pe":         func(n string) (string, []string, error) { return checkPE(n, version, false) },
+		"pe-console": func(n string) (string, []string, error) { return checkPE(n, version, true) },
+		"elf":        checkELF, "png": checkPNG,
 	}[os.Args[1]]
 	if check == nil {
-		fmt.Fprintf(os.Stderr, "pkgcheck: unknown kind %q (want pe, elf or png)\n", os.Args[1])
+		fmt.Fprintf(os.Stderr, "pkgcheck: unknown kind %q (want pe, pe-console, elf or png)\n", os.Args[1])
 		os.Exit(2)
 	}
 	name := os.Args[2]
@@ -67,8 +87,11 @@ func main() {
 	}
 }
 
-// checkPE returns a one-line summary and the problems found in a Windows executable.
-func checkPE(name string) (string, []string, error) {
+// checkPE returns a one-line summary and the problems found in a Windows
+// executable. version "" skips comparing the version resource's numbers;
+// console is true for the console build (dcrwizard-cli), whose resources are
+// the GUI build's.
+func checkPE(name, version string, console bool) (string, []string, error) {
 	f, err := pe.Open(name)
 	if err != nil {
 		return "", nil, fmt.Errorf("not a Windows executable: %w", err)
@@ -80,17 +103,20 @@ func checkPE(name string) (string, []string, error) {
 	if !ok || f.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
 		return "", nil, errors.New("not a 64-bit x86 (amd64) executable")
 	}
-	switch oh.Subsystem {
-	case subsystemWindowsGUI:
-	case subsystemWindowsCUI:
+	switch {
+	case console && oh.Subsystem == subsystemWindowsCUI, !console && oh.Subsystem == subsystemWindowsGUI:
+	case console && oh.Subsystem == subsystemWindowsGUI:
+		problems = append(problems, "GUI subsystem: cmd and PowerShell would not wait for the console build (pkgcheck make-console)")
+	case oh.Subsystem == subsystemWindowsCUI:
 		problems = append(problems, "console subsystem: a black console window would open beside the app (link with -H=windowsgui)")
 	default:
 		problems = append(problems, fmt.Sprintf("unexpected subsystem %d, want %d (Windows GUI)", oh.Subsystem, subsystemWindowsGUI))
 	}
 
 	types := map[uint32]int{}
+	var rsrc []byte
 	if len(oh.DataDirectory) > dirEntryResource && oh.DataDirectory[dirEntryResource].Size > 0 {
-		rsrc, err := sectionAt(f, oh.DataDirectory[dirEntryResource].VirtualAddress)
+		rsrc, err = sectionAt(f, oh.DataDirectory[dirEntryResource].VirtualAddress)
 		if err != nil {
 			return "", nil, err
 		}
@@ -101,6 +127,17 @@ func checkPE(name string) (string, []string, error) {
 	if types[rtGroupIcon] == 0 || types[rtIcon] == 0 {
 		problems = append(problems, "no icon resource (RT_GROUP_ICON and RT_ICON): Explorer would show a blank program icon")
 	}
+	fileName := filepath.Base(name)
+	if console {
+		fileName = "" // a copy of the GUI build: its OriginalFilename names that one
+	}
+	more, notes := []string{"no manifest (RT_MANIFEST)", "no version resource (RT_VERSION)"}, ""
+	if rsrc != nil {
+		if more, notes, err = checkResourceContents(f, rsrc, version, fileName); err != nil {
+			return "", nil, err
+		}
+	}
+	problems = append(problems, more...)
 
 	if f.NumberOfSymbols != 0 || hasDWARF(peSectionNames(f)) {
 		problems = append(problems, "not stripped (link with -s -w)")
@@ -122,8 +159,11 @@ func checkPE(name string) (string, []string, error) {
 	if subsystem == "" {
 		subsystem = fmt.Sprint(oh.Subsystem)
 	}
-	return fmt.Sprintf("amd64, subsystem %s, resources %s, imports %s",
-		subsystem, describeResources(types), strings.Join(libs, " ")), problems, nil
+	if notes != "" {
+		notes = ", " + notes
+	}
+	return fmt.Sprintf("amd64, subsystem %s, resources %s%s, imports %s",
+		subsystem, describeResources(types), notes, strings.Join(libs, " ")), problems, nil
 }
 
 // importedDLLs lists the DLLs the program loads at start, lower-cased and

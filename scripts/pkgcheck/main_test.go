@@ -126,11 +126,16 @@ func TestResourceTypes(t *testing.T) {
 // returns the path of the executable. Pure Go, so no C cross-compiler is needed.
 func buildTiny(t *testing.T, goos, ldflags string) string {
 	t.Helper()
+	return buildTinyIn(t, t.TempDir(), goos, ldflags)
+}
+
+// buildTinyIn is buildTiny in dir, which may already hold a .syso to link.
+func buildTinyIn(t *testing.T, dir, goos, ldflags string) string {
+	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command on PATH")
 	}
-	dir := t.TempDir()
 	for name, body := range map[string]string{
 		"go.mod":  "module tiny\n\ngo 1.26\n",
 		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n",
@@ -154,13 +159,13 @@ func TestCheckPERealGoBuilds(t *testing.T) {
 		ldflags string
 		want    []string // a fragment of each problem expected, in order
 	}{
-		{"", []string{"console subsystem", "no icon resource", "not stripped"}},
-		{"-H=windowsgui -s -w", []string{"no icon resource"}},
+		{"", []string{"console subsystem", "no icon resource", "no manifest", "no version resource", "not stripped"}},
+		{"-H=windowsgui -s -w", []string{"no icon resource", "no manifest", "no version resource"}},
 	}
 	for _, tt := range tests {
 		t.Run("ldflags="+tt.ldflags, func(t *testing.T) {
 			exe := buildTiny(t, "windows", tt.ldflags)
-			summary, problems, err := checkPE(exe)
+			summary, problems, err := checkPE(exe, "", false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -180,7 +185,7 @@ func TestCheckPERealGoBuilds(t *testing.T) {
 }
 
 func TestCheckPERefusesOtherFiles(t *testing.T) {
-	if _, _, err := checkPE(buildTiny(t, "linux", "-s -w")); err == nil {
+	if _, _, err := checkPE(buildTiny(t, "linux", "-s -w"), "", false); err == nil {
 		t.Error("checkPE accepted a Linux executable")
 	}
 }
