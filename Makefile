@@ -82,8 +82,8 @@ package-check: package-deps
 
 ## wine-check: run dist/'s Windows .exe for real under Wine (after package-check; CI runs it):
 ## CLI, Credential Manager, simulate, password files, proxy, and the wizard through Practice mode.
-## WINE_CASE_COLLISION=strict once names compare case-insensitively (issue 14 item 2).
-WINE_CASE_COLLISION ?= warn
+## WINE_CASE_COLLISION=warn only reports the case-collision step (names compare case-insensitively since issue 14 item 2).
+WINE_CASE_COLLISION ?= strict
 wine-check: wine-deps
 	WINE_CASE_COLLISION=$(WINE_CASE_COLLISION) scripts/wine/run.sh dist
 
