@@ -49,7 +49,7 @@ say() { printf '== wine: %s\n' "$*"; }
 ok() { printf 'ok: %s\n' "$*"; }
 # redact hides anything shaped like a token (a JWT) from what CI logs: even
 # the simulator's practice tokens are not printed.
-redact() { sed -E 's/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/[token hidden]/g'; }
+redact() { sed -E -e 's/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/[token hidden]/g' -e 's/(consumer_key\t[^\t]*\t).*/\1[key hidden]/'; }
 fail() {
 	printf 'wine-check FAILED: %s\n' "$*" | redact >&2
 	for f in out err; do
@@ -163,8 +163,9 @@ uri=$(jq -r .registration_client_uri "$work/out")
 acct_token=practice/client/$id/registration_access_token
 acct_uri=practice/client/$id/registration_client_uri
 acct_name="practice/name/Front desk/client_id"
+acct_key=practice/client/$id/consumer_key
 items >"$work/items"
-[ "$(wc -l <"$work/items")" = 3 ] || { redact <"$work/items" >&2; fail "want exactly 3 Credential Manager items"; }
+[ "$(wc -l <"$work/items")" = 4 ] || { redact <"$work/items" >&2; fail "want exactly 4 Credential Manager items"; }
 token=""
 while IFS=$'\t' read -r target user blob; do
 	[ "$target" = "dcrwizard:$user" ] || fail "item target \"$target\" is not dcrwizard:<user name \"$user\">"
@@ -172,6 +173,7 @@ while IFS=$'\t' read -r target user blob; do
 	"$acct_token") token=$blob; [[ $blob =~ ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$ ]] || fail "token item is not a JWT" ;;
 	"$acct_uri") [ "$blob" = "$uri" ] || fail "uri item holds \"$blob\", want \"$uri\"" ;;
 	"$acct_name") [ "$blob" = "$id" ] || fail "name item holds \"$blob\", want \"$id\"" ;;
+	"$acct_key") [[ $blob =~ ^practice[0-9a-f]{32}$ ]] || fail "consumer_key item does not hold the practice simulator's key" ;;
 	*) fail "unexpected item \"$user\"" ;;
 	esac
 done <"$work/items"
@@ -179,7 +181,7 @@ done <"$work/items"
 credread read "dcrwizard:$acct_name"
 want_rc 0 "CredReadW of the name item"
 [ "$(cut -f3 "$work/out")" = "$id" ] || fail "CredReadW: name item holds \"$(cut -f3 "$work/out")\""
-ok "three items as LAYOUT.md says (CredEnumerateW, CredReadW)"
+ok "four items as LAYOUT.md says (CredEnumerateW, CredReadW)"
 
 x "$cli_exe" list --json # the console build, as cmd and PowerShell use it
 want_rc 0 "list (console build)"
