@@ -104,6 +104,15 @@ func printedAndWorks(t *testing.T, r *drillRun) string {
 	note := "no pending record"
 	if len(r.pend) == 1 && r.pend[0].ClientID == o.ClientID {
 		note = "pending record (with client id) kept"
+		// What the note says afterwards must not send the user to
+		// register again (issue 16 finding 10).
+		p := runBinary(t, r.config, nil, "", "pending")
+		if p.code != 0 || strings.Contains(strings.ToLower(p.stdout), "register again and") || !strings.Contains(p.stdout, "clear this note") {
+			t.Fatalf("pending after exit 4: exit %d\n%s", p.code, p.stdout)
+		}
+		if !strings.Contains(o.Warning, "dcrwizard pending --clear "+r.pend[0].ID) {
+			t.Fatalf("the exit-4 warning does not say how to clear the note: %s", o.Warning)
+		}
 	} else if len(r.pend) != 0 {
 		t.Fatalf("pending = %+v", r.pend)
 	}

@@ -257,9 +257,10 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 	}
 	req.Header.Set("User-Agent", "DCR Wizard")
 
+	proxy := c.proxyFor(req)
 	transportErr := func(status int, h http.Header, err error) *Error {
 		e := &Error{Step: cl.step, Status: status, Kind: classifyTransport(ctx, err), Host: host,
-			Err: err, At: c.now(), InstanceName: cl.instance}
+			Err: err, At: c.now(), InstanceName: cl.instance, Proxy: proxy}
 		if h != nil {
 			e.Receipt = receiptOf(h, cl.secrets)
 		}
@@ -288,6 +289,23 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		data = data[:maxResponseBody]
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// proxyFor names the proxy server the request goes through ("" for none):
+// host and port only, never its user name or password.
+func (c *Client) proxyFor(req *http.Request) string {
+	tr, _ := c.httpClient().Transport.(*http.Transport)
+	if tr == nil && c.httpClient().Transport == nil {
+		tr, _ = http.DefaultTransport.(*http.Transport)
+	}
+	if tr == nil || tr.Proxy == nil {
+		return ""
+	}
+	u, err := tr.Proxy(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return safetext.Line(u.Host)
 }
 
 // httpError turns an answer that is not a success into an *Error.

@@ -67,6 +67,9 @@ type Error struct {
 	Host         string    // server host name, for network messages
 	InstanceName string    // the name being registered (unknown outcome)
 	ServerTime   time.Time // the server's Date header, to spot a wrong clock
+	// Proxy is the proxy server (host:port) the request went through, as
+	// set by HTTPS_PROXY or the system; "" for a direct connection.
+	Proxy string
 }
 
 // Error is a one-line summary for logs: the plain message plus the step,
