@@ -277,6 +277,14 @@ func (refusing) Set(string, string, string) error   { return credstore.ErrKeycha
 func (refusing) Get(string, string) (string, error) { return "", credstore.ErrKeychainUnavailable }
 func (refusing) Delete(string, string) error        { return credstore.ErrKeychainUnavailable }
 
+// refusesWrites is a keychain that answers but refuses to save: locked, and
+// the user said no at the unlock prompt.
+type refusesWrites struct{}
+
+func (refusesWrites) Set(string, string, string) error   { return credstore.ErrKeychainUnavailable }
+func (refusesWrites) Get(string, string) (string, error) { return "", credstore.ErrNotFound }
+func (refusesWrites) Delete(string, string) error        { return credstore.ErrKeychainUnavailable }
+
 // pending reads the pending records the binary left in config.
 func pending(t *testing.T, config string) []credstore.Pending {
 	t.Helper()
