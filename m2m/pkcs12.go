@@ -17,7 +17,7 @@ var (
 	oidData         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
 	oidFriendlyName = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 20}
 	oidShroudedKey  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2} // pkcs8ShroudedKeyBag
-	oidPKCS12PBE    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1} // pbeWithSHAAnd…
+	oidPKCS12PBE    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}        // pbeWithSHAAnd…
 )
 
 const maxScanDepth = 32
