@@ -206,6 +206,9 @@ func (e *NameCaseError) Error() string {
 	return fmt.Sprintf("A registration named %q already exists in %s. Names that differ only in capital letters count as the same name (Windows cannot tell them apart), so use %q exactly to add another registration under that name, or choose a different name.", e.Existing, e.Environment, e.Existing)
 }
 
+// Message is Error(), for callers that show Message and Action (the wizard).
+func (e *NameCaseError) Message() string { return e.Error() }
+
 // Action says what to do, for the command line's "What to do".
 func (e *NameCaseError) Action() string {
 	return fmt.Sprintf("Register with the name %q exactly, or choose a name that differs in more than capital letters. Nothing was sent to the ATO.", e.Existing)
@@ -224,6 +227,9 @@ func (e *NotReadyError) Error() string {
 	}
 	return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error())) + " Fix this, then register."
 }
+
+// Message is Error(), for callers that show Message and Action (the wizard).
+func (e *NotReadyError) Message() string { return e.Error() }
 
 // Action says what to do, for the command line's "What to do".
 func (e *NotReadyError) Action() string {
