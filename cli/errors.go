@@ -57,9 +57,12 @@ func fail(st Streams, asJSON bool, err error) int {
 	out.ExitCode = code
 	out.Error.Message = sentence(err.Error())
 	var fe *flow.Error
+	var act interface{ Action() string }
 	if errors.As(err, &fe) {
 		out.Error.Step, out.Error.Status, out.Error.Code = string(fe.Step), fe.Status, fe.Code
 		out.Error.Message, out.Error.Action, out.Error.Receipt = fe.Message(), fe.Action(), fe.Receipt
+	} else if errors.As(err, &act) {
+		out.Error.Action = act.Action()
 	}
 	if asJSON {
 		printJSON(st, out)

@@ -59,8 +59,10 @@ func describePending(st Streams, p credstore.Pending) {
 	}
 	if p.ClientID != "" {
 		fmt.Fprintf(st.Stdout, "    The ATO accepted it: client id %s, registration client URI %s, receipt %s.\n"+
-			"    Its registration access token was not saved: the client id can still be used; to manage it\n"+
-			"    later, register again and remove the old registration in the ATO portal.\n",
+			"    Its values were not saved in the keychain. If you kept them when it finished (they were\n"+
+			"    printed, or saved to a file), your software can use them: clear this note. If not, the\n"+
+			"    client id still works for your software, but the registration can only be checked, renamed\n"+
+			"    or removed by the ATO: do not register again for that.\n",
 			p.ClientID, p.RegistrationClientURI, p.Receipt)
 	} else {
 		fmt.Fprintln(st.Stdout, "    The ATO's answer was never seen: it may have registered this instance. Check in the ATO\n"+

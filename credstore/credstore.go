@@ -1,8 +1,9 @@
 // Package credstore keeps what the ATO issues at registration — client ID,
 // registration access token, registration client URI — in the OS keychain
 // (macOS Keychain, Windows Credential Manager, Secret Service on Linux) via
-// go-keyring — on Linux a registration's items are written and read back over
-// one Secret Service session with go-keyring's own D-Bus client — with a small JSON index of non-secret facts and pending records
+// go-keyring — on Linux a registration's token and URI are written and read
+// back over one Secret Service session with go-keyring's own D-Bus client,
+// the shared name item over another, under the index lock — with a small JSON index of non-secret facts and pending records
 // under the user's config folder. LAYOUT.md documents the layout for other
 // programs.
 //

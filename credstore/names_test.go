@@ -230,3 +230,27 @@ type unavailable struct{}
 func (unavailable) Set(string, string, string) error   { return errors.New("no session bus") }
 func (unavailable) Get(string, string) (string, error) { return "", errors.New("no session bus") }
 func (unavailable) Delete(string, string) error        { return errors.New("no session bus") }
+
+// Issue 16 finding 7: when the index cannot be written after the keychain
+// took the values, the error says exactly that, and hands the values back.
+func TestIndexFailsAfterKeychainIsPrecise(t *testing.T) {
+	dir := t.TempDir()
+	kr := &credstoretest.Keyring{}
+	s := NewWithKeyring(dir, kr)
+	s.retryDelay = 0
+	if err := os.WriteFile(filepath.Join(dir, indexName), []byte(`{"version":9,"registrations":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec, v := sampleRecord(t, "sandbox", "PC")
+	err := s.Save(context.Background(), rec, v)
+	var ns *NotStoredError
+	if !errors.As(err, &ns) || !ns.InKeychain || ns.Values != v {
+		t.Fatalf("Save = %v, want a *NotStoredError with InKeychain", err)
+	}
+	if !strings.Contains(err.Error(), "were saved in") || !strings.Contains(err.Error(), "index.json") || strings.Contains(err.Error(), v.RegistrationAccessToken) {
+		t.Errorf("message %q", err)
+	}
+	if got, err := kr.Get(Service, TokenAccount("sandbox", rec.ClientID)); err != nil || got != v.RegistrationAccessToken {
+		t.Errorf("the keychain does not hold the token: %v", err)
+	}
+}

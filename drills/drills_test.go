@@ -104,6 +104,15 @@ func printedAndWorks(t *testing.T, r *drillRun) string {
 	note := "no pending record"
 	if len(r.pend) == 1 && r.pend[0].ClientID == o.ClientID {
 		note = "pending record (with client id) kept"
+		// What the note says afterwards must not send the user to
+		// register again (issue 16 finding 10).
+		p := runBinary(t, r.config, nil, "", "pending")
+		if p.code != 0 || strings.Contains(strings.ToLower(p.stdout), "register again and") || !strings.Contains(p.stdout, "clear this note") {
+			t.Fatalf("pending after exit 4: exit %d\n%s", p.code, p.stdout)
+		}
+		if !strings.Contains(o.Warning, "dcrwizard pending --clear "+r.pend[0].ID) {
+			t.Fatalf("the exit-4 warning does not say how to clear the note: %s", o.Warning)
+		}
 	} else if len(r.pend) != 0 {
 		t.Fatalf("pending = %+v", r.pend)
 	}
@@ -123,14 +132,16 @@ var drills = []drill{
 		},
 	},
 	{
+		// A 5xx never proves that nothing was created (issue 16 finding
+		// 1): drills/hostile_test.go has the server that did create it.
 		name:  "5xx with an HTML body (DCR endpoint)",
 		fault: &atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointRegister, Status: 503, Nth: 1},
-		code:  3, says: []string{"try again"},
+		code:  5, says: []string{"does not say whether the registration was created", "before trying again, check"},
 		check: func(t *testing.T, r *drillRun) string {
 			if r.errOut.Error.Status != 503 || r.errOut.Error.Step != "register" || r.count(atosim.RegistrationPath) != 1 {
 				t.Fatalf("%+v; want 503 at the DCR step, sent once", r.errOut)
 			}
-			return noneCreated(t, r) + "; the DCR POST was sent once, not repeated"
+			return keptPending(t, r) + "; the DCR POST was sent once, not repeated"
 		},
 	},
 	{
@@ -187,15 +198,32 @@ var drills = []drill{
 		},
 	},
 	{
+		// Found before anything is sent (issue 16 finding 7).
 		name:     "keychain absent (no session bus)",
 		keychain: "absent",
-		code:     4, says: []string{"keep these values"},
-		check: printedAndWorks,
+		code:     1, says: []string{"nothing was sent to the ato", "keychain"},
+		check: func(t *testing.T, r *drillRun) string {
+			if r.count(atosim.TokenPath)+r.count(atosim.RegistrationPath) != 0 {
+				t.Fatalf("%d requests reached the ATO", len(r.requests))
+			}
+			return noneCreated(t, r) + "; nothing sent"
+		},
 	},
 	{
-		name:     "keychain refuses the write (real gnome-keyring, locked, prompt fails)",
+		name:     "keychain locked, unlock prompt fails (real gnome-keyring)",
 		keychain: "locked",
-		code:     4, says: []string{"keep these values"},
+		code:     1, says: []string{"nothing was sent to the ato", "keychain"},
+		check: func(t *testing.T, r *drillRun) string {
+			if r.count(atosim.TokenPath)+r.count(atosim.RegistrationPath) != 0 {
+				t.Fatalf("%d requests reached the ATO", len(r.requests))
+			}
+			return noneCreated(t, r) + "; nothing sent"
+		},
+	},
+	{
+		name:     "keychain lost after the registration was sent (session bus gone)",
+		keychain: "lost-after-send",
+		code:     4, says: []string{"keep these values", "do not register again"},
 		check: printedAndWorks,
 	},
 	{
@@ -264,7 +292,9 @@ func TestDrills(t *testing.T) {
 			case "locked":
 				r.res = runLocked(t, r.config, env, args...)
 			case "hung-then-killed":
-				r.res = runKilled(t, r.config, env, args...)
+				r.res = runKilled(t, a, r.config, env, args...)
+			case "lost-after-send":
+				r.res = runBusLost(t, a, r.config, env, args...)
 			default:
 				r.res = runBinary(t, r.config, env, "", args...)
 			}
@@ -360,19 +390,67 @@ exec "$@"`
 	return finish(t, cmd, &out, &errb)
 }
 
-// runKilled points the binary at a session bus that accepts connections and
-// never answers — a keychain stuck behind an unlock prompt — then kills it
-// (SIGKILL) as soon as the ATO's answer is noted on disk, i.e. between the
-// DCR answer and the keychain write.
-func runKilled(t *testing.T, config string, env []string, args ...string) result {
+// busProxy is a session bus in front of the real one (the throw-away
+// Secret Service): it forwards everything until the DCR POST reaches the
+// ATO, then either stops answering (hang: a keychain stuck behind an unlock
+// prompt) or drops every connection and refuses new ones (drop: the
+// keyring daemon gone). So the checks before sending pass, and the keychain
+// fails only after the ATO has accepted. It returns the bus address.
+func busProxy(t *testing.T, a *ato, hang bool) string {
 	t.Helper()
+	if !haveSecretService() {
+		t.Skip("needs the throw-away Secret Service")
+	}
+	real := ""
+	for _, kv := range strings.Split(strings.TrimPrefix(os.Getenv("DBUS_SESSION_BUS_ADDRESS"), "unix:"), ",") {
+		if p, ok := strings.CutPrefix(kv, "path="); ok {
+			real = p
+		}
+	}
+	if real == "" {
+		t.Skip("the session bus has no unix:path address")
+	}
 	sock := filepath.Join(t.TempDir(), "bus")
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var conns []net.Conn
 	var mu sync.Mutex
+	var conns []net.Conn
+	var failed bool
+	a.mu.Lock()
+	a.onRegister = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		failed = true
+		if !hang {
+			for _, c := range conns {
+				c.Close()
+			}
+		}
+	}
+	a.mu.Unlock()
+	pipe := func(dst, src net.Conn) {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			mu.Lock()
+			stop := failed
+			mu.Unlock()
+			if stop {
+				_, _ = io.Copy(io.Discard, src) // hang: swallow, never answer
+				return
+			}
+			if n > 0 {
+				if _, werr := dst.Write(buf[:n]); werr != nil {
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -381,21 +459,55 @@ func runKilled(t *testing.T, config string, env []string, args ...string) result
 			}
 			mu.Lock()
 			conns = append(conns, c)
+			refuse := failed && !hang
 			mu.Unlock()
-			go func() { _, _ = io.Copy(io.Discard, c) }()
+			if refuse {
+				c.Close()
+				continue
+			}
+			up, err := net.Dial("unix", real)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, up)
+			mu.Unlock()
+			go pipe(up, c)
+			go pipe(c, up)
 		}
 	}()
-	defer func() {
+	t.Cleanup(func() {
 		ln.Close()
+		a.mu.Lock()
+		a.onRegister = nil
+		a.mu.Unlock()
 		mu.Lock()
 		defer mu.Unlock()
 		for _, c := range conns {
 			c.Close()
 		}
-	}()
+	})
+	return "unix:path=" + sock
+}
 
+// runBusLost runs the binary with a session bus that is gone once the DCR
+// POST has been sent (busProxy, drop).
+func runBusLost(t *testing.T, a *ato, config string, env []string, args ...string) result {
+	t.Helper()
+	bus := busProxy(t, a, false)
+	return runBinary(t, config, append(env, "DBUS_SESSION_BUS_ADDRESS="+bus), "", args...)
+}
+
+// runKilled gives the binary a session bus that stops answering once the
+// DCR POST has been sent — a keychain stuck behind an unlock prompt — then
+// kills it (SIGKILL) as soon as the ATO's answer is noted on disk, i.e.
+// between the DCR answer and the keychain write.
+func runKilled(t *testing.T, a *ato, config string, env []string, args ...string) result {
+	t.Helper()
+	bus := busProxy(t, a, true)
 	cmd := exec.Command(binary, args...)
-	cmd.Env = append(append(baseEnv(config), env...), "DBUS_SESSION_BUS_ADDRESS=unix:path="+sock)
+	cmd.Env = append(append(baseEnv(config), env...), "DBUS_SESSION_BUS_ADDRESS="+bus)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
@@ -416,7 +528,7 @@ func runKilled(t *testing.T, config string, env []string, args ...string) result
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	ee, ok := err.(*exec.ExitError)
 	if !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("the process was not killed as planned (it finished first: %v)\nstdout %s\nstderr %s", err, out.String(), errb.String())

@@ -106,6 +106,25 @@ type ato struct {
 	log      strings.Builder // the simulator's own log (Options.Logf)
 	wire     []string        // secrets seen on the wire
 	inFlight int             // DCR POSTs being handled
+	// rewrite, when set, turns the simulator into a hostile server: it
+	// gets each answer the simulator gave (after the simulator acted on
+	// the request) and may change it before it is sent.
+	rewrite func(r *http.Request, ans *answer)
+	// onRegister, when set, runs as a DCR POST arrives.
+	onRegister func()
+}
+
+// answer is one HTTP answer, as the hostile server may change it.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (a *ato) setRewrite(f func(r *http.Request, ans *answer)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.rewrite = f
 }
 
 func newATO(t *testing.T) *ato {
@@ -133,20 +152,45 @@ func newATO(t *testing.T) *ato {
 		register := r.URL.Path == atosim.RegistrationPath
 		a.count(register, 1)
 		defer a.count(register, -1)
+		a.mu.Lock()
+		rewrite, onRegister := a.rewrite, a.onRegister
+		a.mu.Unlock()
+		if register && onRegister != nil {
+			onRegister()
+		}
+		if rewrite != nil {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			ans := &answer{status: rec.Code, header: rec.Header().Clone(), body: rec.Body.Bytes()}
+			a.keepAnswer(ans.body)
+			rewrite(r, ans)
+			for k, v := range ans.header {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(ans.status)
+			_, _ = w.Write(ans.body)
+			return
+		}
 		tw := &teeWriter{ResponseWriter: w}
 		h.ServeHTTP(tw, r)
-		var answer map[string]any
-		if json.Unmarshal(tw.buf.Bytes(), &answer) == nil {
-			for _, k := range []string{"access_token", "registration_access_token"} {
-				if s, _ := answer[k].(string); s != "" {
-					a.keep(s)
-				}
-			}
-		}
+		a.keepAnswer(tw.buf.Bytes())
 	}))
 	t.Cleanup(srv.Close)
 	a.url = srv.URL
 	return a
+}
+
+// keepAnswer keeps the tokens of an answer.
+func (a *ato) keepAnswer(body []byte) {
+	var answer map[string]any
+	if json.Unmarshal(body, &answer) == nil {
+		for _, k := range []string{"access_token", "registration_access_token"} {
+			if s, _ := answer[k].(string); s != "" {
+				a.keep(s)
+			}
+		}
+	}
 }
 
 func (a *ato) keep(s string) {
@@ -232,6 +276,14 @@ type refusing struct{}
 func (refusing) Set(string, string, string) error   { return credstore.ErrKeychainUnavailable }
 func (refusing) Get(string, string) (string, error) { return "", credstore.ErrKeychainUnavailable }
 func (refusing) Delete(string, string) error        { return credstore.ErrKeychainUnavailable }
+
+// refusesWrites is a keychain that answers but refuses to save: locked, and
+// the user said no at the unlock prompt.
+type refusesWrites struct{}
+
+func (refusesWrites) Set(string, string, string) error   { return credstore.ErrKeychainUnavailable }
+func (refusesWrites) Get(string, string) (string, error) { return "", credstore.ErrNotFound }
+func (refusesWrites) Delete(string, string) error        { return credstore.ErrKeychainUnavailable }
 
 // pending reads the pending records the binary left in config.
 func pending(t *testing.T, config string) []credstore.Pending {

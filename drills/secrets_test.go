@@ -145,9 +145,10 @@ func TestSecretsNeverLeak(t *testing.T) {
 		code  int
 	}{
 		{"wrong API key", nil, nil, []string{"--api-key", "WrongKey0123456789abcdef"}, 3},
-		{"502 with an HTML body", &atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointRegister, Nth: 1}, nil, nil, 3},
+		{"502 with an HTML body", &atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointRegister, Nth: 1}, nil, nil, 5},
 		{"connection dropped", &atosim.Fault{Kind: atosim.FaultDropAfterRegister, Nth: 1}, nil, nil, 5},
-		{"keychain absent", nil, []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus"}, nil, 4},
+		{"keychain absent", nil, []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus"}, nil, 1},
+		{"keychain lost after sending", nil, nil, nil, 4}, // bus: busProxy, below
 		{"wrong password", nil, []string{"DCRWIZARD_PASSWORD=Wrong-" + password}, nil, 1},
 	}
 	for _, f := range failures {
@@ -160,7 +161,11 @@ func TestSecretsNeverLeak(t *testing.T) {
 				args = append(args, "--json")
 			}
 			c := newConfig()
-			r := runOnTerminal(t, c, append(pwEnv, f.env...), "", args...)
+			env := f.env
+			if f.code == 4 {
+				env = []string{"DBUS_SESSION_BUS_ADDRESS=" + busProxy(t, a, false)}
+			}
+			r := runOnTerminal(t, c, append(pwEnv, env...), "", args...)
 			a.sim.ClearFaults()
 			if r.code != f.code {
 				t.Fatalf("%s (%s): exit %d, want %d\n%s\n%s", f.name, mode, r.code, f.code, r.stdout, r.stderr)
@@ -207,7 +212,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	_, err = ok.Register(ctx, in, logEvent)
 	a.sim.ClearFaults()
 	errText("in process, cut-off answer", err)
-	refused := &registrar.Registrar{Flow: &flow.Client{}, Store: credstore.NewWithKeyring(filepath.Join(newConfig(), "dcrwizard"), refusing{})}
+	refused := &registrar.Registrar{Flow: &flow.Client{}, Store: credstore.NewWithKeyring(filepath.Join(newConfig(), "dcrwizard"), refusesWrites{})}
 	res, err := refused.Register(ctx, in, logEvent)
 	errText("in process, keychain refused", err)
 	if res == nil || res.Registration.RegistrationAccessToken == "" {

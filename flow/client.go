@@ -261,9 +261,10 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 	}
 	req.Header.Set("User-Agent", "DCR Wizard")
 
+	proxy := c.proxyFor(req)
 	transportErr := func(status int, h http.Header, err error) *Error {
 		e := &Error{Step: cl.step, Status: status, Kind: classifyTransport(ctx, err), Host: host,
-			Err: err, At: c.now(), InstanceName: cl.instance}
+			Err: err, At: c.now(), InstanceName: cl.instance, Proxy: proxy}
 		if h != nil {
 			e.Receipt = receiptOf(h, cl.secrets)
 		}
@@ -277,9 +278,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 	hc := c.httpClient()
 	resp, err := hc.Do(req)
 	if err != nil {
-		e := transportErr(0, nil, err)
-		e.Proxy = proxyHost(hc, req)
-		return nil, e
+		return nil, transportErr(0, nil, err)
 	}
 	defer resp.Body.Close()
 	note := ""
@@ -299,6 +298,23 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		data = data[:maxResponseBody]
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsNote: note}, nil
+}
+
+// proxyFor names the proxy server the request goes through ("" for none):
+// host and port only, never its user name or password.
+func (c *Client) proxyFor(req *http.Request) string {
+	tr, _ := c.httpClient().Transport.(*http.Transport)
+	if tr == nil && c.httpClient().Transport == nil {
+		tr, _ = http.DefaultTransport.(*http.Transport)
+	}
+	if tr == nil || tr.Proxy == nil {
+		return ""
+	}
+	u, err := tr.Proxy(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return safetext.Line(u.Host)
 }
 
 // httpError turns an answer that is not a success into an *Error.

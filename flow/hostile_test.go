@@ -3,9 +3,12 @@ package flow
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A hostile or broken server, answer by answer (issue 16 findings 3, 4, 9).
@@ -141,5 +144,48 @@ func TestServerTextIsEscaped(t *testing.T) {
 		if strings.ContainsAny(e.Message, "\x1b\r\u202e") {
 			t.Errorf("event %q", e.Message)
 		}
+	}
+}
+
+// Issue 16 finding 10: a dead or black-hole proxy is named, and the advice
+// is not to set a proxy that is set already.
+func TestDeadProxyIsNamed(t *testing.T) {
+	f := newFakeATO(t)
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.Addr().String()
+	dead.Close()
+	hole, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hole.Close()
+	go func() {
+		for {
+			c, err := hole.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // accepts, never answers
+		}
+	}()
+	for name, proxy := range map[string]string{"dead": deadAddr, "black hole": hole.Addr().String()} {
+		t.Run(name, func(t *testing.T) {
+			u, _ := url.Parse("http://user:secret@" + proxy)
+			c := newTestClient(&events{})
+			c.HTTP = &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(u)}}
+			c.StepTimeout = 300 * time.Millisecond
+			c.RetryBackoff = time.Millisecond
+			_, err := c.Register(context.Background(), request(f.env(), goodCredential(t)))
+			fe := asError(t, err)
+			if fe.Proxy != proxy || !strings.Contains(fe.Message(), "proxy server "+proxy) {
+				t.Fatalf("proxy %q, message %q", fe.Proxy, fe.Message())
+			}
+			if strings.Contains(fe.Action(), "ask your IT support to set it") || strings.Contains(fe.Message()+fe.Action()+fe.Error(), "secret") {
+				t.Errorf("action %q", fe.Action())
+			}
+		})
 	}
 }

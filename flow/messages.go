@@ -157,11 +157,6 @@ func guidanceFor(e *Error) guidance {
 
 // baseGuidance is the guidance for e by its kind, code and status.
 func baseGuidance(e *Error) guidance {
-	if e.Proxy != "" && (e.Kind == KindDNS || e.Kind == KindNetwork) {
-		// Through a proxy, the failure is usually the proxy's: name it.
-		return guidance{"Could not connect to " + orService(e) + " through the proxy server " + e.Proxy + ", or the connection broke.",
-			"Check that proxy server is right and running (it comes from this computer's proxy settings, or the HTTPS_PROXY setting), or ask your IT support; then try again."}
-	}
 	switch e.Kind {
 	case KindUnknownOutcome:
 		return unknownOutcome(e)
@@ -176,6 +171,12 @@ func baseGuidance(e *Error) guidance {
 	case KindCancelled:
 		return guidance{"You stopped it before " + stepNoun(e.Step) + " finished.",
 			"Nothing more will be sent. Start again when you are ready."}
+	case KindTimeout, KindDNS, KindTLS, KindNetwork:
+		if e.Proxy != "" {
+			return viaProxy(e)
+		}
+	}
+	switch e.Kind {
 	case KindTimeout:
 		return guidance{service(e) + " did not answer in time.",
 			"Check your internet connection and try again. If it keeps happening, the ATO's systems may be busy: check the ATO's system status and try later."}
@@ -227,6 +228,26 @@ func baseGuidance(e *Error) guidance {
 		return guidance{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog}
 	}
 	return guidance{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog}
+}
+
+// viaProxy: the connection went through a proxy server (HTTPS_PROXY or the
+// system's setting), which is then the first suspect: name it, and never
+// advise setting a proxy that is already set.
+func viaProxy(e *Error) guidance {
+	what := "could not be reached through the proxy server " + e.Proxy + ", or the connection through it broke"
+	switch e.Kind {
+	case KindTimeout:
+		what = "did not answer in time through the proxy server " + e.Proxy
+	case KindTLS:
+		what = "could not be reached securely through the proxy server " + e.Proxy + ": the certificate was not trusted"
+	case KindDNS:
+		what = "could not be found through the proxy server " + e.Proxy
+	}
+	action := "This program uses the proxy server " + e.Proxy + " (set by HTTPS_PROXY or this computer's proxy settings). Check with your IT support that it is right and working; if this computer should connect directly, remove the HTTPS_PROXY setting. Then try again."
+	if e.Kind == KindTLS {
+		action = "If the proxy server " + e.Proxy + " inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and choose it with the “Extra CA certificate” option (command line: --ca-file). " + action
+	}
+	return guidance{service(e) + " " + what + ".", action}
 }
 
 // unknownOutcome: the DCR POST left this computer and no usable answer came

@@ -142,29 +142,4 @@ func wildcard(pattern, s string) bool {
 	return i == len(pattern)
 }
 
-// proxyHost names the proxy req goes through with client's transport ("" for
-// none), for connection errors: host and port only, never a user name or
-// password in the proxy's address.
-func proxyHost(client *http.Client, req *http.Request) string {
-	if client == nil || req == nil {
-		return ""
-	}
-	tr, ok := client.Transport.(*http.Transport)
-	if !ok || tr.Proxy == nil {
-		return ""
-	}
-	u, err := tr.Proxy(req)
-	if err != nil || u == nil {
-		return ""
-	}
-	h := u.Host
-	for _, r := range h {
-		if !(r == '.' || r == ':' || r == '-' || r == '[' || r == ']' || r == '_' ||
-			r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return "(a proxy server)" // not a plain host name: do not print it
-		}
-	}
-	return h
-}
-
 var osGetenv = os.Getenv

@@ -118,7 +118,41 @@ func derOnlyPart(data []byte, name string) error {
 	if _, err := x509.ParsePKCS1PrivateKey(data); err == nil {
 		return ErrCertFileNeeded
 	}
+	if cutPFX(data) {
+		return &DamagedError{Part: "PKCS#12 file", Err: errors.New("the file ends before its content does")}
+	}
 	return &FormatError{Name: name}
+}
+
+// cutPFX reports the start of a PKCS#12 PFX — SEQUENCE { INTEGER 3, … } —
+// whose outer length runs past the end of the data: a file cut short (a
+// download or copy that stopped), not some other kind of file.
+func cutPFX(data []byte) bool {
+	if len(data) < 5 || data[0] != 0x30 {
+		return false
+	}
+	i, length := 2, 0
+	switch l := int(data[1]); {
+	case l == 0x80: // BER, indefinite: no length to check
+		length = -1
+	case l < 0x80:
+		length = l
+	case l <= 0x84:
+		n := l - 0x80
+		if len(data) < 2+n {
+			return false
+		}
+		for _, b := range data[2 : 2+n] {
+			length = length<<8 | int(b)
+		}
+		i += n
+	default:
+		return false
+	}
+	if len(data) < i+3 || data[i] != 0x02 || data[i+1] != 0x01 || data[i+2] != 0x03 {
+		return false
+	}
+	return length < 0 || i+length > len(data)
 }
 
 // Parse reads a credential file of any supported kind, telling the kind

@@ -16,7 +16,8 @@ import (
 var (
 	oidData         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
 	oidFriendlyName = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 20}
-	oidPKCS12PBE    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1} // pbeWithSHAAnd…
+	oidShroudedKey  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2} // pkcs8ShroudedKeyBag
+	oidPKCS12PBE    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}        // pbeWithSHAAnd…
 )
 
 const maxScanDepth = 32
@@ -41,7 +42,7 @@ func parsePKCS12(data []byte, name, password string, b *budget) (*Store, error) 
 	if !ok {
 		return nil, &FormatError{Name: name}
 	}
-	friendly, err := scanPKCS12(der, b)
+	friendly, keyBag, err := scanPKCS12(der, b)
 	if err != nil {
 		return nil, &DamagedError{Part: "PKCS#12 file", Err: err}
 	}
@@ -54,6 +55,10 @@ func parsePKCS12(data []byte, name, password string, b *budget) (*Store, error) 
 	key, leaf, ca, err := decodePKCS12(der, password)
 	if err != nil {
 		switch {
+		case errors.Is(err, pkcs12.ErrIncorrectPassword) && keyOpens(keyBag, password, b):
+			// The integrity check (MAC) failed, yet the password opens the
+			// key: the password is right and the file was changed.
+			return nil, &DamagedError{Part: "PKCS#12 file", Err: errors.New("its integrity check (MAC) does not match, though the password opens its key")}
 		case errors.Is(err, pkcs12.ErrIncorrectPassword), errors.Is(err, pkcs12.ErrDecryption):
 			return nil, wrongPassword(password)
 		case strings.Contains(err.Error(), "private key missing"):
@@ -84,6 +89,16 @@ func parsePKCS12(data []byte, name, password string, b *budget) (*Store, error) 
 		return nil, err
 	}
 	return &Store{Format: FormatPKCS12, Credentials: []*Credential{c}}, nil
+}
+
+// keyOpens reports whether password decrypts the shrouded key bag into a
+// well-formed private key.
+func keyOpens(keyBag []byte, password string, b *budget) bool {
+	if len(keyBag) == 0 {
+		return false
+	}
+	_, err := decryptPKCS8(keyBag, password, b)
+	return err == nil
 }
 
 // decodePKCS12 fences go-pkcs12 off: a panic on hostile input in a third
@@ -124,8 +139,9 @@ func isPFX(der []byte) bool {
 }
 
 // scanPKCS12 walks the visible structure of a PFX, spending the iteration
-// counts it finds and returning the first friendly name.
-func scanPKCS12(der []byte, b *budget) (string, error) {
+// counts it finds and returning the first friendly name and the first
+// visible shrouded key bag (an EncryptedPrivateKeyInfo).
+func scanPKCS12(der []byte, b *budget) (string, []byte, error) {
 	var pfx struct {
 		Version  int
 		AuthSafe asn1.RawValue
@@ -136,23 +152,24 @@ func scanPKCS12(der []byte, b *budget) (string, error) {
 		} `asn1:"optional"`
 	}
 	if err := unmarshalAll(der, &pfx); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if len(pfx.MacData.Mac.FullBytes) > 0 {
 		if err := b.spend(pfx.MacData.Iterations); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	s := &pfxScan{b: b}
 	if err := s.walk(der, 0); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return s.friendly, nil
+	return s.friendly, s.keyBag, nil
 }
 
 type pfxScan struct {
 	b        *budget
 	friendly string
+	keyBag   []byte
 	visited  int
 }
 
@@ -220,6 +237,11 @@ func (s *pfxScan) visitSequence(body []byte) error {
 			return err
 		}
 		return s.b.spend(iterations)
+	case oid.Equal(oidShroudedKey) && s.keyBag == nil:
+		var v asn1.RawValue
+		if _, err := asn1.Unmarshal(rest, &v); err == nil && v.Class == asn1.ClassContextSpecific && v.Tag == 0 && v.IsCompound {
+			s.keyBag = v.Bytes
+		}
 	case oid.Equal(oidFriendlyName) && s.friendly == "":
 		var raw asn1.RawValue
 		if _, err := asn1.Unmarshal(rest, &raw); err != nil || raw.Tag != asn1.TagSet {

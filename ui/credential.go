@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/internal/winpaths"
+	"dcrwizard/internal/safetext"
 	"dcrwizard/m2m"
 )
 
@@ -382,9 +383,9 @@ func (w *Wizard) refreshCredential() {
 func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.CanvasObject {
 	p := &w.credential
 	v := c.Verdict(now)
-	title := c.Name
+	title := safetext.Line(c.Name) // from the keystore file
 	if title == "" {
-		title = c.ID
+		title = safetext.Line(c.ID)
 	}
 	rg := widget.NewRadioGroup([]string{title}, nil)
 	if p.selected == i {
@@ -419,7 +420,7 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 	}
 	facts = append(facts, "valid until "+formatDate(c.NotAfter))
 	if c.ID != "" && c.ID != title {
-		facts = append(facts, "ID "+c.ID)
+		facts = append(facts, "ID "+safetext.Line(c.ID))
 	}
 	info := para(strings.Join(facts, " · "))
 	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), rg), info)

@@ -17,6 +17,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/safetext"
 	"dcrwizard/registrar"
 )
 
@@ -44,7 +45,7 @@ func (w *Wizard) buildDone() {
 
 // valueRow is a label, a value and a Copy button.
 func (w *Wizard) valueRow(grid *fyne.Container, label, shown, value string) {
-	v := para(shown)
+	v := para(safetext.Line(shown)) // from the ATO: no control or bidi character shown as itself
 	v.TextStyle.Monospace = true
 	grid.Add(bold(label))
 	grid.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return value }), v))
@@ -77,7 +78,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 			", and your software can now use them."))
 		w.addSetupDone(d.box, res.Record) // setup hook
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
-		uri := para(d.values.RegistrationClientURI)
+		uri := para(safetext.Line(d.values.RegistrationClientURI))
 		uri.TextStyle.Monospace = true
 		grid.Add(bold("Registration client URI"))
 		grid.Add(uri)
@@ -106,6 +107,9 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 	grid.Add(bold("Name"))
 	grid.Add(para(res.Record.Name))
 	d.box.Add(grid)
+	for _, warning := range res.Warnings {
+		d.box.Add(warnPara(warning))
+	}
 	if ns == nil {
 		w.addKeychainPlaces(d.box, res.Record)
 	}
@@ -366,7 +370,7 @@ func supportSummary(info supportInfo) string {
 	var b strings.Builder
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(&b, "%-22s %s\n", k+":", v)
+			fmt.Fprintf(&b, "%-22s %s\n", k+":", safetext.Line(v))
 		}
 	}
 	line("DCR Wizard", info.Version)
@@ -423,11 +427,7 @@ func supportSummary(info supportInfo) string {
 				line("Outcome known", "no — check ATO portal / Registrations")
 			}
 			if fe.Body != "" {
-				body := fe.Body
-				if len(body) > 1000 {
-					body = body[:1000] + "…"
-				}
-				line("Server answer", strings.Join(strings.Fields(body), " "))
+				line("Server answer", safetext.Cap(strings.Join(strings.Fields(fe.Body), " "), 1000))
 			}
 		} else if cause := errors.Unwrap(err); cause != nil {
 			line("Cause", cause.Error())

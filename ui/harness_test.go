@@ -89,13 +89,15 @@ func (l *uiLoop) until(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-// brokenKeyring fails every call, as a locked or absent keychain would: a
-// fault that cannot be caused on purpose with a real one.
+// brokenKeyring answers reads (it finds nothing) but fails every write and
+// delete, as a keychain that goes wrong once the ATO has accepted would: a
+// fault that cannot be caused on purpose with a real one. (An absent
+// keychain is found before anything is sent: registrar's tests.)
 type brokenKeyring struct{}
 
 func (brokenKeyring) Set(string, string, string) error { return errKeyringDown }
 func (brokenKeyring) Get(string, string) (string, error) {
-	return "", errKeyringDown
+	return "", credstore.ErrNotFound
 }
 func (brokenKeyring) Delete(string, string) error { return errKeyringDown }
 

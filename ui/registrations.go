@@ -20,6 +20,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/safetext"
 	"dcrwizard/registrar"
 )
 
@@ -216,7 +217,7 @@ func (w *Wizard) fillCard(c *regCard) {
 	grid.Add(para(formatDateTime(rec.IssuedAt)))
 	if rec.Receipt != "" {
 		grid.Add(bold("ATO receipt number"))
-		grid.Add(para(rec.Receipt))
+		grid.Add(para(safetext.Line(rec.Receipt))) // index.json: outside text
 	}
 	grid.Add(bold("Made with credential"))
 	grid.Add(para(credentialWords(rec)))
@@ -803,7 +804,7 @@ func atoRows(md map[string]any) [][2]string {
 	for _, f := range atoFieldLabels {
 		seen[f.key] = true
 		if v, ok := md[f.key]; ok {
-			rows = append(rows, [2]string{f.label, atoValue(f.key, v)})
+			rows = append(rows, [2]string{f.label, safetext.Line(atoValue(f.key, v))})
 		}
 	}
 	var rest []string
@@ -814,7 +815,7 @@ func atoRows(md map[string]any) [][2]string {
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		rows = append(rows, [2]string{k, atoValue(k, md[k])})
+		rows = append(rows, [2]string{safetext.Line(k), safetext.Line(atoValue(k, md[k]))})
 	}
 	return rows
 }

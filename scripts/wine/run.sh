@@ -404,7 +404,7 @@ if [ -n "${WINE_SCREENSHOT:-}" ]; then
 	/usr/bin/convert "$work/done.png" -strip "$WINE_SCREENSHOT" 2>/dev/null || cp "$work/done.png" "$WINE_SCREENSHOT"
 	ok "screenshot: $WINE_SCREENSHOT"
 fi
-[ "$(items | grep -c "practice/client/$reg/")" = 2 ] || fail "the wizard's registration is not in Credential Manager"
+[ "$(items | grep -c "practice/client/$reg/")" = 3 ] || fail "the wizard's registration is not in Credential Manager"
 # Close the window as a user would (Alt+F4); Practice mode's temp folder goes.
 xdotool key --window "$wid" alt+F4 2>/dev/null
 for _ in $(seq 1 100); do kill -0 "$gui_pid" 2>/dev/null || break; sleep 0.2; done
