@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dcrwizard/internal/winpaths"
 	"dcrwizard/internal/safetext"
+	"dcrwizard/internal/winpaths"
 	"dcrwizard/m2m"
 )
 
