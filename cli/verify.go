@@ -95,9 +95,8 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		return fail(st, *asJSON, inputError{err})
 	}
 	fc := &flow.Client{HTTP: httpClient}
-	in := registrar.VerifyInput{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey}
 	if cmd == "token" {
-		tok, lifetime, err := fc.ClientToken(ctx, flow.VerifyRequest{Env: in.Env, Credential: cred, ClientID: rec.ClientID})
+		tok, lifetime, err := fc.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey})
 		if err != nil {
 			return fail(st, *asJSON, err)
 		}
@@ -110,8 +109,8 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		}
 		return ExitOK
 	}
-	r := registrar.Registrar{Flow: fc}
-	res, err := r.Verify(ctx, in, progressTo(st, *asJSON))
+	r := registrar.Registrar{Flow: fc, Store: st.store()}
+	res, err := r.VerifyStored(ctx, rec.ClientID, cred, registrar.VerifyOverrides{TokenURL: v.tokenURL, VerifyScope: v.scope, HeartbeatURL: v.heartbeat}, progressTo(st, *asJSON))
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}

@@ -46,3 +46,16 @@ func StartPractice(dir string) (*Practice, error) {
 
 // Close stops the simulator.
 func (p *Practice) Close() error { return p.server.Close() }
+
+// RehearseRenewal renews the practice credential as RAM would: a new key and
+// certificate under the same name, written to dir/keystore-new.xml with the
+// demo password, and the old certificate revoked — so a practice
+// registration stops signing in until it is updated (Renew), as a real one
+// would. Rehearsal only: the simulator is this process's.
+func (p *Practice) RehearseRenewal(dir string) (atosim.Demo, error) {
+	d, err := p.server.Sim.WriteRenewedDemo(dir, p.Demo.Password, true)
+	if err != nil {
+		return d, fmt.Errorf("could not make the renewed practice credential: %w", err)
+	}
+	return d, nil
+}

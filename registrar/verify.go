@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
@@ -76,3 +77,44 @@ func setCertificate(rec *credstore.Record, c *m2m.Credential) {
 		rec.CertificateDER, rec.CertificateSHA256 = c.Certificate.Raw, hex.EncodeToString(sum[:])
 	}
 }
+
+// VerifyOverrides replace what a stored registration's environment says
+// about its test ("" keeps it): for a custom environment, or one stored
+// before its addresses were kept.
+type VerifyOverrides struct {
+	TokenURL, VerifyScope, HeartbeatURL string
+}
+
+// VerifyStored is Verify for a stored registration: its environment
+// (EnvironmentOf, with o applied) and the consumer key kept with it. The
+// Registrations screen's "Test the connection" and `dcrwizard verify` call it.
+func (r *Registrar) VerifyStored(ctx context.Context, clientID string, cred *m2m.Credential, o VerifyOverrides, onEvent func(flow.Event)) (*flow.Verification, error) {
+	if r.Store == nil {
+		return nil, errors.New("registrar: Store is required")
+	}
+	rec, vals, err := r.Store.Get(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	env, err := EnvironmentOf(rec)
+	if err != nil && !(errors.Is(err, ErrNoTokenEndpoint) && o.TokenURL != "") {
+		return nil, err
+	}
+	for _, v := range []struct {
+		from string
+		to   *string
+	}{{o.TokenURL, &env.TokenURL}, {o.VerifyScope, &env.VerifyScope}, {o.HeartbeatURL, &env.HeartbeatURL}} {
+		if v.from != "" {
+			*v.to = v.from
+		}
+	}
+	return r.Verify(ctx, VerifyInput{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey}, onEvent)
+}
+
+// Warm pre-connects hc to env's hosts (flow.Preconnect) for the wizard's
+// Review page: connections only, no request. Leaving the page, call
+// flow.ClosePreconnected through Cool.
+func Warm(ctx context.Context, hc *http.Client, env flow.Environment) { flow.Preconnect(ctx, hc, env) }
+
+// Cool closes what Warm opened and no request used.
+func Cool(hc *http.Client) { flow.ClosePreconnected(hc) }

@@ -3,10 +3,12 @@ package registrar
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/m2m"
 )
 
 // A new Practice registration is proven usable, from the environment used
@@ -59,5 +61,57 @@ func TestEnvironmentOf(t *testing.T) {
 	}
 	if _, err := EnvironmentOf(credstore.Record{Environment: "custom", ClientID: "c"}); !errors.Is(err, ErrNoTokenEndpoint) {
 		t.Errorf("custom without a token URL: %v", err)
+	}
+}
+
+// VerifyStored takes the environment and the consumer key from the store.
+func TestVerifyStored(t *testing.T) {
+	p, cred := startPractice(t)
+	r := Registrar{Flow: &flow.Client{}, Store: realStore(t)}
+	res, err := r.Register(context.Background(), input(p, cred, "Stored desk"), nil)
+	if err != nil || !res.Stored {
+		t.Fatalf("register: %v", err)
+	}
+	v, err := r.VerifyStored(context.Background(), res.Registration.ClientID, cred, VerifyOverrides{}, nil)
+	if err != nil || v.HeartbeatURL != p.Env.HeartbeatURL {
+		t.Fatalf("verify stored: %+v %v", v, err)
+	}
+}
+
+// Practice rehearses a renewal: the renewed demo credential is refused until
+// the registration is updated, then works.
+func TestPracticeRehearsesRenewal(t *testing.T) {
+	dir := t.TempDir()
+	p, err := StartPractice(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ks, err := m2m.Open(p.Demo.KeystorePath, p.Demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, _ := ks.Get(p.Demo.CredentialID)
+	r := Registrar{Flow: &flow.Client{}, Store: realStore(t)}
+	res, err := r.Register(context.Background(), input(p, cred, "Rehearsal"), nil)
+	if err != nil || !res.Stored {
+		t.Fatalf("register: %v", err)
+	}
+	id := res.Registration.ClientID
+	renewedDemo, err := p.RehearseRenewal(filepath.Join(dir, "renewed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.VerifyStored(context.Background(), id, cred, VerifyOverrides{}, nil); err == nil {
+		t.Error("the old practice credential still signs in after the rehearsed renewal revoked it")
+	}
+	ks2, err := m2m.Open(renewedDemo.KeystorePath, p.Demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewed, _ := ks2.Get(p.Demo.CredentialID)
+	rr, err := r.Renew(context.Background(), RenewInput{ClientID: id, Credential: renewed}, nil)
+	if err != nil || rr.VerifyErr != nil {
+		t.Fatalf("renew in practice: %+v %v", rr, err)
 	}
 }
