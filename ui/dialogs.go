@@ -9,7 +9,14 @@ import (
 // Fyne's file dialogs live inside the window: size them to it, or they open
 // too small to use.
 func (w *Wizard) dialogSize() fyne.Size {
-	return w.win.Canvas().Size().SubtractWidthHeight(40, 40)
+	return w.win.Canvas().Size().SubtractWidthHeight(dialogMargin, dialogMargin)
+}
+
+// fitDialog is want, made no larger than the window: a dialog larger than
+// its window makes the window grow past the screen on small or scaled
+// screens.
+func (w *Wizard) fitDialog(want fyne.Size) fyne.Size {
+	return want.Min(w.dialogSize())
 }
 
 // openFileDialog asks for an existing file with one of exts, starting in dir

@@ -224,7 +224,7 @@ func (w *Wizard) showSupport() {
 	content := container.NewBorder(nil, container.NewHBox(w.copyButton("Copy", func() string { return text })), nil, nil,
 		container.NewVScroll(l))
 	dlg := dialog.NewCustom("Details for support", "Close", content, w.win)
-	dlg.Resize(w.win.Canvas().Size().SubtractWidthHeight(80, 80))
+	dlg.Resize(w.fitDialog(w.win.Canvas().Size().SubtractWidthHeight(80, 80)))
 	dlg.Show()
 }
 

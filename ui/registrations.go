@@ -695,7 +695,7 @@ func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, in
 	nd.d = dialog.NewCustomWithoutButtons(title, content, w.win)
 	nd.d.SetButtons([]fyne.CanvasObject{nd.cancel, nd.ok})
 	check()
-	nd.d.Resize(fyne.NewSize(560, content.MinSize().Height+160))
+	nd.d.Resize(w.fitDialog(fyne.NewSize(560, content.MinSize().Height+160)))
 	nd.d.Show()
 	w.win.Canvas().Focus(nd.entry)
 	return nd

@@ -29,13 +29,6 @@ const (
 	prefEnvironment  = "environment"
 )
 
-// Window sizes: the minimum keeps every step readable without scrolling
-// sideways; the start size fits a 1366x768 laptop.
-var (
-	minWindowSize   = fyne.NewSize(760, 560)
-	startWindowSize = fyne.NewSize(900, 650)
-)
-
 // Config is what the program (or a test) gives the wizard.
 type Config struct {
 	Title   string        // window title; "DCR Wizard" when empty
@@ -64,6 +57,9 @@ type Config struct {
 	post          func(func())
 	tick          time.Duration
 	startPractice func(dir string) (*practiceRun, error)
+	// workArea is the screen's work area in logical units (default: the
+	// primary screen's, see screen_desktop.go).
+	workArea func() (fyne.Size, bool)
 }
 
 // Wizard is the window and everything it remembers between steps.
@@ -162,7 +158,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	spacer.SetMinSize(minWindowSize)
 	content := container.NewStack(spacer, container.NewBorder(top, bottom, nil, nil, w.body))
 	w.win.SetContent(content)
-	w.win.Resize(startWindowSize)
+	w.win.Resize(w.startSize())
 
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 	w.win.SetOnDropped(w.dropped)
@@ -172,6 +168,18 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.show(stepWelcome)
 	w.checkPending()
 	return w
+}
+
+// startSize is the preferred start size, shrunk to fit the screen.
+func (w *Wizard) startSize() fyne.Size {
+	area := w.cfg.workArea
+	if area == nil {
+		area = func() (fyne.Size, bool) { return screenWorkArea(w.app, w.win) }
+	}
+	if work, ok := area(); ok {
+		return fitStartSize(startWindowSize, work)
+	}
+	return startWindowSize
 }
 
 // Window is the wizard's window.
@@ -441,7 +449,7 @@ func (w *Wizard) showPending(p credstore.Pending) {
 				return nil
 			})
 		}, w.win)
-	d.Resize(fyne.NewSize(600, content.MinSize().Height+140))
+	d.Resize(w.fitDialog(fyne.NewSize(600, content.MinSize().Height+140)))
 	d.Show()
 }
 
