@@ -28,11 +28,11 @@ type credentialPage struct {
 	pairPath  string
 	pairIsKey bool
 	pairLabel *widget.Label
-	pairBtn   *widget.Button
+	pairBtn   *keyButton
 	pairRow   *fyne.Container
-	chooseBtn *widget.Button
+	chooseBtn *keyButton
 	password  *keyEntry
-	openBtn   *widget.Button
+	openBtn   *keyButton
 	activity  *widget.Activity
 	status    *widget.Label
 	errLabel  *widget.Label
@@ -52,7 +52,7 @@ func (w *Wizard) buildCredential() {
 	p.selected = -1
 	p.pathLabel = para("No file chosen yet.")
 	p.pathLabel.TextStyle.Monospace = true
-	p.chooseBtn = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
+	p.chooseBtn = w.newButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
 	p.password = w.newPasswordEntry("Password of the credential file")
 	p.password.OnChanged = func(string) { w.credentialInputChanged() }
 	p.password.OnSubmitted = func(string) {
@@ -62,7 +62,7 @@ func (w *Wizard) buildCredential() {
 		}
 		w.next()
 	}
-	p.openBtn = widget.NewButtonWithIcon("Open", theme.ConfirmIcon(), w.openCredential)
+	p.openBtn = w.newButtonWithIcon("Open", theme.ConfirmIcon(), w.openCredential)
 	p.activity = widget.NewActivity()
 	p.activity.Hide()
 	p.status = para("")
@@ -75,7 +75,7 @@ func (w *Wizard) buildCredential() {
 	p.pairLabel = para("")
 	p.pairLabel.TextStyle.Monospace = true
 	p.pairLabel.Hide()
-	p.pairBtn = widget.NewButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), w.choosePairFile)
+	p.pairBtn = w.newButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), w.choosePairFile)
 	p.pairRow = container.NewHBox(p.pairBtn)
 	p.pairRow.Hide()
 
@@ -380,6 +380,39 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 	if title == "" {
 		title = c.ID
 	}
+	var choice fyne.CanvasObject
+	if !v.OK() {
+		// Not a disabled (faded) choice: the name stays readable, and the
+		// badge and reason say why it cannot be chosen.
+		p.radios = append(p.radios, nil)
+		choice = bold(title)
+	} else {
+		choice = w.credentialChoiceRadio(i, title)
+	}
+
+	facts := []string{}
+	if c.ABN != "" {
+		facts = append(facts, "ABN "+formatABN(c.ABN))
+	}
+	facts = append(facts, "valid until "+formatDate(c.NotAfter))
+	if c.ID != "" && c.ID != title {
+		facts = append(facts, "ID "+c.ID)
+	}
+	info := para(strings.Join(facts, " · "))
+	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), choice), info)
+	if !v.OK() && v.Message != "" {
+		reason := errPara(v.Message)
+		if v.Status == m2m.StatusExpiresSoon {
+			reason.Importance = widget.WarningImportance
+		}
+		row.Add(reason)
+	}
+	return container.NewVBox(row, widget.NewSeparator())
+}
+
+// credentialChoiceRadio is the choice of usable credential i.
+func (w *Wizard) credentialChoiceRadio(i int, title string) *widget.RadioGroup {
+	p := &w.credential
 	rg := widget.NewRadioGroup([]string{title}, nil)
 	if p.selected == i {
 		rg.SetSelected(title)
@@ -394,7 +427,7 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 			// One choice across the rows: clear the others without
 			// calling their OnChanged (Refresh does not).
 			for j, other := range p.radios {
-				if j != i && other.Selected != "" {
+				if j != i && other != nil && other.Selected != "" {
 					other.Selected = ""
 					other.Refresh()
 				}
@@ -402,29 +435,8 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 		}
 		w.refreshNav()
 	}
-	if !v.OK() {
-		rg.Disable()
-	}
 	p.radios = append(p.radios, rg)
-
-	facts := []string{}
-	if c.ABN != "" {
-		facts = append(facts, "ABN "+formatABN(c.ABN))
-	}
-	facts = append(facts, "valid until "+formatDate(c.NotAfter))
-	if c.ID != "" && c.ID != title {
-		facts = append(facts, "ID "+c.ID)
-	}
-	info := para(strings.Join(facts, " · "))
-	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), rg), info)
-	if !v.OK() && v.Message != "" {
-		reason := errPara(v.Message)
-		if v.Status == m2m.StatusExpiresSoon {
-			reason.Importance = widget.WarningImportance
-		}
-		row.Add(reason)
-	}
-	return container.NewVBox(row, widget.NewSeparator())
+	return rg
 }
 
 // verdictBadge is the short verdict: icon and word, so colour is not the

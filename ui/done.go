@@ -118,15 +118,15 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 				w.clearResultPending()
 			}
 		})
-		d.box.Add(container.NewHBox(widget.NewButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
+		d.box.Add(container.NewHBox(w.newButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
 		d.box.Add(d.savedTo)
 		d.box.Add(d.keptCheck)
 	}
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
 		w.copyButton("Copy support summary", w.supportText),
-		widget.NewButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
-		widget.NewButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	))
 	d.box.Refresh()
 	w.show(stepDone)
@@ -204,10 +204,10 @@ func (w *Wizard) showFailure(err error) {
 	}
 	buttons := container.NewHBox()
 	if fix != stepReview {
-		buttons.Add(widget.NewButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+		buttons.Add(w.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
 	}
-	buttons.Add(widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
-	buttons.Add(widget.NewButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+	buttons.Add(w.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+	buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(buttons)
 	d.box.Refresh()

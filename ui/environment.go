@@ -34,14 +34,14 @@ type environmentPage struct {
 	note       *widget.Label
 	practice   *fyne.Container
 	demoInfo   *widget.Label
-	useDemo    *widget.Button
+	useDemo    *keyButton
 	useDemoRow *fyne.Container
 
 	custom                           *keyCheck
 	tokenURL, regURL, clientID, scop *keyEntry
 	caFile                           string
 	caLabel                          *widget.Label
-	caClear                          *widget.Button
+	caClear                          *keyButton
 	advanced                         *widget.Accordion
 }
 
@@ -71,7 +71,7 @@ func (w *Wizard) buildEnvironment() {
 	p.note.Hide()
 
 	p.demoInfo = para("")
-	p.useDemo = widget.NewButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
+	p.useDemo = w.newButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
 		w.useDemoCredential()
 		w.refreshNav()
 	})
@@ -97,9 +97,9 @@ func (w *Wizard) buildEnvironment() {
 	p.clientID = entry("registration client id", prefCustomClientID)
 	p.scop = entry("scope", prefCustomScope)
 	p.caLabel = para("None: only the certificates your computer already trusts.")
-	p.caClear = widget.NewButtonWithIcon("Remove", theme.ContentClearIcon(), func() { w.setCAFile("") })
+	p.caClear = w.newButtonWithIcon("Remove", theme.ContentClearIcon(), func() { w.setCAFile("") })
 	p.caClear.Hide()
-	caChoose := widget.NewButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), w.chooseCAFile)
+	caChoose := w.newButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), w.chooseCAFile)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Token endpoint", p.tokenURL),

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/atosim"
 )
@@ -137,7 +136,7 @@ func assertFooterFits(t *testing.T, h *harness, what string) {
 		}
 	}
 	d := fyne.CurrentApp().Driver()
-	for _, b := range []*widget.Button{h.w.backBtn, h.w.nextBtn, h.w.closeBtn} {
+	for _, b := range []*keyButton{h.w.backBtn, h.w.nextBtn, h.w.closeBtn} {
 		if !b.Visible() {
 			continue
 		}

@@ -351,6 +351,8 @@ func textsIn(o fyne.CanvasObject) string {
 			b.WriteString(v.Text + "\n")
 		case *widget.Button:
 			b.WriteString("[" + v.Text + "]\n")
+		case *keyButton:
+			b.WriteString("[" + v.Text + "]\n")
 		case *widget.RichText:
 			b.WriteString(v.String() + "\n")
 		case *widget.Check:
@@ -368,7 +370,7 @@ func textsIn(o fyne.CanvasObject) string {
 		}
 		if wdg, ok := o.(fyne.Widget); ok {
 			switch wdg.(type) {
-			case *widget.Label, *widget.Button, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *keyEntry:
+			case *widget.Label, *widget.Button, *keyButton, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *keyEntry:
 				return
 			}
 			r := test.WidgetRenderer(wdg)

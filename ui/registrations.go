@@ -31,7 +31,7 @@ import (
 type regCard struct {
 	rec     credstore.Record
 	box     *fyne.Container // facts, buttons, result
-	buttons []*widget.Button
+	buttons []*keyButton
 	result  *fyne.Container // what the last action found; kept across reloads
 }
 
@@ -47,8 +47,8 @@ type registrationsPage struct {
 	status     *fyne.Container
 	activity   *widget.Activity
 	statusMsg  *widget.Label
-	cancelBtn  *widget.Button
-	refreshBtn *widget.Button
+	cancelBtn  *keyButton
+	refreshBtn *keyButton
 
 	loading bool
 	loadGen int
@@ -96,10 +96,10 @@ func (w *Wizard) buildRegistrations() {
 	p.cards = container.NewVBox()
 	p.activity = widget.NewActivity()
 	p.statusMsg = para("")
-	p.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
+	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
 	// Shown in the card being worked on, where the user is looking.
 	p.status = container.NewBorder(nil, nil, p.activity, p.cancelBtn, p.statusMsg)
-	p.refreshBtn = widget.NewButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
+	p.refreshBtn = w.newButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
 	w.setPage(stepRegistrations,
 		p.intro,
 		p.listErr,
@@ -232,8 +232,8 @@ func (w *Wizard) fillCard(c *regCard) {
 	}
 
 	actions := container.NewHBox()
-	add := func(label string, icon fyne.Resource, tapped func()) *widget.Button {
-		b := widget.NewButtonWithIcon(label, icon, tapped)
+	add := func(label string, icon fyne.Resource, tapped func()) *keyButton {
+		b := w.newButtonWithIcon(label, icon, tapped)
 		c.buttons = append(c.buttons, b)
 		actions.Add(b)
 		return b
@@ -602,10 +602,10 @@ func (w *Wizard) showOutcome(c *regCard, act lifeAction, err error) {
 	}
 	switch o.kind {
 	case outcomeGone, outcomeMissingLocal:
-		box.Add(container.NewHBox(widget.NewButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
+		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
 			func() { w.askForget(c, false) })))
 	case outcomeNotAllowed:
-		box.Add(container.NewHBox(widget.NewButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
+		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
 			func() { w.askForget(c, true) })))
 	}
 	box.Refresh()
@@ -657,8 +657,8 @@ type nameDialog struct {
 	d      *dialog.CustomDialog
 	entry  *keyEntry
 	hint   *widget.Label
-	ok     *widget.Button
-	cancel *widget.Button
+	ok     *keyButton
+	cancel *keyButton
 }
 
 func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, initial, okText string,
@@ -675,9 +675,9 @@ func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, in
 		nd.d.Hide()
 		onOK(nd.entry.Text)
 	}
-	nd.ok = widget.NewButtonWithIcon(okText, theme.ConfirmIcon(), submit)
+	nd.ok = w.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
 	nd.ok.Importance = okImportance
-	nd.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
+	nd.cancel = w.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
 	check := func() {
 		msg := problem(nd.entry.Text)
 		nd.hint.SetText(msg)

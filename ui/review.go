@@ -43,7 +43,7 @@ type reviewPage struct {
 	runBox    *fyne.Container
 	rows      map[flow.Step]*stepRow
 	elapsed   *widget.Label
-	cancelBtn *widget.Button
+	cancelBtn *keyButton
 
 	gen             int
 	cancel          context.CancelFunc // non-nil while a run is going
@@ -79,7 +79,7 @@ func (w *Wizard) buildReview() {
 			container.NewVBox(row.label, row.message)))
 	}
 	p.elapsed = widget.NewLabel("")
-	p.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
+	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
 	p.runBox = container.NewVBox(
 		subheading("Progress"),
 		list,

@@ -28,7 +28,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, harnessOpts{})
-	h.app.Settings().SetTheme(lightTheme{theme.DefaultTheme()})
+	h.app.Settings().SetTheme(newWizardTheme(lightTheme{theme.DefaultTheme()}))
 	h.w.win.Resize(startWindowSize)
 	shot := func(name string) {
 		t.Helper()
@@ -106,7 +106,7 @@ func TestScreenshots(t *testing.T) {
 	test.Tap(c.buttons[0]) // Check
 	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() })
 	shot("9-registration-checked.png")
-	h.app.Settings().SetTheme(darkTheme{theme.DefaultTheme()})
+	h.app.Settings().SetTheme(newWizardTheme(darkTheme{theme.DefaultTheme()}))
 	shot("9-registration-checked-dark.png")
 }
 

@@ -20,8 +20,8 @@ const (
 
 type welcomePage struct {
 	practice      *keyCheck
-	registrations *widget.Button
-	about         *widget.Button
+	registrations *keyButton
+	about         *keyButton
 }
 
 func (w *Wizard) buildWelcome() {
@@ -32,8 +32,8 @@ func (w *Wizard) buildWelcome() {
 		}
 		w.refreshNav()
 	})
-	p.registrations = widget.NewButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
-	p.about = widget.NewButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
+	p.registrations = w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
+	p.about = w.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
 	p.about.Importance = widget.LowImportance
 	need := widget.NewRichTextFromMarkdown(
 		"- **Your M2M credential file and its password.** This is the machine credential your practice " +

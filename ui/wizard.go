@@ -72,9 +72,9 @@ type Wizard struct {
 	heading  *widget.RichText
 	body     *fyne.Container
 	hint     *widget.Label
-	backBtn  *widget.Button
-	nextBtn  *widget.Button
-	closeBtn *widget.Button // on Done, where Next was: the wizard's "Finish"
+	backBtn  *keyButton
+	nextBtn  *keyButton
+	closeBtn *keyButton // on Done, where Next was: the wizard's "Finish"
 	footer   *fyne.Container
 	pages    [stepRegistrations + 1]fyne.CanvasObject
 	boxes    [stepRegistrations + 1]*fyne.Container
@@ -122,6 +122,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 		cfg.tick = time.Second
 	}
 	w := &Wizard{cfg: cfg, app: a}
+	a.Settings().SetTheme(newWizardTheme(a.Settings().Theme()))
 	if cfg.Icon != nil {
 		a.SetIcon(cfg.Icon)
 	}
@@ -134,13 +135,13 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.hint = widget.NewLabel("")
 	w.hint.Wrapping = fyne.TextWrapWord
 	w.hint.Importance = widget.MediumImportance
-	w.backBtn = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
-	w.nextBtn = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
+	w.backBtn = w.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
+	w.nextBtn = w.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
 	w.nextBtn.Importance = widget.HighImportance
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
 	// Close asks first when values are unkept, as the window's own close
 	// button does. It is not bound to Enter: a stray key must not close.
-	w.closeBtn = widget.NewButton("Close", w.closeRequested)
+	w.closeBtn = w.newButton("Close", w.closeRequested)
 
 	w.buildWelcome()
 	w.buildCredential()

@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/atosim"
@@ -152,7 +153,8 @@ func TestWrongPassword(t *testing.T) {
 }
 
 func TestExpiredCredentialRefused(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
+	// Fyne's own theme under the wizard's, for real colours.
+	h := newHarness(t, harnessOpts{before: func(a fyne.App) { a.Settings().SetTheme(theme.DefaultTheme()) }})
 	expired := h.issue("ABRD:80000000001_Old", "Old Machine", testNow.AddDate(0, -2, 0))
 	soon := h.issue("ABRD:80000000001_Soon", "Soon Machine", testNow.AddDate(0, 3, 0))
 	path := h.writeKeystore("expired.xml", expired, soon)
@@ -169,10 +171,12 @@ func TestExpiredCredentialRefused(t *testing.T) {
 		t.Errorf("hint %q", h.w.hint.Text)
 	}
 	for i, rg := range h.w.credential.radios {
-		if !rg.Disabled() {
+		if rg != nil {
 			t.Errorf("refused credential %d can be chosen", i)
 		}
 	}
+	// Shown as not selectable, not as faded (disabled) text.
+	assertNoDisabledText(t, h.w.credential.list, "Old Machine")
 
 	// With a good one beside them, the good one is chosen and Next works.
 	good := h.issue("ABRD:80000000001_Good", "Good Machine", testNow.AddDate(2, 0, 0))
@@ -542,6 +546,12 @@ func findButtons(o fyne.CanvasObject, label string) []*widgetButton {
 		if b, ok := o.(*widgetButton); ok {
 			if b.Text == label {
 				out = append(out, b)
+			}
+			return
+		}
+		if b, ok := o.(*keyButton); ok {
+			if b.Text == label {
+				out = append(out, &b.Button)
 			}
 			return
 		}
