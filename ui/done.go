@@ -39,7 +39,12 @@ func (d *donePage) unkeptValues() bool { return d.notStored != nil && !d.kept }
 func (w *Wizard) buildDone() {
 	w.setPage(stepDone)
 	w.done.box = w.boxes[stepDone]
-	w.focusers[stepDone] = func() fyne.Focusable { return nil }
+	w.focusers[stepDone] = func() fyne.Focusable {
+		if b := firstButton(w.done.box); b != nil {
+			return b
+		}
+		return w.closeBtn
+	}
 }
 
 // valueRow is a label, a value and a Copy button.

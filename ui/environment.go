@@ -30,7 +30,7 @@ type envOption struct {
 
 type environmentPage struct {
 	options    []envOption
-	radio      *widget.RadioGroup
+	radio      *choiceGroup
 	note       *widget.Label
 	practice   *fyne.Container
 	demoInfo   *widget.Label
@@ -65,8 +65,7 @@ func (w *Wizard) buildEnvironment() {
 	for i, o := range p.options {
 		labels[i] = o.label
 	}
-	p.radio = widget.NewRadioGroup(labels, func(string) { w.environmentChanged() })
-	p.radio.Required = true
+	p.radio = w.newChoiceGroup(labels, func(string) { w.environmentChanged() })
 	p.note = para("")
 	p.note.Hide()
 
@@ -124,6 +123,7 @@ func (w *Wizard) buildEnvironment() {
 		for _, o := range p.options {
 			if (o.practice && name == practiceName) || (!o.practice && o.env.Name == name) {
 				p.radio.Selected = o.label
+				p.radio.update()
 			}
 		}
 		if name == "custom" && p.radio.Selected == "" {
@@ -139,7 +139,7 @@ func (w *Wizard) buildEnvironment() {
 		p.advanced,
 	)
 	w.problems[stepEnvironment] = func() string { return environmentProblem(w.environmentChoice()) }
-	w.focusers[stepEnvironment] = func() fyne.Focusable { return nil }
+	w.focusers[stepEnvironment] = func() fyne.Focusable { return p.radio }
 	w.refreshEnvironment()
 }
 

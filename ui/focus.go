@@ -20,8 +20,9 @@ const ringGap float32 = 3
 // faint tint that cannot be seen on the primary button.
 type keyButton struct {
 	widget.Button
-	focused bool
-	reveal  func(fyne.CanvasObject)
+	focused  bool
+	reveal   func(fyne.CanvasObject)
+	onEscape func()
 }
 
 func (w *Wizard) newButton(label string, tapped func()) *keyButton {
@@ -29,7 +30,7 @@ func (w *Wizard) newButton(label string, tapped func()) *keyButton {
 }
 
 func (w *Wizard) newButtonWithIcon(label string, icon fyne.Resource, tapped func()) *keyButton {
-	b := &keyButton{reveal: w.revealFocused}
+	b := &keyButton{reveal: w.revealFocused, onEscape: w.escape}
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
@@ -41,6 +42,10 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !b.Disabled() {
 			b.Tapped(&fyne.PointEvent{})
+		}
+	case fyne.KeyEscape:
+		if b.onEscape != nil {
+			b.onEscape()
 		}
 	default:
 		b.Button.TypedKey(ev)
@@ -136,4 +141,27 @@ func (w *Wizard) revealFocused(o fyne.CanvasObject) {
 	}
 	scroll.Offset.Y = off
 	scroll.Refresh()
+}
+
+// firstButton is the first visible, enabled button under o, in reading
+// order, or nil: the first focus of a page of actions.
+func firstButton(o fyne.CanvasObject) *keyButton {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	switch v := o.(type) {
+	case *keyButton:
+		if !v.Disabled() {
+			return v
+		}
+	case *container.Scroll:
+		return firstButton(v.Content)
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if b := firstButton(c); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }

@@ -23,6 +23,7 @@ func focusRing(t *testing.T, o fyne.Widget) *canvas.Rectangle {
 func TestFocusIsVisible(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	c := h.w.win.Canvas()
+	c.Unfocus()
 	for _, o := range []interface {
 		fyne.Widget
 		fyne.Focusable

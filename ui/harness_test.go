@@ -361,6 +361,8 @@ func textsIn(o fyne.CanvasObject) string {
 			b.WriteString("[ ] " + v.Text + "\n")
 		case *widget.RadioGroup:
 			b.WriteString(strings.Join(v.Options, " | ") + "\n")
+		case *choiceGroup:
+			b.WriteString(strings.Join(v.Options, " | ") + "\n")
 		}
 		if c, ok := o.(*fyne.Container); ok {
 			for _, child := range c.Objects {
@@ -370,7 +372,7 @@ func textsIn(o fyne.CanvasObject) string {
 		}
 		if wdg, ok := o.(fyne.Widget); ok {
 			switch wdg.(type) {
-			case *widget.Label, *widget.Button, *keyButton, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *keyEntry:
+			case *widget.Label, *widget.Button, *keyButton, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *choiceGroup, *keyEntry:
 				return
 			}
 			r := test.WidgetRenderer(wdg)

@@ -114,7 +114,12 @@ func (w *Wizard) buildRegistrations() {
 		}
 		return ""
 	}
-	w.focusers[stepRegistrations] = func() fyne.Focusable { return nil }
+	w.focusers[stepRegistrations] = func() fyne.Focusable {
+		if b := firstButton(w.pages[stepRegistrations]); b != nil {
+			return b
+		}
+		return w.backBtn
+	}
 }
 
 // showRegistrations opens the screen from wherever the user is; Back

@@ -99,7 +99,8 @@ func (w *Wizard) buildReview() {
 		}
 		return ""
 	}
-	w.focusers[stepReview] = func() fyne.Focusable { return nil }
+	// Not Register: two Enters from Details must not register.
+	w.focusers[stepReview] = func() fyne.Focusable { return w.backBtn }
 }
 
 // maskKey shows enough of a consumer key to recognise it.

@@ -56,7 +56,7 @@ func (w *Wizard) buildWelcome() {
 		para("Press Start (or Enter) to begin. You can go Back at any time; what you typed is kept."),
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
-	w.focusers[stepWelcome] = func() fyne.Focusable { return nil }
+	w.focusers[stepWelcome] = func() fyne.Focusable { return w.nextBtn }
 }
 
 // showAbout shows the program's name, version, licence and purpose.

@@ -202,6 +202,9 @@ func (w *Wizard) show(s step) {
 	w.heading.Segments[0].(*widget.TextSegment).Text = heading
 	w.heading.Refresh()
 	w.body.Objects = []fyne.CanvasObject{w.pages[s]}
+	if sc, ok := w.pages[s].(*container.Scroll); ok {
+		sc.Offset = fyne.Position{} // every page opens at its top, heading first
+	}
 	w.body.Refresh()
 	switch s {
 	case stepCredential:
@@ -305,8 +308,28 @@ func (w *Wizard) next() {
 	case stepDetails:
 		w.show(stepReview)
 	case stepReview:
-		w.startRegister()
+		w.confirmRegister()
 	}
+}
+
+// confirmRegister registers, after asking by name in Production: a real
+// registration is recorded against the business and cannot be undone here.
+func (w *Wizard) confirmRegister() {
+	env, _ := w.currentEnv()
+	if env.Name != flow.Production.Name {
+		w.startRegister()
+		return
+	}
+	msg := para("This registers " + registrar.CleanName(w.details.name.Text) + " in Production, the live ATO (" +
+		env.Label + "). It is a real registration, recorded against your business.")
+	d := dialog.NewCustomConfirm("Register in Production?", "Register in Production", "Not yet", msg,
+		func(ok bool) {
+			if ok {
+				w.startRegister()
+			}
+		}, w.win)
+	d.Resize(w.fitDialog(fyne.NewSize(520, msg.MinSize().Height+140)))
+	d.Show()
 }
 
 // back returns to the previous step (Back, Escape), keeping what was typed.
@@ -331,8 +354,19 @@ func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
 	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
+		if w.step == stepReview {
+			return // Register takes a deliberate press of Register itself
+		}
 		w.next()
 	case fyne.KeyEscape:
+		w.back()
+	}
+}
+
+// escape is Escape on a focused button: Back, unless a dialog is open
+// (its keys are its own).
+func (w *Wizard) escape() {
+	if w.win.Canvas().Overlays().Top() == nil {
 		w.back()
 	}
 }
