@@ -43,6 +43,8 @@ type registrationsPage struct {
 	empty   *widget.Label
 	cards   *fyne.Container
 	byID    map[string]*regCard
+	// checkOnLoad is a client id to check once the list is read.
+	checkOnLoad string
 
 	status     *fyne.Container
 	activity   *widget.Activity
@@ -200,6 +202,12 @@ func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error
 	setShown(p.empty, len(recs) == 0 && (err == nil || aside != nil))
 	p.cards.Refresh()
 	w.drawBusy()
+	if id := p.checkOnLoad; id != "" {
+		p.checkOnLoad = ""
+		if c := p.byID[id]; c != nil && !p.running() {
+			w.checkRegistration(c) // asked for from the unfinished-registrations note
+		}
+	}
 }
 
 // fillCard (re)builds a card from its record, keeping its result box.

@@ -521,12 +521,12 @@ func TestPendingNoteAcceptedButTokenLost(t *testing.T) {
 	top := w.win.Canvas().Overlays().Top()
 	say := textsIn(top)
 	for _, want := range []string{
-		"The ATO accepted the registration of Reception in ATO sandbox",
-		"with client ID " + id, "6300000001234",
-		"the registration access token was lost",
+		"Reception", "Sandbox (the ATO's test environment)",
+		id, "ATO receipt number", "6300000001234",
+		"The ATO accepted this registration, but DCR Wizard was interrupted before it saved it",
 		"Your software can still use the client ID",
-		"register again, and remove this old one in the ATO portal",
-		"A registration was interrupted",
+		"[Check with the ATO]",
+		"An unfinished registration",
 	} {
 		if !strings.Contains(say, want) {
 			t.Errorf("note lacks %q:\n%s", want, say)
@@ -536,7 +536,15 @@ func TestPendingNoteAcceptedButTokenLost(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != id {
 		t.Errorf("copied %q, want the client id", got)
 	}
-	test.Tap(findButton(t, top, "I've noted it, forget this note"))
+	// Check: this computer never kept the token, and says so plainly.
+	test.Tap(findButton(t, top, "Check with the ATO"))
+	h.loop.until(t, "the check", func() bool {
+		return strings.Contains(textsIn(top), "cannot be checked from here")
+	})
+	if s := textsIn(top); !strings.Contains(s, "register this installation again") {
+		t.Errorf("after Check the note says:\n%s", s)
+	}
+	test.Tap(findButton(t, top, "I've dealt with it"))
 	h.loop.until(t, "the note to be cleared", func() bool {
 		list, err := h.store.Pending()
 		return err == nil && len(list) == 0

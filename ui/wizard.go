@@ -390,6 +390,10 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 // closeRequested guards the values the ATO returned but the keychain did
 // not keep: closing would lose them for good.
 func (w *Wizard) closeRequested() {
+	if w.review.running() {
+		w.askCloseWhileRegistering()
+		return
+	}
 	if w.registrations.unkeptTokens() {
 		dialog.ShowConfirm("Close without keeping the new token?",
 			"The ATO issued a new registration access token that could not be saved to the keychain, and the old one\n"+
@@ -433,84 +437,4 @@ func (w *Wizard) shutdown() {
 		}
 		w.stopPractice()
 	})
-}
-
-// checkPending tells the user at once about a registration whose answer
-// was never seen: it may exist at the ATO.
-func (w *Wizard) checkPending() {
-	store := w.cfg.Store
-	if store == nil {
-		return
-	}
-	w.background(func() func() {
-		list, err := store.Pending()
-		if err != nil || len(list) == 0 {
-			return nil
-		}
-		return func() {
-			for _, p := range list {
-				w.showPending(p)
-			}
-		}
-	})
-}
-
-func (w *Wizard) showPending(p credstore.Pending) {
-	msg := pendingMessage(p)
-	label := widget.NewLabel(msg)
-	label.Wrapping = fyne.TextWrapWord
-	var content fyne.CanvasObject = label
-	title, forgetText := "A registration may already exist", "I've checked, forget this note"
-	if p.ClientID != "" {
-		// The client id is the one thing left of this registration: make
-		// it easy to take.
-		id := widget.NewLabelWithStyle(p.ClientID, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		id.Selectable = true
-		content = container.NewVBox(label,
-			container.NewBorder(nil, nil, bold("Client ID"), w.copyButton("Copy", func() string { return p.ClientID }), id))
-		title, forgetText = "A registration was interrupted", "I've noted it, forget this note"
-	}
-	d := dialog.NewCustomConfirm(title, forgetText, "Remind me next time",
-		content, func(forget bool) {
-			if !forget {
-				return
-			}
-			store := w.cfg.Store
-			id := p.ID
-			w.background(func() func() {
-				if err := store.ClearPending(id); err != nil {
-					return func() { dialog.ShowError(err, w.win) }
-				}
-				return nil
-			})
-		}, w.win)
-	d.Resize(w.fitDialog(fyne.NewSize(600, content.MinSize().Height+140)))
-	d.Show()
-}
-
-// pendingMessage is the text of the leftover-registration note.
-func pendingMessage(p credstore.Pending) string {
-	env := p.Environment
-	if e, ok := flow.Lookup(env); ok {
-		env = e.Label
-	}
-	if p.ClientID != "" {
-		when := p.Accepted
-		if when.IsZero() {
-			when = p.Started
-		}
-		msg := "The ATO accepted the registration of " + p.Name + " in " + env + " on " +
-			when.Local().Format("2 January 2006, 3:04 pm") + ", with client ID " + p.ClientID
-		if p.Receipt != "" {
-			msg += " (ATO receipt number " + p.Receipt + ")"
-		}
-		return msg + ". But DCR Wizard was interrupted before it could save the registration in the keychain, " +
-			"so the registration access token was lost.\n\n" +
-			"Your software can still use the client ID. The registration cannot be managed from this computer: " +
-			"to manage it later, register again, and remove this old one in the ATO portal (Registrations)."
-	}
-	return "A registration for " + p.Name + " in " + env + " was started at " +
-		p.Started.Local().Format("2 January 2006, 3:04 pm") +
-		" but we never saw the ATO's answer. It may exist at the ATO.\n\n" +
-		"Check in the ATO portal / Registrations before registering again."
 }
