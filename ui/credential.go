@@ -39,12 +39,13 @@ type credentialPage struct {
 	demoNote  *widget.Label
 	list      *fyne.Container
 
-	opening  bool
-	openGen  int // bumped on every change, so a stale result is dropped
-	store    *m2m.Store
-	openErr  error
-	selected int
-	radios   []*widget.RadioGroup
+	opening      bool
+	demoPassword bool // the password field holds the demo keystore's
+	openGen      int  // bumped on every change, so a stale result is dropped
+	store        *m2m.Store
+	openErr      error
+	selected     int
+	radios       []*widget.RadioGroup
 }
 
 func (w *Wizard) buildCredential() {
@@ -54,7 +55,10 @@ func (w *Wizard) buildCredential() {
 	p.pathLabel.TextStyle.Monospace = true
 	p.chooseBtn = w.newButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
 	p.password = w.newPasswordEntry("Password of the credential file")
-	p.password.OnChanged = func(string) { w.credentialInputChanged() }
+	p.password.OnChanged = func(string) {
+		p.demoPassword = false
+		w.credentialInputChanged()
+	}
 	p.password.OnSubmitted = func(string) {
 		if p.store == nil && !p.opening {
 			w.openCredential()
@@ -151,6 +155,12 @@ func (w *Wizard) lastFolder() string {
 // already typed it is opened at once.
 func (w *Wizard) setKeystorePath(path string) {
 	p := &w.credential
+	if p.demoPassword && (w.practice.p == nil || path != w.practice.p.Demo.KeystorePath) {
+		// The demo password belongs to the demo file only: never try it
+		// on the user's own.
+		p.password.SetText("")
+	}
+	p.demoPassword = false
 	p.path = path
 	p.pathLabel.SetText(path)
 	p.pairPath = ""

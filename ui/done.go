@@ -74,12 +74,21 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 		d.notStored = ns
 	}
 
+	practice := res.Record.Environment == practiceName
 	grid := container.New(layout.NewFormLayout())
 	if ns == nil {
 		d.title = "Done"
-		d.box.Add(subheading("This installation is registered"))
-		d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
-			", and your software can now use them."))
+		if practice {
+			d.title = "Practice done"
+			d.box.Add(subheading("The practice registration worked"))
+			d.box.Add(para("The practice simulator accepted the registration. The three values it issued are saved in " +
+				res.Where + ", as a real registration's would be. They work only with the practice simulator: " +
+				"nothing was sent to the ATO. When you are ready, register for real with your own credential."))
+		} else {
+			d.box.Add(subheading("This installation is registered"))
+			d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
+				", and your software can now use them."))
+		}
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
 		uri := para(d.values.RegistrationClientURI)
 		uri.TextStyle.Monospace = true
@@ -90,7 +99,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 	} else {
 		d.title = "Registered — keep these values"
 		d.box.Add(subheading("Registered, but not saved on this computer"))
-		d.box.Add(errPara(ns.Error()))
+		d.box.Add(errPara(practiceWords(practice, ns.Error())))
 		d.box.Add(warnPara("The registration access token below is a secret: anyone who has it can change or delete " +
 			"this registration. Copy these three values into your software or save them to a file now — this " +
 			"window cannot show them again."))
@@ -100,7 +109,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 		w.valueRow(grid, "Registration client URI", d.values.RegistrationClientURI, d.values.RegistrationClientURI)
 	}
 	if reg.Receipt != "" {
-		grid.Add(bold("ATO receipt number"))
+		grid.Add(bold(receiptLabel(practice)))
 		grid.Add(para(reg.Receipt))
 	}
 	if !reg.IssuedAt.IsZero() {
@@ -193,14 +202,30 @@ func errorWords(err error) (msg, action string) {
 func (w *Wizard) showFailure(err error) {
 	d := &w.done
 	d.res, d.notStored, d.kept, d.failErr = nil, nil, false, err
-	d.title = "Not registered"
+	practice := w.review.input.Env.Name == practiceName
 	d.box.Objects = nil
 	msg, action := errorWords(err)
-	d.box.Add(subheading("The registration did not go through"))
-	d.box.Add(errPara(msg))
-	if action != "" {
-		d.box.Add(bold("What to do"))
-		d.box.Add(para(action))
+	msg, action = practiceWords(practice, msg), practiceWords(practice, action)
+	unknown := outcomeUnknown(err)
+	if unknown {
+		// Not "not registered": it may well be. Say so first, and put
+		// finding out before trying again.
+		d.title = "Outcome unknown"
+		d.box.Add(subheading("Outcome unknown: the registration may have been made"))
+		d.box.Add(warnPara(msg))
+		d.box.Add(bold("What to do first"))
+		d.box.Add(para(unknownGuidance(practice, w.review.input.InstanceName, w.review.started)))
+		if action != "" {
+			d.box.Add(para(action))
+		}
+	} else {
+		d.title = "Not registered"
+		d.box.Add(subheading("The registration did not go through"))
+		d.box.Add(errPara(msg))
+		if action != "" {
+			d.box.Add(bold("What to do"))
+			d.box.Add(para(action))
+		}
 	}
 	fix := fixStepFor(err)
 	var cerr *cancelledError
@@ -208,11 +233,16 @@ func (w *Wizard) showFailure(err error) {
 		fix = stepReview
 	}
 	buttons := container.NewHBox()
-	if fix != stepReview {
-		buttons.Add(w.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+	if unknown {
+		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+		buttons.Add(w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+	} else {
+		if fix != stepReview {
+			buttons.Add(w.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+		}
+		buttons.Add(w.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
 	}
-	buttons.Add(w.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
-	buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(buttons)
 	d.box.Refresh()
@@ -455,4 +485,38 @@ func (w *Wizard) supportText() string {
 		info.SaveErr = ns.Err.Error()
 	}
 	return supportSummary(info)
+}
+
+// outcomeUnknown reports whether err leaves open whether the registration
+// was made: the request went out and no answer was seen.
+func outcomeUnknown(err error) bool {
+	var cerr *cancelledError
+	if errors.As(err, &cerr) {
+		return cerr.sent
+	}
+	var fe *flow.Error
+	return errors.As(err, &fe) && fe.Unknown
+}
+
+// unknownGuidance is how to find out whether a registration whose answer
+// was never seen exists.
+func unknownGuidance(practice bool, name string, started time.Time) string {
+	if practice {
+		return "This was a practice run against the practice simulator: nothing was sent to the ATO, so there " +
+			"is nothing to check. You can register again at once."
+	}
+	return "Before registering again, find out whether it exists: ask your software provider (or look in the ATO " +
+		"API portal, if you have access) for a registration named " + name + ", made on " + formatDateTime(started) +
+		". If there is one, use it or have it removed. DCR Wizard will remind you of it when it next starts."
+}
+
+// practiceWords rewords a message of a practice run: the practice
+// simulator plays the ATO, and must never be taken for it.
+func practiceWords(practice bool, s string) string {
+	if !practice {
+		return s
+	}
+	return strings.NewReplacer("The ATO's", "The practice simulator's", "the ATO's", "the practice simulator's",
+		"The ATO", "The practice simulator", "the ATO", "the practice simulator",
+		"ATO receipt number", "receipt number").Replace(s)
 }

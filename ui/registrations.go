@@ -228,7 +228,7 @@ func (w *Wizard) fillCard(c *regCard) {
 	grid.Add(bold("Registered at"))
 	grid.Add(para(formatDateTime(rec.IssuedAt)))
 	if rec.Receipt != "" {
-		grid.Add(bold("ATO receipt number"))
+		grid.Add(bold(receiptLabel(rec.Environment == practiceName)))
 		grid.Add(para(rec.Receipt))
 	}
 	grid.Add(bold("Made with credential"))
@@ -410,7 +410,12 @@ func (w *Wizard) checkRegistration(c *regCard) {
 func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	box := c.result
 	box.Objects = nil
-	box.Add(okPara("The ATO holds this registration."))
+	if c.rec.Environment == practiceName {
+		box.Add(okPara("The practice simulator holds this practice registration. It is not at the ATO: " +
+			"the ATO knows nothing of it."))
+	} else {
+		box.Add(okPara("The ATO holds this registration."))
+	}
 	grid := container.New(layout.NewFormLayout())
 	for _, row := range atoRows(res.Metadata) {
 		grid.Add(bold(row[0]))

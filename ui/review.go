@@ -182,8 +182,10 @@ func (w *Wizard) startRegister() {
 	p.cancel = cancel
 	p.started = now()
 	p.registerStarted, p.cancelled = false, false
-	for _, row := range p.rows {
+	for _, s := range runSteps {
+		row := p.rows[s.step]
 		row.state = ""
+		row.label.SetText(practiceWords(env.Name == practiceName, s.label))
 		w.drawRow(row)
 		row.message.Hide()
 	}
@@ -278,7 +280,7 @@ func (w *Wizard) runEvent(gen int, e flow.Event) {
 	row.state = e.State
 	w.drawRow(row)
 	if e.Message != "" {
-		row.message.SetText(e.Message)
+		row.message.SetText(practiceWords(p.input.Env.Name == practiceName, e.Message))
 		row.message.Show()
 	}
 	w.relayout()
@@ -357,8 +359,7 @@ func (e *cancelledError) Message() string { return "You cancelled the registrati
 
 func (e *cancelledError) Action() string {
 	if e.sent {
-		return "The request had already been sent, so the ATO may have registered \"" + e.name + "\". " +
-			"Check in the ATO portal / Registrations before registering again."
+		return "The request had already been sent, so the ATO may have registered \"" + e.name + "\"."
 	}
 	return "Nothing was sent to the ATO for registration. Press Try again when you are ready."
 }
