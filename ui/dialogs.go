@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 )
 
 // Fyne's file dialogs live inside the window: size them to it, or they open
@@ -17,6 +18,16 @@ func (w *Wizard) dialogSize() fyne.Size {
 // screens.
 func (w *Wizard) fitDialog(want fyne.Size) fyne.Size {
 	return want.Min(w.dialogSize())
+}
+
+// dialogSizeFor is the size of a dialog of the given width holding
+// content: wrapping text is measured at that width (its minimum height at
+// no width would make the dialog as tall as the window).
+func dialogSizeFor(content fyne.CanvasObject, width float32) fyne.Size {
+	inner := width - 2*theme.Padding() - 2*theme.InnerPadding()
+	content.Resize(fyne.NewSize(inner, content.MinSize().Height))
+	// Title and button rows, and the dialog's own padding.
+	return fyne.NewSize(width, content.MinSize().Height+dialogChrome)
 }
 
 // openFileDialog asks for an existing file with one of exts, starting in dir

@@ -402,7 +402,7 @@ func supportSummary(info supportInfo) string {
 	}
 	line("DCR Wizard", info.Version)
 	line("Computer", info.OS)
-	line("Time", info.At.Format(time.RFC3339))
+	line("Time", supportTime(info.At))
 	line("Environment", info.Env.Name)
 	line("Token endpoint", info.Env.TokenURL)
 	line("Registration endpoint", info.Env.RegistrationURL)
@@ -416,7 +416,7 @@ func supportSummary(info supportInfo) string {
 			line("Client ID", r.Registration.ClientID)
 			line("Receipt", r.Registration.Receipt)
 			if !r.Registration.IssuedAt.IsZero() {
-				line("Issued at", r.Registration.IssuedAt.Format(time.RFC3339))
+				line("Issued at", supportTime(r.Registration.IssuedAt))
 			}
 		}
 		line("Stored in", r.Where)
@@ -429,7 +429,11 @@ func supportSummary(info supportInfo) string {
 		line("Not stored because", info.SaveErr)
 	}
 	if err := info.Err; err != nil {
-		b.WriteString("Outcome:               not registered\n")
+		if outcomeUnknown(err) {
+			b.WriteString("Outcome:               unknown (the request was sent; no answer seen)\n")
+		} else {
+			b.WriteString("Outcome:               not registered\n")
+		}
 		msg, action := errorWords(err)
 		line("Message", msg)
 		line("Action", action)
@@ -445,10 +449,10 @@ func supportSummary(info supportInfo) string {
 			line("Receipt", fe.Receipt)
 			line("Host", fe.Host)
 			if !fe.At.IsZero() {
-				line("At", fe.At.Format(time.RFC3339))
+				line("At", supportTime(fe.At))
 			}
 			if fe.Unknown {
-				line("Outcome known", "no — check ATO portal / Registrations")
+				line("Outcome known", "no — find out before registering again")
 			}
 			if fe.Body != "" {
 				body := fe.Body
@@ -479,7 +483,7 @@ func (w *Wizard) supportText() string {
 		Err:     w.done.failErr,
 	}
 	if c := in.Credential; c != nil {
-		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, c.NotAfter.Format("2006-01-02"))
+		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, formatDate(c.NotAfter))
 	}
 	if ns := w.done.notStored; ns != nil && ns.Err != nil {
 		info.SaveErr = ns.Err.Error()
@@ -519,4 +523,30 @@ func practiceWords(practice bool, s string) string {
 	return strings.NewReplacer("The ATO's", "The practice simulator's", "the ATO's", "the practice simulator's",
 		"The ATO", "The practice simulator", "the ATO", "the practice simulator",
 		"ATO receipt number", "receipt number").Replace(s)
+}
+
+// supportTime is a time as the support summary gives it: local, as the
+// user's screen and messages show it, with the offset from UTC, so that
+// support staff elsewhere can match it with the ATO's logs.
+func supportTime(t time.Time) string {
+	l := t.Local()
+	return l.Format("2 January 2006, 3:04:05 pm") + " (UTC" + l.Format("-07:00") + ")"
+}
+
+// doneGone rebuilds the Done page after its registration was removed or
+// forgotten on the Registrations screen.
+func (w *Wizard) doneGone(notice string) {
+	d := &w.done
+	name := d.res.Record.Name
+	d.res, d.notStored, d.kept, d.failErr = nil, nil, false, nil
+	d.title = "Removed"
+	d.box.Objects = nil
+	d.box.Add(subheading("“" + name + "” is no longer registered here"))
+	d.box.Add(para(notice))
+	d.box.Add(widget.NewSeparator())
+	d.box.Add(container.NewHBox(
+		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+	))
+	d.box.Refresh()
 }

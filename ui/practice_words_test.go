@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"dcrwizard/atosim"
@@ -100,4 +102,60 @@ func TestCancelAfterSendingIsOutcomeUnknown(t *testing.T) {
 	if f := h.w.win.Canvas().Focused(); f == nil || f == h.w.nextBtn {
 		t.Errorf("focus on %T", f)
 	}
+}
+
+// The Cancel button does not move while the progress lines appear.
+func TestCancelButtonStaysPut(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
+	h.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointRegister, Delay: 20 * time.Second, Nth: 1})
+	test.Tap(h.w.nextBtn)
+	d := fyne.CurrentApp().Driver()
+	h.w.win.Resize(h.w.win.Canvas().Size()) // lay out
+	at := d.AbsolutePositionForObject(h.w.review.cancelBtn)
+	h.loop.until(t, "the request to be sent", func() bool { return h.w.review.registerStarted })
+	h.w.win.Resize(h.w.win.Canvas().Size())
+	if now := d.AbsolutePositionForObject(h.w.review.cancelBtn); now != at {
+		t.Errorf("Cancel moved from %v to %v as progress appeared", at, now)
+	}
+	test.Tap(h.w.review.cancelBtn)
+	h.loop.drain()
+}
+
+// Back from Registrations does not show the Done page of a registration
+// just removed there; a second Done page opens at its top.
+func TestDonePageNeverStale(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.w.win.Resize(fyne.NewSize(960, 460))
+	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
+	h.register()
+	sc := h.w.pages[stepDone].(*container.Scroll)
+	sc.ScrollToBottom()
+	if sc.Offset.Y == 0 {
+		t.Fatal("the Done page does not scroll at this size: the test proves nothing")
+	}
+	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	h.next()
+	h.typeDetails(h.sim.APIKey(), "Back office")
+	h.next()
+	h.register()
+	if sc.Offset.Y != 0 {
+		t.Errorf("the second Done page opens scrolled to %v, its heading hidden", sc.Offset.Y)
+	}
+	id := h.w.done.res.Record.ClientID
+	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[id] != nil })
+	c := h.w.registrations.byID[id]
+	h.tapCard(c, "Remove…")
+	dlg := h.w.registrations.dlg
+	test.Type(dlg.entry, "Back office")
+	test.Tap(dlg.ok)
+	h.loop.until(t, "the removal", func() bool { return h.w.registrations.byID[id] == nil && !h.w.registrations.running() })
+	h.key(fyne.KeyEscape)
+	h.wantStep(stepDone)
+	say := h.texts()
+	if strings.Contains(say, "This installation is registered") || strings.Contains(say, id) {
+		t.Errorf("Back shows the removed registration as registered:\n%s", say)
+	}
+	h.wantText("is no longer registered here")
 }

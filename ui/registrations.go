@@ -416,13 +416,16 @@ func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	} else {
 		box.Add(okPara("The ATO holds this registration."))
 	}
+	// What a person cares about; the ATO's raw answer is behind
+	// "Details for support".
 	grid := container.New(layout.NewFormLayout())
-	for _, row := range atoRows(res.Metadata) {
+	for _, row := range checkedFacts(c.rec, res.Metadata) {
 		grid.Add(bold(row[0]))
-		v := para(row[1])
-		grid.Add(v)
+		grid.Add(para(row[1]))
 	}
 	box.Add(grid)
+	rows := atoRows(res.Metadata)
+	box.Add(container.NewHBox(w.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
 	if atoName, _ := res.Metadata["client_name"].(string); atoName != "" && atoName != c.rec.Name {
 		box.Add(warnPara("The name at the ATO (“" + atoName + "”) is not the name on this computer (“" + c.rec.Name +
 			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places."))
@@ -553,6 +556,9 @@ func (w *Wizard) registrationGone(clientID, notice string) {
 	p.notice.Importance = widget.SuccessImportance
 	p.notice.SetText(notice)
 	p.notice.Show()
+	if r := w.done.res; r != nil && r.Record.ClientID == clientID {
+		w.doneGone(notice) // the Done page Back returns to must not show it as registered
+	}
 	w.loadRegistrations()
 }
 
@@ -696,24 +702,28 @@ func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, in
 	nd.ok = w.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
 	nd.ok.Importance = okImportance
 	nd.cancel = w.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
+	typed := false // no warning before the user has typed anything
 	check := func() {
 		msg := problem(nd.entry.Text)
 		nd.hint.SetText(msg)
-		setShown(nd.hint, msg != "")
+		setShown(nd.hint, msg != "" && typed)
 		if msg != "" {
 			nd.ok.Disable()
 		} else {
 			nd.ok.Enable()
 		}
 	}
-	nd.entry.OnChanged = func(string) { check() }
+	nd.entry.OnChanged = func(string) {
+		typed = true
+		check()
+	}
 	nd.entry.OnSubmitted = func(string) { submit() }
 	nd.entry.onEscape = func() { nd.d.Hide() }
 	content := container.NewVBox(intro, bold(label), nd.entry, nd.hint)
 	nd.d = dialog.NewCustomWithoutButtons(title, content, w.win)
 	nd.d.SetButtons([]fyne.CanvasObject{nd.cancel, nd.ok})
 	check()
-	nd.d.Resize(w.fitDialog(fyne.NewSize(560, content.MinSize().Height+160)))
+	nd.d.Resize(w.fitDialog(dialogSizeFor(content, 560)))
 	nd.d.Show()
 	w.win.Canvas().Focus(nd.entry)
 	return nd
@@ -811,6 +821,46 @@ func hiddenATOField(key string) bool {
 
 // atoRows is what the ATO holds, as label/value pairs: known fields first
 // in a fixed order, then the rest by name; never the consumer key.
+// checkedFacts is what Check shows: the name at the ATO, the environment,
+// when it was registered, and the credential it was made with (serial and
+// expiry, as kept on this computer).
+func checkedFacts(rec credstore.Record, md map[string]any) [][2]string {
+	name, _ := md["client_name"].(string)
+	if name == "" {
+		name = "(none)"
+	}
+	when := formatDateTime(rec.IssuedAt)
+	if v, ok := md["client_id_issued_at"]; ok {
+		when = atoValue("client_id_issued_at", v)
+	}
+	rows := [][2]string{
+		{"Name at the ATO", name},
+		{"Environment", environmentWords(rec)},
+		{"Registered", when},
+	}
+	if rec.CredentialSerial != "" {
+		rows = append(rows, [2]string{"Certificate serial number", rec.CredentialSerial +
+			" (identifies the M2M credential; support may ask for it)"})
+	}
+	if !rec.CredentialNotAfter.IsZero() {
+		rows = append(rows, [2]string{"Credential valid until", formatDate(rec.CredentialNotAfter)})
+	}
+	return rows
+}
+
+// showATODetails shows the ATO's answer, field by field, for support.
+func (w *Wizard) showATODetails(name string, rows [][2]string) {
+	grid := container.New(layout.NewFormLayout())
+	for _, r := range rows {
+		grid.Add(bold(r[0]))
+		grid.Add(monoPara(r[1]))
+	}
+	content := container.NewVBox(para("What the ATO holds for “"+name+"”, as it sent it. Support staff may ask for these."), grid)
+	d := dialog.NewCustom("Details for support", "Close", container.NewVScroll(content), w.win)
+	d.Resize(w.fitDialog(dialogSizeFor(content, 640)))
+	d.Show()
+}
+
 func atoRows(md map[string]any) [][2]string {
 	var rows [][2]string
 	seen := map[string]bool{}

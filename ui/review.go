@@ -80,10 +80,11 @@ func (w *Wizard) buildReview() {
 	}
 	p.elapsed = widget.NewLabel("")
 	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
+	// Cancel sits above the list, beside the heading: the list grows as
+	// steps report, and a button that moves is hard to hit.
 	p.runBox = container.NewVBox(
-		subheading("Progress"),
+		container.NewBorder(nil, nil, nil, container.NewVBox(p.cancelBtn), container.NewVBox(subheading("Progress"), p.elapsed)),
 		list,
-		container.NewBorder(nil, nil, nil, p.cancelBtn, p.elapsed),
 		widget.NewSeparator(),
 	)
 	p.runBox.Hide()

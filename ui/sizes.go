@@ -25,6 +25,8 @@ var (
 	titleBarAllowance = fyne.NewSize(16, 48)
 	// dialogMargin is the room left round an in-window dialog.
 	dialogMargin float32 = 40
+	// dialogChrome is a dialog's title, button row and padding.
+	dialogChrome float32 = 130
 )
 
 // fitStartSize is want made small enough to fit inside a work area of
