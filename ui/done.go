@@ -90,12 +90,12 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 				", and your software can now use them."))
 		}
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
-		uri := para(d.values.RegistrationClientURI)
-		uri.TextStyle.Monospace = true
 		grid.Add(bold("Registration client URI"))
-		grid.Add(uri)
+		grid.Add(container.NewVBox(monoPara(d.values.RegistrationClientURI),
+			caption("The address at the ATO where this registration is checked, renamed or removed.")))
 		grid.Add(bold("Registration access token"))
-		grid.Add(para("stored (hidden)"))
+		grid.Add(container.NewVBox(para("stored (hidden)"),
+			caption("The secret that lets this computer manage the registration. It stays in the keychain.")))
 	} else {
 		d.title = "Registered — keep these values"
 		d.box.Add(subheading("Registered, but not saved on this computer"))
@@ -150,6 +150,9 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 // accounts (credstore/LAYOUT.md) and the list file, for support staff.
 func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record) {
 	box.Add(bold("Where to find them"))
+	box.Add(caption("What is this? The keychain is the password store built into this computer: Credential " +
+		"Manager on Windows, Keychain Access on a Mac, and on Linux the Secret Service (GNOME Keyring or KWallet). " +
+		"Only programs running as you can read it."))
 	box.Add(para("Each value is its own keychain item, service \"" + credstore.Service + "\", under these account names. " +
 		"The list of registrations (no secrets) is a file beside them."))
 	grid := container.New(layout.NewFormLayout())

@@ -48,7 +48,7 @@ type environmentPage struct {
 func envOptionLabel(e flow.Environment) string {
 	switch e.Name {
 	case flow.Sandbox.Name:
-		return "Sandbox — the ATO's test environment (EVTE)"
+		return "Sandbox — the ATO's test environment (EVTE, its External Vendor Test Environment)"
 	case flow.Production.Name:
 		return "Production — the live ATO (a real registration)"
 	}
@@ -265,7 +265,8 @@ func (w *Wizard) refreshEnvironment() {
 			"of your production team app.")
 	case o.env.Name == flow.Sandbox.Name:
 		p.note.SetText("For testing. Use a credential and the consumer key of a team app made for the ATO's test " +
-			"environment (EVTE). Nothing here affects your live ATO services.")
+			"environment (EVTE, the External Vendor Test Environment; its team apps and credentials are separate from "+
+			"production ones). Nothing here affects your live ATO services.")
 	default:
 		p.note.SetText("Addresses: " + o.env.TokenURL + " and " + o.env.RegistrationURL + ".")
 	}

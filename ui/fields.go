@@ -115,6 +115,13 @@ func errPara(text string) *widget.Label {
 	return l
 }
 
+// caption is a short explanation in smaller text, under what it explains.
+func caption(text string) *widget.Label {
+	l := para(text)
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
 // bold is a short bold label.
 func bold(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

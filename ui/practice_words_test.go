@@ -159,3 +159,16 @@ func TestDonePageNeverStale(t *testing.T) {
 	}
 	h.wantText("is no longer registered here")
 }
+
+// Terms that must stay are explained where they appear.
+func TestJargonExplained(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
+	h.register()
+	h.wantText("The address at the ATO where this registration is checked",
+		"The secret that lets this computer manage the registration",
+		"What is this? The keychain is the password store built into this computer")
+	h.w.show(stepEnvironment)
+	h.chooseEnv("Sandbox")
+	h.wantText("External Vendor Test Environment")
+}
