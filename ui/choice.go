@@ -144,10 +144,12 @@ func newChoiceRow(g *choiceGroup, text string) *choiceRow {
 }
 
 func (r *choiceRow) update() {
+	// Coloured as Fyne's own radio items are: the empty circle in the
+	// (readable, see theme.go) input border colour, the chosen in primary.
 	if r.group.Selected == r.text {
-		r.icon.SetResource(theme.RadioButtonCheckedIcon())
+		r.icon.SetResource(theme.NewColoredResource(theme.RadioButtonCheckedIcon(), theme.ColorNamePrimary))
 	} else {
-		r.icon.SetResource(theme.RadioButtonIcon())
+		r.icon.SetResource(theme.NewColoredResource(theme.RadioButtonIcon(), theme.ColorNameInputBorder))
 	}
 	// Locked, not faded: the words stay readable (see theme.go).
 	r.label.Importance = widget.MediumImportance
@@ -165,5 +167,5 @@ func (r *choiceRow) Tapped(*fyne.PointEvent) {
 }
 
 func (r *choiceRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(r.icon), nil, r.label))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewPadded(container.NewCenter(r.icon)), nil, r.label))
 }

@@ -40,10 +40,11 @@ func (w *Wizard) buildDone() {
 	w.setPage(stepDone)
 	w.done.box = w.boxes[stepDone]
 	w.focusers[stepDone] = func() fyne.Focusable {
+		// Not Close: a stray Enter must not close the window.
 		if b := firstButton(w.done.box); b != nil {
 			return b
 		}
-		return w.closeBtn
+		return nil
 	}
 }
 
@@ -92,7 +93,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
 		grid.Add(bold("Registration client URI"))
 		grid.Add(container.NewVBox(monoPara(d.values.RegistrationClientURI),
-			caption("The address at the ATO where this registration is checked, renamed or removed.")))
+			caption(practiceWords(practice, "The address at the ATO where this registration is checked, renamed or removed."))))
 		grid.Add(bold("Registration access token"))
 		grid.Add(container.NewVBox(para("stored (hidden)"),
 			caption("The secret that lets this computer manage the registration. It stays in the keychain.")))
