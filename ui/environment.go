@@ -265,7 +265,7 @@ func (w *Wizard) refreshEnvironment() {
 			"of your production team app.")
 	case o.env.Name == flow.Sandbox.Name:
 		p.note.SetText("For testing. Use a credential and the consumer key of a team app made for the ATO's test " +
-			"environment (EVTE, the External Vendor Test Environment; its team apps and credentials are separate from "+
+			"environment (EVTE, the External Vendor Test Environment; its team apps and credentials are separate from " +
 			"production ones). Nothing here affects your live ATO services.")
 	default:
 		p.note.SetText("Addresses: " + o.env.TokenURL + " and " + o.env.RegistrationURL + ".")
