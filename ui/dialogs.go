@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -30,9 +32,70 @@ func dialogSizeFor(content fyne.CanvasObject, width float32) fyne.Size {
 	return fyne.NewSize(width, content.MinSize().Height+dialogChrome)
 }
 
+// defaultKeystoreFolder is where the ATO's Relationship Authorisation
+// Manager (RAM) keeps machine credentials on this computer, or "" (set by
+// the platform's finder where there is one).
+var defaultKeystoreFolder = func() string { return "" }
+
+// fileDialogText is the title and filter name for a dialog offering exts.
+func fileDialogText(exts []string) (title, filter string) {
+	has := func(e string) bool {
+		for _, x := range exts {
+			if x == e {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has(".xml"):
+		return "Choose your M2M credential file", "M2M credential files"
+	case has(".key"):
+		return "Choose the other file of the certificate and key", "Certificate and key files"
+	}
+	return "Choose the certificate (CA) file", "Certificate files"
+}
+
+// showFileDialog shows the system's dialog for req, else Fyne's (fallback
+// calls it); pick gets the path, not called on Cancel. The system dialog
+// blocks, so it runs off the UI goroutine.
+func (w *Wizard) showFileDialog(req fileRequest, fallback func(), pick func(path string)) {
+	native := w.cfg.nativeFile
+	if native == nil {
+		h, ok := nativeHandle(w.win)
+		if !ok {
+			fallback() // tests, and drivers without native windows
+			return
+		}
+		req.parent, native = h, systemFileDialog
+	}
+	w.background(func() func() {
+		path, err := native(req)
+		return func() {
+			switch {
+			case errors.Is(err, errNoNativeDialog):
+				fallback()
+			case err != nil:
+				dialog.ShowError(err, w.win)
+			case path != "":
+				pick(path)
+			}
+		}
+	})
+}
+
 // openFileDialog asks for an existing file with one of exts, starting in dir
-// when it is set; pick gets its path (not called when the user cancels).
+// when it is set (else RAM's keystore folder, else Documents); pick gets
+// its path (not called when the user cancels).
 func (w *Wizard) openFileDialog(exts []string, dir string, pick func(path string)) {
+	dir = startFolder(dir, defaultKeystoreFolder())
+	title, name := fileDialogText(exts)
+	w.showFileDialog(fileRequest{title: title, dir: dir, filter: fileFilter{name: name, exts: exts}},
+		func() { w.fyneOpenDialog(exts, dir, pick) }, pick)
+}
+
+// fyneOpenDialog is Fyne's own Open dialog, sized to the window.
+func (w *Wizard) fyneOpenDialog(exts []string, dir string, pick func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, w.win)
@@ -55,9 +118,17 @@ func (w *Wizard) openFileDialog(exts []string, dir string, pick func(path string
 	d.Show()
 }
 
-// saveFileDialog asks where to write a file, suggesting name; pick gets the
-// path (not called when the user cancels).
+// saveFileDialog asks where to write a file, suggesting name in Documents;
+// pick gets the path (not called when the user cancels).
 func (w *Wizard) saveFileDialog(name string, pick func(path string)) {
+	dir := startFolder()
+	w.showFileDialog(fileRequest{title: "Save the values to a file", save: true, dir: dir, name: name,
+		filter: fileFilter{name: "JSON files", exts: []string{".json"}}},
+		func() { w.fyneSaveDialog(name, dir, pick) }, pick)
+}
+
+// fyneSaveDialog is Fyne's own Save dialog, sized to the window.
+func (w *Wizard) fyneSaveDialog(name, dir string, pick func(path string)) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, w.win)
@@ -71,6 +142,11 @@ func (w *Wizard) saveFileDialog(name string, pick func(path string)) {
 		pick(path)
 	}, w.win)
 	d.SetFileName(name)
+	if dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
 	d.Resize(w.dialogSize())
 	d.Show()
 }

@@ -60,6 +60,9 @@ type Config struct {
 	// workArea is the screen's work area in logical units (default: the
 	// primary screen's, see screen_desktop.go).
 	workArea func() (fyne.Size, bool)
+	// nativeFile replaces the system's file dialog (default: the system's
+	// when the window is a native one, else Fyne's).
+	nativeFile nativeFileFunc
 }
 
 // Wizard is the window and everything it remembers between steps.
