@@ -115,6 +115,10 @@ func (w *Wizard) revealFocused(o fyne.CanvasObject) {
 	if w.win == nil || w.win.Canvas().Overlays().Top() != nil {
 		return
 	}
+	switch o {
+	case w.backBtn, w.nextBtn, w.closeBtn:
+		return // the footer, outside the page: it never scrolls
+	}
 	scroll, ok := w.pages[w.step].(*container.Scroll)
 	if !ok || !o.Visible() {
 		return

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -227,4 +228,30 @@ func findKeyButtons(o fyne.CanvasObject) []*keyButton {
 	}
 	walk(o)
 	return out
+}
+
+// Every page opens at its top, whatever its first focus, on a screen too
+// small for it (the footer's Start must not scroll the page).
+func TestPagesOpenAtTheTop(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.w.win.Resize(fyne.NewSize(900, 460))
+	check := func() {
+		t.Helper()
+		h.loop.drain()
+		if sc := h.w.pages[h.w.step].(*container.Scroll); sc.Offset.Y != 0 {
+			t.Errorf("%s opens scrolled to %v", h.w.step, sc.Offset.Y)
+		}
+	}
+	h.w.show(stepWelcome)
+	check()
+	h.openKeystore(h.goodKeystore(), testPassword)
+	check()
+	h.next()
+	check()
+	h.chooseEnv(h.env.Label)
+	h.next()
+	check()
+	h.typeDetails(h.sim.APIKey(), "Front desk PC")
+	h.next()
+	check()
 }
