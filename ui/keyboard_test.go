@@ -255,3 +255,23 @@ func TestPagesOpenAtTheTop(t *testing.T) {
 	h.next()
 	check()
 }
+
+// Tab goes through a page in reading order, then to the footer.
+func TestTabOrderIsReadingOrder(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.openKeystore(h.goodKeystore(), testPassword)
+	h.next()
+	h.chooseEnv(h.env.Label)
+	h.next()
+	h.wantStep(stepDetails)
+	d := &h.w.details
+	h.typeText(h.sim.APIKey()) // Next is enabled, so in the order
+	want := []fyne.Focusable{d.apiKey, d.pasteBtn, d.name, h.w.backBtn, h.w.nextBtn}
+	h.wantFocus(want[0], "the consumer key")
+	for i, f := range want[1:] {
+		h.press(fyne.KeyTab)
+		if got := h.w.win.Canvas().Focused(); got != f {
+			t.Fatalf("Tab %d goes to %T, want %T", i+1, got, f)
+		}
+	}
+}
