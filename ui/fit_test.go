@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"dcrwizard/atosim"
+	"dcrwizard/credstore"
 )
 
 // smallScreens are the logical sizes the window's content gets on the
@@ -82,6 +83,13 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
 			h.w.showAbout()
 			fits("About")
+			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
+			h.w.showPending([]credstore.Pending{
+				{Name: "Reception", Environment: "sandbox", Started: testNow, ClientID: "7c9e6679-7425-40de-944b-e07fc1f90ae7", Receipt: "6300000001234"},
+				{Name: "Back office", Environment: "production", Started: testNow},
+				{Name: "Front desk", Environment: "custom", Started: testNow},
+			})
+			fits("Unfinished registrations")
 			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
 			h.openKeystore(h.writeKeystore("keystore.xml",
 				h.issue("ABRD:80000000001_Old", "Old Machine", testNow.AddDate(0, -2, 0)),

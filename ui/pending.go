@@ -39,7 +39,7 @@ func (w *Wizard) askCloseWhileRegistering() {
 				w.win.Close()
 			}
 		}, w.win)
-	d.Resize(w.fitDialog(fyne.NewSize(560, msg.MinSize().Height+140)))
+	d.Resize(w.fitDialog(dialogSizeFor(msg, 560)))
 	d.Show()
 }
 
@@ -123,8 +123,8 @@ func (w *Wizard) showPending(list []credstore.Pending) {
 	}
 	scroll := container.NewVScroll(box)
 	d = dialog.NewCustom(title, "Remind me next time", scroll, w.win)
-	scroll.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 320)))
-	d.Resize(w.fitDialog(fyne.NewSize(640, box.MinSize().Height+140)))
+	scroll.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 160))) // fits the smallest window
+	d.Resize(w.fitDialog(dialogSizeFor(box, 640)))
 	d.Show()
 }
 

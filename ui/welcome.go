@@ -82,6 +82,6 @@ func (w *Wizard) showAbout() {
 	content.Add(widget.NewLabelWithStyle("Licence: "+appLicence, fyne.TextAlignCenter, fyne.TextStyle{}))
 	content.Add(widget.NewLabelWithStyle(appCopyrightLine, fyne.TextAlignCenter, fyne.TextStyle{}))
 	d := dialog.NewCustom("About "+appName, "Close", content, w.win)
-	d.Resize(w.fitDialog(fyne.NewSize(460, content.MinSize().Height+120)))
+	d.Resize(w.fitDialog(dialogSizeFor(content, 460)))
 	d.Show()
 }

@@ -331,7 +331,7 @@ func (w *Wizard) confirmRegister() {
 				w.startRegister()
 			}
 		}, w.win)
-	d.Resize(w.fitDialog(fyne.NewSize(520, msg.MinSize().Height+140)))
+	d.Resize(w.fitDialog(dialogSizeFor(msg, 520)))
 	d.Show()
 }
 
