@@ -130,7 +130,7 @@ func (w *Wizard) revealFocused(o fyne.CanvasObject) {
 	pad := theme.Padding() * 2
 	off := scroll.Offset.Y
 	switch {
-	case top < off:
+	case top < off, bottom-top > view-pad: // above, or too tall to show whole: show its start
 		off = top - pad
 	case bottom > off+view:
 		off = bottom - view + pad

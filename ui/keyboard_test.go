@@ -275,3 +275,25 @@ func TestTabOrderIsReadingOrder(t *testing.T) {
 		}
 	}
 }
+
+// Check's answer is scrolled into view, not left below the fold.
+func TestCheckAnswerInView(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.practiceToDone()
+	id := h.w.done.res.Registration.ClientID
+	h.w.win.Resize(fyne.NewSize(900, 440))
+	h.w.showRegistrations()
+	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[id] != nil })
+	h.w.win.Resize(fyne.NewSize(900, 440))
+	c := h.w.registrations.byID[id]
+	test.Tap(c.buttons[0]) // Check
+	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() && len(c.result.Objects) > 0 })
+	h.w.win.Resize(fyne.NewSize(900, 440))
+	d := fyne.CurrentApp().Driver()
+	page := h.w.pages[stepRegistrations]
+	top := d.AbsolutePositionForObject(c.result).Y
+	viewTop := d.AbsolutePositionForObject(page).Y
+	if top < viewTop || top > viewTop+page.Size().Height-20 {
+		t.Errorf("the answer starts at y=%v, outside the view %v–%v", top, viewTop, viewTop+page.Size().Height)
+	}
+}

@@ -439,6 +439,7 @@ func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	}
 	box.Refresh()
 	w.relayout()
+	w.revealFocused(box) // the answer, not left below the fold
 }
 
 // askRename asks for the new name (RFC 7592 update).
