@@ -409,8 +409,9 @@ func (w *Wizard) checkRegistration(c *regCard) {
 
 func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	box := c.result
+	practice := c.rec.Environment == practiceName
 	box.Objects = nil
-	if c.rec.Environment == practiceName {
+	if practice {
 		box.Add(okPara("The practice simulator holds this practice registration. It is not at the ATO: " +
 			"the ATO knows nothing of it."))
 	} else {
@@ -427,13 +428,13 @@ func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	rows := atoRows(res.Metadata)
 	box.Add(container.NewHBox(w.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
 	if atoName, _ := res.Metadata["client_name"].(string); atoName != "" && atoName != c.rec.Name {
-		box.Add(warnPara("The name at the ATO (“" + atoName + "”) is not the name on this computer (“" + c.rec.Name +
-			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places."))
+		box.Add(warnPara(practiceWords(practice, "The name at the ATO (“"+atoName+"”) is not the name on this computer (“"+c.rec.Name+
+			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places.")))
 	}
 	if res.Rotated {
-		box.Add(para("The ATO issued a new registration access token. It is now saved in the keychain in place of " +
-			"the old one, which no longer works. If other software on this computer keeps its own copy, export the " +
-			"values again for it."))
+		box.Add(para(practiceWords(practice, "The ATO issued a new registration access token. It is now saved in the keychain in place of "+
+			"the old one, which no longer works. If other software on this computer keeps its own copy, export the "+
+			"values again for it.")))
 	} else {
 		box.Add(para("The registration access token in the keychain is still the current one."))
 	}
@@ -834,8 +835,12 @@ func checkedFacts(rec credstore.Record, md map[string]any) [][2]string {
 	if v, ok := md["client_id_issued_at"]; ok {
 		when = atoValue("client_id_issued_at", v)
 	}
+	nameLabel := "Name at the ATO"
+	if rec.Environment == practiceName {
+		nameLabel = "Name at the practice simulator"
+	}
 	rows := [][2]string{
-		{"Name at the ATO", name},
+		{nameLabel, name},
 		{"Environment", environmentWords(rec)},
 		{"Registered", when},
 	}
