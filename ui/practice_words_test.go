@@ -54,6 +54,11 @@ func TestPracticeIsNeverTheATO(t *testing.T) {
 	if strings.Contains(s, "The ATO holds") || strings.Contains(s, "Name at the ATO") || !strings.Contains(s, "practice simulator") {
 		t.Errorf("Check on a Practice registration says:\n%s", s)
 	}
+	h.tapCard(c, "Rename…")
+	if say := textsIn(h.overlay()); strings.Contains(say, "at the ATO") || !strings.Contains(say, "practice simulator") {
+		t.Errorf("Rename of a Practice registration says:\n%s", say)
+	}
+	h.key(fyne.KeyEscape)
 }
 
 // After Practice, the demo password is not tried on the user's own file.

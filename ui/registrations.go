@@ -397,7 +397,7 @@ func (w *Wizard) cancelRegistrationCall() {
 // checkRegistration asks the ATO what it holds (RFC 7592 read).
 func (w *Wizard) checkRegistration(c *regCard) {
 	id, name := c.rec.ClientID, c.rec.Name
-	w.runRegistrationCall(c, actCheck, "Asking the ATO about “"+name+"”…",
+	w.runRegistrationCall(c, actCheck, cardWords(c, "Asking the ATO about “"+name+"”…"),
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			res, err := r.Check(ctx, id)
 			if err != nil {
@@ -449,8 +449,8 @@ func (w *Wizard) askRename(c *regCard) {
 		return
 	}
 	old := c.rec.Name
-	intro := para("The new name is changed at the ATO and on this computer. Use a name that tells this installation " +
-		"apart from your others, such as the computer's name.")
+	intro := para(cardWords(c, "The new name is changed at the ATO and on this computer. Use a name that tells this installation "+
+		"apart from your others, such as the computer's name."))
 	w.registrations.dlg = w.showNameDialog("Rename “"+old+"”", intro, "New name", old, "Rename", widget.HighImportance,
 		func(s string) string { return renameProblem(old, s) },
 		func(newName string) { w.renameRegistration(c, newName) })
@@ -459,7 +459,7 @@ func (w *Wizard) askRename(c *regCard) {
 func (w *Wizard) renameRegistration(c *regCard, newName string) {
 	id := c.rec.ClientID
 	newName = registrar.CleanName(newName)
-	w.runRegistrationCall(c, actRename, "Renaming “"+c.rec.Name+"” to “"+newName+"” at the ATO…",
+	w.runRegistrationCall(c, actRename, cardWords(c, "Renaming “"+c.rec.Name+"” to “"+newName+"” at the ATO…"),
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			rec, err := r.Rename(ctx, id, newName)
 			if err != nil {
@@ -468,7 +468,7 @@ func (w *Wizard) renameRegistration(c *regCard, newName string) {
 			return func() {
 				c.rec = rec
 				w.fillCard(c)
-				c.result.Objects = []fyne.CanvasObject{okPara("Renamed to “" + rec.Name + "” at the ATO and on this computer.")}
+				c.result.Objects = []fyne.CanvasObject{okPara(cardWords(c, "Renamed to “"+rec.Name+"” at the ATO and on this computer."))}
 				c.result.Refresh()
 				w.relayout()
 			}, nil
@@ -483,10 +483,10 @@ func (w *Wizard) askRemove(c *regCard) {
 	}
 	rec := c.rec
 	intro := container.NewVBox(
-		para("This asks the ATO to delete the registration “"+rec.Name+"” ("+environmentWords(rec)+", client ID "+
+		para(cardWords(c, "This asks the ATO to delete the registration “"+rec.Name+"” ("+environmentWords(rec)+", client ID "+
 			rec.ClientID+"). Software using it on this installation will no longer be able to connect to the ATO. "+
-			"This cannot be undone: to connect again, you would register again."),
-		para("If the ATO agrees, its values are also removed from this computer's keychain."),
+			"This cannot be undone: to connect again, you would register again.")),
+		para(cardWords(c, "If the ATO agrees, its values are also removed from this computer's keychain.")),
 	)
 	w.registrations.dlg = w.showNameDialog("Remove this registration?", intro, "Type its name to confirm", "",
 		"Remove", widget.DangerImportance,
@@ -501,13 +501,13 @@ func (w *Wizard) askRemove(c *regCard) {
 
 func (w *Wizard) removeRegistration(c *regCard) {
 	id, name := c.rec.ClientID, c.rec.Name
-	w.runRegistrationCall(c, actRemove, "Removing “"+name+"” at the ATO…",
+	w.runRegistrationCall(c, actRemove, cardWords(c, "Removing “"+name+"” at the ATO…"),
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			if err := r.Remove(ctx, id); err != nil {
 				return nil, err
 			}
 			return func() {
-				w.registrationGone(id, "“"+name+"” was removed at the ATO, and its values were removed from this computer.")
+				w.registrationGone(id, cardWords(c, "“"+name+"” was removed at the ATO, and its values were removed from this computer."))
 			}, nil
 		})
 }
@@ -619,12 +619,12 @@ func (w *Wizard) showOutcome(c *regCard, act lifeAction, err error) {
 		w.showNotStoredToken(c, o.notStored)
 		return
 	}
-	box.Add(errPara(o.message))
+	box.Add(errPara(cardWords(c, o.message)))
 	if o.action != "" {
-		box.Add(para(o.action))
+		box.Add(para(cardWords(c, o.action)))
 	}
 	if o.receipt != "" {
-		box.Add(para("ATO receipt number: " + o.receipt))
+		box.Add(para(receiptLabel(c.rec.Environment == practiceName) + ": " + o.receipt))
 	}
 	switch o.kind {
 	case outcomeGone, outcomeMissingLocal:
@@ -823,6 +823,12 @@ func hiddenATOField(key string) bool {
 
 // atoRows is what the ATO holds, as label/value pairs: known fields first
 // in a fixed order, then the rest by name; never the consumer key.
+// cardWords rewords s for c's registration: a Practice one is held by the
+// practice simulator, never the ATO.
+func cardWords(c *regCard, s string) string {
+	return practiceWords(c.rec.Environment == practiceName, s)
+}
+
 // checkedFacts is what Check shows: the name at the ATO, the environment,
 // when it was registered, and the credential it was made with (serial and
 // expiry, as kept on this computer).
