@@ -339,7 +339,7 @@ func (w *Wizard) refreshCredential() {
 		p.pairLabel.Hide()
 	}
 	if w.usingDemo() {
-		p.demoNote.SetText("Practice mode: this is the demo credential made for the built-in simulator. " +
+		p.demoNote.SetText("Practice mode: this is the demo credential made for the practice simulator. " +
 			"Its password is " + w.practice.p.Demo.Password + " and it works only in Practice mode.")
 		p.demoNote.Show()
 	} else {

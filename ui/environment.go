@@ -60,7 +60,7 @@ func (w *Wizard) buildEnvironment() {
 	for _, e := range w.cfg.Environments {
 		p.options = append(p.options, envOption{label: envOptionLabel(e), env: e})
 	}
-	p.options = append(p.options, envOption{label: "Practice — offline, with the built-in ATO simulator", practice: true})
+	p.options = append(p.options, envOption{label: "Practice — offline, with the practice simulator built into this program", practice: true})
 	labels := make([]string, len(p.options))
 	for i, o := range p.options {
 		labels[i] = o.label
@@ -288,7 +288,7 @@ func (w *Wizard) refreshPractice() {
 		p.demoInfo.SetText("Practice mode could not start: " + ps.err.Error())
 		p.demoInfo.Importance = widget.DangerImportance
 	case ps.p == nil:
-		p.demoInfo.SetText("Starting the built-in simulator…")
+		p.demoInfo.SetText("Starting the practice simulator…")
 		p.demoInfo.Importance = widget.MediumImportance
 	default:
 		p.demoInfo.SetText("Demo credential file: " + ps.p.Demo.KeystorePath + "\nIts password: " + ps.p.Demo.Password)
