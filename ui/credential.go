@@ -30,23 +30,24 @@ type credentialPage struct {
 	pairPath  string
 	pairIsKey bool
 	pairLabel *widget.Label
-	pairBtn   *widget.Button
+	pairBtn   *keyButton
 	pairRow   *fyne.Container
-	chooseBtn *widget.Button
+	chooseBtn *keyButton
 	password  *keyEntry
-	openBtn   *widget.Button
+	openBtn   *keyButton
 	activity  *widget.Activity
 	status    *widget.Label
 	errLabel  *widget.Label
 	demoNote  *widget.Label
 	list      *fyne.Container
 
-	opening  bool
-	openGen  int // bumped on every change, so a stale result is dropped
-	store    *m2m.Store
-	openErr  error
-	selected int
-	radios   []*widget.RadioGroup
+	opening      bool
+	demoPassword bool // the password field holds the demo keystore's
+	openGen      int  // bumped on every change, so a stale result is dropped
+	store        *m2m.Store
+	openErr      error
+	selected     int
+	radios       []*widget.RadioGroup
 }
 
 func (w *Wizard) buildCredential() {
@@ -54,9 +55,12 @@ func (w *Wizard) buildCredential() {
 	p.selected = -1
 	p.pathLabel = para("No file chosen yet.")
 	p.pathLabel.TextStyle.Monospace = true
-	p.chooseBtn = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
+	p.chooseBtn = w.newButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
 	p.password = w.newPasswordEntry("Password of the credential file")
-	p.password.OnChanged = func(string) { w.credentialInputChanged() }
+	p.password.OnChanged = func(string) {
+		p.demoPassword = false
+		w.credentialInputChanged()
+	}
 	p.password.OnSubmitted = func(string) {
 		if p.store == nil && !p.opening {
 			w.openCredential()
@@ -64,7 +68,7 @@ func (w *Wizard) buildCredential() {
 		}
 		w.next()
 	}
-	p.openBtn = widget.NewButtonWithIcon("Open", theme.ConfirmIcon(), w.openCredential)
+	p.openBtn = w.newButtonWithIcon("Open", theme.ConfirmIcon(), w.openCredential)
 	p.activity = widget.NewActivity()
 	p.activity.Hide()
 	p.status = para("")
@@ -77,7 +81,7 @@ func (w *Wizard) buildCredential() {
 	p.pairLabel = para("")
 	p.pairLabel.TextStyle.Monospace = true
 	p.pairLabel.Hide()
-	p.pairBtn = widget.NewButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), w.choosePairFile)
+	p.pairBtn = w.newButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), w.choosePairFile)
 	p.pairRow = container.NewHBox(p.pairBtn)
 	p.pairRow.Hide()
 
@@ -158,6 +162,12 @@ func (w *Wizard) lastFolder() string {
 // already typed it is opened at once.
 func (w *Wizard) setKeystorePath(path string) {
 	p := &w.credential
+	if p.demoPassword && (w.practice.p == nil || path != w.practice.p.Demo.KeystorePath) {
+		// The demo password belongs to the demo file only: never try it
+		// on the user's own.
+		p.password.SetText("")
+	}
+	p.demoPassword = false
 	p.path = path
 	p.pathLabel.SetText(path)
 	p.pairPath = ""
@@ -336,7 +346,7 @@ func (w *Wizard) refreshCredential() {
 		p.pairLabel.Hide()
 	}
 	if w.usingDemo() {
-		p.demoNote.SetText("Practice mode: this is the demo credential made for the built-in simulator. " +
+		p.demoNote.SetText("Practice mode: this is the demo credential made for the practice simulator. " +
 			"Its password is " + w.practice.p.Demo.Password + " and it works only in Practice mode.")
 		p.demoNote.Show()
 	} else {
@@ -387,6 +397,39 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 	if title == "" {
 		title = safetext.Line(c.ID)
 	}
+	var choice fyne.CanvasObject
+	if !v.OK() {
+		// Not a disabled (faded) choice: the name stays readable, and the
+		// badge and reason say why it cannot be chosen.
+		p.radios = append(p.radios, nil)
+		choice = bold(title)
+	} else {
+		choice = w.credentialChoiceRadio(i, title)
+	}
+
+	facts := []string{}
+	if c.ABN != "" {
+		facts = append(facts, "ABN "+formatABN(c.ABN))
+	}
+	facts = append(facts, "valid until "+formatDate(c.NotAfter))
+	if c.ID != "" && c.ID != title {
+		facts = append(facts, "ID "+safetext.Line(c.ID))
+	}
+	info := para(strings.Join(facts, " · "))
+	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), choice), info)
+	if !v.OK() && v.Message != "" {
+		reason := errPara(v.Message)
+		if v.Status == m2m.StatusExpiresSoon {
+			reason.Importance = widget.WarningImportance
+		}
+		row.Add(reason)
+	}
+	return container.NewVBox(row, widget.NewSeparator())
+}
+
+// credentialChoiceRadio is the choice of usable credential i.
+func (w *Wizard) credentialChoiceRadio(i int, title string) *widget.RadioGroup {
+	p := &w.credential
 	rg := widget.NewRadioGroup([]string{title}, nil)
 	if p.selected == i {
 		rg.SetSelected(title)
@@ -401,7 +444,7 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 			// One choice across the rows: clear the others without
 			// calling their OnChanged (Refresh does not).
 			for j, other := range p.radios {
-				if j != i && other.Selected != "" {
+				if j != i && other != nil && other.Selected != "" {
 					other.Selected = ""
 					other.Refresh()
 				}
@@ -409,29 +452,8 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 		}
 		w.refreshNav()
 	}
-	if !v.OK() {
-		rg.Disable()
-	}
 	p.radios = append(p.radios, rg)
-
-	facts := []string{}
-	if c.ABN != "" {
-		facts = append(facts, "ABN "+formatABN(c.ABN))
-	}
-	facts = append(facts, "valid until "+formatDate(c.NotAfter))
-	if c.ID != "" && c.ID != title {
-		facts = append(facts, "ID "+safetext.Line(c.ID))
-	}
-	info := para(strings.Join(facts, " · "))
-	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), rg), info)
-	if !v.OK() && v.Message != "" {
-		reason := errPara(v.Message)
-		if v.Status == m2m.StatusExpiresSoon {
-			reason.Importance = widget.WarningImportance
-		}
-		row.Add(reason)
-	}
-	return container.NewVBox(row, widget.NewSeparator())
+	return rg
 }
 
 // verdictBadge is the short verdict: icon and word, so colour is not the

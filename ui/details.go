@@ -15,10 +15,10 @@ import (
 type detailsPage struct {
 	apiKey      *keyEntry
 	apiErr      *widget.Label
-	pasteBtn    *widget.Button
+	pasteBtn    *keyButton
 	practiceBox *fyne.Container
 	practiceKey *widget.Label
-	usePractice *widget.Button
+	usePractice *keyButton
 	useRow      *fyne.Container
 	name        *keyEntry
 	nameCount   *widget.Label
@@ -38,14 +38,14 @@ func (w *Wizard) buildDetails() {
 		w.refreshDetails()
 		w.refreshNav()
 	}
-	p.pasteBtn = widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
+	p.pasteBtn = w.newButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
 		p.apiKey.SetText(registrar.CleanAPIKey(w.app.Clipboard().Content()))
 		w.win.Canvas().Focus(p.apiKey)
 	})
 	p.apiErr = errPara("")
 	p.apiErr.Hide()
 	p.practiceKey = para("")
-	p.usePractice = widget.NewButtonWithIcon("Use the Practice key", theme.ConfirmIcon(), func() {
+	p.usePractice = w.newButtonWithIcon("Use the Practice key", theme.ConfirmIcon(), func() {
 		if w.practice.p != nil {
 			p.apiKey.SetText(w.practice.p.APIKey)
 		}

@@ -40,7 +40,13 @@ func (d *donePage) unkeptValues() bool { return d.notStored != nil && !d.kept }
 func (w *Wizard) buildDone() {
 	w.setPage(stepDone)
 	w.done.box = w.boxes[stepDone]
-	w.focusers[stepDone] = func() fyne.Focusable { return nil }
+	w.focusers[stepDone] = func() fyne.Focusable {
+		// Not Close: a stray Enter must not close the window.
+		if b := firstButton(w.done.box); b != nil {
+			return b
+		}
+		return nil
+	}
 }
 
 // valueRow is a label, a value and a Copy button.
@@ -70,24 +76,33 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 		d.notStored = ns
 	}
 
+	practice := res.Record.Environment == practiceName
 	grid := container.New(layout.NewFormLayout())
 	if ns == nil {
 		d.title = "Done"
-		d.box.Add(subheading("This installation is registered"))
-		d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
-			", and your software can now use them."))
+		if practice {
+			d.title = "Practice done"
+			d.box.Add(subheading("The practice registration worked"))
+			d.box.Add(para("The practice simulator accepted the registration. The three values it issued are saved in " +
+				res.Where + ", as a real registration's would be. They work only with the practice simulator: " +
+				"nothing was sent to the ATO. When you are ready, register for real with your own credential."))
+		} else {
+			d.box.Add(subheading("This installation is registered"))
+			d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
+				", and your software can now use them."))
+		}
 		w.addSetupDone(d.box, res.Record) // setup hook
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
-		uri := para(safetext.Line(d.values.RegistrationClientURI))
-		uri.TextStyle.Monospace = true
 		grid.Add(bold("Registration client URI"))
-		grid.Add(uri)
+		grid.Add(container.NewVBox(monoPara(safetext.Line(d.values.RegistrationClientURI)),
+			caption(practiceWords(practice, "The address at the ATO where this registration is checked, renamed or removed."))))
 		grid.Add(bold("Registration access token"))
-		grid.Add(para("stored (hidden)"))
+		grid.Add(container.NewVBox(para("stored (hidden)"),
+			caption("The secret that lets this computer manage the registration. It stays in the keychain.")))
 	} else {
 		d.title = "Registered — keep these values"
 		d.box.Add(subheading("Registered, but not saved on this computer"))
-		d.box.Add(errPara(ns.Error()))
+		d.box.Add(errPara(practiceWords(practice, ns.Error())))
 		d.box.Add(warnPara("The registration access token below is a secret: anyone who has it can change or delete " +
 			"this registration. Copy these three values into your software or save them to a file now — this " +
 			"window cannot show them again."))
@@ -97,7 +112,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 		w.valueRow(grid, "Registration client URI", d.values.RegistrationClientURI, d.values.RegistrationClientURI)
 	}
 	if reg.Receipt != "" {
-		grid.Add(bold("ATO receipt number"))
+		grid.Add(bold(receiptLabel(practice)))
 		grid.Add(para(reg.Receipt))
 	}
 	if !reg.IssuedAt.IsZero() {
@@ -123,7 +138,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 				w.clearResultPending()
 			}
 		})
-		d.box.Add(container.NewHBox(widget.NewButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
+		d.box.Add(container.NewHBox(w.newButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
 		d.box.Add(d.savedTo)
 		d.box.Add(d.keptCheck)
 		w.addSetupSupport(d.box) // setup hook
@@ -131,8 +146,8 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
 		w.copyButton("Copy support summary", w.supportText),
-		widget.NewButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
-		widget.NewButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	))
 	d.box.Refresh()
 	w.show(stepDone)
@@ -142,6 +157,9 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 // accounts (credstore/LAYOUT.md) and the list file, for support staff.
 func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record) {
 	box.Add(bold("Where to find them"))
+	box.Add(caption("What is this? The keychain is the password store built into this computer: Credential " +
+		"Manager on Windows, Keychain Access on a Mac, and on Linux the Secret Service (GNOME Keyring or KWallet). " +
+		"Only programs running as you can read it."))
 	box.Add(para("Each value is its own keychain item, service \"" + credstore.Service + "\", under these account names. " +
 		"The list of registrations (no secrets) is a file beside them."))
 	grid := container.New(layout.NewFormLayout())
@@ -194,14 +212,30 @@ func errorWords(err error) (msg, action string) {
 func (w *Wizard) showFailure(err error) {
 	d := &w.done
 	d.res, d.notStored, d.kept, d.failErr = nil, nil, false, err
-	d.title = "Not registered"
+	practice := w.review.input.Env.Name == practiceName
 	d.box.Objects = nil
 	msg, action := errorWords(err)
-	d.box.Add(subheading("The registration did not go through"))
-	d.box.Add(errPara(msg))
-	if action != "" {
-		d.box.Add(bold("What to do"))
-		d.box.Add(para(action))
+	msg, action = practiceWords(practice, msg), practiceWords(practice, action)
+	unknown := outcomeUnknown(err)
+	if unknown {
+		// Not "not registered": it may well be. Say so first, and put
+		// finding out before trying again.
+		d.title = "Outcome unknown"
+		d.box.Add(subheading("Outcome unknown: the registration may have been made"))
+		d.box.Add(warnPara(msg))
+		d.box.Add(bold("What to do first"))
+		d.box.Add(para(unknownGuidance(practice, w.review.input.InstanceName, w.review.started)))
+		if action != "" {
+			d.box.Add(para(action))
+		}
+	} else {
+		d.title = "Not registered"
+		d.box.Add(subheading("The registration did not go through"))
+		d.box.Add(errPara(msg))
+		if action != "" {
+			d.box.Add(bold("What to do"))
+			d.box.Add(para(action))
+		}
 	}
 	w.addSetupSupport(d.box) // setup hook: the vendor's support on every failure page
 	fix := fixStepFor(err)
@@ -210,11 +244,16 @@ func (w *Wizard) showFailure(err error) {
 		fix = stepReview
 	}
 	buttons := container.NewHBox()
-	if fix != stepReview {
-		buttons.Add(widget.NewButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+	if unknown {
+		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+		buttons.Add(w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+	} else {
+		if fix != stepReview {
+			buttons.Add(w.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+		}
+		buttons.Add(w.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
 	}
-	buttons.Add(widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
-	buttons.Add(widget.NewButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(buttons)
 	d.box.Refresh()
@@ -231,7 +270,7 @@ func (w *Wizard) showSupport() {
 	content := container.NewBorder(nil, container.NewHBox(w.copyButton("Copy", func() string { return text })), nil, nil,
 		container.NewVScroll(l))
 	dlg := dialog.NewCustom("Details for support", "Close", content, w.win)
-	dlg.Resize(w.win.Canvas().Size().SubtractWidthHeight(80, 80))
+	dlg.Resize(w.fitDialog(w.win.Canvas().Size().SubtractWidthHeight(80, 80)))
 	dlg.Show()
 }
 
@@ -375,7 +414,7 @@ func supportSummary(info supportInfo) string {
 	}
 	line("DCR Wizard", info.Version)
 	line("Computer", info.OS)
-	line("Time", info.At.Format(time.RFC3339))
+	line("Time", supportTime(info.At))
 	line("Environment", info.Env.Name)
 	line("Token endpoint", info.Env.TokenURL)
 	line("Registration endpoint", info.Env.RegistrationURL)
@@ -392,7 +431,7 @@ func supportSummary(info supportInfo) string {
 			line("Client ID", r.Registration.ClientID)
 			line("Receipt", r.Registration.Receipt)
 			if !r.Registration.IssuedAt.IsZero() {
-				line("Issued at", r.Registration.IssuedAt.Format(time.RFC3339))
+				line("Issued at", supportTime(r.Registration.IssuedAt))
 			}
 		}
 		line("Stored in", r.Where)
@@ -405,7 +444,11 @@ func supportSummary(info supportInfo) string {
 		line("Not stored because", info.SaveErr)
 	}
 	if err := info.Err; err != nil {
-		b.WriteString("Outcome:               not registered\n")
+		if outcomeUnknown(err) {
+			b.WriteString("Outcome:               unknown (the request was sent; no answer seen)\n")
+		} else {
+			b.WriteString("Outcome:               not registered\n")
+		}
 		msg, action := errorWords(err)
 		line("Message", msg)
 		line("Action", action)
@@ -421,10 +464,10 @@ func supportSummary(info supportInfo) string {
 			line("Receipt", fe.Receipt)
 			line("Host", fe.Host)
 			if !fe.At.IsZero() {
-				line("At", fe.At.Format(time.RFC3339))
+				line("At", supportTime(fe.At))
 			}
 			if fe.Unknown {
-				line("Outcome known", "no — check ATO portal / Registrations")
+				line("Outcome known", "no — find out before registering again")
 			}
 			if fe.Body != "" {
 				line("Server answer", safetext.Cap(strings.Join(strings.Fields(fe.Body), " "), 1000))
@@ -452,10 +495,70 @@ func (w *Wizard) supportText() string {
 		Vendor:  w.supportVendor(), // setup hook
 	}
 	if c := in.Credential; c != nil {
-		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, c.NotAfter.Format("2006-01-02"))
+		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, formatDate(c.NotAfter))
 	}
 	if ns := w.done.notStored; ns != nil && ns.Err != nil {
 		info.SaveErr = ns.Err.Error()
 	}
 	return supportSummary(info)
+}
+
+// outcomeUnknown reports whether err leaves open whether the registration
+// was made: the request went out and no answer was seen.
+func outcomeUnknown(err error) bool {
+	var cerr *cancelledError
+	if errors.As(err, &cerr) {
+		return cerr.sent
+	}
+	var fe *flow.Error
+	return errors.As(err, &fe) && fe.Unknown
+}
+
+// unknownGuidance is how to find out whether a registration whose answer
+// was never seen exists.
+func unknownGuidance(practice bool, name string, started time.Time) string {
+	if practice {
+		return "This was a practice run against the practice simulator: nothing was sent to the ATO, so there " +
+			"is nothing to check. You can register again at once."
+	}
+	return "Before registering again, find out whether it exists: ask your software provider (or look in the ATO " +
+		"API portal, if you have access) for a registration named " + name + ", made on " + formatDateTime(started) +
+		". If there is one, use it or have it removed. DCR Wizard will remind you of it when it next starts."
+}
+
+// practiceWords rewords a message of a practice run: the practice
+// simulator plays the ATO, and must never be taken for it.
+func practiceWords(practice bool, s string) string {
+	if !practice {
+		return s
+	}
+	return strings.NewReplacer("The ATO's", "The practice simulator's", "the ATO's", "the practice simulator's",
+		"The ATO", "The practice simulator", "the ATO", "the practice simulator",
+		"ATO receipt number", "receipt number").Replace(s)
+}
+
+// supportTime is a time as the support summary gives it: local, as the
+// user's screen and messages show it, with the offset from UTC, so that
+// support staff elsewhere can match it with the ATO's logs.
+func supportTime(t time.Time) string {
+	l := t.Local()
+	return l.Format("2 January 2006, 3:04:05 pm") + " (UTC" + l.Format("-07:00") + ")"
+}
+
+// doneGone rebuilds the Done page after its registration was removed or
+// forgotten on the Registrations screen.
+func (w *Wizard) doneGone(notice string) {
+	d := &w.done
+	name := d.res.Record.Name
+	d.res, d.notStored, d.kept, d.failErr = nil, nil, false, nil
+	d.title = "Removed"
+	d.box.Objects = nil
+	d.box.Add(subheading("“" + name + "” is no longer registered here"))
+	d.box.Add(para(notice))
+	d.box.Add(widget.NewSeparator())
+	d.box.Add(container.NewHBox(
+		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+	))
+	d.box.Refresh()
 }

@@ -30,25 +30,25 @@ type envOption struct {
 
 type environmentPage struct {
 	options    []envOption
-	radio      *widget.RadioGroup
+	radio      *choiceGroup
 	note       *widget.Label
 	practice   *fyne.Container
 	demoInfo   *widget.Label
-	useDemo    *widget.Button
+	useDemo    *keyButton
 	useDemoRow *fyne.Container
 
 	custom                           *keyCheck
 	tokenURL, regURL, clientID, scop *keyEntry
 	caFile                           string
 	caLabel                          *widget.Label
-	caClear                          *widget.Button
+	caClear                          *keyButton
 	advanced                         *widget.Accordion
 }
 
 func envOptionLabel(e flow.Environment) string {
 	switch e.Name {
 	case flow.Sandbox.Name:
-		return "Sandbox — the ATO's test environment (EVTE)"
+		return "Sandbox — the ATO's test environment (EVTE, its External Vendor Test Environment)"
 	case flow.Production.Name:
 		return "Production — the live ATO (a real registration)"
 	}
@@ -60,18 +60,17 @@ func (w *Wizard) buildEnvironment() {
 	for _, e := range w.cfg.Environments {
 		p.options = append(p.options, envOption{label: envOptionLabel(e), env: e})
 	}
-	p.options = append(p.options, envOption{label: "Practice — offline, with the built-in ATO simulator", practice: true})
+	p.options = append(p.options, envOption{label: "Practice — offline, with the practice simulator built into this program", practice: true})
 	labels := make([]string, len(p.options))
 	for i, o := range p.options {
 		labels[i] = o.label
 	}
-	p.radio = widget.NewRadioGroup(labels, func(string) { w.environmentChanged() })
-	p.radio.Required = true
+	p.radio = w.newChoiceGroup(labels, func(string) { w.environmentChanged() })
 	p.note = para("")
 	p.note.Hide()
 
 	p.demoInfo = para("")
-	p.useDemo = widget.NewButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
+	p.useDemo = w.newButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
 		w.useDemoCredential()
 		w.refreshNav()
 	})
@@ -97,9 +96,9 @@ func (w *Wizard) buildEnvironment() {
 	p.clientID = entry("registration client id", prefCustomClientID)
 	p.scop = entry("scope", prefCustomScope)
 	p.caLabel = para("None: only the certificates your computer already trusts.")
-	p.caClear = widget.NewButtonWithIcon("Remove", theme.ContentClearIcon(), func() { w.setCAFile("") })
+	p.caClear = w.newButtonWithIcon("Remove", theme.ContentClearIcon(), func() { w.setCAFile("") })
 	p.caClear.Hide()
-	caChoose := widget.NewButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), w.chooseCAFile)
+	caChoose := w.newButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), w.chooseCAFile)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Token endpoint", p.tokenURL),
@@ -124,6 +123,7 @@ func (w *Wizard) buildEnvironment() {
 		for _, o := range p.options {
 			if (o.practice && name == practiceName) || (!o.practice && o.env.Name == name) {
 				p.radio.Selected = o.label
+				p.radio.update()
 			}
 		}
 		if name == "custom" && p.radio.Selected == "" {
@@ -140,7 +140,7 @@ func (w *Wizard) buildEnvironment() {
 		p.advanced,
 	)
 	w.problems[stepEnvironment] = func() string { return environmentProblem(w.environmentChoice()) }
-	w.focusers[stepEnvironment] = func() fyne.Focusable { return nil }
+	w.focusers[stepEnvironment] = func() fyne.Focusable { return p.radio }
 	w.refreshEnvironment()
 }
 
@@ -267,7 +267,8 @@ func (w *Wizard) refreshEnvironment() {
 			"of your production team app.")
 	case o.env.Name == flow.Sandbox.Name:
 		p.note.SetText("For testing. Use a credential and the consumer key of a team app made for the ATO's test " +
-			"environment (EVTE). Nothing here affects your live ATO services.")
+			"environment (EVTE, the External Vendor Test Environment; its team apps and credentials are separate from " +
+			"production ones). Nothing here affects your live ATO services.")
 	default:
 		p.note.SetText("Addresses: " + o.env.TokenURL + " and " + o.env.RegistrationURL + ".")
 	}
@@ -292,7 +293,7 @@ func (w *Wizard) refreshPractice() {
 		p.demoInfo.SetText("Practice mode could not start: " + ps.err.Error())
 		p.demoInfo.Importance = widget.DangerImportance
 	case ps.p == nil:
-		p.demoInfo.SetText("Starting the built-in simulator…")
+		p.demoInfo.SetText("Starting the practice simulator…")
 		p.demoInfo.Importance = widget.MediumImportance
 	default:
 		p.demoInfo.SetText("Demo credential file: " + ps.p.Demo.KeystorePath + "\nIts password: " + ps.p.Demo.Password)

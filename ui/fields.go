@@ -12,10 +12,11 @@ import (
 type keyEntry struct {
 	widget.Entry
 	onEscape func()
+	reveal   func(fyne.CanvasObject)
 }
 
 func (w *Wizard) newEntry(placeholder string) *keyEntry {
-	e := &keyEntry{onEscape: w.back}
+	e := &keyEntry{onEscape: w.back, reveal: w.revealFocused}
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.PlaceHolder = placeholder
 	e.OnSubmitted = func(string) { w.next() }
@@ -39,14 +40,25 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 	e.Entry.TypedKey(ev)
 }
 
-// keyCheck is a Check on which Enter advances and Escape goes back.
+// FocusGained scrolls the field into view.
+func (e *keyEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.reveal != nil {
+		e.reveal(e)
+	}
+}
+
+// keyCheck is a Check on which Enter advances and Escape goes back, with
+// a visible focus ring (see focus.go).
 type keyCheck struct {
 	widget.Check
 	onEnter, onEscape func()
+	focused           bool
+	reveal            func(fyne.CanvasObject)
 }
 
 func (w *Wizard) newCheck(text string, changed func(bool)) *keyCheck {
-	c := &keyCheck{onEnter: w.next, onEscape: w.back}
+	c := &keyCheck{onEnter: w.next, onEscape: w.back, reveal: w.revealFocused}
 	c.Text = text
 	c.OnChanged = changed
 	c.ExtendBaseWidget(c)
@@ -63,6 +75,23 @@ func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
 	default:
 		c.Check.TypedKey(ev)
 	}
+}
+
+func (c *keyCheck) FocusGained() {
+	c.focused = true
+	c.Check.FocusGained()
+	if c.reveal != nil {
+		c.reveal(c)
+	}
+}
+
+func (c *keyCheck) FocusLost() {
+	c.focused = false
+	c.Check.FocusLost()
+}
+
+func (c *keyCheck) CreateRenderer() fyne.WidgetRenderer {
+	return newRingRenderer(c.Check.CreateRenderer(), func() bool { return c.focused })
 }
 
 // para is a paragraph of wrapping text.
@@ -83,6 +112,13 @@ func warnPara(text string) *widget.Label {
 func errPara(text string) *widget.Label {
 	l := para(text)
 	l.Importance = widget.DangerImportance
+	return l
+}
+
+// caption is a short explanation in smaller text, under what it explains.
+func caption(text string) *widget.Label {
+	l := para(text)
+	l.SizeName = theme.SizeNameCaptionText
 	return l
 }
 
@@ -128,8 +164,8 @@ func (w *Wizard) relayout() {
 }
 
 // copyButton copies what value() returns to the clipboard.
-func (w *Wizard) copyButton(label string, value func() string) *widget.Button {
-	return widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+func (w *Wizard) copyButton(label string, value func() string) *keyButton {
+	return w.newButtonWithIcon(label, theme.ContentCopyIcon(), func() {
 		w.app.Clipboard().SetContent(value())
 	})
 }

@@ -358,6 +358,8 @@ func textsIn(o fyne.CanvasObject) string {
 			b.WriteString(v.Text + "\n")
 		case *widget.Button:
 			b.WriteString("[" + v.Text + "]\n")
+		case *keyButton:
+			b.WriteString("[" + v.Text + "]\n")
 		case *widget.RichText:
 			b.WriteString(v.String() + "\n")
 		case *widget.Check:
@@ -365,6 +367,8 @@ func textsIn(o fyne.CanvasObject) string {
 		case *keyCheck:
 			b.WriteString("[ ] " + v.Text + "\n")
 		case *widget.RadioGroup:
+			b.WriteString(strings.Join(v.Options, " | ") + "\n")
+		case *choiceGroup:
 			b.WriteString(strings.Join(v.Options, " | ") + "\n")
 		}
 		if c, ok := o.(*fyne.Container); ok {
@@ -375,7 +379,7 @@ func textsIn(o fyne.CanvasObject) string {
 		}
 		if wdg, ok := o.(fyne.Widget); ok {
 			switch wdg.(type) {
-			case *widget.Label, *widget.Button, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *keyEntry:
+			case *widget.Label, *widget.Button, *keyButton, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *choiceGroup, *keyEntry:
 				return
 			}
 			r := test.WidgetRenderer(wdg)

@@ -58,7 +58,7 @@ func TestInterruptedNoteAtStart(t *testing.T) {
 	if len(findButtons(top, "Copy")) != 1 {
 		t.Error("no Copy button for the client id")
 	}
-	if len(findButtons(top, "I've noted it, forget this note")) != 1 {
+	if len(findButtons(top, "I've dealt with it")) != 1 {
 		t.Fatalf("no button to forget the note; the dialog says:\n%s", all)
 	}
 }

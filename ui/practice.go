@@ -108,6 +108,7 @@ func (w *Wizard) loadDemoCredential() {
 	d := w.practice.p.Demo
 	w.setKeystorePath(d.KeystorePath)
 	w.credential.password.SetText(d.Password)
+	w.credential.demoPassword = true
 	w.openCredential()
 }
 

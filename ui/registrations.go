@@ -32,7 +32,7 @@ import (
 type regCard struct {
 	rec     credstore.Record
 	box     *fyne.Container // facts, buttons, result
-	buttons []*widget.Button
+	buttons []*keyButton
 	result  *fyne.Container // what the last action found; kept across reloads
 }
 
@@ -44,12 +44,14 @@ type registrationsPage struct {
 	empty   *widget.Label
 	cards   *fyne.Container
 	byID    map[string]*regCard
+	// checkOnLoad is a client id to check once the list is read.
+	checkOnLoad string
 
 	status     *fyne.Container
 	activity   *widget.Activity
 	statusMsg  *widget.Label
-	cancelBtn  *widget.Button
-	refreshBtn *widget.Button
+	cancelBtn  *keyButton
+	refreshBtn *keyButton
 
 	loading bool
 	loadGen int
@@ -97,10 +99,10 @@ func (w *Wizard) buildRegistrations() {
 	p.cards = container.NewVBox()
 	p.activity = widget.NewActivity()
 	p.statusMsg = para("")
-	p.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
+	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
 	// Shown in the card being worked on, where the user is looking.
 	p.status = container.NewBorder(nil, nil, p.activity, p.cancelBtn, p.statusMsg)
-	p.refreshBtn = widget.NewButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
+	p.refreshBtn = w.newButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
 	w.setPage(stepRegistrations,
 		p.intro,
 		p.listErr,
@@ -115,7 +117,12 @@ func (w *Wizard) buildRegistrations() {
 		}
 		return ""
 	}
-	w.focusers[stepRegistrations] = func() fyne.Focusable { return nil }
+	w.focusers[stepRegistrations] = func() fyne.Focusable {
+		if b := firstButton(w.pages[stepRegistrations]); b != nil {
+			return b
+		}
+		return w.backBtn
+	}
 }
 
 // showRegistrations opens the screen from wherever the user is; Back
@@ -196,6 +203,12 @@ func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error
 	setShown(p.empty, len(recs) == 0 && (err == nil || aside != nil))
 	p.cards.Refresh()
 	w.drawBusy()
+	if id := p.checkOnLoad; id != "" {
+		p.checkOnLoad = ""
+		if c := p.byID[id]; c != nil && !p.running() {
+			w.checkRegistration(c) // asked for from the unfinished-registrations note
+		}
+	}
 }
 
 // fillCard (re)builds a card from its record, keeping its result box.
@@ -216,7 +229,7 @@ func (w *Wizard) fillCard(c *regCard) {
 	grid.Add(bold("Registered at"))
 	grid.Add(para(formatDateTime(rec.IssuedAt)))
 	if rec.Receipt != "" {
-		grid.Add(bold("ATO receipt number"))
+		grid.Add(bold(receiptLabel(rec.Environment == practiceName)))
 		grid.Add(para(safetext.Line(rec.Receipt))) // index.json: outside text
 	}
 	grid.Add(bold("Made with credential"))
@@ -237,8 +250,8 @@ func (w *Wizard) fillCard(c *regCard) {
 	}
 
 	actions := container.NewHBox()
-	add := func(label string, icon fyne.Resource, tapped func()) *widget.Button {
-		b := widget.NewButtonWithIcon(label, icon, tapped)
+	add := func(label string, icon fyne.Resource, tapped func()) *keyButton {
+		b := w.newButtonWithIcon(label, icon, tapped)
 		c.buttons = append(c.buttons, b)
 		actions.Add(b)
 		return b
@@ -389,7 +402,7 @@ func (w *Wizard) cancelRegistrationCall() {
 // checkRegistration asks the ATO what it holds (RFC 7592 read).
 func (w *Wizard) checkRegistration(c *regCard) {
 	id, name := c.rec.ClientID, c.rec.Name
-	w.runRegistrationCall(c, actCheck, "Asking the ATO about “"+name+"”…",
+	w.runRegistrationCall(c, actCheck, cardWords(c, "Asking the ATO about “"+name+"”…"),
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			res, err := r.Check(ctx, id)
 			if err != nil {
@@ -401,28 +414,38 @@ func (w *Wizard) checkRegistration(c *regCard) {
 
 func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	box := c.result
+	practice := c.rec.Environment == practiceName
 	box.Objects = nil
-	box.Add(okPara("The ATO holds this registration."))
+	if practice {
+		box.Add(okPara("The practice simulator holds this practice registration. It is not at the ATO: " +
+			"the ATO knows nothing of it."))
+	} else {
+		box.Add(okPara("The ATO holds this registration."))
+	}
+	// What a person cares about; the ATO's raw answer is behind
+	// "Details for support".
 	grid := container.New(layout.NewFormLayout())
-	for _, row := range atoRows(res.Metadata) {
+	for _, row := range checkedFacts(c.rec, res.Metadata) {
 		grid.Add(bold(row[0]))
-		v := para(row[1])
-		grid.Add(v)
+		grid.Add(para(row[1]))
 	}
 	box.Add(grid)
+	rows := atoRows(res.Metadata)
+	box.Add(container.NewHBox(w.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
 	if atoName, _ := res.Metadata["client_name"].(string); atoName != "" && atoName != c.rec.Name {
-		box.Add(warnPara("The name at the ATO (“" + atoName + "”) is not the name on this computer (“" + c.rec.Name +
-			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places."))
+		box.Add(warnPara(practiceWords(practice, "The name at the ATO (“"+atoName+"”) is not the name on this computer (“"+c.rec.Name+
+			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places.")))
 	}
 	if res.Rotated {
-		box.Add(para("The ATO issued a new registration access token. It is now saved in the keychain in place of " +
-			"the old one, which no longer works. If other software on this computer keeps its own copy, export the " +
-			"values again for it."))
+		box.Add(para(practiceWords(practice, "The ATO issued a new registration access token. It is now saved in the keychain in place of "+
+			"the old one, which no longer works. If other software on this computer keeps its own copy, export the "+
+			"values again for it.")))
 	} else {
 		box.Add(para("The registration access token in the keychain is still the current one."))
 	}
 	box.Refresh()
 	w.relayout()
+	w.revealFocused(box) // the answer, not left below the fold
 }
 
 // askRename asks for the new name (RFC 7592 update).
@@ -431,8 +454,8 @@ func (w *Wizard) askRename(c *regCard) {
 		return
 	}
 	old := c.rec.Name
-	intro := para("The new name is changed at the ATO and on this computer. Use a name that tells this installation " +
-		"apart from your others, such as the computer's name.")
+	intro := para(cardWords(c, "The new name is changed at the ATO and on this computer. Use a name that tells this installation "+
+		"apart from your others, such as the computer's name."))
 	w.registrations.dlg = w.showNameDialog("Rename “"+old+"”", intro, "New name", old, "Rename", widget.HighImportance,
 		func(s string) string { return renameProblem(old, s) },
 		func(newName string) { w.renameRegistration(c, newName) })
@@ -441,7 +464,7 @@ func (w *Wizard) askRename(c *regCard) {
 func (w *Wizard) renameRegistration(c *regCard, newName string) {
 	id := c.rec.ClientID
 	newName = registrar.CleanName(newName)
-	w.runRegistrationCall(c, actRename, "Renaming “"+c.rec.Name+"” to “"+newName+"” at the ATO…",
+	w.runRegistrationCall(c, actRename, cardWords(c, "Renaming “"+c.rec.Name+"” to “"+newName+"” at the ATO…"),
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			rec, err := r.Rename(ctx, id, newName)
 			if err != nil {
@@ -450,7 +473,7 @@ func (w *Wizard) renameRegistration(c *regCard, newName string) {
 			return func() {
 				c.rec = rec
 				w.fillCard(c)
-				c.result.Objects = []fyne.CanvasObject{okPara("Renamed to “" + rec.Name + "” at the ATO and on this computer.")}
+				c.result.Objects = []fyne.CanvasObject{okPara(cardWords(c, "Renamed to “"+rec.Name+"” at the ATO and on this computer."))}
 				c.result.Refresh()
 				w.relayout()
 			}, nil
@@ -465,10 +488,10 @@ func (w *Wizard) askRemove(c *regCard) {
 	}
 	rec := c.rec
 	intro := container.NewVBox(
-		para("This asks the ATO to delete the registration “"+rec.Name+"” ("+environmentWords(rec)+", client ID "+
+		para(cardWords(c, "This asks the ATO to delete the registration “"+rec.Name+"” ("+environmentWords(rec)+", client ID "+
 			rec.ClientID+"). Software using it on this installation will no longer be able to connect to the ATO. "+
-			"This cannot be undone: to connect again, you would register again."),
-		para("If the ATO agrees, its values are also removed from this computer's keychain."),
+			"This cannot be undone: to connect again, you would register again.")),
+		para(cardWords(c, "If the ATO agrees, its values are also removed from this computer's keychain.")),
 	)
 	w.registrations.dlg = w.showNameDialog("Remove this registration?", intro, "Type its name to confirm", "",
 		"Remove", widget.DangerImportance,
@@ -483,13 +506,13 @@ func (w *Wizard) askRemove(c *regCard) {
 
 func (w *Wizard) removeRegistration(c *regCard) {
 	id, name := c.rec.ClientID, c.rec.Name
-	w.runRegistrationCall(c, actRemove, "Removing “"+name+"” at the ATO…",
+	w.runRegistrationCall(c, actRemove, cardWords(c, "Removing “"+name+"” at the ATO…"),
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			if err := r.Remove(ctx, id); err != nil {
 				return nil, err
 			}
 			return func() {
-				w.registrationGone(id, "“"+name+"” was removed at the ATO, and its values were removed from this computer.")
+				w.registrationGone(id, cardWords(c, "“"+name+"” was removed at the ATO, and its values were removed from this computer."))
 			}, nil
 		})
 }
@@ -540,6 +563,9 @@ func (w *Wizard) registrationGone(clientID, notice string) {
 	p.notice.Importance = widget.SuccessImportance
 	p.notice.SetText(notice)
 	p.notice.Show()
+	if r := w.done.res; r != nil && r.Record.ClientID == clientID {
+		w.doneGone(notice) // the Done page Back returns to must not show it as registered
+	}
 	w.loadRegistrations()
 }
 
@@ -598,19 +624,19 @@ func (w *Wizard) showOutcome(c *regCard, act lifeAction, err error) {
 		w.showNotStoredToken(c, o.notStored)
 		return
 	}
-	box.Add(errPara(o.message))
+	box.Add(errPara(cardWords(c, o.message)))
 	if o.action != "" {
-		box.Add(para(o.action))
+		box.Add(para(cardWords(c, o.action)))
 	}
 	if o.receipt != "" {
-		box.Add(para("ATO receipt number: " + o.receipt))
+		box.Add(para(receiptLabel(c.rec.Environment == practiceName) + ": " + o.receipt))
 	}
 	switch o.kind {
 	case outcomeGone, outcomeMissingLocal:
-		box.Add(container.NewHBox(widget.NewButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
+		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
 			func() { w.askForget(c, false) })))
 	case outcomeNotAllowed:
-		box.Add(container.NewHBox(widget.NewButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
+		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
 			func() { w.askForget(c, true) })))
 	}
 	box.Refresh()
@@ -662,8 +688,8 @@ type nameDialog struct {
 	d      *dialog.CustomDialog
 	entry  *keyEntry
 	hint   *widget.Label
-	ok     *widget.Button
-	cancel *widget.Button
+	ok     *keyButton
+	cancel *keyButton
 }
 
 func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, initial, okText string,
@@ -680,27 +706,31 @@ func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, in
 		nd.d.Hide()
 		onOK(nd.entry.Text)
 	}
-	nd.ok = widget.NewButtonWithIcon(okText, theme.ConfirmIcon(), submit)
+	nd.ok = w.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
 	nd.ok.Importance = okImportance
-	nd.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
+	nd.cancel = w.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
+	typed := false // no warning before the user has typed anything
 	check := func() {
 		msg := problem(nd.entry.Text)
 		nd.hint.SetText(msg)
-		setShown(nd.hint, msg != "")
+		setShown(nd.hint, msg != "" && typed)
 		if msg != "" {
 			nd.ok.Disable()
 		} else {
 			nd.ok.Enable()
 		}
 	}
-	nd.entry.OnChanged = func(string) { check() }
+	nd.entry.OnChanged = func(string) {
+		typed = true
+		check()
+	}
 	nd.entry.OnSubmitted = func(string) { submit() }
 	nd.entry.onEscape = func() { nd.d.Hide() }
 	content := container.NewVBox(intro, bold(label), nd.entry, nd.hint)
 	nd.d = dialog.NewCustomWithoutButtons(title, content, w.win)
 	nd.d.SetButtons([]fyne.CanvasObject{nd.cancel, nd.ok})
 	check()
-	nd.d.Resize(fyne.NewSize(560, content.MinSize().Height+160))
+	nd.d.Resize(w.fitDialog(dialogSizeFor(content, 560)))
 	nd.d.Show()
 	w.win.Canvas().Focus(nd.entry)
 	return nd
@@ -798,6 +828,56 @@ func hiddenATOField(key string) bool {
 
 // atoRows is what the ATO holds, as label/value pairs: known fields first
 // in a fixed order, then the rest by name; never the consumer key.
+// cardWords rewords s for c's registration: a Practice one is held by the
+// practice simulator, never the ATO.
+func cardWords(c *regCard, s string) string {
+	return practiceWords(c.rec.Environment == practiceName, s)
+}
+
+// checkedFacts is what Check shows: the name at the ATO, the environment,
+// when it was registered, and the credential it was made with (serial and
+// expiry, as kept on this computer).
+func checkedFacts(rec credstore.Record, md map[string]any) [][2]string {
+	name, _ := md["client_name"].(string)
+	if name == "" {
+		name = "(none)"
+	}
+	when := formatDateTime(rec.IssuedAt)
+	if v, ok := md["client_id_issued_at"]; ok {
+		when = atoValue("client_id_issued_at", v)
+	}
+	nameLabel := "Name at the ATO"
+	if rec.Environment == practiceName {
+		nameLabel = "Name at the practice simulator"
+	}
+	rows := [][2]string{
+		{nameLabel, name},
+		{"Environment", environmentWords(rec)},
+		{"Registered", when},
+	}
+	if rec.CredentialSerial != "" {
+		rows = append(rows, [2]string{"Certificate serial number", rec.CredentialSerial +
+			" (identifies the M2M credential; support may ask for it)"})
+	}
+	if !rec.CredentialNotAfter.IsZero() {
+		rows = append(rows, [2]string{"Credential valid until", formatDate(rec.CredentialNotAfter)})
+	}
+	return rows
+}
+
+// showATODetails shows the ATO's answer, field by field, for support.
+func (w *Wizard) showATODetails(name string, rows [][2]string) {
+	grid := container.New(layout.NewFormLayout())
+	for _, r := range rows {
+		grid.Add(bold(r[0]))
+		grid.Add(monoPara(r[1]))
+	}
+	content := container.NewVBox(para("What the ATO holds for “"+name+"”, as it sent it. Support staff may ask for these."), grid)
+	d := dialog.NewCustom("Details for support", "Close", container.NewVScroll(content), w.win)
+	d.Resize(w.fitDialog(dialogSizeFor(content, 640)))
+	d.Show()
+}
+
 func atoRows(md map[string]any) [][2]string {
 	var rows [][2]string
 	seen := map[string]bool{}

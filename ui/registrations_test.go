@@ -136,7 +136,16 @@ func TestRegistrationsCheckRenameRemove(t *testing.T) {
 			// Check: what the ATO holds, without the consumer key.
 			h.tapCard(c, "Check")
 			h.waitCall("the check")
-			h.wantText("The ATO holds this registration.", "Name at the ATO", "client_credentials")
+			h.wantText("The ATO holds this registration.", "Name at the ATO", "Reception", "Environment", "Registered")
+			// The raw answer only behind Details for support.
+			if strings.Contains(h.texts(), "client_credentials") {
+				t.Error("Check shows the raw grant types on the card")
+			}
+			test.Tap(findButton(t, c.result, "Details for support"))
+			if s := textsIn(h.overlay()); !strings.Contains(s, "client_credentials") || !strings.Contains(s, "Grant types") {
+				t.Errorf("Details for support shows:\n%s", s)
+			}
+			h.w.win.Canvas().Overlays().Remove(h.overlay())
 			if strings.Contains(h.texts(), sim.APIKey()) {
 				t.Error("the consumer key is on screen")
 			}
@@ -164,6 +173,9 @@ func TestRegistrationsCheckRenameRemove(t *testing.T) {
 			if !dlg.ok.Disabled() {
 				t.Error("Rename enabled with the name unchanged")
 			}
+			if dlg.hint.Visible() {
+				t.Errorf("the Rename dialog warns %q before anything was typed", dlg.hint.Text)
+			}
 			dlg.entry.SetText("")
 			test.Type(dlg.entry, "Front office")
 			if dlg.ok.Disabled() {
@@ -187,6 +199,12 @@ func TestRegistrationsCheckRenameRemove(t *testing.T) {
 			dlg = h.w.registrations.dlg
 			if !dlg.ok.Disabled() {
 				t.Error("Remove enabled before the name was typed")
+			}
+			if dlg.hint.Visible() {
+				t.Errorf("the Remove dialog warns %q before anything was typed", dlg.hint.Text)
+			}
+			if got, win := h.overlay().(*widget.PopUp).Content.Size().Height, h.w.win.Canvas().Size().Height; got > win*0.6 {
+				t.Errorf("the Remove dialog is %v tall in a %v window: not sized to its content", got, win)
 			}
 			test.Type(dlg.entry, "Front")
 			if !dlg.ok.Disabled() {
@@ -518,12 +536,12 @@ func TestPendingNoteAcceptedButTokenLost(t *testing.T) {
 	top := w.win.Canvas().Overlays().Top()
 	say := textsIn(top)
 	for _, want := range []string{
-		"The ATO accepted the registration of Reception in ATO sandbox",
-		"with client ID " + id, "6300000001234",
-		"the registration access token was lost",
+		"Reception", "Sandbox (the ATO's test environment)",
+		id, "ATO receipt number", "6300000001234",
+		"The ATO accepted this registration, but DCR Wizard was interrupted before it saved it",
 		"Your software can still use the client ID",
-		"register again, and remove this old one in the ATO portal",
-		"A registration was interrupted",
+		"[Check with the ATO]",
+		"An unfinished registration",
 	} {
 		if !strings.Contains(say, want) {
 			t.Errorf("note lacks %q:\n%s", want, say)
@@ -533,7 +551,15 @@ func TestPendingNoteAcceptedButTokenLost(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != id {
 		t.Errorf("copied %q, want the client id", got)
 	}
-	test.Tap(findButton(t, top, "I've noted it, forget this note"))
+	// Check: this computer never kept the token, and says so plainly.
+	test.Tap(findButton(t, top, "Check with the ATO"))
+	h.loop.until(t, "the check", func() bool {
+		return strings.Contains(textsIn(top), "cannot be checked from here")
+	})
+	if s := textsIn(top); !strings.Contains(s, "register this installation again") {
+		t.Errorf("after Check the note says:\n%s", s)
+	}
+	test.Tap(findButton(t, top, "I've dealt with it"))
 	h.loop.until(t, "the note to be cleared", func() bool {
 		list, err := h.store.Pending()
 		return err == nil && len(list) == 0

@@ -44,7 +44,7 @@ type reviewPage struct {
 	runBox    *fyne.Container
 	rows      map[flow.Step]*stepRow
 	elapsed   *widget.Label
-	cancelBtn *widget.Button
+	cancelBtn *keyButton
 
 	gen             int
 	cancel          context.CancelFunc // non-nil while a run is going
@@ -80,11 +80,12 @@ func (w *Wizard) buildReview() {
 			container.NewVBox(row.label, row.message)))
 	}
 	p.elapsed = widget.NewLabel("")
-	p.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
+	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
+	// Cancel sits above the list, beside the heading: the list grows as
+	// steps report, and a button that moves is hard to hit.
 	p.runBox = container.NewVBox(
-		subheading("Progress"),
+		container.NewBorder(nil, nil, nil, container.NewVBox(p.cancelBtn), container.NewVBox(subheading("Progress"), p.elapsed)),
 		list,
-		container.NewBorder(nil, nil, nil, p.cancelBtn, p.elapsed),
 		widget.NewSeparator(),
 	)
 	p.runBox.Hide()
@@ -100,7 +101,8 @@ func (w *Wizard) buildReview() {
 		}
 		return ""
 	}
-	w.focusers[stepReview] = func() fyne.Focusable { return nil }
+	// Not Register: two Enters from Details must not register.
+	w.focusers[stepReview] = func() fyne.Focusable { return w.backBtn }
 }
 
 // maskKey shows enough of a consumer key to recognise it.
@@ -188,8 +190,10 @@ func (w *Wizard) startRegister() {
 	p.cancel = cancel
 	p.started = now()
 	p.registerStarted, p.cancelled = false, false
-	for _, row := range p.rows {
+	for _, s := range runSteps {
+		row := p.rows[s.step]
 		row.state = ""
+		row.label.SetText(practiceWords(env.Name == practiceName, s.label))
 		w.drawRow(row)
 		row.message.Hide()
 	}
@@ -284,7 +288,7 @@ func (w *Wizard) runEvent(gen int, e flow.Event) {
 	row.state = e.State
 	w.drawRow(row)
 	if e.Message != "" {
-		row.message.SetText(e.Message)
+		row.message.SetText(practiceWords(p.input.Env.Name == practiceName, e.Message))
 		row.message.Show()
 	}
 	w.relayout()
@@ -363,8 +367,7 @@ func (e *cancelledError) Message() string { return "You cancelled the registrati
 
 func (e *cancelledError) Action() string {
 	if e.sent {
-		return "The request had already been sent, so the ATO may have registered \"" + e.name + "\". " +
-			"Check in the ATO portal / Registrations before registering again."
+		return "The request had already been sent, so the ATO may have registered \"" + e.name + "\"."
 	}
 	return "Nothing was sent to the ATO for registration. Press Try again when you are ready."
 }

@@ -18,21 +18,33 @@ import (
 )
 
 // TestScreenshots writes a PNG of every step, in Practice mode on a fixed
-// clock, to the folder named by DCRWIZARD_SCREENSHOTS (`make screenshots`).
+// clock, to the folder named by DCRWIZARD_SCREENSHOTS (`make screenshots`):
+// the light theme (what Windows shows by default) at the start size, and
+// the same in 1366x768-125/ as a 1366x768 laptop at 125 % shows it.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("DCRWIZARD_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set DCRWIZARD_SCREENSHOTS=<folder> to write screenshots")
 	}
+	t.Run("start size", func(t *testing.T) { screenshotSet(t, dir, startWindowSize, 1) })
+	// 1366x768 less a 40 px taskbar and the title bar, at 125 %.
+	t.Run("1366x768 at 125 %", func(t *testing.T) {
+		screenshotSet(t, filepath.Join(dir, "1366x768-125"), fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25)), 1.25)
+	})
+}
+
+func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, harnessOpts{})
-	h.app.Settings().SetTheme(lightTheme{theme.DefaultTheme()})
-	h.w.win.Resize(startWindowSize)
+	h.app.Settings().SetTheme(newWizardTheme(lightTheme{theme.DefaultTheme()}))
+	h.w.win.Canvas().(test.WindowlessCanvas).SetScale(scale)
+	h.w.win.Resize(size)
 	shot := func(name string) {
 		t.Helper()
 		h.loop.drain()
+		h.w.win.Resize(size)
 		img := h.w.win.Canvas().Capture()
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
@@ -106,7 +118,7 @@ func TestScreenshots(t *testing.T) {
 	test.Tap(c.buttons[0]) // Check
 	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() })
 	shot("9-registration-checked.png")
-	h.app.Settings().SetTheme(darkTheme{theme.DefaultTheme()})
+	h.app.Settings().SetTheme(newWizardTheme(darkTheme{theme.DefaultTheme()}))
 	shot("9-registration-checked-dark.png")
 }
 

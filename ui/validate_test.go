@@ -226,10 +226,33 @@ func TestCancelledErrorWords(t *testing.T) {
 	if !strings.Contains(before.Action(), "Nothing was sent") {
 		t.Errorf("before sending: %q", before.Action())
 	}
-	if !strings.Contains(after.Action(), "ATO portal / Registrations") || !strings.Contains(after.Action(), `"PC"`) {
+	// Not pointing at the Registrations screen: it cannot show a
+	// registration whose answer was never seen (the Done page guides).
+	if !strings.Contains(after.Action(), "may have registered") || !strings.Contains(after.Action(), `"PC"`) ||
+		strings.Contains(after.Action(), "Registrations") {
 		t.Errorf("after sending: %q", after.Action())
 	}
 	if msg, _ := errorWords(fmt.Errorf("wrapped: %w", before)); msg != "You cancelled the registration." {
 		t.Errorf("errorWords through wrapping: %q", msg)
+	}
+}
+
+// The support summary gives local times, as the screen does, with the
+// offset from UTC.
+func TestSupportSummaryLocalTime(t *testing.T) {
+	old := time.Local
+	time.Local = time.FixedZone("AEDT", 11*3600)
+	defer func() { time.Local = old }()
+	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC) // 8:30 pm in Sydney
+	out := supportSummary(supportInfo{At: at, Env: flow.Sandbox, Result: &registrar.Result{
+		Registration: &flow.Registration{ClientID: "cid-1", IssuedAt: at}}})
+	for _, want := range []string{"Time:                  2 March 2026, 8:30:00 pm (UTC+11:00)",
+		"Issued at:             2 March 2026, 8:30:00 pm (UTC+11:00)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "T09:30:00Z") {
+		t.Errorf("summary gives UTC times:\n%s", out)
 	}
 }

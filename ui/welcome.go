@@ -20,8 +20,8 @@ const (
 
 type welcomePage struct {
 	practice      *keyCheck
-	registrations *widget.Button
-	about         *widget.Button
+	registrations *keyButton
+	about         *keyButton
 }
 
 func (w *Wizard) buildWelcome() {
@@ -32,8 +32,8 @@ func (w *Wizard) buildWelcome() {
 		}
 		w.refreshNav()
 	})
-	p.registrations = widget.NewButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
-	p.about = widget.NewButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
+	p.registrations = w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
+	p.about = w.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
 	p.about.Importance = widget.LowImportance
 	need := widget.NewRichTextFromMarkdown(
 		"- **Your M2M credential file and its password.** This is the machine credential your practice " +
@@ -57,7 +57,7 @@ func (w *Wizard) buildWelcome() {
 		para("Press Start (or Enter) to begin. You can go Back at any time; what you typed is kept."),
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
-	w.focusers[stepWelcome] = func() fyne.Focusable { return nil }
+	w.focusers[stepWelcome] = func() fyne.Focusable { return w.nextBtn }
 }
 
 // showAbout shows the program's name, version, licence and purpose.
@@ -83,6 +83,6 @@ func (w *Wizard) showAbout() {
 	content.Add(widget.NewLabelWithStyle("Licence: "+appLicence, fyne.TextAlignCenter, fyne.TextStyle{}))
 	content.Add(widget.NewLabelWithStyle(appCopyrightLine, fyne.TextAlignCenter, fyne.TextStyle{}))
 	d := dialog.NewCustom("About "+appName, "Close", content, w.win)
-	d.Resize(fyne.NewSize(460, content.MinSize().Height+120))
+	d.Resize(w.fitDialog(dialogSizeFor(content, 460)))
 	d.Show()
 }

@@ -29,13 +29,6 @@ const (
 	prefEnvironment  = "environment"
 )
 
-// Window sizes: the minimum keeps every step readable without scrolling
-// sideways; the start size fits a 1366x768 laptop.
-var (
-	minWindowSize   = fyne.NewSize(760, 560)
-	startWindowSize = fyne.NewSize(900, 650)
-)
-
 // Config is what the program (or a test) gives the wizard.
 type Config struct {
 	Title   string        // window title; "DCR Wizard" when empty
@@ -69,6 +62,12 @@ type Config struct {
 	tick          time.Duration
 	startPractice func(dir string) (*practiceRun, error)
 	setupBeside   func() (string, bool) // default registrar.SetupBesideProgram
+	// workArea is the screen's work area in logical units (default: the
+	// primary screen's, see screen_desktop.go).
+	workArea func() (fyne.Size, bool)
+	// nativeFile replaces the system's file dialog (default: the system's
+	// when the window is a native one, else Fyne's).
+	nativeFile nativeFileFunc
 }
 
 // Wizard is the window and everything it remembers between steps.
@@ -81,9 +80,9 @@ type Wizard struct {
 	heading  *widget.RichText
 	body     *fyne.Container
 	hint     *widget.Label
-	backBtn  *widget.Button
-	nextBtn  *widget.Button
-	closeBtn *widget.Button // on Done, where Next was: the wizard's "Finish"
+	backBtn  *keyButton
+	nextBtn  *keyButton
+	closeBtn *keyButton // on Done, where Next was: the wizard's "Finish"
 	footer   *fyne.Container
 	pages    [stepRegistrations + 1]fyne.CanvasObject
 	boxes    [stepRegistrations + 1]*fyne.Container
@@ -132,6 +131,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 		cfg.tick = time.Second
 	}
 	w := &Wizard{cfg: cfg, app: a}
+	a.Settings().SetTheme(newWizardTheme(a.Settings().Theme()))
 	if cfg.Icon != nil {
 		a.SetIcon(cfg.Icon)
 	}
@@ -144,13 +144,13 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.hint = widget.NewLabel("")
 	w.hint.Wrapping = fyne.TextWrapWord
 	w.hint.Importance = widget.MediumImportance
-	w.backBtn = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
-	w.nextBtn = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
+	w.backBtn = w.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
+	w.nextBtn = w.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
 	w.nextBtn.Importance = widget.HighImportance
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
 	// Close asks first when values are unkept, as the window's own close
 	// button does. It is not bound to Enter: a stray key must not close.
-	w.closeBtn = widget.NewButton("Close", w.closeRequested)
+	w.closeBtn = w.newButton("Close", w.closeRequested)
 
 	w.buildSetup() // setup hook: before the pages that show it
 	w.buildWelcome()
@@ -169,7 +169,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	spacer.SetMinSize(minWindowSize)
 	content := container.NewStack(spacer, container.NewBorder(top, bottom, nil, nil, w.body))
 	w.win.SetContent(content)
-	w.win.Resize(startWindowSize)
+	w.win.Resize(w.startSize())
 
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 	w.win.SetOnDropped(w.dropped)
@@ -180,6 +180,18 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.checkPending()
 	w.startSetup() // setup hook
 	return w
+}
+
+// startSize is the preferred start size, shrunk to fit the screen.
+func (w *Wizard) startSize() fyne.Size {
+	area := w.cfg.workArea
+	if area == nil {
+		area = func() (fyne.Size, bool) { return screenWorkArea(w.app, w.win) }
+	}
+	if work, ok := area(); ok {
+		return fitStartSize(startWindowSize, work)
+	}
+	return startWindowSize
 }
 
 // Window is the wizard's window.
@@ -201,6 +213,9 @@ func (w *Wizard) show(s step) {
 	w.heading.Segments[0].(*widget.TextSegment).Text = heading
 	w.heading.Refresh()
 	w.body.Objects = []fyne.CanvasObject{w.pages[s]}
+	if sc, ok := w.pages[s].(*container.Scroll); ok {
+		sc.Offset = fyne.Position{} // every page opens at its top, heading first
+	}
 	w.body.Refresh()
 	switch s {
 	case stepCredential:
@@ -304,8 +319,28 @@ func (w *Wizard) next() {
 	case stepDetails:
 		w.show(stepReview)
 	case stepReview:
-		w.startRegister()
+		w.confirmRegister()
 	}
+}
+
+// confirmRegister registers, after asking by name in Production: a real
+// registration is recorded against the business and cannot be undone here.
+func (w *Wizard) confirmRegister() {
+	env, _ := w.currentEnv()
+	if env.Name != flow.Production.Name {
+		w.startRegister()
+		return
+	}
+	msg := para("This registers " + registrar.CleanName(w.details.name.Text) + " in Production, the live ATO (" +
+		env.Label + "). It is a real registration, recorded against your business.")
+	d := dialog.NewCustomConfirm("Register in Production?", "Register in Production", "Not yet", msg,
+		func(ok bool) {
+			if ok {
+				w.startRegister()
+			}
+		}, w.win)
+	d.Resize(w.fitDialog(dialogSizeFor(msg, 520)))
+	d.Show()
 }
 
 // back returns to the previous step (Back, Escape), keeping what was typed.
@@ -330,8 +365,19 @@ func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
 	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
+		if w.step == stepReview {
+			return // Register takes a deliberate press of Register itself
+		}
 		w.next()
 	case fyne.KeyEscape:
+		w.back()
+	}
+}
+
+// escape is Escape on a focused button: Back, unless a dialog is open
+// (its keys are its own).
+func (w *Wizard) escape() {
+	if w.win.Canvas().Overlays().Top() == nil {
 		w.back()
 	}
 }
@@ -358,6 +404,10 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 // closeRequested guards the values the ATO returned but the keychain did
 // not keep: closing would lose them for good.
 func (w *Wizard) closeRequested() {
+	if w.review.running() {
+		w.askCloseWhileRegistering()
+		return
+	}
 	if w.registrations.unkeptTokens() {
 		dialog.ShowConfirm("Close without keeping the new token?",
 			"The ATO issued a new registration access token that could not be saved to the keychain, and the old one\n"+
@@ -401,84 +451,4 @@ func (w *Wizard) shutdown() {
 		}
 		w.stopPractice()
 	})
-}
-
-// checkPending tells the user at once about a registration whose answer
-// was never seen: it may exist at the ATO.
-func (w *Wizard) checkPending() {
-	store := w.cfg.Store
-	if store == nil {
-		return
-	}
-	w.background(func() func() {
-		list, err := store.Pending()
-		if err != nil || len(list) == 0 {
-			return nil
-		}
-		return func() {
-			for _, p := range list {
-				w.showPending(p)
-			}
-		}
-	})
-}
-
-func (w *Wizard) showPending(p credstore.Pending) {
-	msg := pendingMessage(p)
-	label := widget.NewLabel(msg)
-	label.Wrapping = fyne.TextWrapWord
-	var content fyne.CanvasObject = label
-	title, forgetText := "A registration may already exist", "I've checked, forget this note"
-	if p.ClientID != "" {
-		// The client id is the one thing left of this registration: make
-		// it easy to take.
-		id := widget.NewLabelWithStyle(p.ClientID, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		id.Selectable = true
-		content = container.NewVBox(label,
-			container.NewBorder(nil, nil, bold("Client ID"), w.copyButton("Copy", func() string { return p.ClientID }), id))
-		title, forgetText = "A registration was interrupted", "I've noted it, forget this note"
-	}
-	d := dialog.NewCustomConfirm(title, forgetText, "Remind me next time",
-		content, func(forget bool) {
-			if !forget {
-				return
-			}
-			store := w.cfg.Store
-			id := p.ID
-			w.background(func() func() {
-				if err := store.ClearPending(id); err != nil {
-					return func() { dialog.ShowError(err, w.win) }
-				}
-				return nil
-			})
-		}, w.win)
-	d.Resize(fyne.NewSize(600, content.MinSize().Height+140))
-	d.Show()
-}
-
-// pendingMessage is the text of the leftover-registration note.
-func pendingMessage(p credstore.Pending) string {
-	env := p.Environment
-	if e, ok := flow.Lookup(env); ok {
-		env = e.Label
-	}
-	if p.ClientID != "" {
-		when := p.Accepted
-		if when.IsZero() {
-			when = p.Started
-		}
-		msg := "The ATO accepted the registration of " + p.Name + " in " + env + " on " +
-			when.Local().Format("2 January 2006, 3:04 pm") + ", with client ID " + p.ClientID
-		if p.Receipt != "" {
-			msg += " (ATO receipt number " + p.Receipt + ")"
-		}
-		return msg + ". But DCR Wizard was interrupted before it could save the registration in the keychain, " +
-			"so the registration access token was lost.\n\n" +
-			"Your software can still use the client ID. The registration cannot be managed from this computer: " +
-			"to manage it later, register again, and remove this old one in the ATO portal (Registrations)."
-	}
-	return "A registration for " + p.Name + " in " + env + " was started at " +
-		p.Started.Local().Format("2 January 2006, 3:04 pm") +
-		" but we never saw the ATO's answer. It may exist at the ATO.\n\n" +
-		"Check in the ATO portal / Registrations before registering again."
 }

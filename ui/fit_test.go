@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"dcrwizard/atosim"
+	"dcrwizard/credstore"
+)
+
+// smallScreens are the logical sizes the window's content gets on the
+// smallest screens our users have, under the title bar.
+var smallScreens = []struct {
+	name string
+	size fyne.Size
+}{
+	{"1024x600 with a 40 px taskbar at 100 %", fyne.NewSize(1024, 520)},
+	{"1920x1080 at 200 %", fyne.NewSize(960, 460)},
+	{"1366x768 at 150 %", fyne.NewSize(910, 440)},
+	{"the window's minimum size", minWindowSize.AddWidthHeight(2*theme.Padding(), 2*theme.Padding())},
+}
+
+func TestStartSizeFitsTheWorkArea(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		work fyne.Size // work area, logical units
+	}{
+		{"1024x600, 40 px taskbar, 100 %", fyne.NewSize(1024, 560)},
+		{"1366x768, 40 px taskbar, 125 %", fyne.NewSize(1366/1.25, 728/1.25)},
+		{"1920x1080, 48 px taskbar, 150 %", fyne.NewSize(1920/1.5, 1032/1.5)},
+		{"1920x1080, 96 px taskbar, 200 %", fyne.NewSize(960, 984/2)},
+		{"2560x1440, 100 %", fyne.NewSize(2560, 1400)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.w.cfg.workArea = func() (fyne.Size, bool) { return c.work, true }
+			got := h.w.startSize()
+			if got.Width > c.work.Width-titleBarAllowance.Width || got.Height > c.work.Height-titleBarAllowance.Height {
+				t.Errorf("start size %v does not fit the work area %v with its title bar", got, c.work)
+			}
+			if got.Width < minWindowSize.Width || got.Height < minWindowSize.Height {
+				t.Errorf("start size %v is below the minimum %v", got, minWindowSize)
+			}
+			if c.work.Width >= 1200 && c.work.Height >= 900 && got != startWindowSize {
+				t.Errorf("on a large screen the start size is %v, want %v", got, startWindowSize)
+			}
+		})
+	}
+	// The minimum itself fits the smallest screen at the largest scale.
+	if minWindowSize.Width > 960 || minWindowSize.Height > 500-titleBarAllowance.Height {
+		t.Errorf("minimum window size %v does not fit 960x500 with a title bar", minWindowSize)
+	}
+}
+
+// TestFooterFitsSmallScreens drives every step at the small sizes, with the
+// real theme's sizes, and checks that the window would not need to grow
+// (its content's minimum fits) and that every footer button is inside.
+func TestFooterFitsSmallScreens(t *testing.T) {
+	for _, s := range smallScreens {
+		t.Run(s.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.app.Settings().SetTheme(newWizardTheme(theme.DefaultTheme()))
+			h.w.win.Resize(s.size)
+			fits := func(what string) {
+				t.Helper()
+				h.loop.drain()
+				h.w.win.Resize(s.size) // lay out again at this size
+				assertFooterFits(t, h, what)
+			}
+			fits("Welcome")
+			h.next()
+			h.drop(h.writeKeystore("bad.xml", h.issue("ABRD:80000000001_Old", "Old Machine", testNow.AddDate(0, -2, 0))))
+			h.w.credential.password.SetText("wrong password, long enough to be a real one")
+			h.key(fyne.KeyReturn)
+			h.loop.until(t, "the file to open", func() bool { return !h.w.credential.opening })
+			fits("Credential, wrong password")
+			h.w.chooseKeystore()
+			fits("Credential, file dialog open")
+			h.w.win.Canvas().Overlays().Top().Hide()
+			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
+			h.w.showAbout()
+			fits("About")
+			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
+			h.w.showPending([]credstore.Pending{
+				{Name: "Reception", Environment: "sandbox", Started: testNow, ClientID: "7c9e6679-7425-40de-944b-e07fc1f90ae7", Receipt: "6300000001234"},
+				{Name: "Back office", Environment: "production", Started: testNow},
+				{Name: "Front desk", Environment: "custom", Started: testNow},
+			})
+			fits("Unfinished registrations")
+			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
+			h.openKeystore(h.writeKeystore("keystore.xml",
+				h.issue("ABRD:80000000001_Old", "Old Machine", testNow.AddDate(0, -2, 0)),
+				h.issue("ABRD:80000000001_TestMachine", "Test Machine", testNow.AddDate(2, 0, 0)),
+				h.issue("ABRD:80000000001_Soon", "A machine whose credential expires soon", testNow.AddDate(0, 2, 0))), testPassword)
+			fits("Credential, three credentials")
+			h.w.credential.radios[1].SetSelected("Test Machine")
+			h.next()
+			h.chooseEnv("Production")
+			fits("Environment, Production")
+			h.w.environment.advanced.Open(0)
+			test.Tap(h.w.environment.custom)
+			h.w.environment.tokenURL.SetText("http://ato.example.com/a/very/long/path/that/goes/on/connect/token")
+			fits("Environment, Advanced open, bad address")
+			test.Tap(h.w.environment.custom)
+			h.chooseEnv(h.env.Label)
+			h.next()
+			h.typeDetails("short", "A name that is far too long for the ATO to take, longer than the limit of characters allows")
+			fits("Details, both fields wrong")
+			h.typeDetails(h.sim.APIKey(), "Front desk PC")
+			h.next()
+			fits("Review")
+			h.register()
+			fits("Done")
+			test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+			h.next()
+			h.w.details.name.SetText(atosim.ScenarioInvalidRequest)
+			h.next()
+			h.register()
+			fits("Done, refused")
+			h.w.showRegistrations()
+			h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
+			fits("Registrations")
+		})
+	}
+}
+
+// assertFooterFits fails when the window would have to grow past its
+// canvas, or when a footer button is not wholly inside the canvas.
+func assertFooterFits(t *testing.T, h *harness, what string) {
+	t.Helper()
+	c := h.w.win.Canvas()
+	size := c.Size()
+	content := c.Content()
+	if min := content.MinSize(); min.Width > content.Size().Width+0.5 || min.Height > content.Size().Height+0.5 {
+		t.Errorf("%s at %v: the window's content needs %v, more than the %v it has: the window would grow off the screen",
+			what, size, min, content.Size())
+	}
+	for _, o := range c.Overlays().List() {
+		if min := o.MinSize(); min.Width > size.Width || min.Height > size.Height {
+			t.Errorf("%s at %v: a dialog needs %v", what, size, min)
+		}
+	}
+	d := fyne.CurrentApp().Driver()
+	for _, b := range []*keyButton{h.w.backBtn, h.w.nextBtn, h.w.closeBtn} {
+		if !b.Visible() {
+			continue
+		}
+		pos := d.AbsolutePositionForObject(b)
+		end := pos.Add(b.Size())
+		if pos.X < 0 || pos.Y < 0 || end.X > size.Width || end.Y > size.Height || b.Size().Height < b.MinSize().Height {
+			t.Errorf("%s at %v: the %q button lies at %v–%v, outside the window", what, size, b.Text, pos, end)
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"image/color"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// ringGap is how far outside its control the focus ring is drawn, so that
+// it is seen against the page, not against the (blue) button itself.
+const ringGap float32 = 3
+
+// keyButton is a Button that Enter activates as well as Space (Fyne's
+// takes Space only) and that shows a focus ring: Fyne's focus cue is a
+// faint tint that cannot be seen on the primary button.
+type keyButton struct {
+	widget.Button
+	focused  bool
+	reveal   func(fyne.CanvasObject)
+	onEscape func()
+}
+
+func (w *Wizard) newButton(label string, tapped func()) *keyButton {
+	return w.newButtonWithIcon(label, nil, tapped)
+}
+
+func (w *Wizard) newButtonWithIcon(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := &keyButton{reveal: w.revealFocused, onEscape: w.escape}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey activates the button on Enter, then does what Button does.
+func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !b.Disabled() {
+			b.Tapped(&fyne.PointEvent{})
+		}
+	case fyne.KeyEscape:
+		if b.onEscape != nil {
+			b.onEscape()
+		}
+	default:
+		b.Button.TypedKey(ev)
+	}
+}
+
+func (b *keyButton) FocusGained() {
+	b.focused = true
+	b.Button.FocusGained()
+	if b.reveal != nil {
+		b.reveal(b)
+	}
+}
+
+func (b *keyButton) FocusLost() {
+	b.focused = false
+	b.Button.FocusLost()
+}
+
+func (b *keyButton) CreateRenderer() fyne.WidgetRenderer {
+	return newRingRenderer(b.Button.CreateRenderer(), func() bool { return b.focused })
+}
+
+// ringRenderer draws a control's own renderer and, while it has the focus,
+// an outline round it in the theme's focus-ring colour.
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	ring    *canvas.Rectangle
+	focused func() bool
+}
+
+func newRingRenderer(inner fyne.WidgetRenderer, focused func() bool) *ringRenderer {
+	r := &ringRenderer{WidgetRenderer: inner, ring: canvas.NewRectangle(color.Transparent), focused: focused}
+	r.ring.StrokeWidth = 2
+	r.applyTheme()
+	return r
+}
+
+func (r *ringRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	r.ring.Move(fyne.NewPos(-ringGap, -ringGap))
+	r.ring.Resize(size.AddWidthHeight(2*ringGap, 2*ringGap))
+}
+
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	return append(slices.Clip(r.WidgetRenderer.Objects()), r.ring)
+}
+
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.applyTheme()
+	r.ring.Refresh()
+}
+
+func (r *ringRenderer) applyTheme() {
+	s := fyne.CurrentApp().Settings()
+	th := s.Theme()
+	r.ring.StrokeColor = th.Color(colorNameFocusRing, s.ThemeVariant())
+	r.ring.CornerRadius = th.Size(theme.SizeNameInputRadius) + ringGap
+	setShown(r.ring, r.focused())
+}
+
+// revealFocused scrolls the page so that o, just focused, can be seen:
+// Tab must not move the focus to a control below the fold. A control in a
+// dialog is left alone (dialogs are modal and sized to fit).
+func (w *Wizard) revealFocused(o fyne.CanvasObject) {
+	if w.win == nil || w.win.Canvas().Overlays().Top() != nil {
+		return
+	}
+	switch o {
+	case w.backBtn, w.nextBtn, w.closeBtn:
+		return // the footer, outside the page: it never scrolls
+	}
+	scroll, ok := w.pages[w.step].(*container.Scroll)
+	if !ok || !o.Visible() {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(scroll).Y + scroll.Offset.Y
+	bottom := top + o.Size().Height
+	view := scroll.Size().Height
+	pad := theme.Padding() * 2
+	off := scroll.Offset.Y
+	switch {
+	case top < off, bottom-top > view-pad: // above, or too tall to show whole: show its start
+		off = top - pad
+	case bottom > off+view:
+		off = bottom - view + pad
+	default:
+		return
+	}
+	if max := scroll.Content.MinSize().Height - view; off > max {
+		off = max
+	}
+	if off < 0 {
+		off = 0
+	}
+	scroll.Offset.Y = off
+	scroll.Refresh()
+}
+
+// firstButton is the first visible, enabled button under o, in reading
+// order, or nil: the first focus of a page of actions.
+func firstButton(o fyne.CanvasObject) *keyButton {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	switch v := o.(type) {
+	case *keyButton:
+		if !v.Disabled() {
+			return v
+		}
+	case *container.Scroll:
+		return firstButton(v.Content)
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if b := firstButton(c); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}

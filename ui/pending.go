@@ -1,0 +1,239 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/credstore"
+	"dcrwizard/flow"
+)
+
+// Unfinished registrations: a registration whose answer the wizard never
+// saw (window closed, program killed, network gone) or whose values it
+// could not keep. The registrar leaves a pending note before the request is
+// sent and adds the ATO's answer to it; the next start shows them all,
+// once, in one dialog.
+
+// askCloseWhileRegistering asks before the window closes mid-run: once the
+// request has gone, the ATO may register the instance with nobody left to
+// keep the answer.
+func (w *Wizard) askCloseWhileRegistering() {
+	msg := para("A registration is being sent to the ATO. If you close now, DCR Wizard cannot see or keep the " +
+		"ATO's answer: the registration may be made at the ATO without being saved on this computer. " +
+		"What is known is noted, and shown the next time you start DCR Wizard.")
+	if w.isPractice() {
+		msg.SetText("A practice registration is being sent to the practice simulator. If you close now, it stops " +
+			"and nothing is kept.")
+	}
+	d := dialog.NewCustomConfirm("Close while registering?", "Close anyway", "Keep waiting", msg,
+		func(ok bool) {
+			if ok {
+				w.win.Close()
+			}
+		}, w.win)
+	d.Resize(w.fitDialog(dialogSizeFor(msg, 560)))
+	d.Show()
+}
+
+// checkPending shows, at start, what earlier runs left unfinished.
+func (w *Wizard) checkPending() {
+	store := w.cfg.Store
+	if store == nil {
+		return
+	}
+	w.background(func() func() {
+		list, err := store.Pending()
+		if err != nil || len(list) == 0 {
+			return nil
+		}
+		return func() { w.showPending(list) }
+	})
+}
+
+// envWords names an environment for people.
+func envWords(name string) string {
+	switch name {
+	case flow.Sandbox.Name:
+		return "Sandbox (the ATO's test environment)"
+	case flow.Production.Name:
+		return "Production (the live ATO)"
+	case practiceName:
+		return "Practice (the practice simulator in this program; nothing went to the ATO)"
+	case "custom":
+		return "custom addresses set under Advanced"
+	}
+	return "“" + name + "”"
+}
+
+// pendingWhen is when p was started.
+func pendingWhen(p credstore.Pending) string {
+	return formatDateTime(p.Started)
+}
+
+// pendingGuidance is what to do about p, in plain words.
+func pendingGuidance(p credstore.Pending) string {
+	switch {
+	case p.Environment == practiceName:
+		return "This was a practice run: nothing was sent to the ATO, so there is nothing to check."
+	case p.ClientID != "":
+		return "The ATO accepted this registration, but DCR Wizard was interrupted before it saved it in this " +
+			"computer's keychain. Your software can still use the client ID. Press Check with the ATO to see " +
+			"whether this computer can still manage it."
+	}
+	return "DCR Wizard sent this registration but never saw the ATO's answer, so it may exist at the ATO. " +
+		"Before registering again, ask your software provider (or look in the ATO API portal, if you have " +
+		"access) for a registration named " + p.Name + ", made on " + pendingWhen(p) + ". If there is one, " +
+		"use it or have it removed."
+}
+
+// showPending lists every unfinished registration in one dialog, each with
+// what is known and what can be done.
+func (w *Wizard) showPending(list []credstore.Pending) {
+	box := container.NewVBox(para("These registrations were not finished the last time DCR Wizard ran. " +
+		"Deal with each before registering the same installation again."))
+	var d dialog.Dialog
+	left := len(list)
+	for _, p := range list {
+		entry := container.NewVBox()
+		w.fillPendingEntry(entry, p, func() {
+			if d != nil {
+				d.Hide()
+			}
+		}, func() {
+			left--
+			entry.Hide()
+			box.Refresh()
+			if left == 0 && d != nil {
+				d.Hide()
+			}
+		})
+		box.Add(entry)
+	}
+	title := "An unfinished registration"
+	if len(list) > 1 {
+		title = fmt.Sprintf("%d unfinished registrations", len(list))
+	}
+	scroll := container.NewVScroll(box)
+	d = dialog.NewCustom(title, "Remind me next time", scroll, w.win)
+	scroll.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 160))) // fits the smallest window
+	d.Resize(w.fitDialog(dialogSizeFor(box, 640)))
+	d.Show()
+}
+
+// fillPendingEntry draws one unfinished registration; done is called once
+// the user has dealt with it (its note is then removed).
+func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hide, done func()) {
+	entry.Objects = nil
+	entry.Add(widget.NewSeparator())
+	name := bold(p.Name)
+	name.SizeName = theme.SizeNameSubHeadingText
+	entry.Add(name)
+	facts := container.New(layout.NewFormLayout())
+	facts.Add(bold("Environment"))
+	facts.Add(para(envWords(p.Environment)))
+	facts.Add(bold("Started"))
+	facts.Add(para(pendingWhen(p)))
+	if p.ClientID != "" {
+		id := monoPara(p.ClientID)
+		facts.Add(bold("Client ID"))
+		facts.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return p.ClientID }), id))
+	}
+	if p.Receipt != "" {
+		facts.Add(bold(receiptLabel(p.Environment == practiceName)))
+		facts.Add(para(p.Receipt))
+	}
+	entry.Add(facts)
+	guidance := para(pendingGuidance(p))
+	entry.Add(guidance)
+	status := para("")
+	status.Hide()
+	entry.Add(status)
+
+	dealt := w.newButtonWithIcon("I've dealt with it", theme.ConfirmIcon(), nil)
+	dealt.OnTapped = func() {
+		dealt.Disable()
+		store, id := w.cfg.Store, p.ID
+		w.background(func() func() {
+			err := store.ClearPending(id)
+			return func() {
+				if err != nil {
+					dealt.Enable()
+					status.SetText("The note could not be removed: " + err.Error())
+					status.Importance = widget.DangerImportance
+					status.Show()
+					return
+				}
+				done()
+			}
+		})
+	}
+	buttons := container.NewHBox()
+	if p.ClientID != "" && p.Environment != practiceName {
+		check := w.newButtonWithIcon("Check with the ATO", theme.SearchIcon(), nil)
+		check.OnTapped = func() { w.checkPendingWithATO(p, check, status, hide) }
+		buttons.Add(check)
+	}
+	buttons.Add(dealt)
+	entry.Add(buttons)
+}
+
+// checkPendingWithATO asks the ATO about p when this computer kept its
+// token (the keychain write finished, only the note was left), else says
+// plainly why it cannot.
+func (w *Wizard) checkPendingWithATO(p credstore.Pending, btn *keyButton, status *widget.Label, hide func()) {
+	btn.Disable()
+	status.SetText("Checking with the ATO…")
+	status.Importance = widget.MediumImportance
+	status.Show()
+	store := w.cfg.Store
+	w.background(func() func() {
+		_, _, err := store.Get(context.Background(), p.ClientID)
+		return func() {
+			btn.Enable()
+			if err == nil {
+				// Kept after all: the Registrations screen checks it, and
+				// the note stays until the user says it is dealt with.
+				status.SetText("This registration is saved on this computer: it is being checked on the Registrations screen.")
+				hide()
+				w.registrations.checkOnLoad = p.ClientID
+				w.showRegistrations()
+				return
+			}
+			if errors.Is(err, credstore.ErrNotFound) {
+				status.SetText("This computer did not keep the registration access token, which the ATO asks for " +
+					"before it says anything about a registration, so it cannot be checked from here. To manage it, " +
+					"register this installation again, and ask your software provider to remove the old one " +
+					"(client ID " + p.ClientID + ").")
+			} else {
+				status.SetText("The keychain could not be read: " + err.Error())
+				status.Importance = widget.DangerImportance
+			}
+			status.Refresh()
+		}
+	})
+}
+
+// receiptLabel names a receipt number: one from the practice simulator is
+// not the ATO's.
+func receiptLabel(practice bool) string {
+	if practice {
+		return "Receipt (from the practice simulator)"
+	}
+	return "ATO receipt number"
+}
+
+// monoPara is a value shown in a fixed-width font (client ids, keychain
+// names), wrapping.
+func monoPara(text string) *widget.Label {
+	l := para(text)
+	l.TextStyle.Monospace = true
+	return l
+}

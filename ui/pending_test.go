@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"dcrwizard/atosim"
+	"dcrwizard/credstore"
+)
+
+// Closing the window while the request is at the ATO asks first; closing
+// anyway leaves a note with what is known, shown at the next start.
+func TestCloseWhileRegisteringAsksFirst(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
+	h.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointRegister, Delay: 20 * time.Second, Nth: 1})
+	h.next() // Register
+	h.loop.until(t, "the request to be sent", func() bool {
+		r := h.w.review.rows["register"]
+		return r != nil && r.state == "started"
+	})
+	h.w.closeRequested()
+	top := h.overlay()
+	if say := textsIn(top); !strings.Contains(say, "A registration is being sent to the ATO. If you close now") {
+		t.Fatalf("closing mid-run says:\n%s", say)
+	}
+	test.Tap(findButton(t, top, "Keep waiting"))
+	if !h.w.review.running() {
+		t.Fatal("Keep waiting stopped the run")
+	}
+	h.w.closeRequested()
+	test.Tap(findButton(t, h.overlay(), "Close anyway"))
+	var list []credstore.Pending
+	h.loop.until(t, "the run to stop", func() bool { return !h.w.review.running() || h.w.step == stepDone })
+	list, err := h.store.Pending()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("pending notes %v, %v; want the one of this run", list, err)
+	}
+	if p := list[0]; p.Name != "Front desk PC" || p.Environment != h.env.Name || p.Started.IsZero() {
+		t.Errorf("the note records %+v", p)
+	}
+}
+
+// Several unfinished registrations are shown once, together, each with its
+// own facts and actions.
+func TestUnfinishedRegistrationsShownTogether(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	started := time.Date(2024, 9, 12, 10, 15, 0, 0, time.UTC)
+	if _, err := h.store.BeginPending(credstore.Pending{Name: "Reception", Environment: "custom", Started: started}); err != nil {
+		t.Fatal(err)
+	}
+	p := credstore.Pending{Name: "Back office", Environment: "production", Started: started.Add(time.Hour)}
+	id, err := h.store.BeginPending(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ID, p.ClientID, p.Receipt, p.Accepted = id, "7c9e6679-7425-40de-944b-e07fc1f90ae7", "6300000001234", p.Started.Add(time.Second)
+	if err := h.store.MarkAccepted(p); err != nil {
+		t.Fatal(err)
+	}
+	w := New(h.app, Config{Store: h.store, Now: h.w.cfg.Now, post: h.loop.post, DefaultName: "x"})
+	defer w.shutdown()
+	h.loop.until(t, "the note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
+	h.loop.drain()
+	if n := len(w.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs at start, want one for both", n)
+	}
+	top := w.win.Canvas().Overlays().Top()
+	say := textsIn(top)
+	for _, want := range []string{"2 unfinished registrations",
+		"Reception", "custom addresses set under Advanced", "12 September 2024, 10:15 am",
+		"Back office", "Production (the live ATO)", "12 September 2024, 11:15 am",
+		p.ClientID, "6300000001234"} {
+		if !strings.Contains(say, want) {
+			t.Errorf("the note lacks %q:\n%s", want, say)
+		}
+	}
+	if strings.Contains(say, "in custom") {
+		t.Errorf("the raw setting name is shown:\n%s", say)
+	}
+	if n := len(findButtons(top, "Check with the ATO")); n != 1 {
+		t.Errorf("%d Check buttons, want one (only one has a client id)", n)
+	}
+	dealt := findButtons(top, "I've dealt with it")
+	if len(dealt) != 2 {
+		t.Fatalf("%d \"I've dealt with it\" buttons, want 2", len(dealt))
+	}
+	test.Tap(dealt[0])
+	h.loop.until(t, "one note cleared", func() bool { l, _ := h.store.Pending(); return len(l) == 1 })
+	if !top.Visible() {
+		t.Fatal("the dialog closed with one registration still unfinished")
+	}
+	test.Tap(dealt[1])
+	h.loop.until(t, "both notes cleared", func() bool { l, _ := h.store.Pending(); return len(l) == 0 })
+	h.loop.until(t, "the dialog to close once nothing is left in it", func() bool {
+		top := w.win.Canvas().Overlays().Top()
+		return top == nil || !top.Visible()
+	})
+}
+
+// Check with the ATO on a note whose registration did reach the keychain
+// checks it on the Registrations screen.
+func TestUnfinishedButStoredIsChecked(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
+	h.register()
+	if h.w.done.res == nil || !h.w.done.res.Stored {
+		t.Fatalf("registration failed: %v", h.w.done.failErr)
+	}
+	rec := h.w.done.res.Record
+	// As if the process died after the keychain write, before the note went.
+	p := credstore.Pending{Name: rec.Name, Environment: rec.Environment, Started: testNow}
+	id, err := h.store.BeginPending(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ID, p.ClientID, p.Accepted = id, rec.ClientID, testNow
+	if err := h.store.MarkAccepted(p); err != nil {
+		t.Fatal(err)
+	}
+	h.w.showPending([]credstore.Pending{p})
+	test.Tap(findButton(t, h.overlay(), "Check with the ATO"))
+	h.loop.until(t, "the Registrations screen", func() bool { return h.w.step == stepRegistrations })
+	h.loop.until(t, "the check", func() bool {
+		c := h.w.registrations.byID[rec.ClientID]
+		return c != nil && !h.w.registrations.running() && strings.Contains(textsIn(c.result), "ATO")
+	})
+}
