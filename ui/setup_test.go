@@ -298,7 +298,7 @@ func TestSandboxSetupSelectsSandbox(t *testing.T) {
 	h.next()
 	h.next()
 	h.wantStep(stepReview)
-	h.wantText("Sandbox — the ATO's test environment (EVTE)", "ending …a1b2 (from Example Software Pty Ltd's setup file)")
+	h.wantText("Sandbox — the ATO's test environment (EVTE", "ending …a1b2 (from Example Software Pty Ltd's setup file)")
 	if strings.Contains(h.texts(), "ExampleConsumerKey") {
 		t.Error("Review shows the key")
 	}
