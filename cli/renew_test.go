@@ -16,22 +16,31 @@ type listRow struct {
 	ReplacedBy       string `json:"replaced_by"`
 }
 
+// registerForRenewal registers "Desk" at f with a credential that has eight
+// months to run; it returns its keystore, the config folder, the password
+// environment and the client id.
+func registerForRenewal(t *testing.T, f *atosimtest.Fixture) (keystore, config string, pw []string, id string) {
+	t.Helper()
+	now := time.Now()
+	keystore = writeCredential(t, f.Sim, now.AddDate(-1, -4, 0), now.AddDate(0, 8, 0))
+	config = t.TempDir()
+	pw = []string{"DCRWIZARD_PASSWORD=" + atosim.DemoPassword}
+	res := run{args: append([]string{"register", "--keystore", keystore, "--name", "Desk", "--json"}, f.CLIArgs()...), env: pw, config: config}.exec(t)
+	if res.code != 0 {
+		t.Fatalf("register: %d %s", res.code, res.stderr)
+	}
+	return keystore, config, pw, decode[registerOut](t, res.stdout).ClientID
+}
+
 // The whole renewal on the command line: see it coming, update in place,
 // prove it; the old credential no longer signs in as the registration.
 func TestRenewCommand(t *testing.T) {
 	needSecretService(t)
 	f := atosimtest.Start(t, atosim.Options{RotateTokens: true})
 	now := time.Now()
-	oldKS := writeCredential(t, f.Sim, now.AddDate(-1, -4, 0), now.AddDate(0, 8, 0))
-	config := t.TempDir()
-	pw := []string{"DCRWIZARD_PASSWORD=" + atosim.DemoPassword}
-	res := run{args: append([]string{"register", "--keystore", oldKS, "--name", "Desk", "--json"}, f.CLIArgs()...), env: pw, config: config}.exec(t)
-	if res.code != 0 {
-		t.Fatalf("register: %d %s", res.code, res.stderr)
-	}
-	id := decode[registerOut](t, res.stdout).ClientID
+	oldKS, config, pw, id := registerForRenewal(t, f)
 
-	res = run{args: []string{"list", "--json", "--expiring", "180d"}, config: config}.exec(t)
+	res := run{args: []string{"list", "--json", "--expiring", "180d"}, config: config}.exec(t)
 	rows := decode[[]listRow](t, res.stdout)
 	if res.code != 0 || len(rows) != 1 || rows[0].CredentialStatus != "fine" || rows[0].DaysLeft == nil {
 		t.Fatalf("list --expiring 180d with 8 months left: exit %d %+v", res.code, rows)
@@ -76,16 +85,9 @@ func TestRenewRefusedRegisterAgain(t *testing.T) {
 	needSecretService(t)
 	f := atosimtest.Start(t, atosim.Options{RefuseUpdates: true})
 	now := time.Now()
-	oldKS := writeCredential(t, f.Sim, now.AddDate(-1, -4, 0), now.AddDate(0, 8, 0))
-	config := t.TempDir()
-	pw := []string{"DCRWIZARD_PASSWORD=" + atosim.DemoPassword}
-	res := run{args: append([]string{"register", "--keystore", oldKS, "--name", "Desk", "--json"}, f.CLIArgs()...), env: pw, config: config}.exec(t)
-	if res.code != 0 {
-		t.Fatalf("register: %d %s", res.code, res.stderr)
-	}
-	id := decode[registerOut](t, res.stdout).ClientID
+	_, config, pw, id := registerForRenewal(t, f)
 	newKS := writeCredential(t, f.Sim, now.Add(-time.Minute), now.AddDate(2, 0, 0))
-	res = run{args: []string{"renew", id, "--keystore", newKS}, env: pw, config: config}.exec(t)
+	res := run{args: []string{"renew", id, "--keystore", newKS}, env: pw, config: config}.exec(t)
 	if res.code != 3 || !strings.Contains(res.stderr, "did not update the registration") || !strings.Contains(res.stderr, "--register-again") {
 		t.Fatalf("renew refused: exit %d %s", res.code, res.stderr)
 	}

@@ -74,11 +74,7 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 		return rec, err
 	}
 	vals.RegistrationAccessToken = cur.RegistrationAccessToken
-	md := make(map[string]any, len(cur.Metadata)+1)
-	for k, v := range cur.Metadata {
-		md[k] = v
-	}
-	md["client_id"] = rec.ClientID
+	md := updateBody(cur, rec)
 	md["client_name"] = newName
 	keepCertificate(md, rec)
 	upd, err := r.Flow.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey, md)
@@ -244,6 +240,17 @@ func WriteValuesFile(path string, rec credstore.Record, vals credstore.Values, n
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}
 	return nil
+}
+
+// updateBody is an RFC 7592 update's metadata: what the read returned (an
+// update replaces the whole registration), with this registration's client_id.
+func updateBody(cur *flow.Registration, rec credstore.Record) map[string]any {
+	md := make(map[string]any, len(cur.Metadata)+2)
+	for k, v := range cur.Metadata {
+		md[k] = v
+	}
+	md["client_id"] = rec.ClientID
+	return md
 }
 
 // keepCertificate puts the registered certificate back into an RFC 7592

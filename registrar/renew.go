@@ -99,11 +99,7 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	}
 	vals.RegistrationAccessToken = cur.RegistrationAccessToken
 
-	md := make(map[string]any, len(cur.Metadata)+2)
-	for k, v := range cur.Metadata {
-		md[k] = v
-	}
-	md["client_id"] = rec.ClientID
+	md := updateBody(cur, rec)
 	md["x509_certificate"] = base64.StdEncoding.EncodeToString(in.Credential.Certificate.Raw)
 
 	var next credstore.Record = rec
