@@ -62,4 +62,3 @@ func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, in
 	w.win.Canvas().Focus(nd.entry)
 	return nd
 }
-

@@ -678,4 +678,3 @@ func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
 	box.Refresh()
 	w.relayout()
 }
-
