@@ -29,7 +29,8 @@ import (
 // regCard is one registration on the screen.
 type regCard struct {
 	rec     credstore.Record
-	box     *fyne.Container // facts, buttons, result
+	state   registrar.CredentialState // its credential's status (status.go)
+	box     *fyne.Container           // facts, buttons, result
 	buttons []*keyButton
 	result  *fyne.Container // what the last action found; kept across reloads
 }
@@ -59,6 +60,14 @@ type registrationsPage struct {
 	busyAct lifeAction
 	unkept  map[string]bool // client ids whose new token the keychain refused and the user has not copied
 	dlg     *nameDialog     // the open Rename or Remove dialog (tests read it)
+	// keystore is the last-used keystore a renewed credential was looked for in.
+	keystore string
+	// lastStatus and lastWork are the running call's, to run it again once
+	// a missing consumer key is given (consumerkey.go).
+	lastStatus string
+	lastWork   func(ctx context.Context, r *registrar.Registrar) (func(), error)
+	cred       *credDialog // the open keystore dialog (tests read it)
+	rehearsed  string      // the renewed practice keystore, once made
 }
 
 func (p *registrationsPage) running() bool { return p.cancel != nil }
@@ -75,6 +84,10 @@ const (
 	actRemove
 	actForget
 	actExport
+	actVerify   // Test the connection
+	actRenew    // Update with renewed credential
+	actAgain    // Register again with the renewed credential
+	actRehearse // a renewed practice credential
 )
 
 func (w *Wizard) buildRegistrations() {
@@ -146,21 +159,23 @@ func (w *Wizard) loadRegistrations() {
 	p.loadGen++
 	gen := p.loadGen
 	w.drawBusy()
-	timeout := w.cfg.Timeout
+	timeout, now := w.cfg.Timeout, w.now()
+	keystore := w.app.Preferences().String(prefKeystorePath)
 	w.background(func() func() {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		recs, err := store.List(ctx)
-		return func() { w.registrationsLoaded(gen, recs, err) }
+		l := readRegistrations(store, timeout, keystore, now)
+		return func() { w.registrationsLoaded(gen, l) }
 	})
 }
 
-func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error) {
+func (w *Wizard) registrationsLoaded(gen int, l listedRegistrations) {
 	p := &w.registrations
 	if gen != p.loadGen {
 		return
 	}
 	p.loading = false
+	recs, err := l.recs, l.err
+	p.keystore = l.keystore
+	w.showAttention(l) // Welcome, for when Back returns there
 	var aside *credstore.IndexSetAsideError
 	switch {
 	case err == nil:
@@ -188,7 +203,7 @@ func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error
 			c = &regCard{result: container.NewVBox(), box: container.NewVBox()}
 			p.byID[rec.ClientID] = c
 		}
-		c.rec = rec
+		c.rec, c.state = rec, l.states[rec.ClientID]
 		w.fillCard(c)
 		keep[rec.ClientID] = true
 		p.cards.Add(c.box)
@@ -211,7 +226,7 @@ func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error
 
 // fillCard (re)builds a card from its record, keeping its result box.
 func (w *Wizard) fillCard(c *regCard) {
-	rec, now := c.rec, w.now()
+	rec := c.rec
 	c.box.Objects = nil
 	c.buttons = nil
 	name := rec.Name
@@ -234,16 +249,14 @@ func (w *Wizard) fillCard(c *regCard) {
 	grid.Add(para(credentialWords(rec)))
 	grid.Add(bold("Credential valid until"))
 	grid.Add(para(formatDate(rec.CredentialNotAfter)))
+	grid.Add(bold("Credential status"))
+	grid.Add(para(statusShort(c.state)))
 	for _, row := range vendorRows(rec) { // setup hook: the software vendor
 		grid.Add(bold(row[0]))
 		grid.Add(para(row[1]))
 	}
 	c.box.Add(grid)
-	if text, level := credentialExpiry(rec.CredentialNotAfter, now); text != "" {
-		l := warnPara(text)
-		if level == expiryPast {
-			l = errPara(text)
-		}
+	for _, l := range statusLines(rec, c.state, w.registrations.keystore) {
 		c.box.Add(l)
 	}
 
@@ -266,6 +279,21 @@ func (w *Wizard) fillCard(c *regCard) {
 		add("Export…", theme.DocumentSaveIcon(), func() { w.askExport(c) })
 	}
 	c.box.Add(actions)
+	if !w.practiceOnly(rec) { // verify.go, renew.go
+		more := container.NewHBox()
+		add = func(label string, icon fyne.Resource, tapped func()) *keyButton {
+			b := w.newButtonWithIcon(label, icon, tapped)
+			c.buttons = append(c.buttons, b)
+			more.Add(b)
+			return b
+		}
+		add("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })
+		add("Update with renewed credential…", theme.ViewRefreshIcon(), func() { w.askRenew(c) })
+		if rec.Environment == practiceName {
+			add("Rehearse a renewal", theme.MediaReplayIcon(), func() { w.rehearseRenewal(c) })
+		}
+		c.box.Add(more)
+	}
 	c.box.Add(c.result)
 	c.box.Add(widget.NewSeparator())
 	c.box.Refresh()
@@ -329,6 +357,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 	p.gen++
 	gen := p.gen
 	p.cancel, p.busyID, p.busyAct = cancel, c.rec.ClientID, act
+	p.lastStatus, p.lastWork = status, work
 	p.statusMsg.SetText(status)
 	p.notice.Hide()
 	c.result.Objects = []fyne.CanvasObject{p.status}
@@ -363,7 +392,9 @@ func (w *Wizard) registrationCallDone(gen int, c *regCard, act lifeAction, apply
 	if gen == p.gen && p.running() {
 		p.cancel = nil
 		c.result.Remove(p.status)
-		if err != nil {
+		if errors.Is(err, registrar.ErrNoConsumerKey) {
+			w.askConsumerKey(c, act, p.lastStatus, p.lastWork) // then the same call again
+		} else if err != nil {
 			w.showOutcome(c, act, err)
 		} else if apply != nil {
 			apply()

@@ -67,33 +67,6 @@ func credentialWords(rec credstore.Record) string {
 	return s
 }
 
-// expiryLevel grades a credential's expiry date.
-type expiryLevel int
-
-const (
-	expiryFine expiryLevel = iota
-	expiryUnknown
-	expirySoon // within the ATO's renewal window: the instance needs attention
-	expiryPast
-)
-
-// credentialExpiry says what a registration's credential expiry means for
-// it: nothing when it is far off.
-func credentialExpiry(notAfter, now time.Time) (string, expiryLevel) {
-	switch {
-	case notAfter.IsZero():
-		return "", expiryUnknown
-	case now.After(notAfter):
-		return "The credential this registration was made with expired on " + formatDate(notAfter) + ". " +
-			"This installation cannot use the registration any more: renew the credential in RAM, then register again.", expiryPast
-	case !notAfter.After(now.AddDate(0, 6, 0)):
-		return "The credential this registration was made with expires on " + formatDate(notAfter) + ", within 6 months. " +
-			"This installation will need attention before then: renew the credential in RAM, then register again " +
-			"and remove this registration.", expirySoon
-	}
-	return "", expiryFine
-}
-
 // atoFieldLabels name the fields of the ATO's answer, in display order.
 var atoFieldLabels = []struct{ key, label string }{
 	{"client_name", "Name at the ATO"},
@@ -287,6 +260,16 @@ func cancelledWords(act lifeAction) string {
 			"press Check to see what the ATO holds."
 	case actForget:
 		return "You stopped waiting. The list below shows whether it was forgotten."
+	case actVerify:
+		return "You cancelled the test. Nothing was changed."
+	case actRenew:
+		return "You stopped waiting. If the update had already reached the ATO, it may have been made there: press " +
+			"Test the connection and choose the renewed keystore to find out before trying again."
+	case actAgain:
+		return "You stopped waiting. If the request had already reached the ATO, a new registration may have been made: " +
+			"the list below shows it if it was stored; otherwise the note about unfinished registrations says what to check."
+	case actRehearse:
+		return "You cancelled. If a renewed practice credential was made, it is in the practice folder."
 	}
 	return "You cancelled the export. If the file was written all the same, it holds the secret: delete it if you do not need it."
 }
