@@ -280,3 +280,30 @@ func TestRegistrationsRehearseRenewal(t *testing.T) {
 		t.Fatalf("the rehearsal's keystore: %v", err)
 	}
 }
+
+// A note left by an update with a renewed credential says what it was and
+// how to find out which certificate the ATO holds.
+func TestPendingRenewNote(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	p := credstore.Pending{Name: "Reception", Environment: "production", Started: testNow, Action: credstore.PendingRenew,
+		ClientID: "7c9e6679-7425-40de-944b-e07fc1f90ae7", CredentialID: "ABRD:80000000001_Renew"}
+	id, err := h.store.BeginPending(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ID = id
+	h.w.showPending([]credstore.Pending{p})
+	top := h.overlay()
+	say := textsIn(top)
+	for _, want := range []string{"was updating the registration Reception (client ID " + p.ClientID + ") with a renewed credential",
+		"The registration itself still exists", "Test the connection", "ABRD:80000000001_Renew", "[Open Registrations]"} {
+		if !strings.Contains(say, want) {
+			t.Errorf("the note lacks %q:\n%s", want, say)
+		}
+	}
+	if strings.Contains(say, "Before registering again") || strings.Contains(say, "Check with the ATO") {
+		t.Errorf("a renewal's note reads as a registration's:\n%s", say)
+	}
+	test.Tap(findButton(t, top, "Open Registrations"))
+	h.loop.until(t, "the Registrations screen", func() bool { return h.w.step == stepRegistrations })
+}
