@@ -307,3 +307,53 @@ func TestPendingRenewNote(t *testing.T) {
 	test.Tap(findButton(t, top, "Open Registrations"))
 	h.loop.until(t, "the Registrations screen", func() bool { return h.w.step == stepRegistrations })
 }
+
+// The ATO's answer to the update is lost: outcome unknown, a pending note
+// kept, and the way to find out is testing with the renewed keystore.
+func TestRegistrationsRenewOutcomeUnknown(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	f := h.renewFixture(atosim.Options{}, "Reception")
+	h.openRegistrations()
+	c := h.card(f.rec.ClientID)
+	f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDropAfterRegister, Endpoint: atosim.EndpointClient, Nth: 2}) // the PUT, after the read
+	h.tapCard(c, "Update with renewed credential…")
+	h.credDialogGo(f.newPath, "the update")
+	h.wantText("Outcome unknown: the answer from the ATO was lost", "Do not try the update again yet",
+		"press Test the connection and choose the renewed keystore")
+	if l, err := h.store.Pending(); err != nil || len(l) != 1 || l[0].Action != credstore.PendingRenew {
+		t.Errorf("pending notes %+v (%v), want the update's", l, err)
+	}
+	h.card(f.rec.ClientID) // still listed
+	h.tapCard(c, "Test the connection…")
+	h.credDialogGo(f.newPath, "the test")
+	h.wantText("Your software can sign in to the ATO with this registration.") // the ATO did take it
+}
+
+// A renewed credential of another ABN needs a confirmation naming both.
+func TestRegistrationsRenewOtherABN(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	f := h.renewFixture(atosim.Options{}, "Reception")
+	other, err := f.sim.IssueCredential("ABRD:80000000002_Other", "80000000002", "Other Machine", testNow.AddDate(0, 0, -1), testNow.AddDate(2, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := h.writeKeystore("other.xml", other)
+	h.openRegistrations()
+	c := h.card(f.rec.ClientID)
+	h.tapCard(c, "Update with renewed credential…")
+	h.credDialogGo(path, "the update")
+	top := h.overlay()
+	if say := textsIn(top); !strings.Contains(say, "made for ABN 80 000 000 001") || !strings.Contains(say, "for ABN 80 000 000 002") {
+		t.Errorf("the confirmation does not name both ABNs:\n%s", say)
+	}
+	if rec, _, _ := h.store.Get(context.Background(), f.rec.ClientID); rec.CertificateSHA256 != f.rec.CertificateSHA256 {
+		t.Fatal("updated before the confirmation")
+	}
+	test.Tap(findButton(t, top, "Use ABN 80 000 000 002"))
+	h.loop.drain()
+	h.waitCall("the confirmed update")
+	h.wantText("Updated at the ATO with the renewed credential")
+	if rec, _, _ := h.store.Get(context.Background(), f.rec.ClientID); rec.CredentialABN != "80000000002" {
+		t.Errorf("the record's ABN is %q", rec.CredentialABN)
+	}
+}
