@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/credstore"
@@ -272,4 +273,70 @@ func cancelledWords(act lifeAction) string {
 		return "You cancelled. If a renewed practice credential was made, it is in the practice folder."
 	}
 	return "You cancelled the export. If the file was written all the same, it holds the secret: delete it if you do not need it."
+}
+
+// showOutcome shows why a call did not succeed and what can be done now.
+func (w *Wizard) showOutcome(c *regCard, act lifeAction, err error) {
+	o := lifecycleOutcome(act, err)
+	box := c.result
+	box.Objects = nil
+	if o.kind == outcomeNotStored {
+		w.showNotStoredToken(c, o.notStored)
+		return
+	}
+	box.Add(errPara(cardWords(c, o.message)))
+	if o.action != "" {
+		box.Add(para(cardWords(c, o.action)))
+	}
+	if o.receipt != "" {
+		box.Add(para(receiptLabel(c.rec.Environment == practiceName) + ": " + o.receipt))
+	}
+	switch o.kind {
+	case outcomeGone, outcomeMissingLocal:
+		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
+			func() { w.askForget(c, false) })))
+	case outcomeNotAllowed:
+		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
+			func() { w.askForget(c, true) })))
+	}
+	box.Refresh()
+	w.relayout()
+}
+
+// showNotStoredToken shows a rotated token the keychain did not keep, with
+// Copy buttons, as the Done step does for a whole registration.
+func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
+	p := &w.registrations
+	id := c.rec.ClientID
+	p.unkept[id] = true
+	box := c.result
+	box.Objects = nil
+	box.Add(errPara("The ATO issued a new registration access token, but it could not be saved: the old one no longer works. " +
+		ns.Error()))
+	box.Add(warnPara("The token is a secret: anyone who has it can change or delete this registration. Copy it now " +
+		"into your software or somewhere safe."))
+	grid := container.New(layout.NewFormLayout())
+	v := ns.Values
+	if v.ClientID == "" {
+		v.ClientID = id
+	}
+	if v.RegistrationClientURI == "" {
+		v.RegistrationClientURI = c.rec.RegistrationClientURI
+	}
+	w.valueRow(grid, "Client ID", v.ClientID, v.ClientID)
+	tok := v.RegistrationAccessToken
+	grid.Add(bold("Registration access token"))
+	tokCopy := w.copyButton("Copy", func() string { return tok })
+	copied := tokCopy.OnTapped
+	tokCopy.OnTapped = func() {
+		copied()
+		delete(p.unkept, id)
+	}
+	shown := para(maskSecret(tok))
+	shown.TextStyle.Monospace = true
+	grid.Add(container.NewBorder(nil, nil, nil, tokCopy, shown))
+	w.valueRow(grid, "Registration client URI", v.RegistrationClientURI, v.RegistrationClientURI)
+	box.Add(grid)
+	box.Refresh()
+	w.relayout()
 }

@@ -95,7 +95,7 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	f := h.renewFixture(atosim.Options{}, "Reception")
 	// The credential expires in 30 days: prominent, on the card and Welcome.
 	h.openRegistrations()
-	c := h.card(f.rec.ClientID)
+	h.card(f.rec.ClientID)
 	h.wantText("Renew within 30 days", "Renew it in RAM now")
 	test.Tap(h.w.backBtn)
 	h.loop.drain()
@@ -108,7 +108,7 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	test.Tap(h.w.welcome.attentionBtn)
 	h.wantStep(stepRegistrations)
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
-	c = h.card(f.rec.ClientID)
+	c := h.card(f.rec.ClientID)
 	h.wantText("A renewed credential is available", "keystore-new.xml")
 
 	// The old credential still signs in: the ATO holds its certificate.
