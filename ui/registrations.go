@@ -158,9 +158,9 @@ func (w *Wizard) loadRegistrations() {
 	gen := p.loadGen
 	w.drawBusy()
 	timeout, now := w.cfg.Timeout, w.now()
-	keystore := w.app.Preferences().String(prefKeystorePath)
+	keystore, rehearsed := w.app.Preferences().String(prefKeystorePath), p.rehearsed
 	w.background(func() func() {
-		l := readRegistrations(store, timeout, keystore, now)
+		l := readRegistrations(store, timeout, keystore, rehearsed, now)
 		return func() { w.registrationsLoaded(gen, l) }
 	})
 }
@@ -254,7 +254,7 @@ func (w *Wizard) fillCard(c *regCard) {
 		grid.Add(para(row[1]))
 	}
 	c.box.Add(grid)
-	for _, l := range statusLines(rec, c.state, w.registrations.keystore) {
+	for _, l := range statusLines(rec, c.state, w.registrations.keystore, w.registrations.rehearsed) {
 		c.box.Add(l)
 	}
 

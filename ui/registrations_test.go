@@ -671,7 +671,7 @@ func TestRegistrationWords(t *testing.T) {
 			if got := statusShort(st); !strings.HasPrefix(got, tc.short) {
 				t.Errorf("statusShort(%v) = %q, want %q", tc.notAfter, got, tc.short)
 			}
-			lines := statusLines(rec, st, "")
+			lines := statusLines(rec, st, "", "")
 			if (tc.line == "") != (len(lines) == 0) || (len(lines) > 0 && (!strings.Contains(lines[0].Text, tc.line) || lines[0].Importance != tc.importance)) {
 				t.Errorf("statusLines(%v) = %v, want %q at importance %d", tc.notAfter, lines, tc.line, tc.importance)
 			}
@@ -680,7 +680,7 @@ func TestRegistrationWords(t *testing.T) {
 			}
 		}
 		rec := credstore.Record{ClientID: "c1", CredentialNotAfter: testNow.AddDate(2, 0, 0), ReplacedBy: "c2"}
-		if !needsAttention(rec, registrar.StateOf(rec, testNow)) || !strings.Contains(statusLines(rec, registrar.StateOf(rec, testNow), "")[0].Text, "Replaced by c2") {
+		if !needsAttention(rec, registrar.StateOf(rec, testNow)) || !strings.Contains(statusLines(rec, registrar.StateOf(rec, testNow), "", "")[0].Text, "Replaced by c2") {
 			t.Error("a replaced registration is not marked")
 		}
 	})

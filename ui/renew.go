@@ -238,6 +238,7 @@ func (w *Wizard) rehearseRenewal(c *regCard) {
 			}
 			return func() {
 				w.registrations.rehearsed = d.KeystorePath
+				w.loadRegistrations() // the card now says a renewed credential is available
 				c.result.Objects = []fyne.CanvasObject{
 					okPara("The practice simulator renewed the demo credential, as RAM would: " + d.KeystorePath +
 						" (its password is the demo password, " + d.Password + ")."),

@@ -119,6 +119,15 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	h.credDialogGo(f.oldPath, "the test")
 	h.wantText("Your software can sign in to the ATO with this registration.")
 
+	// A credential expiring within 6 months is refused before anything is
+	// sent.
+	h.tapCard(c, "Update with renewed credential…")
+	h.credDialogGo(f.oldPath, "the refused update")
+	h.wantText("within 6 months")
+	if rec, _, _ := h.store.Get(context.Background(), f.rec.ClientID); rec.CertificateSHA256 != f.rec.CertificateSHA256 {
+		t.Error("updated with a credential expiring within 6 months")
+	}
+
 	// Update in place: same client id, the new certificate at the ATO and
 	// here, proven by a sign-in with the new key.
 	h.tapCard(c, "Update with renewed credential…")

@@ -30,7 +30,9 @@ type listedRegistrations struct {
 
 // readRegistrations lists the registrations and grades their credentials.
 // It runs in the background: the keystore read is file I/O and parsing.
-func readRegistrations(store *credstore.Store, timeout time.Duration, keystore string, now time.Time) listedRegistrations {
+// practiceKeystore, when set, is a rehearsal's renewed demo keystore, looked
+// in for Practice registrations instead.
+func readRegistrations(store *credstore.Store, timeout time.Duration, keystore, practiceKeystore string, now time.Time) listedRegistrations {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	out := listedRegistrations{states: map[string]registrar.CredentialState{}, keystore: keystore}
@@ -39,7 +41,15 @@ func readRegistrations(store *credstore.Store, timeout time.Duration, keystore s
 	if keystore != "" {
 		ks, _ = m2m.OpenPublic(keystore) // a file that cannot be read just finds nothing renewed
 	}
+	var pks *m2m.Store
+	if practiceKeystore != "" {
+		pks, _ = m2m.OpenPublic(practiceKeystore)
+	}
 	for _, rec := range out.recs {
+		if pks != nil && rec.Environment == practiceName {
+			out.states[rec.ClientID] = registrar.StateWith(rec, now, pks)
+			continue
+		}
 		out.states[rec.ClientID] = registrar.StateWith(rec, now, ks)
 	}
 	return out
@@ -81,7 +91,7 @@ func daysWords(n int) string {
 
 // statusLines is what the card says under its facts about the credential
 // and a replacement; nothing when all is fine.
-func statusLines(rec credstore.Record, st registrar.CredentialState, keystore string) []*widget.Label {
+func statusLines(rec credstore.Record, st registrar.CredentialState, keystore, practiceKeystore string) []*widget.Label {
 	var out []*widget.Label
 	if rec.ReplacedBy != "" {
 		out = append(out, warnPara("Replaced by "+rec.ReplacedBy+": this installation was registered again with the "+
@@ -90,6 +100,9 @@ func statusLines(rec credstore.Record, st registrar.CredentialState, keystore st
 	}
 	switch st.Status {
 	case registrar.CredentialRenewed:
+		if rec.Environment == practiceName && practiceKeystore != "" {
+			keystore = practiceKeystore
+		}
 		out = append(out, warnPara("A renewed credential is available in "+filepath.Base(keystore)+" (valid until "+
 			formatDate(st.Renewed.NotAfter)+"). Press Update with renewed credential to put it in this registration: "+
 			"the client ID stays the same, so your software needs nothing new."))
@@ -126,7 +139,7 @@ func (w *Wizard) refreshAttention() {
 	}
 	keystore, timeout, now := w.app.Preferences().String(prefKeystorePath), w.cfg.Timeout, w.now()
 	w.background(func() func() {
-		l := readRegistrations(store, timeout, keystore, now)
+		l := readRegistrations(store, timeout, keystore, "", now)
 		return func() { w.showAttention(l) }
 	})
 }
