@@ -119,6 +119,11 @@ func statusLines(rec credstore.Record, st registrar.CredentialState, keystore, p
 			"expires on "+formatDate(st.NotAfter)+", within 6 months. Renew it in RAM, then press Update with renewed "+
 			"credential."))
 	}
+	if rec.Environment == practiceName {
+		for _, l := range out {
+			l.Text = practiceWords(true, l.Text)
+		}
+	}
 	return out
 }
 
