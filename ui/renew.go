@@ -175,6 +175,9 @@ func (w *Wizard) showRenewed(c *regCard, cred *m2m.Credential, res *registrar.Re
 	box.Refresh()
 	w.relayout()
 	w.revealFocused(box)
+	if err == nil {
+		w.loadRegistrations() // its status, and Welcome's note, as of the new certificate
+	}
 }
 
 // registerAgain makes a new registration with the renewed credential; the

@@ -116,6 +116,19 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	if got := h.w.registrations.cred.path; got != f.newPath {
 		t.Errorf("Test the connection starts with %q, want the last-used file %q", got, f.newPath)
 	}
+	// Keyboard: the password has the focus, Escape cancels, OK waits for it.
+	cd := h.w.registrations.cred
+	if h.w.win.Canvas().Focused() != cd.password {
+		t.Error("the keystore dialog opens without the focus in the password")
+	}
+	if !cd.ok.Disabled() {
+		t.Error("Test is enabled without a password")
+	}
+	h.key(fyne.KeyEscape)
+	if h.w.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not close the keystore dialog")
+	}
+	h.tapCard(c, "Test the connection…")
 	h.credDialogGo(f.oldPath, "the test")
 	h.wantText("Your software can sign in to the ATO with this registration.")
 
@@ -147,6 +160,13 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	if got := statusShort(h.card(f.rec.ClientID).state); got != "Fine" {
 		t.Errorf("status after the update %q", got)
 	}
+	test.Tap(h.w.backBtn)
+	h.loop.drain()
+	if strings.Contains(h.texts(), "needs attention") {
+		t.Error("Welcome still says a registration needs attention after the update")
+	}
+	h.openRegistrations()
+	c = h.card(f.rec.ClientID)
 
 	// The old keystore no longer signs in; the failure says the
 	// registration exists, and it stays listed.
