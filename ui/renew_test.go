@@ -386,3 +386,21 @@ func TestRegistrationsRenewOtherABN(t *testing.T) {
 		t.Errorf("the record's ABN is %q", rec.CredentialABN)
 	}
 }
+
+// The update is made but the test sign-in with the new key fails: the card
+// says the update was made, that the registration exists, and offers to
+// register again.
+func TestRegistrationsRenewedButTestFails(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	f := h.renewFixture(atosim.Options{}, "Reception")
+	h.openRegistrations()
+	c := h.card(f.rec.ClientID)
+	f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointToken, Status: 400}) // only the test uses it
+	h.tapCard(c, "Update with renewed credential…")
+	h.credDialogGo(f.newPath, "the update")
+	h.wantText("The ATO updated the registration with the renewed credential, but the test sign-in with it did not work.",
+		"The registration itself still exists", "[Register again with the renewed credential]")
+	if rec, _, _ := h.store.Get(context.Background(), f.rec.ClientID); rec.CertificateSHA256 == f.rec.CertificateSHA256 {
+		t.Error("the record does not name the certificate the ATO now holds")
+	}
+}
