@@ -97,8 +97,9 @@ func (w *Wizard) buildRegistrations() {
 		where = w.cfg.Store.Where()
 	}
 	p.intro = para("These are the registrations made with DCR Wizard on this computer; their values are in " + where +
-		". Check asks the ATO what it holds. Rename and Remove change the registration at the ATO. " +
-		"Export writes the values to a file for software that cannot read the keychain.")
+		". Check asks the ATO what it holds; Test the connection signs in as the registration, as your software would. " +
+		"Rename and Remove change the registration at the ATO, and Update with renewed credential gives it the " +
+		"credential renewed in RAM. Export writes the values to a file for software that cannot read the keychain.")
 	p.notice = para("")
 	p.notice.Hide()
 	p.listErr = para("")
