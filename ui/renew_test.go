@@ -100,7 +100,7 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	test.Tap(h.w.backBtn)
 	h.loop.drain()
 	h.wantStep(stepWelcome)
-	h.wantText("One registration on this computer needs attention")
+	h.wantText("One registration on this computer needs attention:\n• “Reception”: renew within 30 days (its credential expires on 1 April 2026).")
 
 	// Once the last-used keystore holds the renewed certificate, the card
 	// says so.
@@ -210,7 +210,7 @@ func TestRegistrationsRenewRefusedRegisterAgain(t *testing.T) {
 	}
 	test.Tap(h.w.backBtn)
 	h.loop.drain()
-	h.wantText("needs attention") // the replaced one, until removed
+	h.wantText("“Reception”: replaced by " + newID) // the old one, until removed
 
 	// Remove the old one: only then is it gone, at the ATO and here.
 	h.openRegistrations()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/credstore"
+	"dcrwizard/internal/safetext"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
 )
@@ -127,12 +129,37 @@ func statusLines(rec credstore.Record, st registrar.CredentialState, keystore, p
 	return out
 }
 
-// attentionWords is what Welcome says when registrations need attention.
-func attentionWords(n int) string {
-	if n == 1 {
-		return "One registration on this computer needs attention: its credential must be renewed soon, has been, or it was replaced."
+// attentionWords is what Welcome says when registrations need attention:
+// each by name with what it needs (the first few).
+func attentionWords(names, needs []string) string {
+	head := "One registration on this computer needs attention:"
+	if len(names) > 1 {
+		head = fmt.Sprintf("%d registrations on this computer need attention:", len(names))
 	}
-	return fmt.Sprintf("%d registrations on this computer need attention: their credentials must be renewed soon, have been, or they were replaced.", n)
+	var b strings.Builder
+	b.WriteString(head)
+	for i := range names {
+		if i == 3 {
+			b.WriteString("\n• and more: see Registrations.")
+			break
+		}
+		b.WriteString("\n• “" + names[i] + "”: " + needs[i] + ".")
+	}
+	return b.String()
+}
+
+// attentionNeed says in a few words what a registration needs.
+func attentionNeed(rec credstore.Record, st registrar.CredentialState) string {
+	if rec.ReplacedBy != "" {
+		return "replaced by " + rec.ReplacedBy + "; remove it at the ATO when your software uses the new one"
+	}
+	switch st.Status {
+	case registrar.CredentialRenewed:
+		return "a renewed credential is available: update the registration with it"
+	case registrar.CredentialExpired:
+		return "its credential expired on " + formatDate(st.NotAfter)
+	}
+	return strings.ToLower(statusShort(st)[:1]) + statusShort(st)[1:] + " (its credential expires on " + formatDate(st.NotAfter) + ")"
 }
 
 // refreshAttention reads the list in the background and shows Welcome's
@@ -152,17 +179,18 @@ func (w *Wizard) refreshAttention() {
 // showAttention sets Welcome's note from a list just read.
 func (w *Wizard) showAttention(l listedRegistrations) {
 	p := &w.welcome
-	n := 0
+	var names, needs []string
 	for _, rec := range l.recs {
-		if needsAttention(rec, l.states[rec.ClientID]) {
-			n++
+		if st := l.states[rec.ClientID]; needsAttention(rec, st) {
+			names = append(names, safetext.Line(rec.Name))
+			needs = append(needs, practiceWords(rec.Environment == practiceName, attentionNeed(rec, st)))
 		}
 	}
-	if n == 0 {
+	if len(names) == 0 {
 		p.attention.Hide()
 		return
 	}
-	p.attentionText.SetText(attentionWords(n))
+	p.attentionText.SetText(attentionWords(names, needs))
 	p.attention.Show()
 	if w.step == stepWelcome {
 		w.relayout()
