@@ -287,12 +287,28 @@ func TestRegistrationsRehearseRenewal(t *testing.T) {
 	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	c := h.card(id)
+	// Test the connection offers the demo keystore and names the practice
+	// simulator.
+	h.tapCard(c, "Test the connection…")
+	cd := h.w.registrations.cred
+	if cd.path != h.w.practice.p.Demo.KeystorePath {
+		t.Errorf("Test the connection starts with %q, want the demo keystore", cd.path)
+	}
+	test.Type(cd.password, atosim.DemoPassword)
+	h.w.win.Canvas().Focus(cd.password)
+	h.key(fyne.KeyReturn)
+	h.waitCall("the practice test")
+	h.wantText("Your software can sign in to the practice simulator with this registration.")
+	if s := textsIn(c.result); strings.Contains(s, "ATO") {
+		t.Errorf("a practice test mentions the ATO:\n%s", s)
+	}
+
 	h.tapCard(c, "Rehearse a renewal")
 	h.waitCall("the rehearsal")
 	h.wantText("The practice simulator renewed the demo credential", "keystore-new.xml", atosim.DemoPassword)
 
 	h.tapCard(c, "Update with renewed credential…")
-	cd := h.w.registrations.cred
+	cd = h.w.registrations.cred
 	if !strings.HasSuffix(cd.path, "keystore-new.xml") {
 		t.Fatalf("Update starts with %q, want the rehearsal's file", cd.path)
 	}
