@@ -210,6 +210,9 @@ func startTestPractice(dir string, clock func() time.Time) (*practiceRun, *atosi
 		Demo:   demo,
 		APIKey: sim.APIKey(),
 		Close:  srv.Close,
+		Rehearse: func(dir string) (atosim.Demo, error) {
+			return sim.WriteRenewedDemo(dir, atosim.DemoPassword, true)
+		},
 	}, sim, nil
 }
 

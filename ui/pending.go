@@ -81,6 +81,8 @@ func pendingWhen(p credstore.Pending) string {
 // pendingGuidance is what to do about p, in plain words.
 func pendingGuidance(p credstore.Pending) string {
 	switch {
+	case p.Action == credstore.PendingRenew:
+		return renewGuidance(p)
 	case p.Environment == practiceName:
 		return "This was a practice run: nothing was sent to the ATO, so there is nothing to check."
 	case p.ClientID != "":
@@ -146,6 +148,10 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 		facts.Add(bold("Client ID"))
 		facts.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return p.ClientID }), id))
 	}
+	if p.Action == credstore.PendingRenew && p.CredentialID != "" {
+		facts.Add(bold("Renewed credential"))
+		facts.Add(para(p.CredentialID))
+	}
 	if p.Receipt != "" {
 		facts.Add(bold(receiptLabel(p.Environment == practiceName)))
 		facts.Add(para(p.Receipt))
@@ -176,7 +182,13 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 		})
 	}
 	buttons := container.NewHBox()
-	if p.ClientID != "" && p.Environment != practiceName {
+	if p.Action == credstore.PendingRenew {
+		open := w.newButtonWithIcon("Open Registrations", theme.ListIcon(), func() {
+			hide()
+			w.showRegistrations()
+		})
+		buttons.Add(open)
+	} else if p.ClientID != "" && p.Environment != practiceName {
 		check := w.newButtonWithIcon("Check with the ATO", theme.SearchIcon(), nil)
 		check.OnTapped = func() { w.checkPendingWithATO(p, check, status, hide) }
 		buttons.Add(check)
@@ -236,4 +248,17 @@ func monoPara(text string) *widget.Label {
 	l := para(text)
 	l.TextStyle.Monospace = true
 	return l
+}
+
+// renewGuidance explains a note left by an update with a renewed
+// credential (registrar.Renew): the registration exists either way; the
+// question is only which certificate the ATO holds.
+func renewGuidance(p credstore.Pending) string {
+	s := "DCR Wizard was updating the registration " + p.Name + " (client ID " + p.ClientID + ") with a renewed " +
+		"credential when it was interrupted or lost the ATO's answer, so the ATO may or may not hold the renewed " +
+		"certificate now. The registration itself still exists. Open Registrations and press Test the connection " +
+		"on it with the renewed keystore: if the test works, the update was made (press Update with renewed " +
+		"credential once more so that this computer's list names the renewed credential too); if not, press " +
+		"Update with renewed credential to try again."
+	return practiceWords(p.Environment == practiceName, s)
 }

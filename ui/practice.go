@@ -17,6 +17,8 @@ type practiceRun struct {
 	Demo   atosim.Demo
 	APIKey string
 	Close  func() error
+	// Rehearse writes a renewed demo credential into dir (regs: renew.go).
+	Rehearse func(dir string) (atosim.Demo, error)
 }
 
 // startRegistrarPractice is the default Config.startPractice.
@@ -25,7 +27,7 @@ func startRegistrarPractice(dir string) (*practiceRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &practiceRun{Env: p.Env, Demo: p.Demo, APIKey: p.APIKey, Close: p.Close}, nil
+	return &practiceRun{Env: p.Env, Demo: p.Demo, APIKey: p.APIKey, Close: p.Close, Rehearse: p.RehearseRenewal}, nil
 }
 
 // practiceState is Practice mode: the built-in simulator, started on

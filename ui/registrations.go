@@ -5,15 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -31,7 +27,8 @@ import (
 // regCard is one registration on the screen.
 type regCard struct {
 	rec     credstore.Record
-	box     *fyne.Container // facts, buttons, result
+	state   registrar.CredentialState // its credential's status (status.go)
+	box     *fyne.Container           // facts, buttons, result
 	buttons []*keyButton
 	result  *fyne.Container // what the last action found; kept across reloads
 }
@@ -61,6 +58,14 @@ type registrationsPage struct {
 	busyAct lifeAction
 	unkept  map[string]bool // client ids whose new token the keychain refused and the user has not copied
 	dlg     *nameDialog     // the open Rename or Remove dialog (tests read it)
+	// keystore is the last-used keystore a renewed credential was looked for in.
+	keystore string
+	// lastStatus and lastWork are the running call's, to run it again once
+	// a missing consumer key is given (consumerkey.go).
+	lastStatus string
+	lastWork   func(ctx context.Context, r *registrar.Registrar) (func(), error)
+	cred       *credDialog // the open keystore dialog (tests read it)
+	rehearsed  string      // the renewed practice keystore, once made
 }
 
 func (p *registrationsPage) running() bool { return p.cancel != nil }
@@ -77,6 +82,10 @@ const (
 	actRemove
 	actForget
 	actExport
+	actVerify   // Test the connection
+	actRenew    // Update with renewed credential
+	actAgain    // Register again with the renewed credential
+	actRehearse // a renewed practice credential
 )
 
 func (w *Wizard) buildRegistrations() {
@@ -88,8 +97,9 @@ func (w *Wizard) buildRegistrations() {
 		where = w.cfg.Store.Where()
 	}
 	p.intro = para("These are the registrations made with DCR Wizard on this computer; their values are in " + where +
-		". Check asks the ATO what it holds. Rename and Remove change the registration at the ATO. " +
-		"Export writes the values to a file for software that cannot read the keychain.")
+		". Check asks the ATO what it holds; Test the connection signs in as the registration, as your software would. " +
+		"Rename and Remove change the registration at the ATO, and Update with renewed credential gives it the " +
+		"credential renewed in RAM. Export writes the values to a file for software that cannot read the keychain.")
 	p.notice = para("")
 	p.notice.Hide()
 	p.listErr = para("")
@@ -148,21 +158,23 @@ func (w *Wizard) loadRegistrations() {
 	p.loadGen++
 	gen := p.loadGen
 	w.drawBusy()
-	timeout := w.cfg.Timeout
+	timeout, now := w.cfg.Timeout, w.now()
+	keystore, rehearsed := w.app.Preferences().String(prefKeystorePath), p.rehearsed
 	w.background(func() func() {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		recs, err := store.List(ctx)
-		return func() { w.registrationsLoaded(gen, recs, err) }
+		l := readRegistrations(store, timeout, keystore, rehearsed, now)
+		return func() { w.registrationsLoaded(gen, l) }
 	})
 }
 
-func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error) {
+func (w *Wizard) registrationsLoaded(gen int, l listedRegistrations) {
 	p := &w.registrations
 	if gen != p.loadGen {
 		return
 	}
 	p.loading = false
+	recs, err := l.recs, l.err
+	p.keystore = l.keystore
+	w.showAttention(l) // Welcome, for when Back returns there
 	var aside *credstore.IndexSetAsideError
 	switch {
 	case err == nil:
@@ -190,7 +202,7 @@ func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error
 			c = &regCard{result: container.NewVBox(), box: container.NewVBox()}
 			p.byID[rec.ClientID] = c
 		}
-		c.rec = rec
+		c.rec, c.state = rec, l.states[rec.ClientID]
 		w.fillCard(c)
 		keep[rec.ClientID] = true
 		p.cards.Add(c.box)
@@ -213,7 +225,7 @@ func (w *Wizard) registrationsLoaded(gen int, recs []credstore.Record, err error
 
 // fillCard (re)builds a card from its record, keeping its result box.
 func (w *Wizard) fillCard(c *regCard) {
-	rec, now := c.rec, w.now()
+	rec := c.rec
 	c.box.Objects = nil
 	c.buttons = nil
 	name := rec.Name
@@ -236,16 +248,14 @@ func (w *Wizard) fillCard(c *regCard) {
 	grid.Add(para(credentialWords(rec)))
 	grid.Add(bold("Credential valid until"))
 	grid.Add(para(formatDate(rec.CredentialNotAfter)))
+	grid.Add(bold("Credential status"))
+	grid.Add(para(statusShort(c.state)))
 	for _, row := range vendorRows(rec) { // setup hook: the software vendor
 		grid.Add(bold(row[0]))
 		grid.Add(para(row[1]))
 	}
 	c.box.Add(grid)
-	if text, level := credentialExpiry(rec.CredentialNotAfter, now); text != "" {
-		l := warnPara(text)
-		if level == expiryPast {
-			l = errPara(text)
-		}
+	for _, l := range statusLines(rec, c.state, w.registrations.keystore, w.registrations.rehearsed) {
 		c.box.Add(l)
 	}
 
@@ -268,6 +278,21 @@ func (w *Wizard) fillCard(c *regCard) {
 		add("Export…", theme.DocumentSaveIcon(), func() { w.askExport(c) })
 	}
 	c.box.Add(actions)
+	if !w.practiceOnly(rec) { // verify.go, renew.go
+		more := container.NewHBox()
+		add = func(label string, icon fyne.Resource, tapped func()) *keyButton {
+			b := w.newButtonWithIcon(label, icon, tapped)
+			c.buttons = append(c.buttons, b)
+			more.Add(b)
+			return b
+		}
+		add("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })
+		add("Update with renewed credential…", theme.ViewRefreshIcon(), func() { w.askRenew(c) })
+		if rec.Environment == practiceName {
+			add("Rehearse a renewal", theme.MediaReplayIcon(), func() { w.rehearseRenewal(c) })
+		}
+		c.box.Add(more)
+	}
 	c.box.Add(c.result)
 	c.box.Add(widget.NewSeparator())
 	c.box.Refresh()
@@ -331,6 +356,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 	p.gen++
 	gen := p.gen
 	p.cancel, p.busyID, p.busyAct = cancel, c.rec.ClientID, act
+	p.lastStatus, p.lastWork = status, work
 	p.statusMsg.SetText(status)
 	p.notice.Hide()
 	c.result.Objects = []fyne.CanvasObject{p.status}
@@ -365,7 +391,9 @@ func (w *Wizard) registrationCallDone(gen int, c *regCard, act lifeAction, apply
 	if gen == p.gen && p.running() {
 		p.cancel = nil
 		c.result.Remove(p.status)
-		if err != nil {
+		if errors.Is(err, registrar.ErrNoConsumerKey) {
+			w.askConsumerKey(c, act, p.lastStatus, p.lastWork) // then the same call again
+		} else if err != nil {
 			w.showOutcome(c, act, err)
 		} else if apply != nil {
 			apply()
@@ -517,45 +545,6 @@ func (w *Wizard) removeRegistration(c *regCard) {
 		})
 }
 
-// askForget confirms forgetting on this computer only. atoHolds says the
-// ATO still has the registration (or may have).
-func (w *Wizard) askForget(c *regCard, atoHolds bool) {
-	if w.registrations.running() {
-		return
-	}
-	rec := c.rec
-	msg := "Forget “" + rec.Name + "” on this computer? Its values are removed from the keychain and it leaves this list."
-	switch {
-	case !w.practiceOnly(rec) && atoHolds:
-		msg += "\n\nThe registration stays at the ATO: this does not remove it there. Once forgotten, it can no longer " +
-			"be managed from this computer."
-	case !w.practiceOnly(rec):
-		msg += "\n\nIt does not change anything at the ATO."
-	default:
-		msg += "\n\nNothing else holds it: the Practice simulator kept nothing."
-	}
-	d := dialog.NewConfirm("Forget on this computer only?", msg, func(ok bool) {
-		if ok {
-			w.forgetRegistration(c)
-		}
-	}, w.win)
-	d.SetConfirmText("Forget")
-	d.SetDismissText("Keep it")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
-}
-
-func (w *Wizard) forgetRegistration(c *regCard) {
-	id, name := c.rec.ClientID, c.rec.Name
-	w.runRegistrationCall(c, actForget, "Forgetting “"+name+"” on this computer…",
-		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
-			if err := r.Forget(ctx, id); err != nil {
-				return nil, err
-			}
-			return func() { w.registrationGone(id, "“"+name+"” was forgotten on this computer.") }, nil
-		})
-}
-
 // registrationGone drops a card and says why.
 func (w *Wizard) registrationGone(clientID, notice string) {
 	p := &w.registrations
@@ -567,439 +556,4 @@ func (w *Wizard) registrationGone(clientID, notice string) {
 		w.doneGone(notice) // the Done page Back returns to must not show it as registered
 	}
 	w.loadRegistrations()
-}
-
-// askExport warns that the file holds a secret, then asks where to write.
-func (w *Wizard) askExport(c *regCard) {
-	if w.registrations.running() {
-		return
-	}
-	rec := c.rec
-	d := dialog.NewConfirm("This file will hold a secret",
-		"Export writes the client ID, the registration client URI and the registration access token to a JSON file, "+
-			"for software that cannot read the keychain.\n\nThe registration access token is a secret: anyone who gets "+
-			"the file can change or delete this registration. Save it only where no one else can read it (it is "+
-			"written readable by you only), and delete it once your software has the values. Continue?",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			w.saveFileDialog(valuesFileName(rec.Name), func(path string) { w.exportRegistration(c, path) })
-		}, w.win)
-	d.SetConfirmText("Choose the file…")
-	d.Show()
-}
-
-// exportRegistration writes c's values to path (what the save dialog
-// chose), readable by the owner only.
-func (w *Wizard) exportRegistration(c *regCard, path string) {
-	id := c.rec.ClientID
-	w.runRegistrationCall(c, actExport, "Writing "+filepath.Base(path)+"…",
-		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
-			if err := r.Export(ctx, id, path); err != nil {
-				var nf *credstore.NotFoundError
-				if errors.As(err, &nf) || errors.Is(err, credstore.ErrKeychainUnavailable) {
-					return nil, err
-				}
-				return nil, fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
-			}
-			return func() {
-				c.result.Objects = []fyne.CanvasObject{
-					okPara("Saved to " + path + "."),
-					warnPara("It holds the registration access token: keep it where only you can read it, and delete it " +
-						"once your software has the values."),
-				}
-				c.result.Refresh()
-				w.relayout()
-			}, nil
-		})
-}
-
-// showOutcome shows why a call did not succeed and what can be done now.
-func (w *Wizard) showOutcome(c *regCard, act lifeAction, err error) {
-	o := lifecycleOutcome(act, err)
-	box := c.result
-	box.Objects = nil
-	if o.kind == outcomeNotStored {
-		w.showNotStoredToken(c, o.notStored)
-		return
-	}
-	box.Add(errPara(cardWords(c, o.message)))
-	if o.action != "" {
-		box.Add(para(cardWords(c, o.action)))
-	}
-	if o.receipt != "" {
-		box.Add(para(receiptLabel(c.rec.Environment == practiceName) + ": " + o.receipt))
-	}
-	switch o.kind {
-	case outcomeGone, outcomeMissingLocal:
-		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
-			func() { w.askForget(c, false) })))
-	case outcomeNotAllowed:
-		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
-			func() { w.askForget(c, true) })))
-	}
-	box.Refresh()
-	w.relayout()
-}
-
-// showNotStoredToken shows a rotated token the keychain did not keep, with
-// Copy buttons, as the Done step does for a whole registration.
-func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
-	p := &w.registrations
-	id := c.rec.ClientID
-	p.unkept[id] = true
-	box := c.result
-	box.Objects = nil
-	box.Add(errPara("The ATO issued a new registration access token, but it could not be saved: the old one no longer works. " +
-		ns.Error()))
-	box.Add(warnPara("The token is a secret: anyone who has it can change or delete this registration. Copy it now " +
-		"into your software or somewhere safe."))
-	grid := container.New(layout.NewFormLayout())
-	v := ns.Values
-	if v.ClientID == "" {
-		v.ClientID = id
-	}
-	if v.RegistrationClientURI == "" {
-		v.RegistrationClientURI = c.rec.RegistrationClientURI
-	}
-	w.valueRow(grid, "Client ID", v.ClientID, v.ClientID)
-	tok := v.RegistrationAccessToken
-	grid.Add(bold("Registration access token"))
-	tokCopy := w.copyButton("Copy", func() string { return tok })
-	copied := tokCopy.OnTapped
-	tokCopy.OnTapped = func() {
-		copied()
-		delete(p.unkept, id)
-	}
-	shown := para(maskSecret(tok))
-	shown.TextStyle.Monospace = true
-	grid.Add(container.NewBorder(nil, nil, nil, tokCopy, shown))
-	w.valueRow(grid, "Registration client URI", v.RegistrationClientURI, v.RegistrationClientURI)
-	box.Add(grid)
-	box.Refresh()
-	w.relayout()
-}
-
-// nameDialog asks for one name: a new one, or the current one typed to
-// confirm. Its OK button stays disabled while problem objects; Enter in
-// the field is OK, Escape is Cancel.
-type nameDialog struct {
-	d      *dialog.CustomDialog
-	entry  *keyEntry
-	hint   *widget.Label
-	ok     *keyButton
-	cancel *keyButton
-}
-
-func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, initial, okText string,
-	okImportance widget.Importance, problem func(string) string, onOK func(string)) *nameDialog {
-	nd := &nameDialog{}
-	nd.entry = w.newEntry("")
-	nd.entry.SetText(initial)
-	nd.hint = para("")
-	nd.hint.Importance = widget.WarningImportance
-	submit := func() {
-		if problem(nd.entry.Text) != "" {
-			return
-		}
-		nd.d.Hide()
-		onOK(nd.entry.Text)
-	}
-	nd.ok = w.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
-	nd.ok.Importance = okImportance
-	nd.cancel = w.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
-	typed := false // no warning before the user has typed anything
-	check := func() {
-		msg := problem(nd.entry.Text)
-		nd.hint.SetText(msg)
-		setShown(nd.hint, msg != "" && typed)
-		if msg != "" {
-			nd.ok.Disable()
-		} else {
-			nd.ok.Enable()
-		}
-	}
-	nd.entry.OnChanged = func(string) {
-		typed = true
-		check()
-	}
-	nd.entry.OnSubmitted = func(string) { submit() }
-	nd.entry.onEscape = func() { nd.d.Hide() }
-	content := container.NewVBox(intro, bold(label), nd.entry, nd.hint)
-	nd.d = dialog.NewCustomWithoutButtons(title, content, w.win)
-	nd.d.SetButtons([]fyne.CanvasObject{nd.cancel, nd.ok})
-	check()
-	nd.d.Resize(w.fitDialog(dialogSizeFor(content, 560)))
-	nd.d.Show()
-	w.win.Canvas().Focus(nd.entry)
-	return nd
-}
-
-// okPara is a paragraph in the theme's success colour.
-func okPara(text string) *widget.Label {
-	l := para(text)
-	l.Importance = widget.SuccessImportance
-	return l
-}
-
-// formatDateTime is a date and time as the Done step shows it.
-func formatDateTime(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.Local().Format("2 January 2006, 3:04 pm")
-}
-
-// environmentWords names a registration's environment in plain words.
-func environmentWords(rec credstore.Record) string {
-	switch rec.Environment {
-	case practiceName:
-		return "Practice (the simulator built into DCR Wizard)"
-	case "custom":
-		if u, err := url.Parse(rec.RegistrationClientURI); err == nil && u.Host != "" {
-			return "Custom addresses (" + u.Host + ")"
-		}
-		return "Custom addresses"
-	}
-	if e, ok := flow.Lookup(rec.Environment); ok {
-		return e.Label
-	}
-	return rec.Environment
-}
-
-// credentialWords names the credential a registration was made with.
-func credentialWords(rec credstore.Record) string {
-	if rec.CredentialID == "" {
-		return "unknown"
-	}
-	s := rec.CredentialID
-	if rec.CredentialABN != "" {
-		s += " (ABN " + formatABN(rec.CredentialABN) + ")"
-	}
-	return s
-}
-
-// expiryLevel grades a credential's expiry date.
-type expiryLevel int
-
-const (
-	expiryFine expiryLevel = iota
-	expiryUnknown
-	expirySoon // within the ATO's renewal window: the instance needs attention
-	expiryPast
-)
-
-// credentialExpiry says what a registration's credential expiry means for
-// it: nothing when it is far off.
-func credentialExpiry(notAfter, now time.Time) (string, expiryLevel) {
-	switch {
-	case notAfter.IsZero():
-		return "", expiryUnknown
-	case now.After(notAfter):
-		return "The credential this registration was made with expired on " + formatDate(notAfter) + ". " +
-			"This installation cannot use the registration any more: renew the credential in RAM, then register again.", expiryPast
-	case !notAfter.After(now.AddDate(0, 6, 0)):
-		return "The credential this registration was made with expires on " + formatDate(notAfter) + ", within 6 months. " +
-			"This installation will need attention before then: renew the credential in RAM, then register again " +
-			"and remove this registration.", expirySoon
-	}
-	return "", expiryFine
-}
-
-// atoFieldLabels name the fields of the ATO's answer, in display order.
-var atoFieldLabels = []struct{ key, label string }{
-	{"client_name", "Name at the ATO"},
-	{"client_id", "Client ID"},
-	{"client_id_issued_at", "Registered at"},
-	{"grant_types", "Grant types"},
-	{"registration_client_uri", "Registration client URI"},
-	{"x509_certificate", "Certificate"},
-}
-
-// hiddenATOField reports whether a field of the ATO's answer must not be
-// shown: the consumer key it echoes back (ato_api_key), and anything else
-// named like a secret.
-func hiddenATOField(key string) bool {
-	k := strings.ToLower(key)
-	return strings.Contains(k, "api_key") || strings.Contains(k, "apikey") ||
-		strings.Contains(k, "secret") || strings.Contains(k, "token") || strings.Contains(k, "password")
-}
-
-// atoRows is what the ATO holds, as label/value pairs: known fields first
-// in a fixed order, then the rest by name; never the consumer key.
-// cardWords rewords s for c's registration: a Practice one is held by the
-// practice simulator, never the ATO.
-func cardWords(c *regCard, s string) string {
-	return practiceWords(c.rec.Environment == practiceName, s)
-}
-
-// checkedFacts is what Check shows: the name at the ATO, the environment,
-// when it was registered, and the credential it was made with (serial and
-// expiry, as kept on this computer).
-func checkedFacts(rec credstore.Record, md map[string]any) [][2]string {
-	name, _ := md["client_name"].(string)
-	if name == "" {
-		name = "(none)"
-	}
-	when := formatDateTime(rec.IssuedAt)
-	if v, ok := md["client_id_issued_at"]; ok {
-		when = atoValue("client_id_issued_at", v)
-	}
-	nameLabel := "Name at the ATO"
-	if rec.Environment == practiceName {
-		nameLabel = "Name at the practice simulator"
-	}
-	rows := [][2]string{
-		{nameLabel, name},
-		{"Environment", environmentWords(rec)},
-		{"Registered", when},
-	}
-	if rec.CredentialSerial != "" {
-		rows = append(rows, [2]string{"Certificate serial number", rec.CredentialSerial +
-			" (identifies the M2M credential; support may ask for it)"})
-	}
-	if !rec.CredentialNotAfter.IsZero() {
-		rows = append(rows, [2]string{"Credential valid until", formatDate(rec.CredentialNotAfter)})
-	}
-	return rows
-}
-
-// showATODetails shows the ATO's answer, field by field, for support.
-func (w *Wizard) showATODetails(name string, rows [][2]string) {
-	grid := container.New(layout.NewFormLayout())
-	for _, r := range rows {
-		grid.Add(bold(r[0]))
-		grid.Add(monoPara(r[1]))
-	}
-	content := container.NewVBox(para("What the ATO holds for “"+name+"”, as it sent it. Support staff may ask for these."), grid)
-	d := dialog.NewCustom("Details for support", "Close", container.NewVScroll(content), w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(content, 640)))
-	d.Show()
-}
-
-func atoRows(md map[string]any) [][2]string {
-	var rows [][2]string
-	seen := map[string]bool{}
-	for _, f := range atoFieldLabels {
-		seen[f.key] = true
-		if v, ok := md[f.key]; ok {
-			rows = append(rows, [2]string{f.label, safetext.Line(atoValue(f.key, v))})
-		}
-	}
-	var rest []string
-	for k := range md {
-		if !seen[k] && !hiddenATOField(k) {
-			rest = append(rest, k)
-		}
-	}
-	sort.Strings(rest)
-	for _, k := range rest {
-		rows = append(rows, [2]string{safetext.Line(k), safetext.Line(atoValue(k, md[k]))})
-	}
-	return rows
-}
-
-func atoValue(key string, v any) string {
-	var s string
-	switch t := v.(type) {
-	case []any:
-		parts := make([]string, len(t))
-		for i, p := range t {
-			parts[i] = fmt.Sprint(p)
-		}
-		s = strings.Join(parts, ", ")
-	case nil:
-		s = "(none)"
-	default:
-		s = fmt.Sprint(t)
-	}
-	if key == "client_id_issued_at" {
-		if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return formatDateTime(ts)
-		}
-	}
-	if len(s) > 72 { // a base64 certificate: its start is enough to recognise it
-		s = s[:60] + fmt.Sprintf("… (%d characters)", len(s))
-	}
-	return s
-}
-
-// outcomeKind sorts a failed call by what the user can do next.
-type outcomeKind int
-
-const (
-	outcomeFailed       outcomeKind = iota // try again later, or ask for help
-	outcomeGone                            // the ATO no longer knows it (401/404): offer Forget
-	outcomeRefused                         // the ATO refused (403)
-	outcomeNotAllowed                      // removal not allowed here (405): offer Forget, separately
-	outcomeNotStored                       // a rotated token the keychain did not keep
-	outcomeMissingLocal                    // this computer lost its values: offer Forget
-	outcomeCancelled
-)
-
-type outcome struct {
-	kind            outcomeKind
-	message, action string
-	receipt         string
-	notStored       *credstore.NotStoredError
-}
-
-// lifecycleOutcome puts a failed call into plain words.
-func lifecycleOutcome(act lifeAction, err error) outcome {
-	var ns *credstore.NotStoredError
-	if errors.As(err, &ns) {
-		return outcome{kind: outcomeNotStored, message: ns.Error(), notStored: ns}
-	}
-	var fe *flow.Error
-	errors.As(err, &fe)
-	receipt := ""
-	if fe != nil {
-		receipt = fe.Receipt
-	}
-	if errors.Is(err, registrar.ErrRemovalNotAllowed) {
-		return outcome{kind: outcomeNotAllowed, receipt: receipt,
-			message: "The ATO does not allow removing registrations from here, so this one still exists at the ATO.",
-			action: "This computer keeps its values. To have it removed, contact the ATO; or leave it: an unused " +
-				"registration does no harm. If you no longer want it listed here, you can forget it on this computer " +
-				"only — it stays registered at the ATO."}
-	}
-	var nf *credstore.NotFoundError
-	if errors.As(err, &nf) && nf.Item != "" {
-		return outcome{kind: outcomeMissingLocal, message: nf.Error(),
-			action: "Without it this computer cannot ask the ATO about this registration. If you have the values " +
-				"somewhere else, your software can still use them; otherwise forget it here and register again if needed."}
-	}
-	if fe != nil {
-		switch {
-		case fe.Kind == flow.KindCancelled || errors.Is(err, context.Canceled):
-			return outcome{kind: outcomeCancelled, message: cancelledWords(act)}
-		case fe.Status == 401 || fe.Status == 404:
-			return outcome{kind: outcomeGone, receipt: receipt,
-				message: "The ATO no longer knows this registration.",
-				action: "It was probably removed at the ATO (in the ATO portal or from another computer), or another " +
-					"program replaced its access token. Nothing was changed on this computer. If this installation still " +
-					"needs to connect to the ATO, register it again; if not, forget it here."}
-		case fe.Status == 403:
-			return outcome{kind: outcomeRefused, receipt: receipt,
-				message: "The ATO refused this request for this registration. Nothing was changed.",
-				action:  "The ATO does not allow this for this registration. If you need it, contact the ATO with the receipt number below, if there is one."}
-		}
-	}
-	msg, action := errorWords(err)
-	return outcome{kind: outcomeFailed, message: msg, action: action, receipt: receipt}
-}
-
-// cancelledWords says what a cancelled call may have left behind.
-func cancelledWords(act lifeAction) string {
-	switch act {
-	case actCheck:
-		return "You cancelled the check. Nothing was changed."
-	case actRename, actRemove:
-		return "You stopped waiting. If the request had already reached the ATO, the change may have been made there: " +
-			"press Check to see what the ATO holds."
-	case actForget:
-		return "You stopped waiting. The list below shows whether it was forgotten."
-	}
-	return "You cancelled the export. If the file was written all the same, it holds the secret: delete it if you do not need it."
 }

@@ -514,7 +514,7 @@ func TestRenderRegistrations(t *testing.T) {
 	}
 	h.openRegistrations()
 	assertRenders(t, h, "8-registrations")
-	h.wantText("expires on 2 July 2026, within 6 months. This installation will need attention")
+	h.wantText("Renew within 122 days: the credential this registration was made with expires on 2 July 2026, within 6 months.")
 }
 
 func TestPendingNoteAcceptedButTokenLost(t *testing.T) {
@@ -651,23 +651,37 @@ func TestRegistrationWords(t *testing.T) {
 			}
 		}
 	})
-	t.Run("credential expiry", func(t *testing.T) {
+	t.Run("credential status", func(t *testing.T) {
 		for _, tc := range []struct {
-			notAfter time.Time
-			level    expiryLevel
-			want     string
+			notAfter    time.Time
+			short, line string
+			importance  widget.Importance
+			attention   bool
 		}{
-			{time.Time{}, expiryUnknown, ""},
-			{testNow.AddDate(2, 0, 0), expiryFine, ""},
-			{testNow.AddDate(0, 6, 1), expiryFine, ""},
-			{testNow.AddDate(0, 6, 0), expirySoon, "within 6 months"},
-			{testNow.AddDate(0, 1, 0), expirySoon, "will need attention"},
-			{testNow.AddDate(0, 0, -1), expiryPast, "expired on 1 March 2026"},
+			{time.Time{}, "Unknown", "", 0, false},
+			{testNow.AddDate(2, 0, 0), "Fine", "", 0, false},
+			{testNow.AddDate(0, 6, 1), "Fine", "", 0, false},
+			{testNow.AddDate(0, 0, 183), "Renew within 183 days", "expires on 1 September 2026, within 6 months", widget.MediumImportance, true},
+			{testNow.AddDate(0, 0, 61), "Renew within 61 days", "within 6 months", widget.MediumImportance, true},
+			{testNow.AddDate(0, 0, 60), "Renew within 60 days", "Renew it in RAM now", widget.WarningImportance, true},
+			{testNow.AddDate(0, 0, -1), "Expired", "expired on 1 March 2026", widget.DangerImportance, true},
 		} {
-			got, level := credentialExpiry(tc.notAfter, testNow)
-			if level != tc.level || (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
-				t.Errorf("credentialExpiry(%v) = %q, %d; want %q, %d", tc.notAfter, got, level, tc.want, tc.level)
+			rec := credstore.Record{ClientID: "c1", CredentialNotAfter: tc.notAfter}
+			st := registrar.StateOf(rec, testNow)
+			if got := statusShort(st); !strings.HasPrefix(got, tc.short) {
+				t.Errorf("statusShort(%v) = %q, want %q", tc.notAfter, got, tc.short)
 			}
+			lines := statusLines(rec, st, "", "")
+			if (tc.line == "") != (len(lines) == 0) || (len(lines) > 0 && (!strings.Contains(lines[0].Text, tc.line) || lines[0].Importance != tc.importance)) {
+				t.Errorf("statusLines(%v) = %v, want %q at importance %d", tc.notAfter, lines, tc.line, tc.importance)
+			}
+			if got := needsAttention(rec, st); got != tc.attention {
+				t.Errorf("needsAttention(%v) = %v", tc.notAfter, got)
+			}
+		}
+		rec := credstore.Record{ClientID: "c1", CredentialNotAfter: testNow.AddDate(2, 0, 0), ReplacedBy: "c2"}
+		if !needsAttention(rec, registrar.StateOf(rec, testNow)) || !strings.Contains(statusLines(rec, registrar.StateOf(rec, testNow), "", "")[0].Text, "Replaced by c2") {
+			t.Error("a replaced registration is not marked")
 		}
 	})
 	t.Run("ATO rows", func(t *testing.T) {

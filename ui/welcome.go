@@ -22,6 +22,10 @@ type welcomePage struct {
 	practice      *keyCheck
 	registrations *keyButton
 	about         *keyButton
+	// attention: registrations need attention (status.go)
+	attention     *fyne.Container
+	attentionText *widget.Label
+	attentionBtn  *keyButton
 }
 
 func (w *Wizard) buildWelcome() {
@@ -44,6 +48,7 @@ func (w *Wizard) buildWelcome() {
 			"your registrations apart later.")
 	need.Wrapping = fyne.TextWrapWord
 	w.setPage(stepWelcome,
+		w.buildAttention(), // registrations that need attention (status.go)
 		para("This wizard registers this installation of your software with the Australian Taxation Office (ATO), "+
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
 		subheading("What you need"),
@@ -58,6 +63,7 @@ func (w *Wizard) buildWelcome() {
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
 	w.focusers[stepWelcome] = func() fyne.Focusable { return w.nextBtn }
+	w.refreshAttention()
 }
 
 // showAbout shows the program's name, version, licence and purpose.

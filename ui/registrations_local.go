@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/credstore"
+	"dcrwizard/registrar"
+)
+
+// What the Registrations screen does on this computer only: forget a
+// registration, export its values to a file.
+
+// askForget confirms forgetting on this computer only. atoHolds says the
+// ATO still has the registration (or may have).
+func (w *Wizard) askForget(c *regCard, atoHolds bool) {
+	if w.registrations.running() {
+		return
+	}
+	rec := c.rec
+	msg := "Forget “" + rec.Name + "” on this computer? Its values are removed from the keychain and it leaves this list."
+	switch {
+	case !w.practiceOnly(rec) && atoHolds:
+		msg += "\n\nThe registration stays at the ATO: this does not remove it there. Once forgotten, it can no longer " +
+			"be managed from this computer."
+	case !w.practiceOnly(rec):
+		msg += "\n\nIt does not change anything at the ATO."
+	default:
+		msg += "\n\nNothing else holds it: the Practice simulator kept nothing."
+	}
+	d := dialog.NewConfirm("Forget on this computer only?", msg, func(ok bool) {
+		if ok {
+			w.forgetRegistration(c)
+		}
+	}, w.win)
+	d.SetConfirmText("Forget")
+	d.SetDismissText("Keep it")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (w *Wizard) forgetRegistration(c *regCard) {
+	id, name := c.rec.ClientID, c.rec.Name
+	w.runRegistrationCall(c, actForget, "Forgetting “"+name+"” on this computer…",
+		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
+			if err := r.Forget(ctx, id); err != nil {
+				return nil, err
+			}
+			return func() { w.registrationGone(id, "“"+name+"” was forgotten on this computer.") }, nil
+		})
+}
+
+// askExport warns that the file holds a secret, then asks where to write.
+func (w *Wizard) askExport(c *regCard) {
+	if w.registrations.running() {
+		return
+	}
+	rec := c.rec
+	d := dialog.NewConfirm("This file will hold a secret",
+		"Export writes the client ID, the registration client URI and the registration access token to a JSON file, "+
+			"for software that cannot read the keychain.\n\nThe registration access token is a secret: anyone who gets "+
+			"the file can change or delete this registration. Save it only where no one else can read it (it is "+
+			"written readable by you only), and delete it once your software has the values. Continue?",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			w.saveFileDialog(valuesFileName(rec.Name), func(path string) { w.exportRegistration(c, path) })
+		}, w.win)
+	d.SetConfirmText("Choose the file…")
+	d.Show()
+}
+
+// exportRegistration writes c's values to path (what the save dialog
+// chose), readable by the owner only.
+func (w *Wizard) exportRegistration(c *regCard, path string) {
+	id := c.rec.ClientID
+	w.runRegistrationCall(c, actExport, "Writing "+filepath.Base(path)+"…",
+		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
+			if err := r.Export(ctx, id, path); err != nil {
+				var nf *credstore.NotFoundError
+				if errors.As(err, &nf) || errors.Is(err, credstore.ErrKeychainUnavailable) {
+					return nil, err
+				}
+				return nil, fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
+			}
+			return func() {
+				c.result.Objects = []fyne.CanvasObject{
+					okPara("Saved to " + path + "."),
+					warnPara("It holds the registration access token: keep it where only you can read it, and delete it " +
+						"once your software has the values."),
+				}
+				c.result.Refresh()
+				w.relayout()
+			}, nil
+		})
+}
