@@ -205,6 +205,9 @@ func (w *Wizard) now() time.Time { return w.cfg.Now() }
 
 // show switches to page s and moves the focus to its first field.
 func (w *Wizard) show(s step) {
+	if s != stepReview {
+		w.coolReview() // flowui: pre-made connections are for Review's Register only
+	}
 	w.step = s
 	heading := stepHeading(s)
 	if s == stepDone && w.done.title != "" {
@@ -449,6 +452,7 @@ func (w *Wizard) shutdown() {
 		if c := w.registrations.cancel; c != nil {
 			c()
 		}
+		w.coolReview()
 		w.stopPractice()
 	})
 }
