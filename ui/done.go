@@ -68,6 +68,7 @@ func (w *Wizard) valueRow(grid *fyne.Container, label, shown, value string) {
 // showResult shows an accepted registration: stored, or not stored with the
 // values on screen.
 func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome) {
+	w.ensurePage(stepDone)
 	d := &w.done
 	d.res, d.failErr, d.notStored, d.kept, d.verify = res, nil, nil, false, ver
 	d.box.Objects = nil
@@ -253,6 +254,7 @@ func errorWords(err error) (msg, action string) {
 // showFailure shows what went wrong, what to do, and the way back to the
 // step that needs fixing.
 func (w *Wizard) showFailure(err error) {
+	w.ensurePage(stepDone)
 	d := &w.done
 	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, err, nil
 	practice := w.review.input.Env.Name == practiceName
@@ -334,6 +336,7 @@ func (w *Wizard) registerAnother() {
 }
 
 func (w *Wizard) resetAfterRun() {
+	w.ensurePage(stepDone)
 	d := &w.done
 	d.res, d.notStored, d.failErr, d.title, d.verify = nil, nil, nil, "", nil
 	d.box.Objects = nil
@@ -609,6 +612,7 @@ func supportTime(t time.Time) string {
 // doneGone rebuilds the Done page after its registration was removed or
 // forgotten on the Registrations screen.
 func (w *Wizard) doneGone(notice string) {
+	w.ensurePage(stepDone)
 	d := &w.done
 	name := d.res.Record.Name
 	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, nil, nil

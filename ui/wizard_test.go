@@ -545,8 +545,11 @@ func TestRemembersLastFileAndEnvironment(t *testing.T) {
 		a.Preferences().SetString(prefKeystorePath, "/some/folder/keystore.xml")
 		a.Preferences().SetString(prefEnvironment, "production")
 	}})
-	if h.w.credential.path != "/some/folder/keystore.xml" {
-		t.Errorf("path %q not remembered", h.w.credential.path)
+	if got := h.w.lastFolder(); got != "/some/folder" {
+		t.Errorf("before the Credential page is built, the file dialog would start in %q", got)
+	}
+	if p := h.w.credentialState(); p.path != "/some/folder/keystore.xml" {
+		t.Errorf("path %q not remembered", p.path)
 	}
 	if got := h.w.lastFolder(); got != "/some/folder" {
 		t.Errorf("file dialog would start in %q", got)
