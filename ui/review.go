@@ -259,6 +259,10 @@ func (w *Wizard) startRegister() {
 			return func() { w.runFinished(gen, res, err, nil) }
 		}
 		w.post(func() { w.runStored(gen, res) })
+		if ctx.Err() != nil {
+			// Cancelled while saving: stored, but the user wants no more.
+			return func() { w.runFinished(gen, res, err, &verifyOutcome{stopped: true}) }
+		}
 		// The credential is still open: prove the new client can sign in.
 		v, verr := reg.Verify(ctx, registrar.VerifyInput{Env: in.Env, Credential: in.Credential,
 			ClientID: res.Registration.ClientID, APIKey: in.APIKey}, onEvent)
