@@ -131,16 +131,12 @@ func (w *Wizard) ensurePage(s step) {
 	}
 }
 
-// credentialState and environmentState are those pages, built if need be:
-// for tests and code that read a page before it was shown.
+// credentialState is the Credential page, built if need be: for tests and
+// code that read it before it was shown (the environment's accessors,
+// selectedOption and currentEnv, build theirs the same way).
 func (w *Wizard) credentialState() *credentialPage {
 	w.ensurePage(stepCredential)
 	return &w.credential
-}
-
-func (w *Wizard) environmentState() *environmentPage {
-	w.ensurePage(stepEnvironment)
-	return &w.environment
 }
 
 // pageBuilt reports whether s's page exists yet: refreshes of a page not
