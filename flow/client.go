@@ -148,7 +148,7 @@ func (c *Client) Register(ctx context.Context, r Request) (*Registration, error)
 		return nil, c.fail(&Error{Step: StepSign, Kind: KindCredential, Err: err})
 	}
 	c.emit(StepSign, StateDone, "Signed with credential “"+r.Credential.ID+"” (certificate serial "+
-		r.Credential.Serial+", valid until "+r.Credential.NotAfter.Local().Format("2 Jan 2006")+").")
+		r.Credential.Serial+", valid until "+r.Credential.NotAfter.Local().Format("2 January 2006")+").")
 
 	token, err := c.token(ctx, r, assertion)
 	if err != nil {

@@ -43,6 +43,11 @@ func TestRegisterSuccess(t *testing.T) {
 	if before.Load() != 1 {
 		t.Errorf("BeforeRegister called %d times", before.Load())
 	}
+	// The signing event names the certificate's end date as every screen
+	// does: the month in full.
+	if want := "valid until " + cred.NotAfter.Local().Format("2 January 2006") + ")"; !strings.Contains(ev.text(), want) {
+		t.Errorf("events do not say %q:\n%s", want, ev.text())
+	}
 	if reg.ClientID != "5d1b8f0e-1c2a-4a8b-9d3e-0f1e2d3c4b5a" || reg.RegistrationAccessToken != testRegToken ||
 		!strings.HasSuffix(reg.RegistrationClientURI, "/register/5d1b8f0e-1c2a-4a8b-9d3e-0f1e2d3c4b5a") ||
 		reg.Receipt != "6300000001234" || !reg.IssuedAt.Equal(time.Date(2023, 4, 3, 1, 2, 3, 0, time.UTC)) {

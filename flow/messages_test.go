@@ -92,8 +92,8 @@ func TestGuidance(t *testing.T) {
 		{"network", Error{Step: StepToken, Kind: KindNetwork}, "Could not connect to the ATO's sign-in service", "HTTPS_PROXY"},
 		{"cancelled", Error{Step: StepToken, Kind: KindCancelled}, "You stopped it before getting the access token finished.", "Nothing more will be sent"},
 		{"input", Error{Step: StepCheck, Kind: KindInput, Err: errors.New("Enter a name.")}, "Enter a name.", "Correct this"},
-		{"credential", Error{Step: StepCheck, Kind: KindCredential, Err: errors.New("This credential expired on 1 Jan 2024.")},
-			"This credential expired on 1 Jan 2024.", "renew"},
+		{"credential", Error{Step: StepCheck, Kind: KindCredential, Err: errors.New("This credential expired on 1 January 2024.")},
+			"This credential expired on 1 January 2024.", "renew"},
 		{"aborted", Error{Step: StepRegister, Kind: KindAborted, Err: errors.New("The disk is full.")}, "Nothing was sent to the ATO: The disk is full.", "try again"},
 
 		// Unknown outcome: always the time and the name.

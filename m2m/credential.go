@@ -250,7 +250,7 @@ func (s *Store) Get(id string) (*Credential, error) {
 // Dates in the message are in now's location.
 func (c *Credential) Verdict(now time.Time) Verdict {
 	const todo = "Renew it in RAM (Relationship Authorisation Manager), or ask your administrator to issue a new M2M credential, then choose the new file."
-	day := func(t time.Time) string { return t.In(now.Location()).Format("2 Jan 2006") }
+	day := func(t time.Time) string { return t.In(now.Location()).Format("2 January 2006") }
 	switch {
 	case now.Before(c.NotBefore):
 		return Verdict{Status: StatusNotYetValid, Message: fmt.Sprintf(

@@ -184,14 +184,14 @@ func TestVerdict(t *testing.T) {
 		want      Status
 		date      string
 	}{
-		{"expired", now.AddDate(-2, 0, 0), now.Add(-time.Second), StatusExpired, "15 Mar 2026"},
-		{"not yet valid", now.Add(time.Hour), now.AddDate(2, 0, 0), StatusNotYetValid, "15 Mar 2026"},
-		{"5 months left", now.AddDate(-1, 0, 0), now.AddDate(0, 5, 0), StatusExpiresSoon, "15 Aug 2026"},
-		{"exactly 6 months left", now.AddDate(-1, 0, 0), sixMonths, StatusExpiresSoon, "15 Sep 2026"},
+		{"expired", now.AddDate(-2, 0, 0), now.Add(-time.Second), StatusExpired, "15 March 2026"},
+		{"not yet valid", now.Add(time.Hour), now.AddDate(2, 0, 0), StatusNotYetValid, "15 March 2026"},
+		{"5 months left", now.AddDate(-1, 0, 0), now.AddDate(0, 5, 0), StatusExpiresSoon, "15 August 2026"},
+		{"exactly 6 months left", now.AddDate(-1, 0, 0), sixMonths, StatusExpiresSoon, "15 September 2026"},
 		{"6 months and a second", now.AddDate(-1, 0, 0), sixMonths.Add(time.Second), StatusOK, ""},
 		{"7 months left", now.AddDate(-1, 0, 0), now.AddDate(0, 7, 0), StatusOK, ""},
 		{"valid from this instant", now, now.AddDate(2, 0, 0), StatusOK, ""},
-		{"expires this instant", now.AddDate(-2, 0, 0), now, StatusExpiresSoon, "15 Mar 2026"},
+		{"expires this instant", now.AddDate(-2, 0, 0), now, StatusExpiresSoon, "15 March 2026"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -96,7 +96,7 @@ func TestSampleKeystore(t *testing.T) {
 			t.Errorf("%s: chain[0] not signed by chain[1]: %v", c.ID, err)
 		}
 		v := c.Verdict(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-		if v.Status != StatusExpired || !strings.Contains(v.Message, "12 Sep 2024") || v.OK() {
+		if v.Status != StatusExpired || !strings.Contains(v.Message, "12 September 2024") || v.OK() {
 			t.Errorf("%s: verdict %+v", c.ID, v)
 		}
 	}

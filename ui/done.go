@@ -32,6 +32,14 @@ type donePage struct {
 	failErr   error
 	savedTo   *widget.Label
 	keptCheck *widget.Check
+	verify    *verifyOutcome // the test of a stored registration; nil when not tested
+}
+
+// verifyOutcome is the test of a new registration (registrar.Verify).
+type verifyOutcome struct {
+	v       *flow.Verification
+	err     error
+	stopped bool // the user pressed Cancel during the test
 }
 
 // unkeptValues reports whether closing now would lose what the ATO issued.
@@ -59,9 +67,10 @@ func (w *Wizard) valueRow(grid *fyne.Container, label, shown, value string) {
 
 // showResult shows an accepted registration: stored, or not stored with the
 // values on screen.
-func (w *Wizard) showResult(res *registrar.Result, err error) {
+func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome) {
+	w.ensurePage(stepDone)
 	d := &w.done
-	d.res, d.failErr, d.notStored, d.kept = res, nil, nil, false
+	d.res, d.failErr, d.notStored, d.kept, d.verify = res, nil, nil, false, ver
 	d.box.Objects = nil
 	reg := res.Registration
 	d.values = credstore.Values{ClientID: reg.ClientID, RegistrationAccessToken: reg.RegistrationAccessToken,
@@ -90,6 +99,9 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 			d.box.Add(subheading("This installation is registered"))
 			d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
 				", and your software can now use them."))
+		}
+		if ver != nil {
+			w.addVerifyOutcome(d, practice, res.Where, ver)
 		}
 		w.addSetupDone(d.box, res.Record) // setup hook
 		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
@@ -153,6 +165,38 @@ func (w *Wizard) showResult(res *registrar.Result, err error) {
 	w.show(stepDone)
 }
 
+// addVerifyOutcome says what the test of the new registration proved, or
+// what failed and what it means. Whatever it says, the registration exists
+// and is stored: the values below stay shown.
+func (w *Wizard) addVerifyOutcome(d *donePage, practice bool, where string, ver *verifyOutcome) {
+	stored := "The registration itself exists and is stored in " + where + ": nothing was removed, and the values below are the ones to use."
+	switch {
+	case ver.err == nil && !ver.stopped:
+		ok := para(practiceWords(practice, "Your software can now sign in to the ATO with this registration."))
+		ok.Importance = widget.SuccessImportance
+		ok.TextStyle.Bold = true
+		d.box.Add(ok)
+		if ver.v != nil && ver.v.HeartbeatURL != "" {
+			d.box.Add(caption(practiceWords(practice, "DCR Wizard got an access token as the new registration, and the ATO's heartbeat check answered.")))
+		} else {
+			d.box.Add(caption(practiceWords(practice, "DCR Wizard got an access token from the ATO as the new registration.")))
+		}
+	case ver.stopped:
+		d.title = "Registered, not tested"
+		d.box.Add(warnPara("You stopped the test of the new registration, so it is not yet known whether your software can sign in with it."))
+		d.box.Add(para(stored + " You can test it later from the Registrations list."))
+	default:
+		d.title = "Registered, test failed"
+		msg, action := errorWords(ver.err)
+		d.box.Add(bold(practiceWords(practice, "The test sign-in to the ATO with the new registration failed")))
+		d.box.Add(errPara(practiceWords(practice, msg)))
+		if action != "" {
+			d.box.Add(para(practiceWords(practice, action)))
+		}
+		d.box.Add(para(stored))
+	}
+}
+
 // addKeychainPlaces lists where each value was saved: the keychain
 // accounts (credstore/LAYOUT.md) and the list file, for support staff.
 func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record) {
@@ -210,8 +254,9 @@ func errorWords(err error) (msg, action string) {
 // showFailure shows what went wrong, what to do, and the way back to the
 // step that needs fixing.
 func (w *Wizard) showFailure(err error) {
+	w.ensurePage(stepDone)
 	d := &w.done
-	d.res, d.notStored, d.kept, d.failErr = nil, nil, false, err
+	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, err, nil
 	practice := w.review.input.Env.Name == practiceName
 	d.box.Objects = nil
 	msg, action := errorWords(err)
@@ -291,8 +336,9 @@ func (w *Wizard) registerAnother() {
 }
 
 func (w *Wizard) resetAfterRun() {
+	w.ensurePage(stepDone)
 	d := &w.done
-	d.res, d.notStored, d.failErr, d.title = nil, nil, nil, ""
+	d.res, d.notStored, d.failErr, d.title, d.verify = nil, nil, nil, "", nil
 	d.box.Objects = nil
 	w.review.runBox.Hide()
 	w.show(stepEnvironment)
@@ -402,6 +448,7 @@ type supportInfo struct {
 	SaveErr    string // why the keychain did not keep the values
 	Err        error
 	Vendor     credstore.Vendor // setup hook: whose setup file was used
+	Verify     *verifyOutcome   // the test of the new registration
 }
 
 // supportSummary formats info for a helpdesk.
@@ -442,6 +489,22 @@ func supportSummary(info supportInfo) string {
 			}
 		}
 		line("Not stored because", info.SaveErr)
+		if v := info.Verify; v != nil {
+			switch {
+			case v.stopped:
+				line("Test", "stopped by the user")
+			case v.err != nil:
+				msg, action := errorWords(v.err)
+				line("Test", "failed: "+msg)
+				line("Test action", action)
+			default:
+				line("Test", "usable (access token obtained as the new client)")
+				if v.v != nil {
+					line("Test scope", v.v.Scope)
+					line("Heartbeat", v.v.HeartbeatURL)
+				}
+			}
+		}
 	}
 	if err := info.Err; err != nil {
 		if outcomeUnknown(err) {
@@ -493,6 +556,7 @@ func (w *Wizard) supportText() string {
 		Result:  w.done.res,
 		Err:     w.done.failErr,
 		Vendor:  w.supportVendor(), // setup hook
+		Verify:  w.done.verify,
 	}
 	if c := in.Credential; c != nil {
 		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, formatDate(c.NotAfter))
@@ -548,9 +612,10 @@ func supportTime(t time.Time) string {
 // doneGone rebuilds the Done page after its registration was removed or
 // forgotten on the Registrations screen.
 func (w *Wizard) doneGone(notice string) {
+	w.ensurePage(stepDone)
 	d := &w.done
 	name := d.res.Record.Name
-	d.res, d.notStored, d.kept, d.failErr = nil, nil, false, nil
+	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, nil, nil
 	d.title = "Removed"
 	d.box.Objects = nil
 	d.box.Add(subheading("“" + name + "” is no longer registered here"))

@@ -146,6 +146,7 @@ func (w *Wizard) buildEnvironment() {
 
 // selectedOption is the chosen option, or nil.
 func (w *Wizard) selectedOption() *envOption {
+	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
 	p := &w.environment
 	for i := range p.options {
 		if p.options[i].label == p.radio.Selected {
@@ -163,6 +164,7 @@ func (w *Wizard) isPractice() bool {
 
 // currentEnv is the environment the run will use.
 func (w *Wizard) currentEnv() (flow.Environment, bool) {
+	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
 	p := &w.environment
 	if p.custom.Checked {
 		return flow.Custom(strings.TrimSpace(p.tokenURL.Text), strings.TrimSpace(p.regURL.Text),
@@ -195,6 +197,7 @@ func (w *Wizard) environmentChoice() environmentChoice {
 
 // selectPractice picks Practice (from the Welcome page's tick).
 func (w *Wizard) selectPractice() {
+	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
 	p := &w.environment
 	for _, o := range p.options {
 		if o.practice {
@@ -242,6 +245,7 @@ func (w *Wizard) prefillCustom() {
 
 // refreshEnvironment redraws the note for the choice and the Practice box.
 func (w *Wizard) refreshEnvironment() {
+	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
 	p := &w.environment
 	w.refreshSetupEnvironment() // setup hook: the file's choice, before the note is drawn
 	o := w.selectedOption()
@@ -282,6 +286,7 @@ func (w *Wizard) refreshEnvironment() {
 
 // refreshPractice updates what the Environment step says about Practice.
 func (w *Wizard) refreshPractice() {
+	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
 	p := &w.environment
 	if !w.isPractice() {
 		p.practice.Hide()

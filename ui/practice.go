@@ -108,6 +108,7 @@ func (w *Wizard) useDemoCredential() {
 
 func (w *Wizard) loadDemoCredential() {
 	d := w.practice.p.Demo
+	w.ensurePage(stepCredential) // flowui: it may not have been shown yet
 	w.setKeystorePath(d.KeystorePath)
 	w.credential.password.SetText(d.Password)
 	w.credential.demoPassword = true

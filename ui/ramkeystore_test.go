@@ -27,8 +27,8 @@ func TestCredentialOffersRAMKeystore(t *testing.T) {
 	}
 
 	h := newHarness(t, harnessOpts{})
-	if h.w.credential.path != keystore {
-		t.Errorf("Credential step offers %q, want RAM's %q", h.w.credential.path, keystore)
+	if p := h.w.credentialState(); p.path != keystore {
+		t.Errorf("Credential step offers %q, want RAM's %q", p.path, keystore)
 	}
 	if got := h.w.lastFolder(); got != ram {
 		t.Errorf("file dialog would start in %q, want %q", got, ram)
@@ -47,16 +47,16 @@ func TestCredentialOffersRAMKeystore(t *testing.T) {
 	h2 := newHarness(t, harnessOpts{before: func(a fyne.App) {
 		a.Preferences().SetString(prefKeystorePath, "/some/folder/keystore.xml")
 	}})
-	if h2.w.credential.path != "/some/folder/keystore.xml" {
-		t.Errorf("remembered file replaced by %q", h2.w.credential.path)
+	if p := h2.w.credentialState(); p.path != "/some/folder/keystore.xml" {
+		t.Errorf("remembered file replaced by %q", p.path)
 	}
 }
 
 func TestCredentialNoRAMKeystore(t *testing.T) {
 	t.Setenv("APPDATA", t.TempDir()) // no ATOMAS folder
 	h := newHarness(t, harnessOpts{})
-	if h.w.credential.path != "" || h.w.lastFolder() != "" {
-		t.Errorf("path %q, folder %q; want none", h.w.credential.path, h.w.lastFolder())
+	if h.w.credentialState().path != "" || h.w.lastFolder() != "" {
+		t.Errorf("path %q, folder %q; want none", h.w.credentialState().path, h.w.lastFolder())
 	}
 }
 

@@ -138,6 +138,7 @@ func (w *Wizard) buildRegistrations() {
 // showRegistrations opens the screen from wherever the user is; Back
 // returns there.
 func (w *Wizard) showRegistrations() {
+	w.ensurePage(stepRegistrations) // flowui: built on first use
 	p := &w.registrations
 	if w.step != stepRegistrations {
 		p.from = w.step

@@ -27,6 +27,16 @@ var runSteps = []struct {
 	{flow.StepToken, "Getting an access token from the ATO"},
 	{flow.StepRegister, "Registering this installation"},
 	{flow.StepSave, "Saving to the keychain"},
+	{flow.StepVerify, "Testing the new registration"},
+}
+
+// rowStep is the row an event is shown on: the heartbeat is part of the
+// test of the new registration.
+func rowStep(s flow.Step) flow.Step {
+	if s == flow.StepHeartbeat {
+		return flow.StepVerify
+	}
+	return s
 }
 
 // stepRow is one line of the live step list.
@@ -53,6 +63,13 @@ type reviewPage struct {
 	registerStarted bool
 	cancelled       bool
 	input           registrar.Input // of the last run, for the support summary
+
+	// stored is the run's registration once the keychain kept it: from then
+	// on the run is only testing it, and Cancel stops only the test.
+	stored      *registrar.Result
+	testStopped bool
+
+	warm *warmClient // the client the next run uses, pre-connected (warm.go)
 }
 
 func (r *reviewPage) running() bool { return r.cancel != nil }
@@ -97,6 +114,9 @@ func (w *Wizard) buildReview() {
 	)
 	w.problems[stepReview] = func() string {
 		if p.running() {
+			if p.stored != nil {
+				return "Registered and stored. Testing it… Press Cancel to stop the test."
+			}
 			return "Registering… Press Cancel to stop."
 		}
 		return ""
@@ -158,6 +178,7 @@ func (w *Wizard) reviewShown() {
 	setShown(p.prodNote, env.Name == flow.Production.Name)
 	if !p.running() {
 		p.runBox.Hide()
+		w.warmReview()
 	}
 }
 
@@ -190,6 +211,7 @@ func (w *Wizard) startRegister() {
 	p.cancel = cancel
 	p.started = now()
 	p.registerStarted, p.cancelled = false, false
+	p.stored, p.testStopped = nil, false
 	for _, s := range runSteps {
 		row := p.rows[s.step]
 		row.state = ""
@@ -221,16 +243,30 @@ func (w *Wizard) startRegister() {
 		}
 	}()
 
+	warm := w.takeWarm(in.Env, caFile, timeout, newClient)
 	w.background(func() func() {
-		hc, err := newClient(caFile, timeout)
+		hc, err := warm.client()
 		if err != nil {
-			return func() { w.runFinished(gen, nil, fmt.Errorf("The connection settings could not be used: %w", err)) }
+			return func() { w.runFinished(gen, nil, fmt.Errorf("The connection settings could not be used: %w", err), nil) }
 		}
+		// What no request used is closed once the run is over, however it ends.
+		defer warm.cool()
 		reg := &registrar.Registrar{Flow: &flow.Client{HTTP: hc, Now: now}, Store: store, Now: now}
-		res, err := reg.Register(ctx, in, func(e flow.Event) {
-			w.post(func() { w.runEvent(gen, e) })
-		})
-		return func() { w.runFinished(gen, res, err) }
+		onEvent := func(e flow.Event) { w.post(func() { w.runEvent(gen, e) }) }
+		res, err := reg.Register(ctx, in, onEvent)
+		if res == nil || !res.Stored {
+			// Not stored: nothing to test; the values are shown to keep.
+			return func() { w.runFinished(gen, res, err, nil) }
+		}
+		w.post(func() { w.runStored(gen, res) })
+		if ctx.Err() != nil {
+			// Cancelled while saving: stored, but the user wants no more.
+			return func() { w.runFinished(gen, res, err, &verifyOutcome{stopped: true}) }
+		}
+		// The credential is still open: prove the new client can sign in.
+		v, verr := reg.Verify(ctx, registrar.VerifyInput{Env: in.Env, Credential: in.Credential,
+			ClientID: res.Registration.ClientID, APIKey: in.APIKey}, onEvent)
+		return func() { w.runFinished(gen, res, err, &verifyOutcome{v: v, err: verr}) }
 	})
 	w.refreshNav()
 }
@@ -278,7 +314,7 @@ func (w *Wizard) runEvent(gen int, e flow.Event) {
 	if gen != p.gen || p.cancelled {
 		return
 	}
-	row := p.rows[e.Step]
+	row := p.rows[rowStep(e.Step)]
 	if row == nil {
 		return
 	}
@@ -314,10 +350,24 @@ func (w *Wizard) endRun() {
 	}
 }
 
-// runFinished applies the registrar's answer.
-func (w *Wizard) runFinished(gen int, res *registrar.Result, err error) {
+// runStored notes that the keychain kept the run's registration: what is
+// left is the test.
+func (w *Wizard) runStored(gen int, res *registrar.Result) {
+	p := &w.review
+	if gen == p.gen && p.running() {
+		p.stored = res
+		w.refreshNav()
+	}
+}
+
+// runFinished applies the registrar's answer and the test's (ver is nil
+// when the registration was not stored, so not tested).
+func (w *Wizard) runFinished(gen int, res *registrar.Result, err error, ver *verifyOutcome) {
 	p := &w.review
 	current := gen == p.gen
+	if current && p.testStopped {
+		return // Cancel during the test already showed the stored registration
+	}
 	if current {
 		w.drawElapsed()
 		w.endRun()
@@ -325,7 +375,7 @@ func (w *Wizard) runFinished(gen int, res *registrar.Result, err error) {
 	if res != nil {
 		// The ATO accepted: whatever happened meanwhile (even a Cancel),
 		// what it returned must be shown.
-		w.showResult(res, err)
+		w.showResult(res, err, ver)
 		return
 	}
 	if !current {
@@ -347,6 +397,14 @@ func (w *Wizard) runFinished(gen int, res *registrar.Result, err error) {
 func (w *Wizard) cancelRun() {
 	p := &w.review
 	if !p.running() {
+		return
+	}
+	if p.stored != nil {
+		// Registered and stored: Cancel stops only the test.
+		p.testStopped = true
+		w.drawElapsed()
+		w.endRun()
+		w.showResult(p.stored, nil, &verifyOutcome{stopped: true})
 		return
 	}
 	p.cancelled = true

@@ -148,6 +148,7 @@ func (w *Wizard) setupLoaded(gen int, s *registrar.Setup, err error) {
 	st.s, st.err = s, nil
 	st.envChanged, st.keyChanged = false, false
 	// The suggested name replaces only what was not typed.
+	w.ensurePage(stepDetails) // flowui: pages are built on first use
 	if name := w.details.name.Text; name == "" || name == w.cfg.DefaultName {
 		w.details.name.SetText(s.SuggestedName(w.cfg.DefaultName))
 	}
@@ -185,6 +186,7 @@ func (w *Wizard) setupKeyLocked() bool {
 
 // detailsKey is the consumer key the run will use (setup hook on Details).
 func (w *Wizard) detailsKey() string {
+	w.ensurePage(stepDetails) // flowui: built on first use
 	if w.setupKeyLocked() {
 		return w.setup.s.APIKey()
 	}
@@ -267,6 +269,9 @@ func (w *Wizard) refreshSetup() {
 // refreshSetupEnvironment shows what the file set on Environment and keeps
 // the choice on it (setup hook at the end of refreshEnvironment).
 func (w *Wizard) refreshSetupEnvironment() {
+	if !w.pageBuilt(stepEnvironment) {
+		return // flowui: built later, from this state
+	}
 	st := &w.setup
 	s := st.s
 	p := &w.environment
@@ -335,6 +340,9 @@ func (w *Wizard) selectSetupEnv(env flow.Environment) {
 // refreshSetupDetails shows the file's key on Details instead of asking
 // for it (setup hook in detailsShown and refreshDetails).
 func (w *Wizard) refreshSetupDetails() {
+	if !w.pageBuilt(stepDetails) {
+		return // flowui: built later, from this state
+	}
 	st := &w.setup
 	s := st.s
 	p := &w.details

@@ -39,7 +39,7 @@ func TestCredentialProblem(t *testing.T) {
 		{"empty file", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(), Selected: -1}, "holds no credentials"},
 		{"none chosen", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(expired, good), Selected: -1}, "Choose the credential"},
 		{"none usable", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(expired, soon), Selected: -1}, "None of the credentials"},
-		{"expired chosen", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(expired), Selected: 0}, "expired on 2 Feb 2026"},
+		{"expired chosen", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(expired), Selected: 0}, "expired on 2 February 2026"},
 		{"expires soon", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(soon), Selected: 0}, "within 6 months"},
 		{"not yet valid", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(future), Selected: 0}, "not valid until"},
 		{"index out of range", credentialChoice{Path: "k.xml", PasswordGiven: true, Store: store(good), Selected: 3}, "Choose the credential"},

@@ -102,7 +102,46 @@ type Wizard struct {
 	setup    setupState // setup hook: a vendor's setup file (setup.go)
 
 	closeOnce sync.Once
+	built     [stepRegistrations + 1]bool // pages made so far (ensurePage)
 }
+
+// ensurePage builds step s's page the first time it is needed: when it is
+// shown, or when something must change it before (a dropped file, a setup
+// file, Practice's demo credential). Tests reach pages the same way.
+func (w *Wizard) ensurePage(s step) {
+	if s < 0 || int(s) >= len(w.built) || w.built[s] {
+		return
+	}
+	w.built[s] = true // before building: a builder may refresh its own page
+	switch s {
+	case stepWelcome:
+		w.buildWelcome()
+	case stepCredential:
+		w.buildCredential()
+	case stepEnvironment:
+		w.buildEnvironment()
+	case stepDetails:
+		w.buildDetails()
+	case stepReview:
+		w.buildReview()
+	case stepDone:
+		w.buildDone()
+	case stepRegistrations:
+		w.buildRegistrations()
+	}
+}
+
+// credentialState is the Credential page, built if need be: for tests and
+// code that read it before it was shown (the environment's accessors,
+// selectedOption and currentEnv, build theirs the same way).
+func (w *Wizard) credentialState() *credentialPage {
+	w.ensurePage(stepCredential)
+	return &w.credential
+}
+
+// pageBuilt reports whether s's page exists yet: refreshes of a page not
+// built can be skipped, its builder starts from the current state.
+func (w *Wizard) pageBuilt(s step) bool { return w.built[s] }
 
 // New builds the wizard window on a. Call it on the UI goroutine.
 func New(a fyne.App, cfg Config) *Wizard {
@@ -153,13 +192,9 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.closeBtn = w.newButton("Close", w.closeRequested)
 
 	w.buildSetup() // setup hook: before the pages that show it
-	w.buildWelcome()
-	w.buildCredential()
-	w.buildEnvironment()
-	w.buildDetails()
-	w.buildReview()
-	w.buildDone()
-	w.buildRegistrations()
+	// Only the first page now: the others are built when first needed
+	// (ensurePage), so the window opens as fast as a bare one (issue 20).
+	w.ensurePage(stepWelcome)
 
 	w.body = container.NewStack()
 	w.footer = container.NewBorder(nil, nil, w.backBtn, container.NewHBox(w.nextBtn, w.closeBtn), w.hint)
@@ -205,6 +240,10 @@ func (w *Wizard) now() time.Time { return w.cfg.Now() }
 
 // show switches to page s and moves the focus to its first field.
 func (w *Wizard) show(s step) {
+	w.ensurePage(s)
+	if s != stepReview {
+		w.coolReview() // flowui: pre-made connections are for Review's Register only
+	}
 	w.step = s
 	heading := stepHeading(s)
 	if s == stepDone && w.done.title != "" {
@@ -392,6 +431,7 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 			if w.droppedSetup(u.Path()) { // setup hook: a vendor's setup file, not a credential
 				return
 			}
+			w.ensurePage(stepCredential)
 			w.setKeystorePath(u.Path())
 			if w.step != stepCredential {
 				w.show(stepCredential)
@@ -449,6 +489,7 @@ func (w *Wizard) shutdown() {
 		if c := w.registrations.cancel; c != nil {
 			c()
 		}
+		w.coolReview()
 		w.stopPractice()
 	})
 }

@@ -18,6 +18,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
+	"dcrwizard/flow"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
 )
@@ -310,6 +311,16 @@ func TestKeychainFailureShowsValues(t *testing.T) {
 	}
 	h.wantText("Registered, but not saved on this computer", v.ClientID, v.RegistrationClientURI,
 		"Save to a file…", "registration access token below is a secret")
+	// Not stored: not tested (no token asked for as the new client).
+	if d.verify != nil || h.w.review.rows[flow.StepVerify].state != "" {
+		t.Errorf("an unstored registration was tested: %+v, row %q", d.verify, h.w.review.rows[flow.StepVerify].state)
+	}
+	if n := countPath(h.sim.Requests(), atosim.TokenPath); n != 1 {
+		t.Errorf("%d token requests, want only the registration's", n)
+	}
+	if all := h.texts(); strings.Contains(all, "can now sign in") || strings.Contains(all, "test sign-in") || strings.Contains(all, "stopped the test") {
+		t.Error("the keep-these-values page talks about a test")
+	}
 	if strings.Contains(h.texts(), v.RegistrationAccessToken) {
 		t.Error("the token is shown in full on screen")
 	}
@@ -506,6 +517,11 @@ func TestPracticeModeEndToEnd(t *testing.T) {
 	if h.w.done.res == nil {
 		t.Fatalf("practice run failed: %v", h.w.done.failErr)
 	}
+	// Practice rehearses the test too, and never calls the simulator the ATO.
+	h.wantText("Your software can now sign in to the practice simulator with this registration.")
+	if strings.Contains(h.texts(), "sign in to the ATO") {
+		t.Error("Practice's test result names the ATO")
+	}
 	// The demo file is not remembered as the user's own.
 	if got := h.app.Preferences().String(prefKeystorePath); got != "" {
 		t.Errorf("remembered the demo keystore %q", got)
@@ -529,8 +545,11 @@ func TestRemembersLastFileAndEnvironment(t *testing.T) {
 		a.Preferences().SetString(prefKeystorePath, "/some/folder/keystore.xml")
 		a.Preferences().SetString(prefEnvironment, "production")
 	}})
-	if h.w.credential.path != "/some/folder/keystore.xml" {
-		t.Errorf("path %q not remembered", h.w.credential.path)
+	if got := h.w.lastFolder(); got != "/some/folder" {
+		t.Errorf("before the Credential page is built, the file dialog would start in %q", got)
+	}
+	if p := h.w.credentialState(); p.path != "/some/folder/keystore.xml" {
+		t.Errorf("path %q not remembered", p.path)
 	}
 	if got := h.w.lastFolder(); got != "/some/folder" {
 		t.Errorf("file dialog would start in %q", got)
