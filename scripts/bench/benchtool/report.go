@@ -125,7 +125,7 @@ func (in *inputs) markdown() string {
 	p("| UI event handled while a registration is in flight (p99: posted event / key press) | %s / %s | < 50 ms | %s |\n",
 		fmtMS(postP99), fmtMS(keyP99), verdict(postP99 >= 0 && postP99 < 50 && keyP99 < 50))
 	shownP99, endedP99 := in.metric(ui, "cancel-shown-p99-ms"), in.metric(ui, "cancel-ended-p99-ms")
-	p("| Cancel while in flight (p99): page changed / run's goroutines ended and request abandoned | %s / %s | < 50 ms / promptly (the test fails at 2 s) | %s |\n\n",
+	p("| Cancel while in flight (p99): page changed / run's goroutines ended and request abandoned | %s / %s | < 50 ms / promptly (tests check that Cancel ends the run, not how fast) | %s |\n\n",
 		fmtMS(shownP99), fmtMS(endedP99), verdict(shownP99 >= 0 && shownP99 < 50 && endedP99 < 2000))
 
 	p("## Opening a credential file (`m2m.Open`)\n\n")
