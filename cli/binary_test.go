@@ -36,6 +36,7 @@ type run struct {
 	env    []string // added to a clean environment
 	stdin  string
 	config string // XDG_CONFIG_HOME; a fresh one when empty
+	prog   string // the program to run; the built binary when empty
 }
 
 type result struct {
@@ -45,7 +46,11 @@ type result struct {
 
 func (r run) exec(t *testing.T) result {
 	t.Helper()
-	cmd := exec.Command(binary, r.args...)
+	prog := r.prog
+	if prog == "" {
+		prog = binary
+	}
+	cmd := exec.Command(prog, r.args...)
 	config := r.config
 	if config == "" {
 		config = t.TempDir()

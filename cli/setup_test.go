@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -105,20 +104,7 @@ func TestSetupBesideTheProgram(t *testing.T) {
 	if err := os.WriteFile(prog, data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	runProg := func() result {
-		cmd := exec.Command(prog, "setup-check")
-		cmd.Env = baseEnv(t.TempDir())
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return result{code, out.String(), errb.String()}
-	}
+	runProg := func() result { return run{prog: prog, args: []string{"setup-check"}}.exec(t) }
 	if res := runProg(); res.code != 1 || !strings.Contains(res.stderr, "dcrwizard-setup.json") {
 		t.Fatalf("without a file: exit %d %s", res.code, res.stderr)
 	}
