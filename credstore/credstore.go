@@ -111,6 +111,9 @@ type Store struct {
 	now          func() time.Time
 	retryDelay   time.Duration
 	beforeRename func(tmp string)
+	// beforeBatch, for tests, runs in Save between the look at the index
+	// and the keychain write: where another process's save can overtake.
+	beforeBatch func()
 }
 
 // DefaultDir is os.UserConfigDir()/dcrwizard.
@@ -230,17 +233,56 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 			return notStored(err)
 		}
 	}
-	if err := s.retry(ctx, func() error { return s.writeVerified(ctx, own) }); err != nil {
-		return notStored(err)
+	// The by-name item goes in the same keychain session as the others: a
+	// second session (open, unlock, write, read back) was a third of the
+	// save's time. Not when another registration's name differs from this
+	// one only in case (syncNames takes care there), nor when a save of the
+	// same name by another process may have overtaken this one: that is
+	// settled under the index lock below.
+	batch := own
+	var sameBefore []string
+	if rec.Name != "" {
+		if ix, err := s.readIndex(ctx); err == nil {
+			if _, variant := ix.caseVariant(rec.Environment, rec.Name, ""); !variant {
+				sameBefore = ix.sameName(rec.Environment, rec.Name, rec.ClientID)
+				it := nameItem(rec.Environment, rec.Name, rec.ClientID)
+				it.shared = true
+				batch = append(append([]item(nil), own...), it)
+			}
+		}
+	}
+	nameSettled := len(batch) > len(own)
+	if s.beforeBatch != nil {
+		s.beforeBatch()
 	}
 	err := s.retry(ctx, func() error {
+		err := s.writeVerified(ctx, batch)
+		if errors.Is(err, errSharedChanged) {
+			nameSettled, err = false, nil
+		}
+		return err
+	})
+	if err != nil {
+		return notStored(err)
+	}
+	err = s.retry(ctx, func() error {
 		return s.withIndex(ctx, true, func(ix *indexFile) error {
 			ix.put(rec)
+			if nameSettled {
+				// Another save of this name indexed since the look above
+				// (or a case variant appeared): its item and ours raced,
+				// so the newest is written again, as below.
+				_, variant := ix.caseVariant(rec.Environment, rec.Name, "")
+				nameSettled = !variant && slices.Equal(sameBefore, ix.sameName(rec.Environment, rec.Name, rec.ClientID))
+			}
 			return nil
 		})
 	})
 	if err != nil {
 		return &NotStoredError{Values: v, Record: rec, Where: s.Where(), InKeychain: true, Err: err}
+	}
+	if nameSettled || rec.Name == "" {
+		return nil
 	}
 	// Stored. The name item follows, under the index lock (newest wins);
 	// failing it is a warning, never "not stored".

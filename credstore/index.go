@@ -67,6 +67,19 @@ func (ix *indexFile) newest(env, name string) (Record, bool) {
 	return best, found
 }
 
+// sameName lists, sorted, the client IDs of the registrations named exactly
+// name in env, other than clientID.
+func (ix *indexFile) sameName(env, name, clientID string) []string {
+	var out []string
+	for _, r := range ix.Registrations {
+		if r.Environment == env && r.Name == name && r.ClientID != clientID {
+			out = append(out, r.ClientID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // caseVariant returns a name of a registration in env (other than
 // clientID's) equal to name without case but not exactly.
 func (ix *indexFile) caseVariant(env, name, clientID string) (string, bool) {

@@ -145,7 +145,15 @@ type item struct {
 	what    string // plain words, for messages
 	account string
 	value   string
+	// shared: another process may write this item too (the by-name item),
+	// so a read-back holding something else is not a failed write; the
+	// caller is told (errSharedChanged) and settles it under the index lock.
+	shared bool
 }
+
+// errSharedChanged: every item was written and read back, except that a
+// shared item already held another process's value.
+var errSharedChanged = errors.New("a shared keychain item was changed by another process")
 
 type kcResult struct {
 	v   string
@@ -214,7 +222,8 @@ func (s *Store) kcDelete(ctx context.Context, account string) error {
 }
 
 // writeVerified writes every item, then reads each back and compares: only a
-// matching read-back counts as stored.
+// matching read-back counts as stored. A shared item holding another value
+// makes the result errSharedChanged, once every other item matched.
 func (s *Store) writeVerified(ctx context.Context, items []item) error {
 	if bk, ok := s.kr.(batchKeyring); ok {
 		return s.writeVerifiedBatch(ctx, bk, items)
@@ -224,17 +233,24 @@ func (s *Store) writeVerified(ctx context.Context, items []item) error {
 			return err
 		}
 	}
+	changed := false
 	for _, it := range items {
 		got, err := s.kcGet(ctx, it.account)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, ErrNotFound) && !it.shared {
 			return ErrReadBack
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 		if got != it.value {
-			return ErrReadBack
+			if !it.shared {
+				return ErrReadBack
+			}
+			changed = true
 		}
+	}
+	if changed {
+		return errSharedChanged
 	}
 	return nil
 }
@@ -260,10 +276,17 @@ func (s *Store) writeVerifiedBatch(ctx context.Context, bk batchKeyring, items [
 	if err != nil {
 		return err
 	}
-	for i := range items {
+	changed := false
+	for i, it := range items {
 		if !found[i] || got[i] != values[i] {
-			return ErrReadBack
+			if !it.shared {
+				return ErrReadBack
+			}
+			changed = true
 		}
+	}
+	if changed {
+		return errSharedChanged
 	}
 	return nil
 }

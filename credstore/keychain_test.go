@@ -11,8 +11,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"dcrwizard/credstore/credstoretest"
 )
 
 // Tests in this file talk to a real Secret Service (scripts/with-secret-service.sh).
@@ -409,5 +412,122 @@ func TestLockedKeyringValuesHandedBack(t *testing.T) {
 	}
 	if testing.Verbose() {
 		t.Logf("child:\n%s", out)
+	}
+}
+
+// TestParallelSavesSameName saves one name many times at once through two
+// Stores on one folder (two processes): the by-name item, written in the
+// same keychain session as each registration's own items, must end up
+// naming the newest registration in the index, as a lone save leaves it.
+func TestParallelSavesSameName(t *testing.T) {
+	a, b := twoStores(t)
+	ctx := context.Background()
+	env := uniqueEnv(t)
+	const n = 6
+	var wg sync.WaitGroup
+	for i := range 2 * n {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		rec, v := sampleRecord(t, env, "Front desk")
+		wg.Go(func() {
+			if err := s.Save(ctx, rec, v); err != nil {
+				t.Errorf("Save %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	ix, err := a.readIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest, ok := ix.newest(env, "Front desk")
+	if !ok || len(ix.sameName(env, "Front desk", "")) != 2*n {
+		t.Fatalf("index holds %d registrations named Front desk, want %d", len(ix.sameName(env, "Front desk", "")), 2*n)
+	}
+	got, err := a.kcGet(ctx, NameAccount(env, "Front desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != newest.ClientID {
+		t.Errorf("name item holds %s, want the newest registration %s", got, newest.ClientID)
+	}
+}
+
+// TestSaveOvertaken: a save of the same name by another process starts
+// later but completes between this save's look at the index and its
+// keychain write, so this one's by-name item lands last although the other
+// registration is the newer. The by-name item must still name the newest.
+func TestSaveOvertaken(t *testing.T) {
+	a, b := twoStores(t)
+	ctx := context.Background()
+	env := uniqueEnv(t)
+	older, v1 := sampleRecord(t, env, "Front desk")
+	newer, v2 := sampleRecord(t, env, "Front desk")
+	a.beforeBatch = func() {
+		a.beforeBatch = nil
+		b.now = func() time.Time { return time.Now().Add(time.Minute) } // started later
+		if err := b.Save(ctx, newer, v2); err != nil {
+			t.Errorf("overtaking Save: %v", err)
+		}
+	}
+	if err := a.Save(ctx, older, v1); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	got, err := a.kcGet(ctx, NameAccount(env, "Front desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != newer.ClientID {
+		t.Errorf("name item holds %s, want the newer registration %s (the older is %s)", got, newer.ClientID, older.ClientID)
+	}
+}
+
+// twoStores are two Stores on one folder and one keychain, as two DCR
+// Wizard processes are: the real keychain when there is one.
+func twoStores(t *testing.T) (*Store, *Store) {
+	dir := t.TempDir()
+	if haveSecretService() {
+		return anyStore(t, dir), anyStore(t, dir)
+	}
+	kr := &credstoretest.Keyring{}
+	a, b := NewWithKeyring(dir, kr), NewWithKeyring(dir, kr)
+	a.retryDelay, b.retryDelay = 0, 0
+	return a, b
+}
+
+// overwritingKeyring is a keychain where another process writes the by-name
+// item of name right after each of ours (to other), before it is read back.
+type overwritingKeyring struct {
+	*credstoretest.Keyring
+	account, other string
+}
+
+func (k overwritingKeyring) Set(service, user, password string) error {
+	if err := k.Keyring.Set(service, user, password); err != nil || user != k.account {
+		return err
+	}
+	return k.Keyring.Set(service, user, k.other)
+}
+
+// TestSaveNameItemOverwritten: the by-name item reads back another
+// process's value. The registration is stored (its own items are), and the
+// by-name item is then settled under the index lock, as a lone save would.
+func TestSaveNameItemOverwritten(t *testing.T) {
+	env := uniqueEnv(t)
+	rec, v := sampleRecord(t, env, "Front desk")
+	kr := overwritingKeyring{&credstoretest.Keyring{}, NameAccount(env, "Front desk"), "someone-else"}
+	s := NewWithKeyring(t.TempDir(), kr)
+	s.retryDelay = 0
+	err := s.Save(context.Background(), rec, v)
+	// The overwrite follows every write, so the settling write reads back
+	// the other value too: stored, with a warning about the name item only.
+	var nameErr *NameItemError
+	if !errors.As(err, &nameErr) {
+		t.Fatalf("Save = %v, want a *NameItemError (stored, name item lagging)", err)
+	}
+	if _, got, err := s.Get(context.Background(), rec.ClientID); err != nil || got.RegistrationAccessToken != v.RegistrationAccessToken {
+		t.Errorf("Get after Save = %v, %v; want the registration stored", got, err)
 	}
 }
