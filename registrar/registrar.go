@@ -84,20 +84,23 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	}
 	fc := *r.Flow
 	fc.OnEvent = emit
+	// The pending note must be on disk before the DCR POST, not before the
+	// token request, which creates nothing: it is written beside the
+	// signing and the token request (an fsync off the user's wait), and
+	// the POST waits for it.
 	var pending credstore.Pending
-	fc.BeforeRegister = func(context.Context) error {
-		p := credstore.Pending{Name: in.InstanceName, Environment: in.Env.Name, Started: r.now()}
-		if in.Credential != nil {
-			p.CredentialID = in.Credential.ID
+	noted := make(chan error, 1)
+	go func() { noted <- r.notePending(in, &pending) }()
+	var noteErr error
+	waited := false
+	waitNoted := func() error {
+		if !waited {
+			noteErr, waited = <-noted, true
 		}
-		id, err := r.Store.BeginPending(p)
-		if err != nil {
-			return fmt.Errorf("could not note the registration before sending it: %w", err)
-		}
-		p.ID = id
-		pending = p
-		return nil
+		return noteErr
 	}
+	defer waitNoted() // nothing is left running, whatever happens
+	fc.BeforeRegister = func(context.Context) error { return waitNoted() }
 
 	reg, err := fc.Register(ctx, flow.Request{
 		Env:          in.Env,
@@ -109,7 +112,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		// Only a refusal proves nothing was created; with an unknown outcome
 		// the pending record stays, so the next start asks the user to check.
 		var fe *flow.Error
-		if pending.ID != "" && !(errors.As(err, &fe) && fe.Unknown) {
+		if waitNoted() == nil && pending.ID != "" && !(errors.As(err, &fe) && fe.Unknown) {
 			_ = r.Store.ClearPending(pending.ID)
 		}
 		return nil, err
@@ -168,4 +171,19 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	}
 	emit(flow.Event{Step: flow.StepSave, State: flow.StateDone, Message: "Saved to " + res.Where, At: r.now()})
 	return res, nil
+}
+
+// notePending writes the pending note of in's registration into *p.
+func (r *Registrar) notePending(in Input, p *credstore.Pending) error {
+	note := credstore.Pending{Name: in.InstanceName, Environment: in.Env.Name, Started: r.now()}
+	if in.Credential != nil {
+		note.CredentialID = in.Credential.ID
+	}
+	id, err := r.Store.BeginPending(note)
+	if err != nil {
+		return fmt.Errorf("could not note the registration before sending it: %w", err)
+	}
+	note.ID = id
+	*p = note
+	return nil
 }
