@@ -3,7 +3,9 @@ GO      ?= go
 # Build tags, one list for every build and test (scripts/build-tags):
 # migrated_fynedo — Fyne 2.6 threading; no_emoji — leave out Fyne's 4 MB colour
 # emoji font, parsed once per text style at start (≈ 15 MB of RAM); an emoji
-# typed into a name still shows through the system's own emoji font.
+# typed into a name still shows through the system's own emoji font;
+# nethttpomithttp2 — leave out net/http's HTTP/2 (0.5 MiB): every ATO request
+# goes over HTTP/1.1 anyway (flow's pre-made connections offer only http/1.1).
 TAGS    := $(shell cat scripts/build-tags)
 export LANG ?= C.UTF-8
 SMOKE_BIN := $(or $(TMPDIR),/tmp)/dcrwizard-smoke-$(shell echo $$$$)

@@ -22,7 +22,7 @@ func buildTags() string {
 			}
 		}
 	}
-	return "migrated_fynedo,no_emoji"
+	return "migrated_fynedo,no_emoji,nethttpomithttp2"
 }
 
 // Main builds dcrwizard (with -race and the project's build tag) into a
