@@ -103,10 +103,17 @@ for _ in $(seq 1 100); do
 	[ -S "/tmp/.X11-unix/X${display#:}" ] && break
 	sleep 0.1
 done
-"$work/benchtool" window -o "$work/window-cold.json" -display "$display" -n "$LAUNCHES" -- "$work/dcrwizard"
-"$work/benchtool" window -o "$work/window-warm.json" -display "$display" -n "$LAUNCHES" -warm -- "$work/dcrwizard"
-echo "== the floor: a bare Fyne window of the same size, same build ($LAUNCHES cold launches)"
-"$work/benchtool" window -o "$work/window-bare.json" -display "$display" -n "$LAUNCHES" -- "$work/barewindow"
+# The floors, launched the same way right after the wizard: a bare Fyne
+# window with one label, and the same with one of each kind of thing the
+# wizard's first page draws (barewindow -kinds). Cold ones first, then warm.
+win() { "$work/benchtool" window -o "$work/$1.json" -display "$display" -n "$LAUNCHES" "${@:2}"; }
+win window-cold -- "$work/dcrwizard"
+echo "== the floors: a bare Fyne window of the same size, same build; then with the first page's kinds of drawing"
+win window-bare -- "$work/barewindow"
+win window-kinds -- "$work/barewindow" -kinds
+win window-warm -warm -- "$work/dcrwizard"
+win window-bare-warm -warm -- "$work/barewindow"
+win window-kinds-warm -warm -- "$work/barewindow" -kinds
 
 "$work/benchtool" machine -o "$work/machine-end.json"
 "$work/benchtool" report -dir "$work" -count "$COUNT" -o "$OUT"

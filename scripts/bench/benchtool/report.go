@@ -15,8 +15,12 @@ type inputs struct {
 	cli         map[string]Timing
 	cold, warm  Window
 	bare        Window // scripts/bench/barewindow, cold
+	bareWarm    Window
+	kinds       Window // barewindow -kinds: the first page's kinds of drawing, cold
+	kindsWarm   Window
 	binaryBytes int64
-	count       int // -count of the Go benchmarks
+	bareBytes   int64 // the bare window's binary, built the same way
+	count       int   // -count of the Go benchmarks
 }
 
 func runReport(args []string) error {
@@ -31,7 +35,8 @@ func runReport(args []string) error {
 	for name, v := range map[string]any{
 		"machine-start.json": &in.start, "machine-end.json": &in.end, "medians.json": &in.bench,
 		"cli.json": &in.cli, "window-cold.json": &in.cold, "window-warm.json": &in.warm,
-		"window-bare.json": &in.bare,
+		"window-bare.json": &in.bare, "window-bare-warm.json": &in.bareWarm,
+		"window-kinds.json": &in.kinds, "window-kinds-warm.json": &in.kindsWarm,
 	} {
 		if err := readJSON(filepath.Join(*dir, name), v); err != nil {
 			return err
@@ -42,7 +47,18 @@ func runReport(args []string) error {
 		return err
 	}
 	in.binaryBytes = fi.Size()
+	if fi, err := os.Stat(filepath.Join(*dir, "barewindow")); err == nil {
+		in.bareBytes = fi.Size()
+	}
 	return os.WriteFile(*out, []byte(in.markdown()), 0o644)
+}
+
+// bareSize is the bare window's binary size in words.
+func (in *inputs) bareSize() string {
+	if in.bareBytes == 0 {
+		return "not measured"
+	}
+	return fmt.Sprintf("%.2f MiB", float64(in.bareBytes)/(1<<20))
 }
 
 // ms is a benchmark's median time per operation in milliseconds; -1 when
@@ -121,6 +137,17 @@ func (in *inputs) markdown() string {
 	p("| Wizard: peak RSS (VmHWM, settled on the first page) | %.0f MiB (a bare Fyne window on the same screen: %.0f MiB) | ≤ 100 MB | %s |\n",
 		in.cold.PeakRSSMB, in.bare.PeakRSSMB, verdict(in.cold.PeakRSSMB <= 100))
 	p("| Release binary (`-trimpath -ldflags \"-s -w\"`) | %.1f MiB | ≤ 30 MB | %s |\n", sizeMB, verdict(sizeMB <= 30))
+	rttWarm, rttCold := in.ms("registrar/BenchmarkRegisterRTT/100msRTT/warm"), in.ms("registrar/BenchmarkRegisterRTT/100msRTT/cold")
+	p("| Register → stored at 100 ms RTT, TLS 1.3, two hosts: warm (pre-connected) · cold beside it | %s = %.2f RTT · cold %s = %.2f RTT | warm ≤ 2.3 RTT + 20 ms = 250 ms | %s |\n",
+		fmtMS(rttWarm), in.metric("registrar/BenchmarkRegisterRTT/100msRTT/warm", "RTT"), fmtMS(rttCold), in.metric("registrar/BenchmarkRegisterRTT/100msRTT/cold", "RTT"),
+		verdict(rttWarm >= 0 && rttWarm <= 250))
+	p("| Wizard first frame ÷ the bare window's, cold · warm (÷ the first page's kinds of drawing: cold · warm) | **%.2f×** · %.2f× (%.2f× · %.2f×) | ≤ 1.1× | %s |\n",
+		in.cold.FirstFrameMS/in.bare.FirstFrameMS, in.warm.FirstFrameMS/in.bareWarm.FirstFrameMS,
+		in.cold.FirstFrameMS/in.kinds.FirstFrameMS, in.warm.FirstFrameMS/in.kindsWarm.FirstFrameMS,
+		verdict(in.cold.FirstFrameMS <= 1.1*in.bare.FirstFrameMS))
+	p("| Wizard peak RSS above the bare window's, cold (above the kinds window's) | **+%.1f MiB** (+%.1f MiB) | ≤ +10 MiB | %s |\n",
+		in.cold.PeakRSSMB-in.bare.PeakRSSMB, in.cold.PeakRSSMB-in.kinds.PeakRSSMB, verdict(in.cold.PeakRSSMB-in.bare.PeakRSSMB <= 10))
+	p("| Release binary, no growth (issue 20) | %.2f MiB (the bare window: %s) | ≤ 21 MiB | %s |\n", sizeMB, in.bareSize(), verdict(sizeMB <= 21))
 	postP99, keyP99 := in.metric(ui, "post-p99-ms"), in.metric(ui, "key-p99-ms")
 	p("| UI event handled while a registration is in flight (p99: posted event / key press) | %s / %s | < 50 ms | %s |\n",
 		fmtMS(postP99), fmtMS(keyP99), verdict(postP99 >= 0 && postP99 < 50 && keyP99 < 50))
@@ -205,17 +232,31 @@ func (in *inputs) markdown() string {
 	p("Launched %d times on a bare Xvfb screen (Mesa's llvmpipe software renderer, no window manager). ", in.cold.Runs)
 	p("*First frame* is the time from exec until a pixel inside the window changes, read over the X protocol every millisecond. ")
 	p("*Cold* launches get a fresh HOME each (no Mesa shader cache, no Fyne settings), as on first use; *warm* ones share one HOME after an untimed first launch.\n\n")
-	p("The floor is `scripts/bench/barewindow`: a Fyne window of the wizard's size with one label, built with the same tags and flags and launched the same way (cold), right after the wizard. ")
+	p("The floor is `scripts/bench/barewindow`: a Fyne window of the wizard's size with one label, built with the same tags and flags and launched the same way, right after the wizard. ")
+	p("The second floor, `barewindow -kinds`, adds one of each kind of thing the wizard's first page draws — bold text, a separator, a check box, two buttons with icons (one of high importance) — and nothing of the wizard's own: what any Fyne page with a button costs. ")
 	p("*PSS* divides each shared page among the processes mapping it (libLLVM's code is shared with the Xvfb server, which renders with the same Mesa); it is what one more copy of the program costs the machine.\n\n")
 	p("| | First frame | Peak RSS | PSS, settled | Go heap, at most |\n|---|---|---|---|---|\n")
 	for _, r := range []struct {
 		label string
 		w     Window
-	}{{"Wizard, cold", in.cold}, {"Wizard, warm", in.warm}, {"Bare Fyne window (floor), cold", in.bare}} {
-		p("| %s | %s | %.0f MiB | %.0f MiB | %.0f MiB |\n", r.label, fmtMS(r.w.FirstFrameMS), r.w.PeakRSSMB, r.w.PssMB, r.w.GoHeapMB)
+	}{{"Wizard, cold", in.cold}, {"Wizard, warm", in.warm}, {"Bare Fyne window (floor), cold", in.bare}, {"Bare Fyne window (floor), warm", in.bareWarm},
+		{"Bare window with the first page's kinds, cold", in.kinds}, {"Bare window with the first page's kinds, warm", in.kindsWarm}} {
+		p("| %s | %s | %.1f MiB | %.0f MiB | %.0f MiB |\n", r.label, fmtMS(r.w.FirstFrameMS), r.w.PeakRSSMB, r.w.PssMB, r.w.GoHeapMB)
 	}
-	p("| **Wizard above the floor**, cold | %s | **%.0f MiB** | %.0f MiB | %.0f MiB |\n\n",
-		fmtMS(in.cold.FirstFrameMS-in.bare.FirstFrameMS), in.cold.PeakRSSMB-in.bare.PeakRSSMB, in.cold.PssMB-in.bare.PssMB, in.cold.GoHeapMB-in.bare.GoHeapMB)
+	for _, d := range []struct {
+		label      string
+		wiz, floor Window
+	}{{"**Wizard above the bare window**, cold", in.cold, in.bare}, {"**Wizard above the bare window**, warm", in.warm, in.bareWarm},
+		{"Wizard above the kinds window, cold", in.cold, in.kinds}, {"Wizard above the kinds window, warm", in.warm, in.kindsWarm}} {
+		p("| %s | %s (%.2f×) | **%+.1f MiB** | %+.0f MiB | %+.0f MiB |\n", d.label, fmtMS(d.wiz.FirstFrameMS-d.floor.FirstFrameMS), d.wiz.FirstFrameMS/d.floor.FirstFrameMS,
+			d.wiz.PeakRSSMB-d.floor.PeakRSSMB, d.wiz.PssMB-d.floor.PssMB, d.wiz.GoHeapMB-d.floor.GoHeapMB)
+	}
+	p("\n")
+	p("Between the two floors is what Fyne and the renderer charge for a page with a button, before the wizard does anything (cold: %s and %+.1f MiB). ",
+		fmtMS(in.kinds.FirstFrameMS-in.bare.FirstFrameMS), in.kinds.PeakRSSMB-in.bare.PeakRSSMB)
+	p("Fyne draws button labels in bold, and every text style costs a font parse twice over (its theme font, and a system fallback font found through go-text's fontscan, which Fyne 2.7 loads for every style up front), so the second style alone is about 3 MiB of Go heap. ")
+	p("Every kind of shape (rectangle, rounded rectangle, line) is a GL program of its own, and Mesa's llvmpipe compiles each one's shader variant with LLVM the first time it draws it: most of the cold gap, and what Mesa's shader cache saves on warm launches. ")
+	p("The first page uses the fonts it needs and no more: regular and bold (no monospace, italic or symbol face is loaded until a later page shows one), and the other pages are built when first shown.\n\n")
 	p("Where the resident memory is (cold launches, median, from `/proc/PID/smaps`):\n\n| Part | RSS |\n|---|---|\n")
 	var kinds []string
 	for k := range in.cold.RSSByMB {
@@ -256,7 +297,7 @@ func (in *inputs) markdown() string {
 	p("+ opening keystore.xml %s + the three ATO steps %s + the rest, %s: the pending record, the keychain write and read-back, the index, and connecting to the session bus. ",
 		fmtMS(in.ms("m2m/BenchmarkOpen/keystore-xml")), fmtMS(flowReg), fmtMS(rest))
 	p("The ATO steps themselves (JWT and two loopback round trips) are a small part; process start and the keychain dominate.\n")
-	p("- **The keychain:** a registration's three items are written and read back over one Secret Service session (11 D-Bus method calls; go-keyring's per-item functions took 36, a session and an unlock each). Each call goes through dbus-daemon to gnome-keyring, which rewrites and fsyncs its keyring file for every item written, about 3 ms each here: that is most of what is left. The pending record and the index are small files written with fsync.\n")
+	p("- **The keychain:** a registration's four items (registration access token, registration client URI, consumer key, and the by-name client ID) are written and read back over one Secret Service session (about a dozen D-Bus method calls; go-keyring's per-item functions took a session and an unlock each, 5 calls per write and 7 per read). Each call goes through dbus-daemon to gnome-keyring, which rewrites and fsyncs its keyring file for every item written, about 3 ms each here: that is most of what is left. The pending record and the index are small files written with fsync.\n")
 	p("- **With the PEM file** the 200,000-iteration PBKDF2 adds about %s; the shell script pays the same in `openssl dgst -sign`, plus seven more process starts (openssl ×2, curl ×2, jq ×3).\n",
 		fmtMS(in.ms("m2m/BenchmarkOpen/pem")-in.ms("m2m/BenchmarkOpen/keystore-xml")))
 	p("- **The .p12** takes %.1f× the PEM's time at the same iteration count: it derives twice (the MAC's key with go-pkcs12's PKCS#12 KDF, which allocates once per iteration — its %.0f allocations — and then the key's PBKDF2).\n",
@@ -282,6 +323,20 @@ func (in *inputs) markdown() string {
 			why += "No Fyne program meets 100 MB on this screen: the floor alone is over it. Meeting it needs a measurement on a machine with a GPU driver, or a target stated above the floor. "
 		}
 		misses = append(misses, fmt.Sprintf("**Peak RSS over 100 MB (%.0f MiB).** %sThe target was kept as written, not adjusted to the renderer.", in.cold.PeakRSSMB, why))
+	}
+	if in.cold.FirstFrameMS > 1.1*in.bare.FirstFrameMS || in.cold.PeakRSSMB-in.bare.PeakRSSMB > 10 {
+		misses = append(misses, fmt.Sprintf("**The wizard does not open like a bare one-label window (%.2f× its first frame, %+.1f MiB).** "+
+			"The bare window with only the kinds of drawing the first page has — bold text, buttons, a check box, a separator — is already %.2f× and %+.1f MiB: "+
+			"Fyne's per-style fonts (bold for every button label, each with a system fallback font loaded up front) and llvmpipe's per-shape shader compiles. "+
+			"Against that floor the wizard is %.2f× and %+.1f MiB: its own part, the longer wrapped text being shaped and measured, and a bigger binary mapped. "+
+			"Meeting the goal against the one-label window needs a first page without bold text or buttons, or changes inside Fyne (fonts loaded on first use of a glyph); it was kept as written.",
+			in.cold.FirstFrameMS/in.bare.FirstFrameMS, in.cold.PeakRSSMB-in.bare.PeakRSSMB,
+			in.kinds.FirstFrameMS/in.bare.FirstFrameMS, in.kinds.PeakRSSMB-in.bare.PeakRSSMB,
+			in.cold.FirstFrameMS/in.kinds.FirstFrameMS, in.cold.PeakRSSMB-in.kinds.PeakRSSMB))
+	}
+	if sizeMB > 21 {
+		misses = append(misses, fmt.Sprintf("**Release binary over 21 MiB (%.2f MiB).** The bare Fyne window alone is %s; the rest is the program: TLS and HTTP, X.509 and PKCS#12, the built-in ATO simulator, the keychain over D-Bus and the wizard's pages. "+
+			"HTTP/2 is already left out (`nethttpomithttp2`, 0.5 MiB) and so is Fyne's colour emoji font (`no_emoji`, 4 MiB).", sizeMB, in.bareSize()))
 	}
 	if flowReg > 5 || regPEM/shell > 0.5 || in.cold.FirstFrameMS > 700 || in.warm.FirstFrameMS > 700 || sizeMB > 30 {
 		misses = append(misses, "Other targets missed in this run: see the table above; on a busy machine rerun when the load average is low.")
