@@ -371,3 +371,47 @@ func TestOpenFileErrors(t *testing.T) {
 		t.Errorf("folder: %v", err)
 	}
 }
+
+// Our degenerate SignedData writer against smallstep/pkcs7's, kept as a
+// test-only reference: the same bytes, and the library reads ours back.
+func TestMarshalPKCS7MatchesLibrary(t *testing.T) {
+	_, x := readSampleXML(t)
+	for _, xc := range x.Credentials {
+		ber, err := base64.StdEncoding.DecodeString(xc.PublicCertificate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		certs, err := parsePKCS7Certs(ber)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; n <= len(certs); n++ {
+			ours, err := marshalPKCS7Certs(certs[:n])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var raw []byte
+			for _, c := range certs[:n] {
+				raw = append(raw, c.Raw...)
+			}
+			ref, err := pkcs7.DegenerateCertificate(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(ours, ref) {
+				i := 0
+				for i < len(ours) && i < len(ref) && ours[i] == ref[i] {
+					i++
+				}
+				t.Errorf("%d certificates: ours (%d bytes) and the library's (%d bytes) differ from byte %d", n, len(ours), len(ref), i)
+			}
+			p7, err := pkcs7.Parse(ours)
+			if err != nil {
+				t.Fatalf("library cannot read ours: %v", err)
+			}
+			if len(p7.Certificates) != n {
+				t.Errorf("library reads %d certificates from ours, want %d", len(p7.Certificates), n)
+			}
+		}
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
-
-	"github.com/smallstep/pkcs7"
 )
 
 // maxChainCerts caps the certificates taken from one chain: a real M2M chain
@@ -100,11 +98,36 @@ func parseSignedDataDER(der []byte) ([]*x509.Certificate, error) {
 }
 
 // marshalPKCS7Certs writes a degenerate (signer-less) SignedData holding the
-// certificates in order, in DER, which every BER reader also accepts.
+// certificates in order, in DER, which every BER reader also accepts: the
+// structure RFC 2315 §9.1 and RFC 5652 §5 give for a certificate-only
+// chain, with an empty CRL list, byte for byte as smallstep/pkcs7's
+// DegenerateCertificate wrote it before (a test holds the two together).
 func marshalPKCS7Certs(certs []*x509.Certificate) ([]byte, error) {
 	var raw []byte
 	for _, c := range certs {
 		raw = append(raw, c.Raw...)
 	}
-	return pkcs7.DegenerateCertificate(raw)
+	emptySet := asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: []byte{}}
+	sd, err := asn1.Marshal(struct {
+		Version          int
+		DigestAlgorithms asn1.RawValue
+		ContentInfo      struct{ ContentType asn1.ObjectIdentifier }
+		Certificates     asn1.RawValue
+		CRLs             asn1.RawValue
+		SignerInfos      asn1.RawValue
+	}{
+		Version:          1,
+		DigestAlgorithms: emptySet,
+		ContentInfo:      struct{ ContentType asn1.ObjectIdentifier }{oidData},
+		Certificates:     asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: raw},
+		CRLs:             asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: []byte{}},
+		SignerInfos:      emptySet,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return asn1.Marshal(struct {
+		ContentType asn1.ObjectIdentifier
+		Content     asn1.RawValue
+	}{oidSignedData, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: sd}})
 }
