@@ -77,7 +77,9 @@ PEM="$work/sim/practice.pem"
 PASSWORD_FILE="$work/password"
 NAME=Bench
 export TOKEN_URL REGISTRATION_URL CLIENT_ID SCOPE API_KEY PEM PASSWORD_FILE NAME
-common="--env custom --token-url $TOKEN_URL --registration-url $REGISTRATION_URL --registration-client-id $CLIENT_ID --scope $SCOPE --api-key $API_KEY --password-file $PASSWORD_FILE --name $NAME --json"
+# The consumer key from a file, as the password: never on a command line.
+printf '%s' "$API_KEY" >"$work/api-key"
+common="--env custom --token-url $TOKEN_URL --registration-url $REGISTRATION_URL --registration-client-id $CLIENT_ID --scope $SCOPE --api-key-file $work/api-key --password-file $PASSWORD_FILE --name $NAME --json"
 "$work/benchtool" time -o "$work/cli.json" -n "$RUNS" -warmup 2 \
 	-between "scripts/bench/forget-all.sh $work/dcrwizard" \
 	-cmd "version=$work/dcrwizard version" \
