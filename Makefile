@@ -5,7 +5,10 @@ GO      ?= go
 # emoji font, parsed once per text style at start (≈ 15 MB of RAM); an emoji
 # typed into a name still shows through the system's own emoji font;
 # nethttpomithttp2 — leave out net/http's HTTP/2 (0.5 MiB): every ATO request
-# goes over HTTP/1.1 anyway (flow's pre-made connections offer only http/1.1).
+# goes over HTTP/1.1 anyway (flow's pre-made connections offer only http/1.1);
+# no_metadata — Fyne does not look for FyneApp.toml beside the program at start
+# (its TOML parser and icon scaler stay out, 0.3 MiB): the ID, icon and version
+# are set in code, and fyneDo comes from migrated_fynedo.
 TAGS    := $(shell cat scripts/build-tags)
 export LANG ?= C.UTF-8
 SMOKE_BIN := $(or $(TMPDIR),/tmp)/dcrwizard-smoke-$(shell echo $$$$)

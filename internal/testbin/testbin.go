@@ -22,7 +22,7 @@ func buildTags() string {
 			}
 		}
 	}
-	return "migrated_fynedo,no_emoji,nethttpomithttp2"
+	return "migrated_fynedo,no_emoji,nethttpomithttp2,no_metadata"
 }
 
 // Main builds dcrwizard (with -race and the project's build tag) into a
