@@ -239,7 +239,7 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 	// one only in case (syncNames takes care there), nor when a save of the
 	// same name by another process may have overtaken this one: that is
 	// settled under the index lock below.
-	batch := own
+	batch, nameSettled := own, false // nameSettled: the batch holds the name item, and it stands
 	var sameBefore []string
 	if rec.Name != "" {
 		if ix, err := s.readIndex(ctx); err == nil {
@@ -247,11 +247,10 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 				sameBefore = ix.sameName(rec.Environment, rec.Name, rec.ClientID)
 				it := nameItem(rec.Environment, rec.Name, rec.ClientID)
 				it.shared = true
-				batch = append(append([]item(nil), own...), it)
+				batch, nameSettled = append(append([]item(nil), own...), it), true
 			}
 		}
 	}
-	nameSettled := len(batch) > len(own)
 	if s.beforeBatch != nil {
 		s.beforeBatch()
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"dcrwizard/credstore"
@@ -91,14 +92,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	var pending credstore.Pending
 	noted := make(chan error, 1)
 	go func() { noted <- r.notePending(in, &pending) }()
-	var noteErr error
-	waited := false
-	waitNoted := func() error {
-		if !waited {
-			noteErr, waited = <-noted, true
-		}
-		return noteErr
-	}
+	waitNoted := sync.OnceValue(func() error { return <-noted })
 	defer waitNoted() // nothing is left running, whatever happens
 	fc.BeforeRegister = func(context.Context) error { return waitNoted() }
 
