@@ -60,7 +60,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		return fail(st, *asJSON, inputError{err})
 	}
 	if apiKey != "" || apiKeyFile != "" || st.Getenv("DCRWIZARD_API_KEY") != "" {
-		if err := readAPIKey(ctx, st, apiKeyFile, &apiKey); err != nil {
+		if _, err := readAPIKey(ctx, st, apiKeyFile, &apiKey); err != nil {
 			return fail(st, *asJSON, err)
 		}
 		if vals.ConsumerKey != registrar.CleanAPIKey(apiKey) {

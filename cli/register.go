@@ -101,7 +101,8 @@ func checkTimeout(d time.Duration) error {
 
 // readAPIKey fills *key from --api-key-file or DCRWIZARD_API_KEY, which
 // other users cannot see (a flag's value shows in ps); only one source.
-func readAPIKey(ctx context.Context, st Streams, file string, key *string) error {
+// from says which it was (registrar.From…), for --json's "sources".
+func readAPIKey(ctx context.Context, st Streams, file string, key *string) (from string, err error) {
 	env := st.Getenv("DCRWIZARD_API_KEY")
 	n := 0
 	for _, given := range []bool{file != "", env != "", *key != ""} {
@@ -110,26 +111,28 @@ func readAPIKey(ctx context.Context, st Streams, file string, key *string) error
 		}
 	}
 	if n > 1 {
-		return inputError{errors.New("give the consumer (API) key once: with --api-key-file FILE, DCRWIZARD_API_KEY or --api-key")}
+		return "", inputError{errors.New("give the consumer (API) key once: with --api-key-file FILE, DCRWIZARD_API_KEY or --api-key")}
 	}
 	switch {
 	case file != "":
 		if fi, err := os.Stat(file); err == nil && fi.IsDir() {
-			return inputError{fmt.Errorf("--api-key-file %s is a folder: give the file holding the key", file)}
+			return "", inputError{fmt.Errorf("--api-key-file %s is a folder: give the file holding the key", file)}
 		}
 		b, err := waitFor(ctx, func() ([]byte, error) { return readCapped(file, 4096) })
 		if err != nil {
-			return inputError{fmt.Errorf("could not read the API key file: %w", err)}
+			return "", inputError{fmt.Errorf("could not read the API key file: %w", err)}
 		}
 		line, _, _ := strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
 		*key = strings.TrimSpace(line)
 		if *key == "" {
-			return inputError{fmt.Errorf("the API key file %s is empty: put the consumer key of your team app on its first line", file)}
+			return "", inputError{fmt.Errorf("the API key file %s is empty: put the consumer key of your team app on its first line", file)}
 		}
+		return registrar.FromKeyFile, nil
 	case env != "":
 		*key = env
+		return registrar.FromEnvVar, nil
 	}
-	return nil
+	return registrar.FromFlag, nil
 }
 
 func runRegister(ctx context.Context, args []string, st Streams) int {
@@ -153,7 +156,8 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if err := checkTimeout(*timeout); err != nil {
 		return fail(st, *asJSON, err)
 	}
-	if err := readAPIKey(ctx, st, *apiKeyFile, apiKey); err != nil {
+	keyFrom, err := readAPIKey(ctx, st, *apiKeyFile, apiKey)
+	if err != nil {
 		return fail(st, *asJSON, err)
 	}
 
@@ -178,7 +182,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 			*apiKey = practice.APIKey
 		}
 	}
-	applied, err := registerValues(*setupPath, &e, practice, *apiKey, *name, st)
+	applied, err := registerValues(*setupPath, &e, practice, *apiKey, keyFrom, *name, st)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}

@@ -16,7 +16,7 @@ import (
 // registerValues joins register's flags with the vendor's setup file (when
 // --setup is given): flags win, and the sources say which value came from
 // where.
-func registerValues(setupPath string, e *endpointFlags, practice *registrar.Practice, apiKey, name string, st Streams) (registrar.Applied, error) {
+func registerValues(setupPath string, e *endpointFlags, practice *registrar.Practice, apiKey, apiKeyFrom, name string, st Streams) (registrar.Applied, error) {
 	var setup *registrar.Setup
 	if setupPath != "" {
 		s, err := registrar.LoadSetup(setupPath)
@@ -26,7 +26,7 @@ func registerValues(setupPath string, e *endpointFlags, practice *registrar.Prac
 		setup = s
 	}
 	g := registrar.Given{
-		APIKey: apiKey, APIKeyFrom: registrar.FromFlag,
+		APIKey: apiKey, APIKeyFrom: apiKeyFrom,
 		Name: name, NameFrom: registrar.FromFlag,
 		CAFile: e.caFile, CAFrom: registrar.FromFlag,
 	}

@@ -201,6 +201,26 @@ func TestRegisterWithSetupFile(t *testing.T) {
 		reg.Sources["name"] != "setup file" || reg.Vendor["name"] != "Example Software Pty Ltd" || reg.Sources["ca_file"] != "" {
 		t.Fatalf("practice: exit %d %+v\n%s", res.code, reg, res.stderr)
 	}
+	// A consumer key given beside the file says how it was given: by key
+	// file or environment variable, not "command line".
+	keyFile := filepath.Join(t.TempDir(), "api-key.txt")
+	if err := os.WriteFile(keyFile, []byte(f.Sim.APIKey()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		env  []string
+		want string
+	}{
+		{[]string{"--api-key-file", keyFile, "--name", "Key file"}, pw, "key file"},
+		{[]string{"--name", "Key variable"}, append([]string{"DCRWIZARD_API_KEY=" + f.Sim.APIKey()}, pw...), "DCRWIZARD_API_KEY"},
+	} {
+		res = run{args: append([]string{"register", "--setup", setup, "--keystore", keystore, "--json"}, tc.args...), env: tc.env, config: config}.exec(t)
+		reg = decode[out](t, res.stdout)
+		if res.code != 0 || reg.Sources["consumer_key"] != tc.want || reg.Sources["name"] != "command line" {
+			t.Errorf("%v: exit %d, sources %v, want consumer_key %q\n%s", tc.args, res.code, reg.Sources, tc.want, res.stderr)
+		}
+	}
 }
 
 func TestRegisterSetupRefusals(t *testing.T) {

@@ -406,6 +406,8 @@ func (s *Setup) WriteCAFile(dir string) (string, error) {
 const (
 	FromSetup    = "setup file"
 	FromFlag     = "command line"
+	FromKeyFile  = "key file"          // --api-key-file
+	FromEnvVar   = "DCRWIZARD_API_KEY" // the environment variable
 	FromTyped    = "typed"
 	FromPractice = "practice"
 	FromDefault  = "default"
