@@ -111,9 +111,9 @@ type Store struct {
 	now          func() time.Time
 	retryDelay   time.Duration
 	beforeRename func(tmp string)
-	// beforeBatch, for tests, runs in Save between the look at the index
-	// and the keychain write: where another process's save can overtake.
-	beforeBatch func()
+	// beforeBatch and afterBatch, for tests, run in Save around its
+	// keychain write: where another process's save can overtake it.
+	beforeBatch, afterBatch func()
 }
 
 // DefaultDir is os.UserConfigDir()/dcrwizard.
@@ -236,43 +236,55 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 	// The by-name item goes in the same keychain session as the others: a
 	// second session (open, unlock, write, read back) was a third of the
 	// save's time. Not when another registration's name differs from this
-	// one only in case (syncNames takes care there), nor when a save of the
-	// same name by another process may have overtaken this one: that is
-	// settled under the index lock below.
-	batch, nameSettled := own, false // nameSettled: the batch holds the name item, and it stands
-	var sameBefore []string
+	// one only in case: syncNames takes care there, after the index entry.
+	batch, batched := own, false
 	if rec.Name != "" {
 		if ix, err := s.readIndex(ctx); err == nil {
 			if _, variant := ix.caseVariant(rec.Environment, rec.Name, ""); !variant {
-				sameBefore = ix.sameName(rec.Environment, rec.Name, rec.ClientID)
 				it := nameItem(rec.Environment, rec.Name, rec.ClientID)
 				it.shared = true
-				batch, nameSettled = append(append([]item(nil), own...), it), true
+				batch, batched = append(append([]item(nil), own...), it), true
 			}
 		}
 	}
 	if s.beforeBatch != nil {
 		s.beforeBatch()
 	}
+	changed := false // the name item read back another process's value
 	err := s.retry(ctx, func() error {
 		err := s.writeVerified(ctx, batch)
 		if errors.Is(err, errSharedChanged) {
-			nameSettled, err = false, nil
+			changed, err = true, nil // settled under the index lock below
 		}
 		return err
 	})
 	if err != nil {
 		return notStored(err)
 	}
+	if s.afterBatch != nil {
+		s.afterBatch()
+	}
+	var nameErr error
 	err = s.retry(ctx, func() error {
 		return s.withIndex(ctx, true, func(ix *indexFile) error {
 			ix.put(rec)
-			if nameSettled {
-				// Another save of this name indexed since the look above
-				// (or a case variant appeared): its item and ours raced,
-				// so the newest is written again, as below.
-				_, variant := ix.caseVariant(rec.Environment, rec.Name, "")
-				nameSettled = !variant && slices.Equal(sameBefore, ix.sameName(rec.Environment, rec.Name, rec.ClientID))
+			nameErr = nil
+			if !batched {
+				return nil
+			}
+			// While no other registration in the index has this name (or
+			// one differing only in case), the item just written is right:
+			// a save of the name still under way sees this one when it
+			// takes the lock. Otherwise, or when the item read back held
+			// another value (a writer that may never index, if it was
+			// killed), another process may have written it since: it is
+			// pointed at the newest now, under the lock, after every save
+			// indexed before.
+			_, variant := ix.caseVariant(rec.Environment, rec.Name, "")
+			if variant || changed || len(ix.sameName(rec.Environment, rec.Name, rec.ClientID)) > 0 {
+				short, cancel := context.WithTimeout(ctx, min(s.timeout(), 10*time.Second))
+				defer cancel()
+				nameErr = s.syncName(short, ix, rec.Environment, "", rec.Name)
 			}
 			return nil
 		})
@@ -280,7 +292,10 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 	if err != nil {
 		return &NotStoredError{Values: v, Record: rec, Where: s.Where(), InKeychain: true, Err: err}
 	}
-	if nameSettled || rec.Name == "" {
+	if batched || rec.Name == "" {
+		if nameErr != nil {
+			return &NameItemError{Name: rec.Name, Environment: rec.Environment, Err: nameErr}
+		}
 		return nil
 	}
 	// Stored. The name item follows, under the index lock (newest wins);

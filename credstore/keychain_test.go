@@ -531,3 +531,35 @@ func TestSaveNameItemOverwritten(t *testing.T) {
 		t.Errorf("Get after Save = %v, %v; want the registration stored", got, err)
 	}
 }
+
+// TestSaveAfterLateNameWrite: between this save's keychain write and its
+// index entry, another process writes the by-name item for an older
+// registration of the same name (its own late settling, say). The save
+// that indexes last must leave the item at the newest.
+func TestSaveAfterLateNameWrite(t *testing.T) {
+	a, b := twoStores(t)
+	ctx := context.Background()
+	env := uniqueEnv(t)
+	older, v1 := sampleRecord(t, env, "Front desk")
+	if err := b.Save(ctx, older, v1); err != nil {
+		t.Fatalf("Save older: %v", err)
+	}
+	newer, v2 := sampleRecord(t, env, "Front desk")
+	a.now = func() time.Time { return time.Now().Add(time.Minute) }
+	a.afterBatch = func() {
+		a.afterBatch = nil
+		if err := b.writeVerified(ctx, []item{nameItem(env, "Front desk", older.ClientID)}); err != nil {
+			t.Errorf("the late write: %v", err)
+		}
+	}
+	if err := a.Save(ctx, newer, v2); err != nil {
+		t.Fatalf("Save newer: %v", err)
+	}
+	got, err := a.kcGet(ctx, NameAccount(env, "Front desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != newer.ClientID {
+		t.Errorf("name item holds %s, want the newer registration %s (the older is %s)", got, newer.ClientID, older.ClientID)
+	}
+}
