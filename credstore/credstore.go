@@ -584,7 +584,7 @@ func (s *Store) syncName(ctx context.Context, ix *indexFile, env, removedID, nam
 		if err := checkItem(s.goos, it); err != nil {
 			return err
 		}
-		return s.writeVerified(ctx, []item{it})
+		return s.writeNameItems(ctx, it)
 	}
 	cur, err := s.kcGet(ctx, acct)
 	switch {
@@ -603,7 +603,22 @@ func (s *Store) syncName(ctx context.Context, ix *indexFile, env, removedID, nam
 			continue // still ambiguous: leave it
 		}
 		rec, _ := ix.newest(env, other)
-		errs = append(errs, s.writeVerified(ctx, []item{nameItem(env, other, rec.ClientID)}))
+		errs = append(errs, s.writeNameItems(ctx, nameItem(env, other, rec.ClientID)))
 	}
 	return errors.Join(errs...)
+}
+
+// writeNameItems writes by-name items under the index lock. A save of the
+// same name may write one at the same moment from its own keychain session
+// (Save puts it beside the registration's items, outside the lock): a
+// read-back holding that save's value is not a failure, as that save finds
+// this registration in the index when it takes the lock, and settles it.
+func (s *Store) writeNameItems(ctx context.Context, its ...item) error {
+	for i := range its {
+		its[i].shared = true
+	}
+	if err := s.writeVerified(ctx, its); err != nil && !errors.Is(err, errSharedChanged) {
+		return err
+	}
+	return nil
 }
