@@ -67,8 +67,8 @@ func (ix *indexFile) newest(env, name string) (Record, bool) {
 	return best, found
 }
 
-// sameName lists, sorted, the client IDs of the registrations named exactly
-// name in env, other than clientID.
+// sameName lists the client IDs of the registrations named exactly name in
+// env, other than clientID.
 func (ix *indexFile) sameName(env, name, clientID string) []string {
 	var out []string
 	for _, r := range ix.Registrations {
@@ -76,7 +76,6 @@ func (ix *indexFile) sameName(env, name, clientID string) []string {
 			out = append(out, r.ClientID)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
