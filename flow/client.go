@@ -191,7 +191,8 @@ func (c *Client) check(r Request) *Error {
 	if strings.TrimSpace(r.InstanceName) == "" {
 		return input(KindInput, "Enter a name for this installation so you can tell your registrations apart.", nil)
 	}
-	if err := r.Env.Validate(); err != nil {
+	// The trust rules, with the CA this client really trusts.
+	if err := r.Env.Check(extraCA(c.HTTP)); err != nil {
 		return input(KindInput, "", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -102,20 +103,11 @@ func Custom(tokenURL, registrationURL, registrationClientID, scope string) Envir
 // tokens and keys would cross the network in clear text.
 var ErrInsecureURL = errors.New("plain http:// is only allowed to this computer")
 
-// Validate checks that every value is present and every address is absolute
-// and either https:// or http:// to a loopback address.
-func (e Environment) Validate() error {
-	if strings.TrimSpace(e.RegistrationClientID) == "" {
-		return errors.New("The environment has no registration client id. Enter the one the ATO gives for this environment.")
-	}
-	if strings.TrimSpace(e.Scope) == "" {
-		return errors.New("The environment has no scope. For the ATO it is " + registrationScope + ".")
-	}
-	if err := checkURL("token endpoint", e.TokenURL); err != nil {
-		return err
-	}
-	return checkURL("registration (DCR) endpoint", e.RegistrationURL)
-}
+// Validate checks that every value is present and that every address
+// passes the trust rules (trust.go) for a run with no extra CA: absolute,
+// https:// or http:// to a loopback address, plain host names, and the
+// ATO's hosts never mixed with others.
+func (e Environment) Validate() error { return e.Check(false) }
 
 // checkURL applies the address rules to one URL; what names it in messages.
 func checkURL(what, raw string) error {
@@ -125,7 +117,7 @@ func checkURL(what, raw string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("The %s address %q is not a full web address. It should look like https://host/path.", what, raw)
+		return fmt.Errorf("The %s address %s is not a full web address. It should look like https://host/path.", what, strconv.QuoteToASCII(raw))
 	}
 	if u.User != nil {
 		// A user name or password in the address would be sent and logged.
@@ -138,9 +130,9 @@ func checkURL(what, raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("The %s address %q uses plain http://, which is only allowed to this computer (localhost). Use an https:// address: %w", what, u.Redacted(), ErrInsecureURL)
+		return fmt.Errorf("The %s address %s uses plain http://, which is only allowed to this computer (localhost). Use an https:// address: %w", what, strconv.QuoteToASCII(u.Redacted()), ErrInsecureURL)
 	default:
-		return fmt.Errorf("The %s address %q must start with https://.", what, u.Redacted())
+		return fmt.Errorf("The %s address %s must start with https://.", what, strconv.QuoteToASCII(u.Redacted()))
 	}
 }
 

@@ -97,13 +97,10 @@ func (c *Client) checkVerify(r VerifyRequest) *Error {
 	case r.Credential == nil || r.Credential.Certificate == nil || r.Credential.PrivateKey == nil:
 		return input(KindCredential, "The credential was not opened with its private key. Open it again with its password.")
 	}
-	if err := checkURL("token endpoint", r.Env.TokenURL); err != nil {
+	// The trust rules (trust.go); the registration endpoint may be unknown
+	// for a registration stored before its addresses were kept.
+	if err := r.Env.checkTrust(extraCA(c.HTTP), false); err != nil {
 		return &Error{Step: StepCheck, Kind: KindInput, Err: err}
-	}
-	if r.Env.HeartbeatURL != "" {
-		if err := checkURL("heartbeat", r.Env.HeartbeatURL); err != nil {
-			return &Error{Step: StepCheck, Kind: KindInput, Err: err}
-		}
 	}
 	return nil
 }
@@ -114,7 +111,9 @@ func (c *Client) heartbeat(ctx context.Context, r VerifyRequest, tok *accessToke
 	host := hostOf(r.Env.HeartbeatURL)
 	c.emit(StepHeartbeat, StateStarted, "Calling the ATO's heartbeat at "+host+" as the new registration…")
 	header := http.Header{"Authorization": {"Bearer " + tok.value}, "Accept": {"application/json"}}
-	if r.APIKey != "" {
+	// The consumer key goes to the registration endpoint's own host only
+	// (trust.go): the ATO's heartbeat is there; another host gets none.
+	if r.APIKey != "" && sameHost(r.Env.HeartbeatURL, r.Env.RegistrationURL) {
 		header.Set("Apikey", r.APIKey)
 	}
 	cl := call{step: StepHeartbeat, method: http.MethodGet, url: r.Env.HeartbeatURL, header: header,
