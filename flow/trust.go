@@ -310,3 +310,11 @@ func extraCA(hc *http.Client) bool {
 	tr, ok := hc.Transport.(*http.Transport)
 	return ok && tr.TLSClientConfig != nil && tr.TLSClientConfig.RootCAs != nil
 }
+
+// CheckAddress applies the rules for one address on its own (scheme, host
+// name, look-alikes): for a form or file that names each field's problem.
+// The rules between addresses are Check's.
+func CheckAddress(role Role, raw string) error {
+	_, err := checkAddress(role, raw)
+	return err
+}

@@ -190,38 +190,48 @@ func checkEmail(errs *setupfile.Error, f *setupfile.File, v string) string {
 	return v
 }
 
-// goodURL stands in for the addresses not under test in probeURL.
-const goodURL = "https://ato.example/x"
-
-// probeURL checks an address with the rule the Environment step and
-// --token-url use (flow.Environment.Validate): https://, or http:// to
-// this computer only, no user name or password.
+// probeURL checks one address with the rules every endpoint gets
+// (flow.CheckAddress): https://, or http:// to this computer only, no user
+// name or password, a plain host name that is not an ATO look-alike.
 func probeURL(what, u string) error {
-	err := flow.Environment{RegistrationClientID: "x", Scope: "x", TokenURL: u, RegistrationURL: goodURL}.Validate()
-	if err != nil {
-		return errors.New(strings.Replace(err.Error(), "token endpoint", what, 1))
-	}
-	return nil
+	return flow.CheckAddress(flow.Role(what), u)
 }
 
+// endpointFields maps the trust rules' roles to the file's fields.
+var endpointFields = map[flow.Role]string{
+	flow.RoleToken:        "endpoints.token_url",
+	flow.RoleRegistration: "endpoints.registration_url",
+	flow.RoleHeartbeat:    "endpoints.heartbeat_url",
+	flow.RoleCA:           "endpoints.ca_pem",
+}
+
+// checkEndpoints checks a custom file's addresses: each on its own, for a
+// problem on its line, then together with the trust rules (flow.Check:
+// the ATO's hosts never mixed with others nor with ca_pem, the heartbeat
+// on the registration endpoint's domain).
 func checkEndpoints(errs *setupfile.Error, f *setupfile.File, s *Setup) {
 	e := f.Endpoints
-	try := func(field string, env flow.Environment) {
-		if f.Has(field) {
-			if err := env.Validate(); err != nil {
-				errs.Add(f, field, err.Error())
+	before := len(errs.Problems)
+	for _, a := range []struct {
+		field string
+		role  flow.Role
+		v     string
+	}{{"endpoints.token_url", flow.RoleToken, s.Env.TokenURL}, {"endpoints.registration_url", flow.RoleRegistration, s.Env.RegistrationURL}} {
+		if f.Has(a.field) {
+			if err := flow.CheckAddress(a.role, a.v); err != nil {
+				errs.Add(f, a.field, err.Error())
 			}
 		}
 	}
-	good := flow.Environment{RegistrationClientID: "x", Scope: "x", TokenURL: goodURL, RegistrationURL: goodURL}
-	one := func(set func(*flow.Environment)) flow.Environment { g := good; set(&g); return g }
-	try("endpoints.token_url", one(func(g *flow.Environment) { g.TokenURL = s.Env.TokenURL }))
-	try("endpoints.registration_url", one(func(g *flow.Environment) { g.RegistrationURL = s.Env.RegistrationURL }))
-	try("endpoints.registration_client_id", one(func(g *flow.Environment) { g.RegistrationClientID = s.Env.RegistrationClientID }))
-	try("endpoints.scope", one(func(g *flow.Environment) { g.Scope = s.Env.Scope }))
+	if f.Has("endpoints.registration_client_id") && strings.TrimSpace(s.Env.RegistrationClientID) == "" {
+		errs.Add(f, "endpoints.registration_client_id", "The environment has no registration client id. Enter the one the ATO gives for this environment.")
+	}
+	if f.Has("endpoints.scope") && strings.TrimSpace(s.Env.Scope) == "" {
+		errs.Add(f, "endpoints.scope", "The environment has no scope. For the ATO it is ato.idp.relyingParties.c.")
+	}
 	if f.Has("endpoints.heartbeat_url") {
 		u := strings.TrimSpace(e.HeartbeatURL)
-		if err := probeURL("heartbeat", u); err != nil {
+		if err := probeURL(string(flow.RoleHeartbeat), u); err != nil {
 			errs.Add(f, "endpoints.heartbeat_url", err.Error())
 		} else {
 			s.HeartbeatURL = u
@@ -242,6 +252,19 @@ func checkEndpoints(errs *setupfile.Error, f *setupfile.File, s *Setup) {
 		} else {
 			s.CAPEM, s.CACount = strings.TrimSpace(e.CAPEM)+"\n", n
 		}
+	}
+	if len(errs.Problems) > before {
+		return // each address has its own problem already
+	}
+	env := s.Env
+	env.HeartbeatURL = s.HeartbeatURL
+	var ee *flow.EndpointError
+	if err := env.Check(s.CAPEM != ""); errors.As(err, &ee) {
+		field := endpointFields[ee.Role]
+		if field == "" || !f.Has(field) {
+			field = "endpoints"
+		}
+		errs.Add(f, field, ee.Error())
 	}
 }
 
@@ -481,7 +504,8 @@ func ApplySetup(s *Setup, g Given, caDir string) (Applied, error) {
 	if s != nil {
 		a.Input.Vendor, a.Sources.Vendor = s.Vendor, FromSetup
 	}
-	if err := a.Input.Env.Validate(); err != nil {
+	// The trust rules, with the CA this run will trust.
+	if err := a.Input.Env.Check(a.CAFile != ""); err != nil {
 		return a, err
 	}
 	if err := ValidateAPIKey(a.Input.APIKey); err != nil {

@@ -267,3 +267,84 @@ func TestRegisterWithSetupFile(t *testing.T) {
 		t.Errorf("index.json: %s", raw)
 	}
 }
+
+// TestSetupTrustRules: issue 24's setup files from an attacker (findings
+// 1–3) are refused, each naming the field and the reason; a vendor's own
+// server and the ATO's own addresses are not.
+func TestSetupTrustRules(t *testing.T) {
+	const (
+		atoToken = "https://auth.ato.gov.au/core2/connect/token"
+		atoReg   = "https://api.ato.gov.au/idp/v1/relyingparties"
+	)
+	caPEM := func() string {
+		sim, err := atosim.New(atosim.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: sim.CACertificate().Raw}))
+	}()
+	custom := func(token, reg string, extra map[string]any) map[string]any {
+		m := sandboxSetup()
+		m["environment"] = "custom"
+		ep := map[string]any{"token_url": token, "registration_url": reg, "registration_client_id": "ato_registration_client_id",
+			"scope": "ato.idp.relyingParties.c"}
+		for k, v := range extra {
+			ep[k] = v
+		}
+		m["endpoints"] = ep
+		return m
+	}
+	for _, tc := range []struct {
+		name   string
+		m      map[string]any
+		field  string // "" = accepted
+		phrase string
+	}{
+		{"vendor's own server", custom("https://auth.vendor.example/token", "https://dcr.vendor.example/dcr",
+			map[string]any{"heartbeat_url": "https://api.vendor.example/hb", "ca_pem": caPEM}), "", ""},
+		{"the ATO's own addresses", custom(atoToken, atoReg, map[string]any{"heartbeat_url": "https://api.ato.gov.au/healthcheck/v1/heartbeat"}), "", ""},
+
+		{"finding 1: the ATO's token endpoint, registration elsewhere", custom(atoToken, "https://dcr.evil.example/idp/v1/relyingparties", nil),
+			"endpoints.registration_url", "either uses the ATO's addresses only or none of them"},
+		{"finding 2: heartbeat on any host", custom("https://auth.vendor.example/t", "https://dcr.vendor.example/r",
+			map[string]any{"heartbeat_url": "https://collect.evil.example/hb"}), "endpoints.heartbeat_url", "not on the registration (DCR) endpoint's own domain"},
+		{"finding 3: Cyrillic", custom("https://\u0430uth.ato.gov.au/t", atoReg, nil), "endpoints.token_url", "U+0430"},
+		{"finding 3: punycode", custom("https://xn--uth-8cd.ato.gov.au/t", atoReg, nil), "endpoints.token_url", "punycode"},
+		{"finding 3: full-width dots", custom("https://auth.ato\uff0egov\uff0eau/t", atoReg, nil), "endpoints.token_url", "U+FF0E"},
+		{"finding 3: zero-width space", custom(atoToken, "https://api.ato.gov.au\u200b/r", nil), "endpoints.registration_url", "U+200B"},
+		{"finding 3: the ATO's name under another", custom(atoToken, "https://api.ato.gov.au.evil.example/r", nil), "endpoints.registration_url", "looks like an ATO address"},
+		{"finding 3: look-alike heartbeat", custom("https://auth.vendor.example/t", "https://dcr.vendor.example/r",
+			map[string]any{"heartbeat_url": "https://ato.gov.au-x.com/hb"}), "endpoints.heartbeat_url", "looks like an ATO address"},
+		{"finding 3: the ATO's real hosts with a CA", custom(atoToken, atoReg, map[string]any{"ca_pem": caPEM}), "endpoints.ca_pem", "no extra CA certificate"},
+		{"trailing dot", custom("https://auth.ato.gov.au./t", atoReg, nil), "endpoints.token_url", "ends with a dot"},
+		{"support page look-alike", func() map[string]any {
+			m := sandboxSetup()
+			m["support"] = map[string]any{"url": "https://atogov.au/help"}
+			return m
+		}(), "support.url", "looks like an ATO address"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeSetup(t, tc.m)
+			s, err := LoadSetup(path)
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			var e *setupfile.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("accepted (%v), want %s refused", s, tc.field)
+			}
+			for _, p := range e.Problems {
+				if p.Field == tc.field && strings.Contains(p.Message, tc.phrase) {
+					if strings.ContainsAny(err.Error(), "\u0430\uff0e\u200b") {
+						t.Errorf("the message shows the look-alike itself: %v", err)
+					}
+					return
+				}
+			}
+			t.Fatalf("want %s saying %q, got %v", tc.field, tc.phrase, err)
+		})
+	}
+}
