@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -250,6 +251,7 @@ func Parse(data []byte, name string) (*File, error) {
 	if p.parse() {
 		p.required()
 	}
+	p.finish()
 	return p.f, p.errs.Err()
 }
 
@@ -321,10 +323,26 @@ func Fields() []string {
 // credential in the file: refused with its own message.
 var secretWords = []string{"password", "passphrase", "private", "keystore", "secret", "token", "credential", "p12", "pfx"}
 
+// Bounds on what a refusal lists: a file of thousands of wrong fields
+// gets a message a person can read, not megabytes.
+const (
+	maxUnknownListed = 3  // unknown fields with a message of their own
+	maxUnknownNamed  = 5  // further unknown fields named in the summary
+	maxProblems      = 20 // problems of any kind; the rest are counted
+	maxNameShown     = 40 // characters of a field's name shown
+)
+
 type parser struct {
 	data []byte
 	f    *File
 	errs *Error
+	// unknownMore are the unknown fields past maxUnknownListed, by name
+	// (the first maxUnknownNamed) and count, reported as one problem.
+	unknownMore      []string
+	unknownMoreCount int
+	unknownMoreLine  int
+	dropped          int // problems past maxProblems
+	listedUnknown    int
 	// meant are the fields an unknown one was taken for ("did you mean"):
 	// not reported missing as well.
 	meant map[string]bool
@@ -346,7 +364,40 @@ func (p *parser) line(off int) int {
 }
 
 func (p *parser) problem(line int, field, msg string) {
-	p.errs.Problems = append(p.errs.Problems, Problem{Field: field, Line: line, Message: msg})
+	if len(p.errs.Problems) >= maxProblems {
+		p.dropped++
+		return
+	}
+	p.errs.Problems = append(p.errs.Problems, Problem{Field: shortName(field), Line: line, Message: msg})
+}
+
+// shortName cuts a field's name to what a message shows.
+func shortName(name string) string {
+	if r := []rune(name); len(r) > maxNameShown {
+		return string(r[:maxNameShown]) + "…"
+	}
+	return name
+}
+
+// finish adds the problems that summarise others: the unknown fields not
+// listed one by one, and the problems past maxProblems.
+func (p *parser) finish() {
+	if n := p.unknownMoreCount; n > 0 {
+		names := make([]string, len(p.unknownMore))
+		for i, k := range p.unknownMore {
+			names[i] = strconv.Quote(shortName(k))
+		}
+		msg := fmt.Sprintf("%d more fields are not part of the setup file format: %s", n, strings.Join(names, ", "))
+		if rest := n - len(names); rest > 0 {
+			msg += fmt.Sprintf(" and %d more", rest)
+		}
+		p.errs.Problems = append(p.errs.Problems, Problem{Line: p.unknownMoreLine,
+			Message: msg + ". Check it is the file your software vendor sent (see docs/SETUP-FILE.md for the fields)."})
+	}
+	if p.dropped > 0 {
+		p.errs.Problems = append(p.errs.Problems, Problem{Line: p.line(len(p.data)),
+			Message: fmt.Sprintf("and %d more problems. Fix those above first.", p.dropped)})
+	}
 }
 
 // syntax reports a JSON syntax error at its line, in plain words.
@@ -493,6 +544,17 @@ func (p *parser) unknown(line int, prefix, key string) {
 			return
 		}
 	}
+	if p.listedUnknown >= maxUnknownListed {
+		if p.unknownMoreCount == 0 {
+			p.unknownMoreLine = line
+		}
+		p.unknownMoreCount++
+		if len(p.unknownMore) < maxUnknownNamed {
+			p.unknownMore = append(p.unknownMore, path)
+		}
+		return
+	}
+	p.listedUnknown++
 	var names []string
 	best, bestD := "", 3
 	for k := range schema {

@@ -3,6 +3,7 @@ package setupfile
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -242,5 +243,63 @@ func TestExampleAndTemplateHaveOnlyKnownFields(t *testing.T) {
 		if !strings.Contains(p.Message, "placeholder") {
 			t.Errorf("template: %s", p)
 		}
+	}
+}
+
+// TestManyUnknownFieldsShortMessage: a file of 16,000 unknown fields (each
+// once gave its own line listing every allowed field: ~3 MB of text) gives
+// a short refusal naming the first few and counting the rest.
+func TestManyUnknownFieldsShortMessage(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"format": 1, "vendor": "V", "product": "P", "environment": "sandbox", "consumer_key": "k"`)
+	const n = 16000
+	for i := range n {
+		fmt.Fprintf(&b, `,"f%05d":1`, i)
+	}
+	b.WriteString("}\n")
+	_, err := Parse([]byte(b.String()), "many.dcrwizard.json")
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("accepted: %v", err)
+	}
+	msg := err.Error()
+	if len(msg) > 4096 {
+		t.Fatalf("the refusal is %d bytes long", len(msg))
+	}
+	if len(b.String()) > MaxFileSize {
+		t.Fatalf("the file is %d bytes, over the size cap", b.Len())
+	}
+	for _, want := range []string{`"f00000": this field is not part of the setup file format`, `"f00002"`,
+		`15997 more fields are not part of the setup file format: "f00003", "f00004", "f00005", "f00006", "f00007" and 15992 more`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the refusal does not say %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "f00008") {
+		t.Errorf("more names than a few:\n%s", msg)
+	}
+
+	// Problems of any kind are capped too: 16,000 fields given twice.
+	b.Reset()
+	b.WriteString(`{"format": 1`)
+	for range n {
+		b.WriteString(`, "vendor": "V"`)
+	}
+	b.WriteString("}")
+	_, err = Parse([]byte(b.String()), "twice.dcrwizard.json")
+	if err == nil || len(err.Error()) > 8192 || !strings.Contains(err.Error(), "more problems") {
+		t.Fatalf("%d bytes: %.300v", len(fmt.Sprint(err)), err)
+	}
+
+	// A secret-looking field is still refused for what it is, however late.
+	b.Reset()
+	b.WriteString(`{"format": 1`)
+	for i := range 10 {
+		fmt.Fprintf(&b, `, "x%d": 1`, i)
+	}
+	b.WriteString(`, "keystore_password": "x"}`)
+	_, err = Parse([]byte(b.String()), "late.dcrwizard.json")
+	if err == nil || !strings.Contains(err.Error(), "must never hold a password") {
+		t.Fatalf("%v", err)
 	}
 }
