@@ -24,6 +24,10 @@ func registerValues(setupPath string, e *endpointFlags, practice *registrar.Prac
 			return registrar.Applied{}, inputError{err}
 		}
 		setup = s
+		// Never silent: a file's own addresses are named before anything is sent.
+		if n := s.AddressNotice(); n != "" && e.env == "" {
+			fmt.Fprintf(st.Stderr, "Note: %s\n", n)
+		}
 	}
 	g := registrar.Given{
 		APIKey: apiKey, APIKeyFrom: apiKeyFrom,
@@ -106,6 +110,9 @@ func runSetupCheck(_ context.Context, args []string, st Streams) int {
 		return fail(st, *asJSON, inputError{err})
 	}
 	computer := registrar.DefaultInstanceName()
+	if n := s.AddressNotice(); n != "" {
+		fmt.Fprintf(st.Stderr, "Note: %s\n", n)
+	}
 	if *asJSON {
 		type row struct {
 			Label string `json:"label"`

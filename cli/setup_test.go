@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,6 +162,10 @@ func TestRegisterWithSetupFile(t *testing.T) {
 	if res.code != 0 || reg.Environment != "custom" || !strings.HasPrefix(reg.Name, "Example Practice Manager on ") {
 		t.Fatalf("exit %d %+v\n%s", res.code, reg, res.stderr)
 	}
+	// Never silent: the file's own addresses are named on stderr.
+	if !strings.Contains(res.stderr, "These addresses are not the ATO's: 127.0.0.1.") {
+		t.Errorf("register --setup does not name the hosts:\n%s", res.stderr)
+	}
 	want := map[string]string{"environment": "setup file", "consumer_key": "setup file", "name": "setup file", "ca_file": "setup file", "vendor": "setup file"}
 	for k, v := range want {
 		if reg.Sources[k] != v {
@@ -262,5 +267,89 @@ func TestWizardArgs(t *testing.T) {
 		if setup != tc.setup || wizard != tc.wizard {
 			t.Errorf("%q: %q %v, want %q %v", tc.args, setup, wizard, tc.setup, tc.wizard)
 		}
+	}
+}
+
+// TestSetupCheckTrustRules runs issue 24's attacker's files (findings 1–3)
+// through setup-check and register: each is refused (exit 1) with the
+// field and the reason, and nothing is sent; a vendor's own server is
+// accepted with its hosts named on stderr.
+func TestSetupCheckTrustRules(t *testing.T) {
+	f := atosimtest.Start(t, atosim.Options{})
+	dir := t.TempDir()
+	good := writeSetupFile(t, dir, simSetup(f))
+	res := run{args: []string{"setup-check", good}}.exec(t)
+	if res.code != 0 || !strings.Contains(res.stderr, "These addresses are not the ATO's: 127.0.0.1.") {
+		t.Fatalf("a vendor's own server: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = run{args: []string{"setup-check", filepath.Join("..", "docs", "example.dcrwizard.json")}}.exec(t)
+	if strings.Contains(res.stderr, "not the ATO's") {
+		t.Errorf("a sandbox file is called not the ATO's:\n%s", res.stderr)
+	}
+
+	const atoToken = "https://auth.ato.gov.au/core2/connect/token"
+	for _, tc := range []struct {
+		name   string
+		ep     map[string]any
+		field  string
+		phrase string
+	}{
+		{"the ATO's token endpoint, the registration on another host", map[string]any{"token_url": atoToken},
+			"endpoints.registration_url", "either uses the ATO's addresses only or none of them"},
+		{"a heartbeat on any host", map[string]any{"heartbeat_url": "https://collect.evil.example/hb"},
+			"endpoints.heartbeat_url", "not on the registration (DCR) endpoint's own domain"},
+		{"Cyrillic", map[string]any{"token_url": "https://\u0430uth.ato.gov.au/t"}, "endpoints.token_url", "U+0430"},
+		{"punycode", map[string]any{"token_url": "https://xn--uth-8cd.ato.gov.au/t"}, "endpoints.token_url", "punycode"},
+		{"full-width dots", map[string]any{"token_url": "https://auth.ato\uff0egov\uff0eau/t"}, "endpoints.token_url", "U+FF0E"},
+		{"zero-width space", map[string]any{"token_url": "https://ato.gov.au\u200b/t"}, "endpoints.token_url", "U+200B"},
+		{"the ATO's name under another domain", map[string]any{"registration_url": "https://api.ato.gov.au.evil.example/r"},
+			"endpoints.registration_url", "looks like an ATO address"},
+		{"the ATO's real hosts with a CA", map[string]any{"token_url": atoToken, "registration_url": "https://api.ato.gov.au/idp/v1/relyingparties"},
+			"endpoints.ca_pem", "no extra CA certificate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := simSetup(f)
+			ep := m["endpoints"].(map[string]any)
+			for k, v := range tc.ep {
+				ep[k] = v
+			}
+			path := writeSetupFile(t, t.TempDir(), m)
+			res := run{args: []string{"setup-check", path}}.exec(t)
+			if res.code != 1 || !strings.Contains(res.stderr, `"`+tc.field+`": `) || !strings.Contains(res.stderr, tc.phrase) {
+				t.Fatalf("setup-check: exit %d, want 1 naming %s and saying %q\n%s%s", res.code, tc.field, tc.phrase, res.stdout, res.stderr)
+			}
+			res = run{args: []string{"setup-check", "--json", path}}.exec(t)
+			got := decode[struct {
+				OK       bool
+				Problems []struct{ Field, Message string }
+			}](t, res.stdout)
+			if res.code != 1 || got.OK || len(got.Problems) == 0 || got.Problems[0].Field != tc.field {
+				t.Fatalf("setup-check --json: exit %d %+v", res.code, got)
+			}
+			before := len(f.Sim.Requests())
+			res = run{args: []string{"register", "--setup", path, "--keystore", "unused.xml"}}.exec(t)
+			if res.code != 1 || !strings.Contains(res.stderr, tc.phrase) || len(f.Sim.Requests()) != before {
+				t.Fatalf("register --setup: exit %d, %d requests sent\n%s", res.code, len(f.Sim.Requests())-before, res.stderr)
+			}
+		})
+	}
+}
+
+// TestSetupManyUnknownFields: setup-check of a file with 16,000 unknown
+// fields prints a short refusal (it printed ~3 MB).
+func TestSetupManyUnknownFields(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"format":1,"vendor":"V","product":"P","environment":"sandbox","consumer_key":"` + vendorKey + `"`)
+	for i := range 16000 {
+		fmt.Fprintf(&b, `,"f%05d":1`, i)
+	}
+	b.WriteString("}")
+	path := filepath.Join(t.TempDir(), "many.dcrwizard.json")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := run{args: []string{"setup-check", path}}.exec(t)
+	if res.code != 1 || len(res.stderr) > 4096 || !strings.Contains(res.stderr, "and 15992 more") {
+		t.Fatalf("exit %d, %d bytes on stderr:\n%.2000s", res.code, len(res.stderr), res.stderr)
 	}
 }

@@ -357,6 +357,33 @@ func (s *Setup) Headline() string {
 	return "Set by " + s.Vendor.Name + ": " + s.EnvText() + "; consumer key ending " + s.KeyHint()
 }
 
+// NeedsConfirmation reports whether the file names its own addresses
+// (environment "custom") rather than one of the ATO's built-in
+// environments: the user is then shown them and asked before anything is
+// sent, however the file arrived.
+func (s *Setup) NeedsConfirmation() bool {
+	return s != nil && s.Env.Name != flow.Sandbox.Name && s.Env.Name != flow.Production.Name
+}
+
+// AddressNotice says where a custom setup sends the registration, naming
+// the hosts; "" for a built-in environment. The wizard shows it before
+// asking, and the command line prints it on stderr.
+func (s *Setup) AddressNotice() string {
+	if !s.NeedsConfirmation() {
+		return ""
+	}
+	env := s.Env
+	env.HeartbeatURL = s.HeartbeatURL
+	hosts := strings.Join(env.Hosts(), ", ")
+	if env.IsATO() {
+		return "The setup file from " + s.Vendor.Name + " names its own addresses on the ATO's hosts (" + hosts +
+			") instead of DCR Wizard's built-in Sandbox or Production. Use it only if " + s.Vendor.Name + " told you to."
+	}
+	return "These addresses are not the ATO's: " + hosts + ". The setup file from " + s.Vendor.Name +
+		" sends your registration there — your credential's signature and the consumer key go to those servers, not to the ATO. " +
+		"Use it only if " + s.Vendor.Name + " told you to register with a test or gateway server of theirs."
+}
+
 // SupportContact is the vendor's contact on one line, "" when none.
 func SupportContact(v credstore.Vendor) string {
 	var parts []string
