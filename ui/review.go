@@ -144,6 +144,9 @@ func (w *Wizard) summaryRows() [][2]string {
 	rows = append(rows, [2]string{"Environment", envText})
 	if env.Name != flow.Sandbox.Name && env.Name != flow.Production.Name {
 		rows = append(rows, [2]string{"Addresses", env.TokenURL + "\n" + env.RegistrationURL})
+		if env.Name != "practice" && !env.IsATO() {
+			rows = append(rows, [2]string{"Not the ATO's", "These addresses are not the ATO's: " + strings.Join(env.Hosts(), ", ") + "."})
+		}
 	}
 	if c := w.selectedCredential(); c != nil {
 		name := c.Name

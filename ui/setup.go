@@ -28,6 +28,8 @@ type setupState struct {
 	err  error // why the last file offered could not be used
 	gen  int   // bumped per load, so a stale result is dropped
 	busy bool
+	// confirm is the question open about a custom file, nil when none.
+	confirm *setupConfirm
 
 	envChanged bool // the user pressed Change on Environment
 	keyChanged bool // the user pressed Change on Details
@@ -135,6 +137,9 @@ func (w *Wizard) setupLoaded(gen int, s *registrar.Setup, err error) {
 	if gen != st.gen {
 		return
 	}
+	if err == nil && w.setupArrived(gen, s) {
+		return // asked first: custom addresses (setupconfirm.go)
+	}
 	st.busy = false
 	if err != nil {
 		// The file named is refused; one loaded before stays in use.
@@ -145,6 +150,13 @@ func (w *Wizard) setupLoaded(gen int, s *registrar.Setup, err error) {
 		}
 		return
 	}
+	w.useSetup(s)
+}
+
+// useSetup makes s the setup in use.
+func (w *Wizard) useSetup(s *registrar.Setup) {
+	st := &w.setup
+	st.busy = false
 	st.s, st.err = s, nil
 	st.envChanged, st.keyChanged = false, false
 	// The suggested name replaces only what was not typed.

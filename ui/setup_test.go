@@ -71,6 +71,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	h.w.win.Canvas().Overlays().Top().Hide()
 	h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
 	h.w.loadSetup(setup) // what the file dialog hands back
+	h.acceptSetup()       // a custom file is asked about first
 	h.waitSetup()
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded")
 
@@ -138,7 +139,7 @@ func TestSetupFileInPracticeMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.w.startSetup()
-	h.waitSetup()
+	h.acceptSetup() // a custom file is asked about first
 	if h.w.setup.s == nil {
 		t.Fatalf("--setup file not loaded: %v", h.w.setup.err)
 	}
@@ -186,7 +187,7 @@ func TestSetupFileBesideTheProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.w.startSetup() // as at start, now that the file is there
-	h.waitSetup()
+	h.acceptSetup()  // a custom file is asked about first
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded (dcrwizard-setup.json)")
 	// "Don't use it" goes back to asking for the key.
 	test.Tap(findButton(t, h.w.pages[stepWelcome], "Don't use it"))
@@ -206,7 +207,7 @@ func TestSetupFileDroppedAndChanged(t *testing.T) {
 	keystore := h.goodKeystore()
 	h.openKeystore(keystore, testPassword)
 	h.drop(h.vendorSetup(func(m map[string]any) { m["consumer_key"] = "WrongKey0123456789abcdef" }))
-	h.waitSetup()
+	h.acceptSetup() // a custom file is asked about first
 	if h.w.credential.path != keystore || h.w.step != stepCredential {
 		t.Fatalf("the setup file was taken as the credential: %q on %s", h.w.credential.path, h.w.step)
 	}
