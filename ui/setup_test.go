@@ -71,7 +71,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	h.w.win.Canvas().Overlays().Top().Hide()
 	h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
 	h.w.loadSetup(setup) // what the file dialog hands back
-	h.acceptSetup()       // a custom file is asked about first
+	h.acceptSetup()      // a custom file is asked about first
 	h.waitSetup()
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded")
 
