@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,51 @@ func TestVerifyWithRenewedCredentialNotYetUpdated(t *testing.T) {
 	fe := flowError(t, err)
 	if fe.Step != flow.StepVerify || !strings.Contains(fe.Message(), "different certificate") || !strings.Contains(fe.Action(), "renewed credential") {
 		t.Errorf("got %s: %s / %s", fe.Step, fe.Message(), fe.Action())
+	}
+}
+
+// TestVerifyHeartbeatTrust (issue 24 finding 2): a heartbeat on another
+// domain — from a setup file, --heartbeat-url or an index.json written
+// before — is refused before anything is sent; one on this computer under
+// another name gets the new registration's token but not the consumer
+// key, which goes to the registration endpoint's own host only.
+func TestVerifyHeartbeatTrust(t *testing.T) {
+	f := newSim(t, atosim.Options{})
+	reg, err := f.c.Register(context.Background(), f.request("Reception PC"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(f.sim.Requests())
+	req := verifyReq(f, reg.ClientID)
+	req.Env.HeartbeatURL = "https://collect.evil.example/healthcheck/v1/heartbeat"
+	_, err = f.c.Verify(context.Background(), req)
+	var ee *flow.EndpointError
+	if !errors.As(err, &ee) || ee.Role != flow.RoleHeartbeat {
+		t.Fatalf("a heartbeat on another domain: %v", err)
+	}
+	if n := len(f.sim.Requests()) - before; n != 0 {
+		t.Fatalf("%d requests sent with a refused heartbeat", n)
+	}
+
+	req = verifyReq(f, reg.ClientID)
+	if !strings.Contains(req.Env.HeartbeatURL, "127.0.0.1") {
+		t.Fatalf("the simulator's heartbeat is %s", req.Env.HeartbeatURL)
+	}
+	req.Env.HeartbeatURL = strings.Replace(req.Env.HeartbeatURL, "127.0.0.1", "localhost", 1)
+	if _, err := f.c.Verify(context.Background(), req); err != nil {
+		t.Fatalf("a heartbeat on this computer: %v", err)
+	}
+	reqs := f.sim.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Path != atosim.HeartbeatPath || last.Header.Get("Apikey") != "" {
+		t.Fatalf("last request %s with apikey %q: the consumer key went to another host than the registration endpoint's", last.Path, last.Header.Get("Apikey"))
+	}
+	// On the registration endpoint's own host it is sent, as the ATO's gateway wants.
+	if _, err := f.c.Verify(context.Background(), verifyReq(f, reg.ClientID)); err != nil {
+		t.Fatal(err)
+	}
+	reqs = f.sim.Requests()
+	if last := reqs[len(reqs)-1]; last.Path != atosim.HeartbeatPath || last.Header.Get("Apikey") == "" {
+		t.Fatalf("the heartbeat on the registration host got no apikey: %+v", last.Header)
 	}
 }
