@@ -82,7 +82,9 @@ func rotatedNote(reg *Registration, old string) string {
 
 // lifecycle sends one RFC 7592 request. For Delete it returns (nil, nil).
 func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, apiKey string, body []byte) (*Registration, error) {
-	if err := checkURL("registration", uri); err != nil {
+	// The registration access token and the consumer key go here: the
+	// address gets the trust rules' host checks (trust.go) too.
+	if err := CheckAddress("registration", uri); err != nil {
 		return nil, c.fail(&Error{Step: step, Kind: KindInput, Err: err})
 	}
 	if strings.TrimSpace(token) == "" {
