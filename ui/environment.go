@@ -192,6 +192,7 @@ func (w *Wizard) environmentChoice() environmentChoice {
 		PracticeErr:   w.practice.err,
 		UsingDemo:     w.usingDemo(),
 		HaveEnv:       have,
+		ExtraCA:       w.environment.caFile != "",
 	}
 }
 

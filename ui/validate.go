@@ -106,6 +106,7 @@ type environmentChoice struct {
 	PracticeErr   error
 	UsingDemo     bool // the chosen credential is Practice mode's demo credential
 	HaveEnv       bool // an option is selected at all
+	ExtraCA       bool // a CA file is chosen under Advanced
 }
 
 // environmentProblem says why Next is not yet allowed on the Environment
@@ -123,7 +124,7 @@ func environmentProblem(e environmentChoice) string {
 	case !e.Practice && e.UsingDemo:
 		return "The Practice demo credential works only in Practice mode. Go Back and choose your own credential file, or choose Practice."
 	}
-	if err := e.Env.Validate(); err != nil {
+	if err := e.Env.Check(e.ExtraCA); err != nil { // the trust rules (flow/trust.go)
 		return err.Error()
 	}
 	return ""

@@ -73,6 +73,11 @@ func TestEnvironmentProblem(t *testing.T) {
 		{"custom incomplete", environmentChoice{Env: flow.Custom("", "", "", ""), HaveEnv: true}, "registration client id"},
 		{"custom plain http", environmentChoice{Env: flow.Custom("http://example.com/t", "https://example.com/r", "id", "s"), HaveEnv: true}, "plain http://"},
 		{"custom loopback", environmentChoice{Env: flow.Custom("http://127.0.0.1:9/t", "http://localhost:9/r", "id", "s"), HaveEnv: true}, ""},
+		// The trust rules hold for typed addresses too.
+		{"custom, the ATO's token endpoint and another host", environmentChoice{Env: flow.Custom(flow.Production.TokenURL, "https://dcr.example.com/r", "id", "s"), HaveEnv: true}, "either uses the ATO's addresses only or none"},
+		{"custom look-alike", environmentChoice{Env: flow.Custom("https://\u0430uth.ato.gov.au/t", flow.Production.RegistrationURL, "id", "s"), HaveEnv: true}, "U+0430"},
+		{"custom ATO hosts with a CA file", environmentChoice{Env: flow.Custom(flow.Production.TokenURL, flow.Production.RegistrationURL, "id", "s"), HaveEnv: true, ExtraCA: true}, "no extra CA"},
+		{"production with a CA file (a TLS-inspecting proxy)", environmentChoice{Env: flow.Production, HaveEnv: true, ExtraCA: true}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
