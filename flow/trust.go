@@ -213,8 +213,12 @@ func (e Environment) checkTrust(extraCA, needRegistration bool) error {
 		}
 		eps = append(eps, hb)
 		if !isLoopback(hb.host) && !sameSite(hb.host, home.host) {
+			domain := home.host
+			if d, err := publicsuffix.EffectiveTLDPlusOne(home.host); err == nil {
+				domain = d
+			}
 			return &EndpointError{Role: RoleHeartbeat, Err: fmt.Errorf("The heartbeat address (%s) is not on the %s's own domain (%s). "+
-				"The heartbeat receives the new registration's access token, so it must be a server of the same organisation", hb.host, home.role, home.host)}
+				"The heartbeat receives the new registration's access token, so it must be a server of the same organisation, or on this computer.", hb.host, home.role, domain)}
 		}
 	}
 	var ato, other *endpoint
@@ -229,12 +233,12 @@ func (e Environment) checkTrust(extraCA, needRegistration bool) error {
 	}
 	if ato != nil && other != nil {
 		return &EndpointError{Role: other.role, Err: fmt.Errorf("The %s is the ATO's (%s) but the %s (%s) is not. "+
-			"A set-up either uses the ATO's addresses only or none of them: mixed, what the ATO issues would be sent to another server",
+			"A set-up either uses the ATO's addresses only or none of them: mixed, what the ATO issues would be sent to another server.",
 			ato.role, ato.host, other.role, other.host)}
 	}
 	if ato != nil && extraCA && !e.isPreset() {
 		return &EndpointError{Role: RoleCA, Err: fmt.Errorf("These addresses are the ATO's (%s), so no extra CA certificate may be trusted for them: "+
-			"whoever holds that CA could pose as the ATO. Remove the extra CA certificate", ato.host)}
+			"whoever holds that CA could pose as the ATO. Remove the extra CA certificate.", ato.host)}
 	}
 	return nil
 }
