@@ -353,3 +353,47 @@ func TestSetupManyUnknownFields(t *testing.T) {
 		t.Fatalf("exit %d, %d bytes on stderr:\n%.2000s", res.code, len(res.stderr), res.stderr)
 	}
 }
+
+// TestRegisterFlagsTrustRules: the address flags get the same trust rules
+// as a setup file. The simulator stands in for the token endpoint, with the
+// ATO's real registration endpoint beside it (mixed), or with the ATO's
+// real hosts and --ca-file: refused (exit 1) before anything is sent.
+func TestRegisterFlagsTrustRules(t *testing.T) {
+	needSecretService(t)
+	f := atosimtest.Start(t, atosim.Options{})
+	now := time.Now()
+	keystore := writeCredential(t, f.Sim, now.Add(-time.Hour), now.AddDate(1, 0, 0))
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.Sim.CACertificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ep := f.Endpoints
+	for _, tc := range []struct {
+		name   string
+		flags  []string
+		phrase string
+	}{
+		{"the simulator's token endpoint, the ATO's registration endpoint",
+			[]string{"--token-url", ep.TokenURL, "--registration-url", "https://api.ato.gov.au/idp/v1/relyingparties"},
+			"either uses the ATO's addresses only or none of them"},
+		{"a look-alike registration endpoint",
+			[]string{"--token-url", ep.TokenURL, "--registration-url", "https://api.ato.gov.au.evil.example/r"},
+			"looks like an ATO address"},
+		{"the ATO's hosts with --ca-file",
+			[]string{"--token-url", "https://auth.ato.gov.au/core2/connect/token", "--registration-url", "https://api.ato.gov.au/idp/v1/relyingparties", "--ca-file", caFile},
+			"no extra CA certificate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(f.Sim.Requests())
+			args := append([]string{"register", "--env", "custom", "--keystore", keystore, "--name", "Front desk",
+				"--registration-client-id", ep.RegistrationClientID, "--scope", ep.Scope}, tc.flags...)
+			res := run{args: args, env: []string{"DCRWIZARD_PASSWORD=" + atosim.DemoPassword, "DCRWIZARD_API_KEY=" + f.Sim.APIKey()}}.exec(t)
+			if res.code != 1 || !strings.Contains(res.stderr, tc.phrase) {
+				t.Fatalf("exit %d, want 1 saying %q\n%s%s", res.code, tc.phrase, res.stdout, res.stderr)
+			}
+			if n := len(f.Sim.Requests()) - before; n != 0 {
+				t.Fatalf("%d requests sent", n)
+			}
+		})
+	}
+}
