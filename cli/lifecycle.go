@@ -29,6 +29,8 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		fs.StringVar(&apiKeyFile, "api-key-file", "", "a `FILE` holding the consumer (API) key, for a registration saved without it")
 		fs.StringVar(&apiKey, "api-key", "", "the consumer (API) `KEY`, for a registration saved without it (visible to other users: prefer --api-key-file)")
 	}
+	var no notOfferedFlags
+	no.register(fs, cmd)
 	switch cmd {
 	case "rename":
 		newName = fs.String("name", "", "the new `NAME`")
@@ -73,6 +75,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	switch cmd {
 	case "check":
 		res, err := r.Check(ctx, clientID)
+		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+			return code
+		}
 		if err != nil {
 			return lifecycleFail(st, *asJSON, err)
 		}
@@ -102,6 +107,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		}
 	case "rename":
 		updated, err := r.Rename(ctx, clientID, *newName)
+		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+			return code
+		}
 		if err != nil {
 			return lifecycleFail(st, *asJSON, err)
 		}
@@ -117,6 +125,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 			err = r.Forget(ctx, clientID)
 		} else {
 			err = r.Remove(ctx, clientID)
+		}
+		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok && cmd == "remove" {
+			return code
 		}
 		if errors.Is(err, registrar.ErrRemovalNotAllowed) {
 			fmt.Fprintf(st.Stderr, "The ATO does not allow removing %q from here, so it still exists there and this computer keeps it.\n"+

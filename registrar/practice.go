@@ -44,6 +44,10 @@ func StartPractice(dir string) (*Practice, error) {
 	}, nil
 }
 
+// SetLifecycle switches the practice simulator's RFC 7592 calls on or off,
+// to rehearse an ATO that offers no check, rename or remove.
+func (p *Practice) SetLifecycle(offered bool) { p.server.Sim.SetLifecycle(offered) }
+
 // Close stops the simulator.
 func (p *Practice) Close() error { return p.server.Close() }
 

@@ -89,9 +89,12 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	fc.OnEvent = onEvent
 	fc.BeforeRegister = nil
 
+	if r.skip(OpRead) != nil || r.skip(OpUpdate) != nil { // renewing in place reads, then updates
+		return nil, &UpdateRefusedError{Err: &NotOfferedError{Op: OpUpdate}}
+	}
 	cur, err := fc.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey)
 	if err != nil {
-		return nil, err
+		return nil, renewNotOffered(err)
 	}
 	rotated, err := r.keepToken(ctx, rec, vals, cur)
 	if err != nil {
@@ -119,6 +122,9 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 			return nil, err // the note stays: check before trying again
 		}
 		_ = r.Store.ClearPending(pid)
+		if flow.NotOffered(err) {
+			return nil, renewNotOffered(err)
+		}
 		if errors.As(err, &fe) && (fe.Status == http.StatusBadRequest || fe.Status == http.StatusForbidden || fe.Status == http.StatusMethodNotAllowed) {
 			return nil, &UpdateRefusedError{Err: err}
 		}
@@ -230,6 +236,10 @@ func registrationEnvironment(rec credstore.Record) (flow.Environment, error) {
 
 // errorMessage is an error's plain message: a *flow.Error's Message().
 func errorMessage(err error) string {
+	var no *NotOfferedError
+	if errors.As(err, &no) {
+		return no.Error() + "."
+	}
 	var fe *flow.Error
 	if errors.As(err, &fe) {
 		return fe.Message()

@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/registrar"
+)
+
+// What the Registrations screen offers when the ATO does not offer a
+// lifecycle call (registrar.NotOfferedError): the same as the command line.
+// Check proves the registration by a sign-in as it (Test the connection);
+// rename keeps the new name here only, after a confirmation; remove offers
+// Forget (outcomeNotAllowed); renew offers Register again (showRenewed).
+
+// notOfferedOutcome puts a NotOfferedError into plain words; ok is false
+// for any other error.
+func notOfferedOutcome(err error) (outcome, bool) {
+	var no *registrar.NotOfferedError
+	if !errors.As(err, &no) {
+		return outcome{}, false
+	}
+	switch no.Op {
+	case registrar.OpRead:
+		return outcome{kind: outcomeNotOffered,
+			message: "The ATO does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
+			action: "Nothing was changed. Do not register again because of this. To prove the registration works, press " +
+				"Test the connection: it signs in to the ATO as this registration, as your software would."}, true
+	case registrar.OpUpdate:
+		return outcome{kind: outcomeNotOffered,
+			message: "The ATO does not offer renaming a registration from here. Nothing was changed at the ATO.",
+			action: "The registration still works as before. You can change its name on this computer only: " +
+				"the ATO keeps the old one."}, true
+	}
+	return outcome{kind: outcomeNotAllowed,
+		message: "The ATO does not offer removing registrations from here, so this one still exists at the ATO.",
+		action: "This computer keeps its values. Leave it in place (an unused registration does no harm) or have it " +
+			"removed by other means. If you no longer want it listed here, you can forget it on this computer " +
+			"only — it stays registered at the ATO."}, true
+}
+
+// notOfferedButtons adds what can be done instead.
+func (w *Wizard) notOfferedButtons(c *regCard, err error) {
+	var no *registrar.NotOfferedError
+	if !errors.As(err, &no) {
+		return
+	}
+	box := c.result
+	switch no.Op {
+	case registrar.OpRead:
+		box.Add(container.NewHBox(w.newButtonWithIcon("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })))
+	case registrar.OpUpdate:
+		if no.Name == "" {
+			return
+		}
+		name := no.Name
+		box.Add(container.NewHBox(w.newButtonWithIcon("Rename on this computer only…", theme.DocumentCreateIcon(),
+			func() { w.askRenameHere(c, name) })))
+	}
+}
+
+// askRenameHere asks before the name is changed here and not at the ATO.
+func (w *Wizard) askRenameHere(c *regCard, newName string) {
+	if w.registrations.running() {
+		return
+	}
+	old := c.rec.Name
+	d := dialog.NewConfirm("Rename on this computer only?",
+		"Change the name to “"+newName+"” on this computer only? The ATO does not offer renaming registrations, so "+
+			"it keeps the name “"+old+"”. The registration itself is unchanged and still works.",
+		func(ok bool) {
+			if ok {
+				w.renameHere(c, newName)
+			}
+		}, w.win)
+	d.SetConfirmText("Rename here")
+	d.SetDismissText("Cancel")
+	d.SetConfirmImportance(widget.HighImportance)
+	d.Show()
+}
+
+func (w *Wizard) renameHere(c *regCard, newName string) {
+	id, old := c.rec.ClientID, c.rec.Name
+	w.runRegistrationCall(c, actRename, "Renaming “"+old+"” on this computer…",
+		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
+			rec, err := r.RenameHere(ctx, id, newName)
+			if err != nil {
+				return nil, err
+			}
+			return func() {
+				c.rec = rec
+				w.fillCard(c)
+				c.result.Objects = []fyne.CanvasObject{okPara("Renamed to “" + rec.Name + "” on this computer only. The ATO keeps the name “" + old + "”.")}
+				c.result.Refresh()
+				w.relayout()
+			}, nil
+		})
+}
