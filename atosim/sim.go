@@ -331,8 +331,9 @@ func cloneValue(v any) any {
 	}
 }
 
-// Revoke marks a certificate as revoked, as RAM revokes the old certificate
-// of a renewed machine credential: it can no longer register or sign in.
+// Revoke marks a certificate as revoked, as a practice revokes the old
+// certificate of a renewed machine credential in RAM (RAM does not revoke it
+// by itself, ato-facts.md §11): it can no longer register or sign in.
 func (s *Simulator) Revoke(cert *x509.Certificate) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -22,6 +22,9 @@ type renewJSON struct {
 	// With --register-again: the new registration; the old one is kept.
 	NewClientID string `json:"new_client_id,omitempty"`
 	OldKept     bool   `json:"old_kept,omitempty"`
+	// OldCredential: after a proven renewal, the old machine credential
+	// stays valid until the practice revokes it in RAM (never "revoked").
+	OldCredential string `json:"old_credential,omitempty"`
 }
 
 // runRenew is `dcrwizard renew CLIENT_ID --keystore FILE`: update the
@@ -84,6 +87,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		out.Verification = verification(res.Verification, res.VerifyErr)
 		if res.VerifyErr != nil {
 			code = ExitNotUsable
+		} else {
+			out.OldCredential = registrar.OldCredentialNote(rec)
 		}
 		if *asJSON {
 			printJSON(st, out)
@@ -94,7 +99,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 			fmt.Fprintf(st.Stderr, "The new registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n", out.Verification.Problem, out.Verification.Action)
 			return code
 		}
-		fmt.Fprintf(st.Stdout, "It signs in. Point your software at the new client id, then remove the old registration:\n  dcrwizard remove %s\n", rec.ClientID)
+		fmt.Fprintf(st.Stdout, "It signs in. Point your software at the new client id, then remove the old registration:\n  dcrwizard remove %s\n%s\n", rec.ClientID, out.OldCredential)
 		if err != nil {
 			fmt.Fprintf(st.Stderr, "Note: %v\n", err)
 		}
@@ -125,6 +130,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	code := ExitOK
 	if res.VerifyErr != nil {
 		code = ExitNotUsable
+	} else {
+		out.OldCredential = registrar.OldCredentialNote(rec)
 	}
 	if *asJSON {
 		printJSON(st, out)
@@ -138,6 +145,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		return code
 	}
 	fmt.Fprintln(st.Stdout, "Your software can sign in with it: nothing else needs changing.")
+	fmt.Fprintln(st.Stdout, out.OldCredential)
 	return code
 }
 

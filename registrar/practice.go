@@ -53,9 +53,11 @@ func (p *Practice) Close() error { return p.server.Close() }
 
 // RehearseRenewal renews the practice credential as RAM would: a new key and
 // certificate under the same name, written to dir/keystore-new.xml with the
-// demo password, and the old certificate revoked — so a practice
-// registration stops signing in until it is updated (Renew), as a real one
-// would. Rehearsal only: the simulator is this process's.
+// demo password. The old certificate is revoked as well, as the practice
+// will do in RAM once its software works with the new one (RAM itself does
+// not): a practice registration then stops signing in until it is updated
+// (Renew), as a real one would. Rehearsal only: the simulator is this
+// process's.
 func (p *Practice) RehearseRenewal(dir string) (atosim.Demo, error) {
 	d, err := p.server.Sim.WriteRenewedDemo(dir, p.Demo.Password, true)
 	if err != nil {

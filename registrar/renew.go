@@ -15,11 +15,14 @@ import (
 )
 
 // Renewal: a machine credential lasts two years; renewing it in RAM gives a
-// new key and certificate under the same credential name and revokes the
-// old one (ato-facts.md §11). The registration at the ATO still holds the
-// old x509_certificate, so its sign-ins stop working until it is updated in
-// place (Renew: an RFC 7592 PUT with the new certificate, same client id)
-// or, where the ATO will not update it, made again (RegisterAgain).
+// new key and certificate under the same credential name. RAM does not
+// revoke the old one: the practice must, once its software works with the
+// new one (ato-facts.md §11; OldCredentialNote says so after a renewal).
+// The registration at the ATO still holds the old x509_certificate, so it
+// stops signing in once the old credential is revoked or expires, unless it
+// is updated in place (Renew: an RFC 7592 PUT with the new certificate, same
+// client id) or, where the ATO will not update it, made again
+// (RegisterAgain).
 
 // RenewInput is a stored registration and the renewed credential, opened.
 type RenewInput struct {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"dcrwizard/credstore"
 	"dcrwizard/registrar"
 )
 
@@ -101,4 +102,15 @@ func (w *Wizard) renameHere(c *regCard, newName string) {
 				w.relayout()
 			}, nil
 		})
+}
+
+// oldCredentialPara tells, after a proven renewal, that RAM left the old
+// credential valid: the practice revokes it there once its software works
+// with the new one. A rehearsal revoked the practice one already.
+func oldCredentialPara(old credstore.Record, practice bool) *widget.Label {
+	if practice {
+		return para("In a real renewal RAM does not revoke the old credential: you revoke it in RAM once your software " +
+			"works with the new one. (This rehearsal revoked the old practice credential for you.)")
+	}
+	return warnPara(registrar.OldCredentialNote(old))
 }
