@@ -57,6 +57,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: st.store()}
+	if err := no.apply(&r); err != nil {
+		return fail(st, *asJSON, err)
+	}
 	rec, vals, err := r.Store.Get(ctx, clientID)
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})

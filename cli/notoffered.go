@@ -23,9 +23,13 @@ type notOfferedFlags struct {
 	k        keystoreFlags
 	v        verifyFlags
 	hereOnly bool
+	setup    string
 }
 
 func (n *notOfferedFlags) register(fs *flag.FlagSet, cmd string) {
+	if cmd == "check" || cmd == "rename" || cmd == "remove" {
+		fs.StringVar(&n.setup, "setup", "", "the software vendor's setup `FILE`, for what it says the ATO offers (default: dcrwizard-setup.json beside the program)")
+	}
 	switch cmd {
 	case "check":
 		n.k.register(fs)
@@ -133,4 +137,32 @@ func notOfferedReport(st Streams, asJSON bool, out notOfferedJSON, code int) int
 		fmt.Fprintln(st.Stderr, "What to do: "+out.Action)
 	}
 	return code
+}
+
+// apply sets what the vendor's setup file says the ATO offers: the one
+// given, else the one beside the program (a practice's usual place). A
+// file given that cannot be used is bad input; one found beside the
+// program that cannot be used is left alone, as if absent.
+func (n *notOfferedFlags) apply(r *registrar.Registrar) error {
+	offered, err := setupOffered(n.setup)
+	r.Offered = offered
+	return err
+}
+
+func setupOffered(path string) (registrar.Offered, error) {
+	given := path != ""
+	if !given {
+		var ok bool
+		if path, ok = registrar.SetupBesideProgram(); !ok {
+			return registrar.Offered{}, nil
+		}
+	}
+	s, err := registrar.LoadSetup(path)
+	if err != nil {
+		if given {
+			return registrar.Offered{}, inputError{err}
+		}
+		return registrar.Offered{}, nil
+	}
+	return s.Offered, nil
 }

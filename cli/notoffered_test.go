@@ -96,3 +96,45 @@ func localName(t *testing.T, config, id string) string {
 	}
 	return ""
 }
+
+// A vendor's setup file that says the ATO offers no lifecycle: the calls
+// are not even tried (the simulator here offers them, so a call sent would
+// succeed), the messages say so, and setup-check shows it.
+func TestSetupFileLifecycle(t *testing.T) {
+	needSecretService(t)
+	f := atosimtest.Start(t, atosim.Options{})
+	now := time.Now()
+	keystore := writeCredential(t, f.Sim, now.Add(-time.Hour), now.AddDate(1, 0, 0))
+	config := t.TempDir()
+	res := run{args: append([]string{"register", "--keystore", keystore, "--name", "Desk", "--json"}, f.CLIArgs()...),
+		env: []string{"DCRWIZARD_PASSWORD=" + atosim.DemoPassword}, config: config}.exec(t)
+	if res.code != 0 {
+		t.Fatalf("register: %d %s", res.code, res.stderr)
+	}
+	id := decode[registerOut](t, res.stdout).ClientID
+	setup := simSetup(f)
+	setup["lifecycle"] = map[string]any{"read": false, "update": false, "delete": false}
+	path := writeSetupFile(t, t.TempDir(), setup)
+
+	res = run{args: []string{"setup-check", path}, config: config}.exec(t)
+	if res.code != 0 || !strings.Contains(res.stdout, "Not offered by the ATO") || !strings.Contains(res.stdout, "check (read); rename and renewal in place (update); remove (delete)") {
+		t.Fatalf("setup-check: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	before := len(f.Sim.Requests())
+	for _, args := range [][]string{{"check", id}, {"rename", id, "--name", "Front desk"}, {"remove", id, "--yes"}} {
+		res = run{args: append(args, "--setup", path), config: config}.exec(t)
+		if res.code != 3 || !strings.Contains(res.stderr, "does not offer") || !strings.Contains(res.stderr, "setup file says so") {
+			t.Errorf("%s: exit %d\n%s", args[0], res.code, res.stderr)
+		}
+	}
+	if n := len(f.Sim.Requests()) - before; n != 0 {
+		t.Errorf("%d requests sent for calls the setup file says the ATO does not offer", n)
+	}
+	if localName(t, config, id) != "Desk" || len(f.Sim.Clients()) != 1 || f.Sim.Clients()[0].Name != "Desk" {
+		t.Error("something changed")
+	}
+	// Without the file, the same commands reach the ATO as before.
+	if res = (run{args: []string{"check", id}, config: config}).exec(t); res.code != 0 {
+		t.Errorf("check without the setup file: exit %d %s", res.code, res.stderr)
+	}
+}

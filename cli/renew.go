@@ -40,6 +40,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	caFile := fs.String("ca-file", "", "extra trusted CA certificates, PEM `FILE` (for networks that inspect TLS)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this `DURATION`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	setup := fs.String("setup", "", "the software vendor's setup `FILE`, for what it says the ATO offers (default: dcrwizard-setup.json beside the program)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -63,6 +64,9 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		return fail(st, *asJSON, inputError{err})
 	}
 	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: store}
+	if r.Offered, err = setupOffered(*setup); err != nil {
+		return fail(st, *asJSON, err)
+	}
 	progress := progressTo(st, *asJSON)
 
 	if *again {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/setupfile"
 )
 
 // The ATO may offer none of RFC 7592 (ato-facts.md §5). A call it does not
@@ -154,4 +156,32 @@ func renewNotOffered(err error) error {
 		return &UpdateRefusedError{Err: &NotOfferedError{Op: OpUpdate, Err: err}}
 	}
 	return err
+}
+
+// offeredBy is what a setup file's "lifecycle" says: only an explicit false
+// turns a call off.
+func offeredBy(l *setupfile.Lifecycle) Offered {
+	if l == nil {
+		return Offered{}
+	}
+	off := func(b *bool) bool { return b != nil && !*b }
+	return Offered{NoRead: off(l.Read), NoUpdate: off(l.Update), NoDelete: off(l.Delete)}
+}
+
+// rows is what setup-check and the wizard show of it: nothing when every
+// call is tried (the default).
+func (o Offered) rows() []SetupRow {
+	if o == (Offered{}) {
+		return nil
+	}
+	var off []string
+	for _, c := range []struct {
+		no   bool
+		what string
+	}{{o.NoRead, "check (read)"}, {o.NoUpdate, "rename and renewal in place (update)"}, {o.NoDelete, "remove (delete)"}} {
+		if c.no {
+			off = append(off, c.what)
+		}
+	}
+	return []SetupRow{{"Not offered by the ATO", strings.Join(off, "; ") + " — not tried; DCR Wizard offers what can be done instead"}}
 }

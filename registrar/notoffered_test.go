@@ -132,3 +132,35 @@ func TestRenewNotOfferedRegistersAgain(t *testing.T) {
 		t.Fatalf("the old registration was dropped: %v", err)
 	}
 }
+
+// A setup file's "lifecycle" becomes what the Registrar does not try; only
+// an explicit false turns a call off, and setup-check's rows say so.
+func TestSetupLifecycleOffered(t *testing.T) {
+	v := sandboxSetup()
+	v["lifecycle"] = map[string]any{"read": false, "update": true}
+	s, err := LoadSetup(writeSetup(t, v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Offered != (Offered{NoRead: true}) {
+		t.Fatalf("Offered = %+v", s.Offered)
+	}
+	var row string
+	for _, r := range s.Summary("PC") {
+		if r.Label == "Not offered by the ATO" {
+			row = r.Value
+		}
+	}
+	if !strings.HasPrefix(row, "check (read) —") {
+		t.Errorf("summary row %q", row)
+	}
+	s, err = LoadSetup(writeSetup(t, sandboxSetup()))
+	if err != nil || s.Offered != (Offered{}) {
+		t.Fatalf("without lifecycle: %+v %v", s.Offered, err)
+	}
+	for _, r := range s.Summary("PC") {
+		if r.Label == "Not offered by the ATO" {
+			t.Error("a file without lifecycle shows a lifecycle row")
+		}
+	}
+}

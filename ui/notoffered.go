@@ -114,3 +114,12 @@ func oldCredentialPara(old credstore.Record, practice bool) *widget.Label {
 	}
 	return warnPara(registrar.OldCredentialNote(old))
 }
+
+// offered is what the loaded setup file says the ATO offers of RFC 7592
+// (everything when none is loaded).
+func (w *Wizard) offered() registrar.Offered {
+	if s := w.setup.s; s != nil {
+		return s.Offered
+	}
+	return registrar.Offered{}
+}
