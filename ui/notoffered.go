@@ -27,23 +27,31 @@ func notOfferedOutcome(err error) (outcome, bool) {
 	if !errors.As(err, &no) {
 		return outcome{}, false
 	}
-	switch no.Op {
+	o := notOfferedWords(no.Op)
+	if no.Err == nil {
+		o.message += " (Your software vendor's setup file says so: nothing was sent.)"
+	}
+	return o, true
+}
+
+func notOfferedWords(op registrar.Op) outcome {
+	switch op {
 	case registrar.OpRead:
 		return outcome{kind: outcomeNotOffered,
 			message: "The ATO does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
 			action: "Nothing was changed. Do not register again because of this. To prove the registration works, press " +
-				"Test the connection: it signs in to the ATO as this registration, as your software would."}, true
+				"Test the connection: it signs in to the ATO as this registration, as your software would."}
 	case registrar.OpUpdate:
 		return outcome{kind: outcomeNotOffered,
 			message: "The ATO does not offer renaming a registration from here. Nothing was changed at the ATO.",
 			action: "The registration still works as before. You can change its name on this computer only: " +
-				"the ATO keeps the old one."}, true
+				"the ATO keeps the old one."}
 	}
 	return outcome{kind: outcomeNotAllowed,
 		message: "The ATO does not offer removing registrations from here, so this one still exists at the ATO.",
 		action: "This computer keeps its values. Leave it in place (an unused registration does no harm) or have it " +
 			"removed by other means. If you no longer want it listed here, you can forget it on this computer " +
-			"only — it stays registered at the ATO."}, true
+			"only — it stays registered at the ATO."}
 }
 
 // notOfferedButtons adds what can be done instead.
@@ -122,4 +130,39 @@ func (w *Wizard) offered() registrar.Offered {
 		return s.Offered
 	}
 	return registrar.Offered{}
+}
+
+// practiceRehearsals are a Practice card's rehearsal buttons: a renewal
+// (renew.go), and an ATO that offers no check, rename or remove.
+func (w *Wizard) practiceRehearsals(c *regCard, add func(string, fyne.Resource, func())) {
+	add("Rehearse a renewal", theme.MediaReplayIcon(), func() { w.rehearseRenewal(c) })
+	pr := w.practice.p
+	if pr == nil || pr.SetLifecycle == nil {
+		return
+	}
+	label := "Rehearse an ATO without check, rename and remove"
+	if pr.lifecycleOff {
+		label = "Give the practice ATO check, rename and remove back"
+	}
+	add(label, theme.WarningIcon(), func() { w.togglePracticeLifecycle(c) })
+}
+
+// togglePracticeLifecycle switches the practice simulator's RFC 7592 calls
+// (an atomic switch in this process: nothing is sent anywhere).
+func (w *Wizard) togglePracticeLifecycle(c *regCard) {
+	pr := w.practice.p
+	if pr == nil || pr.SetLifecycle == nil || w.registrations.running() {
+		return
+	}
+	pr.lifecycleOff = !pr.lifecycleOff
+	pr.SetLifecycle(!pr.lifecycleOff)
+	w.fillCard(c)
+	msg := "The practice simulator answers again as an ATO that offers check, rename and remove."
+	if pr.lifecycleOff {
+		msg = "The practice simulator now answers as an ATO that offers no check, rename or remove would (404 and 405). " +
+			"Press Check, Rename… or Remove… to see what DCR Wizard does then: nothing is lost, and it offers what can be done instead."
+	}
+	c.result.Objects = []fyne.CanvasObject{okPara(msg)}
+	c.result.Refresh()
+	w.relayout()
 }

@@ -83,3 +83,45 @@ func TestRegistrationsLifecycleNotOffered(t *testing.T) {
 		t.Fatal("the registration was dropped")
 	}
 }
+
+// Practice rehearses an ATO without the lifecycle: the switch on a Practice
+// card turns the simulator's RFC 7592 calls off, and Check then says what
+// it would against such an ATO, offering Test the connection.
+func TestPracticeRehearsesNoLifecycle(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	t.Setenv("APPDATA", "")
+	h.practiceToDone()
+	id := h.w.done.res.Record.ClientID
+	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
+	c := h.card(id)
+	h.tapCard(c, "Rehearse an ATO without check, rename and remove")
+	h.wantText("now answers as an ATO that offers no check, rename or remove would")
+	h.tapCard(c, "Check")
+	h.waitCall("the check")
+	h.wantText("This does not mean the registration is gone.", "Test the connection…")
+	h.tapCard(c, "Give the practice ATO check, rename and remove back")
+	h.tapCard(c, "Check")
+	h.waitCall("the check")
+	h.wantText("The practice simulator holds this practice registration.")
+}
+
+// A vendor's setup file saying the ATO offers no read: Check sends nothing
+// and says so, with the way to prove the registration instead.
+func TestSetupFileLifecycleInWizard(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	sim, rec := h.registerAt(atosim.Options{}, "Reception")
+	h.w.loadSetup(h.vendorSetup(func(m map[string]any) {
+		m["lifecycle"] = map[string]any{"read": false}
+	}))
+	h.waitSetup()
+	h.openRegistrations()
+	c := h.card(rec.ClientID)
+	before := len(sim.Requests())
+	h.tapCard(c, "Check")
+	h.waitCall("the check")
+	h.wantText("The ATO does not offer reading a registration back", "setup file says so: nothing was sent", "Test the connection…")
+	if n := len(sim.Requests()) - before; n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

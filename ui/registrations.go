@@ -289,8 +289,8 @@ func (w *Wizard) fillCard(c *regCard) {
 		}
 		add("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })
 		add("Update with renewed credential…", theme.ViewRefreshIcon(), func() { w.askRenew(c) })
-		if rec.Environment == practiceName {
-			add("Rehearse a renewal", theme.MediaReplayIcon(), func() { w.rehearseRenewal(c) })
+		if rec.Environment == practiceName { // renew.go, notoffered.go
+			w.practiceRehearsals(c, func(l string, i fyne.Resource, f func()) { add(l, i, f) })
 		}
 		c.box.Add(more)
 	}

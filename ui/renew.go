@@ -248,7 +248,7 @@ func (w *Wizard) rehearseRenewal(c *regCard) {
 				c.result.Objects = []fyne.CanvasObject{
 					okPara("The practice simulator renewed the demo credential, as RAM would: " + d.KeystorePath +
 						" (its password is the demo password, " + d.Password + ")."),
-					para("The old demo credential no longer signs in, as after a real renewal. Press Update with renewed " +
+					para("The old demo credential was revoked too, as you would revoke the old one in RAM after a real renewal (RAM does not do it for you), so it no longer signs in. Press Update with renewed " +
 						"credential to rehearse putting the renewed one in this practice registration."),
 				}
 				c.result.Refresh()
