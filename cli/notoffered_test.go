@@ -138,3 +138,30 @@ func TestSetupFileLifecycle(t *testing.T) {
 		t.Errorf("check without the setup file: exit %d %s", res.code, res.stderr)
 	}
 }
+
+// renew against an ATO without the lifecycle: the reason in plain words and
+// the way on (register again), nothing left pending; register again works
+// and says the old credential is still valid until revoked in RAM.
+func TestRenewNotOffered(t *testing.T) {
+	needSecretService(t)
+	f := atosimtest.Start(t, atosim.Options{NoLifecycle: true})
+	now := time.Now()
+	_, config, pw, id := registerForRenewal(t, f)
+	newKS := writeCredential(t, f.Sim, now.Add(-time.Minute), now.AddDate(2, 0, 0))
+	res := run{args: []string{"renew", id, "--keystore", newKS}, env: pw, config: config}.exec(t)
+	if res.code != 3 || !strings.Contains(res.stderr, "does not offer changing a registration from here") ||
+		!strings.Contains(res.stderr, "--register-again") || strings.Contains(res.stderr, "may have been removed") {
+		t.Fatalf("renew: exit %d\n%s", res.code, res.stderr)
+	}
+	if p := (run{args: []string{"pending", "--json"}, config: config}).exec(t); strings.TrimSpace(p.stdout) != "[]" {
+		t.Errorf("pending notes left: %s", p.stdout)
+	}
+	res = run{args: []string{"renew", id, "--keystore", newKS, "--register-again"},
+		env: append(pw, "DCRWIZARD_API_KEY="+f.Sim.APIKey()), config: config}.exec(t)
+	if res.code != 0 || !strings.Contains(res.stdout, "The old machine credential is still valid") {
+		t.Fatalf("register again: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if len(f.Sim.Clients()) != 2 || localName(t, config, id) == "" {
+		t.Error("the old registration was dropped")
+	}
+}
