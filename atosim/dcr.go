@@ -120,6 +120,9 @@ func (s *Simulator) handleRegister(w http.ResponseWriter, r *http.Request, body 
 // handleClient serves RFC 7592 read, update and delete on a
 // registration_client_uri.
 func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id string, body []byte) {
+	if s.refuseLifecycle(w, r) {
+		return
+	}
 	methods := []string{http.MethodGet}
 	if !s.opts.RefuseUpdates {
 		methods = append(methods, http.MethodPut)

@@ -74,6 +74,10 @@ type Options struct {
 	// RefuseUpdates makes PUT on a registration answer 405: a server that
 	// will not change a registration (renewal must then register again).
 	RefuseUpdates bool
+	// NoLifecycle starts the simulator with the RFC 7592 calls switched
+	// off (see SetLifecycle): GET answers the gateway's 404, PUT and DELETE
+	// 405, as an ATO that offers no lifecycle would.
+	NoLifecycle bool
 	// OmitCertificateOnRead leaves x509_certificate out of RFC 7592 reads,
 	// as a server that does not echo it might; an update must send it back.
 	OmitCertificateOnRead bool
@@ -105,7 +109,9 @@ type Simulator struct {
 	records  []Recorded
 	receipts int
 	baseURL  string          // of the last Start, for WriteDemo's README
-	revoked  map[string]bool // certificate serials (decimal) revoked, as RAM revokes a renewed credential's old one
+	revoked  map[string]bool // certificate serials (decimal) revoked, as a practice revokes a renewed credential's old one in RAM
+
+	lifecycle lifecycleSwitch
 }
 
 // client is one registration.
@@ -170,6 +176,7 @@ func newWithAuthority(opts Options, ca *authority) (*Simulator, error) {
 	if s.regID == "" {
 		s.regID = DefaultRegistrationClientID
 	}
+	s.SetLifecycle(!opts.NoLifecycle)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -324,8 +331,9 @@ func cloneValue(v any) any {
 	}
 }
 
-// Revoke marks a certificate as revoked, as RAM revokes the old certificate
-// of a renewed machine credential: it can no longer register or sign in.
+// Revoke marks a certificate as revoked, as a practice revokes the old
+// certificate of a renewed machine credential in RAM (RAM does not revoke it
+// by itself, ato-facts.md §11): it can no longer register or sign in.
 func (s *Simulator) Revoke(cert *x509.Certificate) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

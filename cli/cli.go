@@ -145,8 +145,9 @@ Usage:
   dcrwizard setup-new   [--out FILE]        write a setup file template (for software vendors)
   dcrwizard list     [--expiring 180d] [--keystore FILE] [--json]
   dcrwizard show     CLIENT_ID [--reveal] [--json]
-  dcrwizard check    CLIENT_ID [--ca-file PEM] [--json]    ask the ATO what it holds
-  dcrwizard rename   CLIENT_ID --name NEW [--ca-file PEM] [--json]
+  dcrwizard check    CLIENT_ID [--keystore FILE] [--ca-file PEM] [--json]
+                                                           ask the ATO what it holds (or sign in as it)
+  dcrwizard rename   CLIENT_ID --name NEW [--here-only] [--ca-file PEM] [--json]
   dcrwizard remove   CLIENT_ID [--yes] [--ca-file PEM]     remove at the ATO, then here
   dcrwizard verify   CLIENT_ID --keystore FILE [--credential ID] [--json]
                                                            prove it works: sign in as it
@@ -157,7 +158,11 @@ Usage:
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
   dcrwizard export   CLIENT_ID --out FILE|-                write the three values as JSON (a secret!)
   dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
-  dcrwizard simulate [--listen 127.0.0.1:PORT] [--allow-remote] --out DIR
+  dcrwizard simulate [--listen 127.0.0.1:PORT] [--allow-remote] [--no-lifecycle] --out DIR
+  dcrwizard conformance --keystore FILE [--credential ID] --env sandbox|custom
+                     [--token-url URL --registration-url URL --registration-client-id ID --scope S]
+                     --api-key-file FILE --report FILE.md [--verify-scope S]... [--json]
+                                                           for software vendors: what the ATO offers
   dcrwizard version
 
 The keystore password is read from --password-file FILE, --password-stdin, or the
@@ -189,6 +194,7 @@ Exit codes:
   6  list --expiring: a registration's credential ends within the window
   7  register --verify, renew: registered (or updated) and stored, but the test
      sign-in failed (the registration exists; the message says why)
+  8  conformance: a check DCR Wizard depends on did not hold (see the report)
 `
 
 // Run dispatches one subcommand.
@@ -233,6 +239,8 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runSetupCheck(ctx, rest, st)
 	case "setup-new":
 		return runSetupNew(ctx, rest, st)
+	case "conformance":
+		return runConformance(ctx, rest, st)
 	case "version", "--version", "-version":
 		fmt.Fprintf(st.Stdout, "dcrwizard %s\n", Version)
 		return ExitOK

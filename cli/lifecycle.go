@@ -29,6 +29,8 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		fs.StringVar(&apiKeyFile, "api-key-file", "", "a `FILE` holding the consumer (API) key, for a registration saved without it")
 		fs.StringVar(&apiKey, "api-key", "", "the consumer (API) `KEY`, for a registration saved without it (visible to other users: prefer --api-key-file)")
 	}
+	var no notOfferedFlags
+	no.register(fs, cmd)
 	switch cmd {
 	case "rename":
 		newName = fs.String("name", "", "the new `NAME`")
@@ -55,6 +57,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: st.store()}
+	if err := no.apply(&r); err != nil {
+		return fail(st, *asJSON, err)
+	}
 	rec, vals, err := r.Store.Get(ctx, clientID)
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
@@ -73,6 +78,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	switch cmd {
 	case "check":
 		res, err := r.Check(ctx, clientID)
+		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+			return code
+		}
 		if err != nil {
 			return lifecycleFail(st, *asJSON, err)
 		}
@@ -102,6 +110,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		}
 	case "rename":
 		updated, err := r.Rename(ctx, clientID, *newName)
+		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+			return code
+		}
 		if err != nil {
 			return lifecycleFail(st, *asJSON, err)
 		}
@@ -117,6 +128,9 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 			err = r.Forget(ctx, clientID)
 		} else {
 			err = r.Remove(ctx, clientID)
+		}
+		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok && cmd == "remove" {
+			return code
 		}
 		if errors.Is(err, registrar.ErrRemovalNotAllowed) {
 			fmt.Fprintf(st.Stderr, "The ATO does not allow removing %q from here, so it still exists there and this computer keeps it.\n"+

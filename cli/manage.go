@@ -36,6 +36,9 @@ type recordJSON struct {
 	CredentialStatus   string `json:"credential_status"`
 	CredentialDaysLeft *int   `json:"credential_days_left,omitempty"`
 	ReplacedBy         string `json:"replaced_by,omitempty"`
+	// Purpose is "conformance" for a test registration a conformance run
+	// could not remove at the ATO.
+	Purpose string `json:"purpose,omitempty"`
 	// Vendor is the software vendor whose setup file was used.
 	Vendor *credstore.Vendor `json:"vendor,omitempty"`
 }
@@ -60,7 +63,7 @@ func toJSONWith(r credstore.Record, cs registrar.CredentialState) recordJSON {
 		RegistrationClientURI: r.RegistrationClientURI, ClientIDIssuedAt: ts(r.IssuedAt),
 		Receipt: r.Receipt, CredentialID: r.CredentialID, CredentialABN: r.CredentialABN,
 		CredentialNotAfter: ts(r.CredentialNotAfter), StoredAt: ts(r.StoredAt),
-		CredentialStatus: string(cs.Status), ReplacedBy: r.ReplacedBy,
+		CredentialStatus: string(cs.Status), ReplacedBy: r.ReplacedBy, Purpose: r.Purpose,
 	}
 	if cs.Status != registrar.CredentialUnknown {
 		days := cs.DaysLeft
@@ -172,6 +175,9 @@ func runList(ctx context.Context, args []string, st Streams) int {
 		status := describeStatus(states[i])
 		if r.ReplacedBy != "" {
 			status = "replaced by " + r.ReplacedBy + ": remove it when ready"
+		}
+		if r.Purpose == credstore.PurposeConformance {
+			status = "conformance test registration: remove it at the ATO by other means, then forget it"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Environment, j.ClientID, j.ClientIDIssuedAt, j.CredentialNotAfter, status)
 	}

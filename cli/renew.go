@@ -22,6 +22,9 @@ type renewJSON struct {
 	// With --register-again: the new registration; the old one is kept.
 	NewClientID string `json:"new_client_id,omitempty"`
 	OldKept     bool   `json:"old_kept,omitempty"`
+	// OldCredential: after a proven renewal, the old machine credential
+	// stays valid until the practice revokes it in RAM (never "revoked").
+	OldCredential string `json:"old_credential,omitempty"`
 }
 
 // runRenew is `dcrwizard renew CLIENT_ID --keystore FILE`: update the
@@ -37,6 +40,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	caFile := fs.String("ca-file", "", "extra trusted CA certificates, PEM `FILE` (for networks that inspect TLS)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this `DURATION`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	setup := fs.String("setup", "", "the software vendor's setup `FILE`, for what it says the ATO offers (default: dcrwizard-setup.json beside the program)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -60,6 +64,9 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		return fail(st, *asJSON, inputError{err})
 	}
 	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: store}
+	if r.Offered, err = setupOffered(*setup); err != nil {
+		return fail(st, *asJSON, err)
+	}
 	progress := progressTo(st, *asJSON)
 
 	if *again {
@@ -84,6 +91,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		out.Verification = verification(res.Verification, res.VerifyErr)
 		if res.VerifyErr != nil {
 			code = ExitNotUsable
+		} else {
+			out.OldCredential = registrar.OldCredentialNote(rec)
 		}
 		if *asJSON {
 			printJSON(st, out)
@@ -94,7 +103,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 			fmt.Fprintf(st.Stderr, "The new registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n", out.Verification.Problem, out.Verification.Action)
 			return code
 		}
-		fmt.Fprintf(st.Stdout, "It signs in. Point your software at the new client id, then remove the old registration:\n  dcrwizard remove %s\n", rec.ClientID)
+		fmt.Fprintf(st.Stdout, "It signs in. Point your software at the new client id, then remove the old registration:\n  dcrwizard remove %s\n%s\n", rec.ClientID, out.OldCredential)
 		if err != nil {
 			fmt.Fprintf(st.Stderr, "Note: %v\n", err)
 		}
@@ -125,6 +134,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	code := ExitOK
 	if res.VerifyErr != nil {
 		code = ExitNotUsable
+	} else {
+		out.OldCredential = registrar.OldCredentialNote(rec)
 	}
 	if *asJSON {
 		printJSON(st, out)
@@ -138,6 +149,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		return code
 	}
 	fmt.Fprintln(st.Stdout, "Your software can sign in with it: nothing else needs changing.")
+	fmt.Fprintln(st.Stdout, out.OldCredential)
 	return code
 }
 

@@ -58,13 +58,17 @@ func TestRenewCommand(t *testing.T) {
 	}
 	res = run{args: []string{"renew", id, "--keystore", newKS, "--json"}, env: pw, config: config}.exec(t)
 	out := decode[struct {
-		ClientID     string     `json:"client_id"`
-		Updated      bool       `json:"updated"`
-		Verification *verifyOut `json:"verification"`
+		ClientID      string     `json:"client_id"`
+		Updated       bool       `json:"updated"`
+		Verification  *verifyOut `json:"verification"`
+		OldCredential string     `json:"old_credential"`
 	}](t, res.stdout)
 	if res.code != 0 || !out.Updated || out.ClientID != id || out.Verification == nil || !out.Verification.Usable {
 		t.Fatalf("renew: exit %d %+v %s", res.code, out, res.stderr)
 	}
+	// RAM does not revoke the old credential (ato-facts.md §11): the
+	// practice is told it is still valid, and when to revoke it.
+	wantOldCredentialNote(t, out.OldCredential)
 	res = run{args: []string{"verify", id, "--keystore", newKS}, env: pw, config: config}.exec(t)
 	if res.code != 0 {
 		t.Errorf("verify with the renewed credential: exit %d %s", res.code, res.stderr)
@@ -94,13 +98,15 @@ func TestRenewRefusedRegisterAgain(t *testing.T) {
 	res = run{args: []string{"renew", id, "--keystore", newKS, "--register-again", "--json"},
 		env: append(pw, "DCRWIZARD_API_KEY="+f.Sim.APIKey()), config: config}.exec(t)
 	again := decode[struct {
-		NewClientID  string     `json:"new_client_id"`
-		OldKept      bool       `json:"old_kept"`
-		Verification *verifyOut `json:"verification"`
+		NewClientID   string     `json:"new_client_id"`
+		OldKept       bool       `json:"old_kept"`
+		Verification  *verifyOut `json:"verification"`
+		OldCredential string     `json:"old_credential"`
 	}](t, res.stdout)
 	if res.code != 0 || again.NewClientID == "" || again.NewClientID == id || !again.OldKept || !again.Verification.Usable {
 		t.Fatalf("register again: exit %d %+v %s", res.code, again, res.stderr)
 	}
+	wantOldCredentialNote(t, again.OldCredential)
 	res = run{args: []string{"list", "--json"}, config: config}.exec(t)
 	rows := decode[[]listRow](t, res.stdout)
 	var old *listRow
@@ -115,5 +121,17 @@ func TestRenewRefusedRegisterAgain(t *testing.T) {
 	res = run{args: []string{"list"}, config: config}.exec(t)
 	if !strings.Contains(res.stdout, "replaced by "+again.NewClientID) {
 		t.Errorf("list does not mark the old registration:\n%s", res.stdout)
+	}
+}
+
+// wantOldCredentialNote: after a proven renewal the old credential is said
+// to be still valid until revoked in RAM — never that it was revoked.
+func wantOldCredentialNote(t *testing.T, note string) {
+	t.Helper()
+	if !strings.Contains(note, "still valid: RAM does not revoke it") || !strings.Contains(note, "Once your software works with the new one, revoke the old credential in RAM") {
+		t.Errorf("after a renewal: %q", note)
+	}
+	if strings.Contains(note, "was revoked") || strings.Contains(note, "has been revoked") {
+		t.Errorf("says the old credential was revoked: %q", note)
 	}
 }

@@ -55,7 +55,14 @@ type Record struct {
 	// one (when the ATO would not update it after a renewal). This one is
 	// kept, marked, until the user removes it.
 	ReplacedBy string `json:"replaced_by,omitzero"`
+	// Purpose is PurposeConformance for a registration a conformance run
+	// made and could not remove at the ATO: kept so it can be removed by
+	// other means; "" for every other registration.
+	Purpose string `json:"purpose,omitzero"`
 }
+
+// PurposeConformance marks a registration made by `dcrwizard conformance`.
+const PurposeConformance = "conformance"
 
 // Endpoints are the non-preset addresses kept with a registration.
 type Endpoints struct {

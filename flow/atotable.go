@@ -15,7 +15,7 @@ import (
 // or key, which have nothing to do with it.
 const (
 	msgCertRefused  = "The ATO did not accept the certificate of your M2M credential"
-	actionCertRenew = "This happens when the credential has expired or been revoked — RAM (Relationship Authorisation Manager) revokes the old certificate when a credential is renewed. " +
+	actionCertRenew = "This happens when the credential has expired or been revoked in RAM (Relationship Authorisation Manager) — after a renewal, the practice revokes the old one there. " +
 		"If it was renewed, open the new keystore file (it may be called keystore-new.xml, or be a newer keystore.xml) and choose that credential. " +
 		"Otherwise check in RAM that the machine credential is active, or renew it there, then try again."
 	actionProgramFault = "This is a fault in what this program sent, not in what you entered. Check for an update of DCR Wizard; " + actionIfAgain

@@ -99,15 +99,10 @@ var lifecycleGuides = map[int]guide{
 		"The registration may have been removed, or its access token replaced by another program. If you still need this installation registered, register it again; otherwise remove it from the list."),
 	403: fixed("The ATO refused this request for this registration.",
 		"The ATO does not allow this change for this registration. If you need it, contact the ATO with the receipt number shown."),
-	404: fixed("The ATO has no registration at this address.",
-		"The registration may have been removed. If you still need this installation registered, register it again; otherwise remove it from the list."),
-	405: func(e *Error) guidance {
-		if e.Step == StepDelete {
-			return guidance{"The ATO does not allow removing a registration this way.",
-				"Contact the ATO to have the registration removed, or leave it in place: an unused registration does no harm."}
-		}
-		return guidance{"The ATO does not allow this action on a registration.", "Leave the registration as it is, or contact the ATO."}
-	},
+	// 404, 405 and 501: the ATO does not offer the call (notoffered.go).
+	404: notOfferedGuide,
+	405: notOfferedGuide,
+	501: notOfferedGuide,
 }
 
 // statusGuides apply when no code is known.

@@ -61,9 +61,12 @@ func TestGuidance(t *testing.T) {
 		{"update 401", Error{Step: StepUpdate, Status: 401}, "no longer recognises", ""},
 		{"delete 403", Error{Step: StepDelete, Status: 403}, "The ATO refused this request for this registration.", "contact the ATO"},
 		{"delete 405", Error{Step: StepDelete, Status: 405, Code: "invalid_request"},
-			"The ATO does not allow removing a registration this way.", "Contact the ATO to have the registration removed"},
-		{"update 405", Error{Step: StepUpdate, Status: 405}, "does not allow this action", ""},
-		{"read 404", Error{Step: StepRead, Status: 404, Code: "404-01"}, "no registration at this address", ""},
+			"The ATO does not offer removing a registration from here, so it still exists at the ATO.", "forget it on this computer only"},
+		{"update 405", Error{Step: StepUpdate, Status: 405}, "does not offer changing a registration", "a renewed credential needs a new registration"},
+		// Not "no registration at this address … register it again": an ATO
+		// without RFC 7592 answers 404 for a registration that exists.
+		{"read 404", Error{Step: StepRead, Status: 404, Code: "404-01"}, "does not mean the registration is gone", "Do not register again"},
+		{"read 501", Error{Step: StepRead, Status: 501}, "does not offer reading a registration back", "dcrwizard verify"},
 
 		// By status, when no code is known.
 		{"400 no code", Error{Step: StepRegister, Status: 400}, "rejected the request as invalid", "send the log"},

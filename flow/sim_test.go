@@ -423,7 +423,7 @@ func TestSimDeleteNotAllowed(t *testing.T) {
 	}
 	err = f.c.Delete(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
 	fe := flowError(t, err)
-	if fe.Status != 405 || fe.Step != flow.StepDelete || fe.Message() != "The ATO does not allow removing a registration this way." {
+	if fe.Status != 405 || fe.Step != flow.StepDelete || fe.Message() != "The ATO does not offer removing a registration from here, so it still exists at the ATO." || !flow.NotOffered(err) {
 		t.Errorf("got %+v %q", fe, fe.Message())
 	}
 	if len(f.sim.Clients()) != 1 {

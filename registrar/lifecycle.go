@@ -37,13 +37,16 @@ var ErrRemovalNotAllowed = errors.New("the ATO does not allow removing this regi
 
 // Check reads the registration from the ATO.
 func (r *Registrar) Check(ctx context.Context, clientID string) (*CheckResult, error) {
+	if err := r.skip(OpRead); err != nil {
+		return nil, err
+	}
 	rec, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
 	reg, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey)
 	if err != nil {
-		return nil, err
+		return nil, notOffered(OpRead, err)
 	}
 	res := &CheckResult{Record: rec, Metadata: reg.Metadata}
 	res.Rotated, err = r.keepToken(ctx, rec, vals, reg)
@@ -66,9 +69,12 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err := r.Store.CheckName(ctx, rec.Environment, newName, rec.ClientID); err != nil {
 		return rec, err
 	}
+	if r.skip(OpRead) != nil || r.skip(OpUpdate) != nil { // a rename reads, then updates
+		return rec, &NotOfferedError{Op: OpUpdate, Name: newName}
+	}
 	cur, err := r.Flow.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey)
 	if err != nil {
-		return rec, err
+		return rec, renameNotOffered(notOffered(OpUpdate, err), newName)
 	}
 	if _, err := r.keepToken(ctx, rec, vals, cur); err != nil {
 		return rec, err
@@ -79,7 +85,7 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	keepCertificate(md, rec)
 	upd, err := r.Flow.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey, md)
 	if err != nil {
-		return rec, err
+		return rec, renameNotOffered(notOffered(OpUpdate, err), newName)
 	}
 	if _, err := r.keepToken(ctx, rec, vals, upd); err != nil {
 		return rec, err
@@ -95,11 +101,17 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 // a 405 it returns ErrRemovalNotAllowed (wrapping the flow error) and keeps
 // everything local: forgetting is the user's separate choice (Forget).
 func (r *Registrar) Remove(ctx context.Context, clientID string) error {
+	if err := r.skip(OpDelete); err != nil {
+		return err
+	}
 	_, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return err
 	}
 	if err := r.Flow.Delete(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey); err != nil {
+		if flow.NotOffered(err) {
+			return &NotOfferedError{Op: OpDelete, Err: err}
+		}
 		var fe *flow.Error
 		if errors.As(err, &fe) && fe.Status == 405 {
 			return fmt.Errorf("%w: %w", ErrRemovalNotAllowed, err)

@@ -44,14 +44,20 @@ func StartPractice(dir string) (*Practice, error) {
 	}, nil
 }
 
+// SetLifecycle switches the practice simulator's RFC 7592 calls on or off,
+// to rehearse an ATO that offers no check, rename or remove.
+func (p *Practice) SetLifecycle(offered bool) { p.server.Sim.SetLifecycle(offered) }
+
 // Close stops the simulator.
 func (p *Practice) Close() error { return p.server.Close() }
 
 // RehearseRenewal renews the practice credential as RAM would: a new key and
 // certificate under the same name, written to dir/keystore-new.xml with the
-// demo password, and the old certificate revoked — so a practice
-// registration stops signing in until it is updated (Renew), as a real one
-// would. Rehearsal only: the simulator is this process's.
+// demo password. The old certificate is revoked as well, as the practice
+// will do in RAM once its software works with the new one (RAM itself does
+// not): a practice registration then stops signing in until it is updated
+// (Renew), as a real one would. Rehearsal only: the simulator is this
+// process's.
 func (p *Practice) RehearseRenewal(dir string) (atosim.Demo, error) {
 	d, err := p.server.Sim.WriteRenewedDemo(dir, p.Demo.Password, true)
 	if err != nil {

@@ -53,6 +53,9 @@ type Registrar struct {
 	Flow  *flow.Client
 	Store *credstore.Store
 	Now   func() time.Time
+	// Offered is what the ATO offers of RFC 7592 (notoffered.go); the zero
+	// value tries every call.
+	Offered Offered
 }
 
 func (r *Registrar) now() time.Time {

@@ -15,11 +15,14 @@ import (
 )
 
 // Renewal: a machine credential lasts two years; renewing it in RAM gives a
-// new key and certificate under the same credential name and revokes the
-// old one (ato-facts.md §11). The registration at the ATO still holds the
-// old x509_certificate, so its sign-ins stop working until it is updated in
-// place (Renew: an RFC 7592 PUT with the new certificate, same client id)
-// or, where the ATO will not update it, made again (RegisterAgain).
+// new key and certificate under the same credential name. RAM does not
+// revoke the old one: the practice must, once its software works with the
+// new one (ato-facts.md §11; OldCredentialNote says so after a renewal).
+// The registration at the ATO still holds the old x509_certificate, so it
+// stops signing in once the old credential is revoked or expires, unless it
+// is updated in place (Renew: an RFC 7592 PUT with the new certificate, same
+// client id) or, where the ATO will not update it, made again
+// (RegisterAgain).
 
 // RenewInput is a stored registration and the renewed credential, opened.
 type RenewInput struct {
@@ -89,9 +92,12 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	fc.OnEvent = onEvent
 	fc.BeforeRegister = nil
 
+	if r.skip(OpRead) != nil || r.skip(OpUpdate) != nil { // renewing in place reads, then updates
+		return nil, &UpdateRefusedError{Err: &NotOfferedError{Op: OpUpdate}}
+	}
 	cur, err := fc.Read(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey)
 	if err != nil {
-		return nil, err
+		return nil, renewNotOffered(err)
 	}
 	rotated, err := r.keepToken(ctx, rec, vals, cur)
 	if err != nil {
@@ -119,6 +125,9 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 			return nil, err // the note stays: check before trying again
 		}
 		_ = r.Store.ClearPending(pid)
+		if flow.NotOffered(err) {
+			return nil, renewNotOffered(err)
+		}
 		if errors.As(err, &fe) && (fe.Status == http.StatusBadRequest || fe.Status == http.StatusForbidden || fe.Status == http.StatusMethodNotAllowed) {
 			return nil, &UpdateRefusedError{Err: err}
 		}
@@ -230,6 +239,10 @@ func registrationEnvironment(rec credstore.Record) (flow.Environment, error) {
 
 // errorMessage is an error's plain message: a *flow.Error's Message().
 func errorMessage(err error) string {
+	var no *NotOfferedError
+	if errors.As(err, &no) {
+		return no.Error() + "."
+	}
 	var fe *flow.Error
 	if errors.As(err, &fe) {
 		return fe.Message()

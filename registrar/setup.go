@@ -34,6 +34,9 @@ type Setup struct {
 	CACount      int
 	VerifyScope  string
 	HeartbeatURL string
+	// Offered is what the file says the ATO offers of RFC 7592 (the zero
+	// value when it does not say): set it on the Registrar (notoffered.go).
+	Offered Offered
 
 	apiKey string // the vendor's secret: see APIKey and KeyHint
 }
@@ -135,6 +138,7 @@ func checkSetup(f *setupfile.File, parseErr error, path string) (*Setup, error) 
 	if f.Has("name_template") {
 		s.NameTemplate = checkTemplate(errs, f, f.NameTemplate, s.Vendor.Product)
 	}
+	s.Offered = offeredBy(f.Lifecycle)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -427,7 +431,7 @@ func (s *Setup) Summary(computer string) []SetupRow {
 	if s.HeartbeatURL != "" {
 		rows = append(rows, SetupRow{"Heartbeat", s.HeartbeatURL})
 	}
-	return rows
+	return append(rows, s.Offered.rows()...)
 }
 
 // WriteCAFile puts the file's CA certificates (not secret) in dir, named by

@@ -74,6 +74,8 @@ type File struct {
 	ConsumerKey  string // a secret of the vendor's: never print it; see KeyHint
 	Endpoints    *Endpoints
 	NameTemplate string
+	// Lifecycle is nil when the file does not say (lifecycle.go).
+	Lifecycle *Lifecycle
 
 	lines map[string]int // field path -> line of its value
 }
@@ -307,6 +309,10 @@ var schema = map[string]kind{
 	"endpoints.verify_scope":           kString,
 	"endpoints.heartbeat_url":          kString,
 	"name_template":                    kString,
+	"lifecycle":                        kObject,
+	"lifecycle.read":                   kBool,
+	"lifecycle.update":                 kBool,
+	"lifecycle.delete":                 kBool,
 }
 
 // Fields lists every field path the parser knows, sorted.
@@ -603,8 +609,12 @@ func (p *parser) value(path string, k kind, raw json.RawMessage, vstart, line in
 			p.f.Support = Support{}
 		case "endpoints":
 			p.f.Endpoints = &Endpoints{}
+		case "lifecycle":
+			p.f.Lifecycle = &Lifecycle{}
 		}
 		p.object(vstart, path+".")
+	case kBool:
+		p.boolValue(path, raw, line)
 	case kInt:
 		var n json.Number
 		if len(raw) == 0 || raw[0] == '"' || json.Unmarshal(raw, &n) != nil {

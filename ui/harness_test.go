@@ -213,6 +213,7 @@ func startTestPractice(dir string, clock func() time.Time) (*practiceRun, *atosi
 		Rehearse: func(dir string) (atosim.Demo, error) {
 			return sim.WriteRenewedDemo(dir, atosim.DemoPassword, true)
 		},
+		SetLifecycle: sim.SetLifecycle,
 	}, sim, nil
 }
 

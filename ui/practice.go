@@ -19,6 +19,10 @@ type practiceRun struct {
 	Close  func() error
 	// Rehearse writes a renewed demo credential into dir (regs: renew.go).
 	Rehearse func(dir string) (atosim.Demo, error)
+	// SetLifecycle switches the simulator's RFC 7592 calls on or off, to
+	// rehearse an ATO that offers none (notoffered.go); nil in some tests.
+	SetLifecycle func(offered bool)
+	lifecycleOff bool // the wizard switched it off
 }
 
 // startRegistrarPractice is the default Config.startPractice.
@@ -27,7 +31,7 @@ func startRegistrarPractice(dir string) (*practiceRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &practiceRun{Env: p.Env, Demo: p.Demo, APIKey: p.APIKey, Close: p.Close, Rehearse: p.RehearseRenewal}, nil
+	return &practiceRun{Env: p.Env, Demo: p.Demo, APIKey: p.APIKey, Close: p.Close, Rehearse: p.RehearseRenewal, SetLifecycle: p.SetLifecycle}, nil
 }
 
 // practiceState is Practice mode: the built-in simulator, started on

@@ -289,8 +289,8 @@ func (w *Wizard) fillCard(c *regCard) {
 		}
 		add("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })
 		add("Update with renewed credential…", theme.ViewRefreshIcon(), func() { w.askRenew(c) })
-		if rec.Environment == practiceName {
-			add("Rehearse a renewal", theme.MediaReplayIcon(), func() { w.rehearseRenewal(c) })
+		if rec.Environment == practiceName { // renew.go, notoffered.go
+			w.practiceRehearsals(c, func(l string, i fyne.Resource, f func()) { add(l, i, f) })
 		}
 		c.box.Add(more)
 	}
@@ -365,7 +365,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 	w.drawBusy()
 
 	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
-	store, now := w.cfg.Store, w.cfg.Now
+	store, now, offered := w.cfg.Store, w.cfg.Now, w.offered()
 	w.background(func() func() {
 		defer cancel()
 		var apply func()
@@ -377,7 +377,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 		if err != nil {
 			err = fmt.Errorf("The connection settings could not be used: %w", err)
 		} else {
-			r := &registrar.Registrar{Flow: &flow.Client{HTTP: hc, Now: now}, Store: store, Now: now}
+			r := &registrar.Registrar{Flow: &flow.Client{HTTP: hc, Now: now}, Store: store, Now: now, Offered: offered}
 			apply, err = work(ctx, r)
 		}
 		return func() { w.registrationCallDone(gen, c, act, apply, err) }

@@ -284,7 +284,7 @@ func TestRegistrationsRefusedAndRemovalNotAllowed(t *testing.T) {
 	test.Type(dlg.entry, "Reception")
 	h.key(fyne.KeyReturn)
 	h.waitCall("the refused removal")
-	h.wantText("The ATO does not allow removing registrations from here, so this one still exists at the ATO.",
+	h.wantText("The ATO does not offer removing registrations from here, so this one still exists at the ATO.",
 		"Forget on this computer only…")
 	storedValues(t, h, rec.ClientID)
 	if len(sim.Clients()) != 1 {

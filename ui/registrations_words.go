@@ -197,6 +197,7 @@ const (
 	outcomeNotStored                       // a rotated token the keychain did not keep
 	outcomeMissingLocal                    // this computer lost its values: offer Forget
 	outcomeCancelled
+	outcomeNotOffered // the ATO does not offer the call: what can be done instead (notoffered.go)
 )
 
 type outcome struct {
@@ -217,6 +218,10 @@ func lifecycleOutcome(act lifeAction, err error) outcome {
 	receipt := ""
 	if fe != nil {
 		receipt = fe.Receipt
+	}
+	if o, ok := notOfferedOutcome(err); ok {
+		o.receipt = receipt
+		return o
 	}
 	if errors.Is(err, registrar.ErrRemovalNotAllowed) {
 		return outcome{kind: outcomeNotAllowed, receipt: receipt,
@@ -298,6 +303,8 @@ func (w *Wizard) showOutcome(c *regCard, act lifeAction, err error) {
 	case outcomeNotAllowed:
 		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
 			func() { w.askForget(c, true) })))
+	case outcomeNotOffered:
+		w.notOfferedButtons(c, err)
 	}
 	box.Refresh()
 	w.relayout()

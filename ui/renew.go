@@ -65,7 +65,7 @@ func (w *Wizard) askRenew(c *regCard) {
 		return
 	}
 	intro := para(cardWords(c, "After the credential is renewed in RAM, the ATO must be given its new certificate, or "+
-		"your software's sign-ins stop working. This updates the registration at the ATO: its client ID stays the same, "+
+		"your software's sign-ins stop working once the old credential is revoked in RAM or expires. This updates the registration at the ATO: its client ID stays the same, "+
 		"so your software needs nothing new. Choose the keystore with the renewed credential (RAM usually names it "+
 		"keystore-new.xml)."))
 	p.cred = w.showCredDialog("Update “"+c.rec.Name+"” with the renewed credential", intro, w.renewKeystore(c.rec), "Update",
@@ -125,6 +125,7 @@ func (w *Wizard) confirmOtherABN(c *regCard, e *registrar.OtherABNError, path, p
 // showRenewed shows an update's outcome. err is nil, an UpdateRefusedError
 // or an outcome-unknown error.
 func (w *Wizard) showRenewed(c *regCard, cred *m2m.Credential, res *registrar.RenewResult, err error) {
+	old := c.rec
 	box := c.result
 	box.Objects = nil
 	practice := c.rec.Environment == practiceName
@@ -171,6 +172,7 @@ func (w *Wizard) showRenewed(c *regCard, cred *m2m.Credential, res *registrar.Re
 		if res.Rotated {
 			box.Add(para(words("The ATO also issued a new registration access token; it is saved in the keychain.")))
 		}
+		box.Add(oldCredentialPara(old, practice))
 	}
 	box.Refresh()
 	w.relayout()
@@ -217,6 +219,7 @@ func (w *Wizard) showAgain(c *regCard, res *registrar.AgainResult, err error) {
 		box.Add(okPara(words("Registered again with the renewed credential. The new client ID is " + newID +
 			": set it in your software. The test sign-in with it worked.")))
 		box.Add(para(words("This old registration is kept, marked “replaced by " + newID + "”, until you remove it at the ATO.")))
+		box.Add(oldCredentialPara(c.rec, practice))
 		box.Add(container.NewHBox(w.newButtonWithIcon("Remove the old registration at the ATO…", theme.DeleteIcon(),
 			func() { w.askRemove(c) })))
 		c.rec.ReplacedBy = newID
@@ -245,7 +248,7 @@ func (w *Wizard) rehearseRenewal(c *regCard) {
 				c.result.Objects = []fyne.CanvasObject{
 					okPara("The practice simulator renewed the demo credential, as RAM would: " + d.KeystorePath +
 						" (its password is the demo password, " + d.Password + ")."),
-					para("The old demo credential no longer signs in, as after a real renewal. Press Update with renewed " +
+					para("The old demo credential was revoked too, as you would revoke the old one in RAM after a real renewal (RAM does not do it for you), so it no longer signs in. Press Update with renewed " +
 						"credential to rehearse putting the renewed one in this practice registration."),
 				}
 				c.result.Refresh()

@@ -149,7 +149,10 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	}
 	h.credDialogGo("", "the update")
 	h.wantText("Updated at the ATO with the renewed credential (valid until 2 March 2028)",
-		"The client ID is unchanged", "Your software can sign in to the ATO with this registration.")
+		"The client ID is unchanged", "Your software can sign in to the ATO with this registration.",
+		// RAM does not revoke the old credential (ato-facts.md §11).
+		"The old machine credential is still valid: RAM does not revoke it when it is renewed",
+		"Once your software works with the new one, revoke the old credential in RAM")
 	rec, _, err := h.store.Get(context.Background(), f.rec.ClientID)
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +207,8 @@ func TestRegistrationsRenewRefusedRegisterAgain(t *testing.T) {
 		}
 	}
 	h.wantText("Registered again with the renewed credential. The new client ID is "+newID,
-		"Replaced by "+newID, "The test sign-in with it worked.")
+		"Replaced by "+newID, "The test sign-in with it worked.",
+		"The old machine credential is still valid: RAM does not revoke it when it is renewed")
 	if len(f.sim.Clients()) != 2 {
 		t.Errorf("the ATO holds %d registrations, want 2 until the old one is removed", len(f.sim.Clients()))
 	}
