@@ -222,7 +222,8 @@ func capBody(b []byte) string {
 }
 
 // redactor scrubs secrets from text kept in errors: the known values of this
-// run, and anything shaped like a token the server may have echoed.
+// run, as they are or altered (redact.go), and anything shaped like a token
+// the server may have echoed.
 type redactor []string
 
 var (
@@ -238,6 +239,7 @@ func (r redactor) scrub(s string) string {
 			s = strings.ReplaceAll(s, secret, "[hidden]")
 		}
 	}
+	s = r.scrubAltered(s)
 	s = jwtRE.ReplaceAllString(s, "[hidden]")
 	return tokenFieldRE.ReplaceAllString(s, `$1"[hidden]"`)
 }
