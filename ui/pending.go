@@ -14,6 +14,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/safetext"
 )
 
 // Unfinished registrations: a registration whose answer the wizard never
@@ -135,26 +136,26 @@ func (w *Wizard) showPending(list []credstore.Pending) {
 func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hide, done func()) {
 	entry.Objects = nil
 	entry.Add(widget.NewSeparator())
-	name := bold(p.Name)
+	name := bold(safetext.Line(p.Name))
 	name.SizeName = theme.SizeNameSubHeadingText
 	entry.Add(name)
 	facts := container.New(layout.NewFormLayout())
 	facts.Add(bold("Environment"))
-	facts.Add(para(envWords(p.Environment)))
+	facts.Add(valuePara(envWords(p.Environment)))
 	facts.Add(bold("Started"))
 	facts.Add(para(pendingWhen(p)))
 	if p.ClientID != "" {
-		id := monoPara(p.ClientID)
+		id := monoPara(safetext.Line(p.ClientID))
 		facts.Add(bold("Client ID"))
 		facts.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return p.ClientID }), id))
 	}
 	if p.Action == credstore.PendingRenew && p.CredentialID != "" {
 		facts.Add(bold("Renewed credential"))
-		facts.Add(para(p.CredentialID))
+		facts.Add(valuePara(p.CredentialID))
 	}
 	if p.Receipt != "" {
 		facts.Add(bold(receiptLabel(p.Environment == practiceName)))
-		facts.Add(para(p.Receipt))
+		facts.Add(valuePara(p.Receipt))
 	}
 	entry.Add(facts)
 	guidance := para(pendingGuidance(p))
