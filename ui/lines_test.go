@@ -80,8 +80,9 @@ func labelsWithLineBreaks(o fyne.CanvasObject) []string {
 	return bad
 }
 
-// The Done page and the Registrations card show a client id, credential id
-// and name at the ATO holding line breaks each on one line.
+// The Credential, Review and Done pages and the Registrations card show a
+// keystore file name, credential id and name, client id and name at the ATO
+// holding line breaks each on one line.
 func TestValuesWithLineBreaksStayOnOneLine(t *testing.T) {
 	evil := &lineBreakServer{}
 	srv := httptest.NewServer(evil)
@@ -104,8 +105,13 @@ func TestValuesWithLineBreaksStayOnOneLine(t *testing.T) {
 	evil.target = h.sim.Handler()
 	evil.mu.Unlock()
 
-	keystore := h.writeKeystore("keystore.xml", h.issue("ABRD:80000000001_Desk\nFORGED credential", "Test Machine", testNow.AddDate(2, 0, 0)))
+	keystore := h.writeKeystore("keystore\nFORGED.xml", h.issue("ABRD:80000000001_Desk\nFORGED credential", "Test\nFORGED Machine", testNow.AddDate(2, 0, 0)))
 	h.toReview(keystore, h.sim.APIKey(), "Front desk")
+	for _, s := range []step{stepCredential, stepReview} {
+		if bad := labelsWithLineBreaks(h.w.pages[s]); len(bad) > 0 {
+			t.Errorf("%s: labels show a value's line break: %q", s, bad)
+		}
+	}
 	h.register()
 	if !strings.Contains(h.texts(), `abc\u000aFORGED`) {
 		t.Fatalf("the Done page does not show the client id escaped:\n%s", h.texts())

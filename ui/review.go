@@ -171,7 +171,7 @@ func (w *Wizard) reviewShown() {
 	p.summary.Objects = nil
 	for _, r := range w.summaryRows() {
 		p.summary.Add(bold(r[0]))
-		p.summary.Add(para(r[1]))
+		p.summary.Add(valuePara(r[1])) // a keystore's names, a file name, a setup file's vendor
 	}
 	p.summary.Refresh()
 	env, _ := w.currentEnv()
