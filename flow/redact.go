@@ -24,10 +24,11 @@ import (
 // hidden where it is echoed as it is.
 const minAlteredSecret = 16
 
-// A piece of an encoded secret is hidden from half the encoding's length
-// (so each half of a secret split in two is found), but never from fewer
-// than minPiece letters and digits, and always from maxPiece: 24 letters and
-// digits of a random secret do not occur in other text by chance.
+// A piece of an encoded secret is hidden from two fifths of the encoding's
+// length (so both parts of a secret cut in two are found, also when the cut
+// is not in the middle or one part holds more punctuation), but never from
+// fewer than minPiece letters and digits, and always from maxPiece: 24
+// letters and digits of a random secret do not occur in other text by chance.
 const (
 	minPiece = 8
 	maxPiece = 24
@@ -152,7 +153,7 @@ func encodings(secret string) []string {
 
 // pieceLength is how long a piece of the folded encoding enc must be to be hidden.
 func pieceLength(enc string) int {
-	return min(max(len(enc)/2, minPiece), maxPiece)
+	return min(max(len(enc)*2/5, minPiece), maxPiece)
 }
 
 // scrubAltered hides every run of s that repeats, in any of the forms above,

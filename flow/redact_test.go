@@ -37,6 +37,10 @@ var alteredForms = map[string]func(string) string{
 	"split in two halves": func(s string) string {
 		return s[:len(s)/2] + " was the start; the rest of it is " + s[len(s)/2:]
 	},
+	"cut at 60/40": func(s string) string {
+		cut := len(s) * 3 / 5
+		return s[cut:] + " and " + s[:cut]
+	},
 	"halves reversed": func(s string) string {
 		return s[len(s)/2:] + " then " + s[:len(s)/2]
 	},
@@ -181,7 +185,7 @@ func FuzzScrubAltered(f *testing.F) {
 		if strings.Contains(out, echo) {
 			t.Fatalf("%s echo %q kept in %q", name, echo, out)
 		}
-		if utf8.ValidString(before+after) && !utf8.ValidString(out) {
+		if utf8.ValidString(before) && utf8.ValidString(after) && utf8.ValidString(echo) && !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8 out of valid: %q", out)
 		}
 	})
