@@ -8,12 +8,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/atosim"
+	"dcrwizard/credstore"
 )
 
 // lineBreakServer is the harness's simulator behind a server that puts line
@@ -132,5 +134,37 @@ func TestValuesWithLineBreaksStayOnOneLine(t *testing.T) {
 		if bad := labelsWithLineBreaks(o); len(bad) > 0 {
 			t.Errorf("Registrations %s: labels show a value's line break: %q", what, bad)
 		}
+	}
+}
+
+// The note of unfinished registrations shown at start: a name, client id,
+// receipt and renewed credential id holding line breaks are each one line.
+func TestPendingNoteValuesStayOnOneLine(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	started := time.Date(2024, 9, 12, 10, 15, 0, 0, time.UTC)
+	p := credstore.Pending{Name: "Back office\nFORGED name", Environment: "production", Started: started}
+	id, err := h.store.BeginPending(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ID, p.ClientID, p.Receipt, p.Accepted = id, "7c9e\nFORGED id", "63\nFORGED receipt", started.Add(time.Second)
+	if err := h.store.MarkAccepted(p); err != nil {
+		t.Fatal(err)
+	}
+	renew := credstore.Pending{Name: "Desk", Environment: "production", Started: started, Action: credstore.PendingRenew,
+		ClientID: "8d1f", CredentialID: "ABRD:1_X\nFORGED credential"}
+	if _, err := h.store.BeginPending(renew); err != nil {
+		t.Fatal(err)
+	}
+	w := New(h.app, Config{Store: h.store, Now: h.w.cfg.Now, post: h.loop.post, DefaultName: "x"})
+	defer w.shutdown()
+	h.loop.until(t, "the note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
+	h.loop.drain()
+	top := w.win.Canvas().Overlays().Top()
+	if say := textsIn(top); !strings.Contains(say, `7c9e\u000aFORGED id`) || !strings.Contains(say, `ABRD:1_X\u000aFORGED credential`) {
+		t.Errorf("the note does not show the values escaped:\n%s", say)
+	}
+	if bad := labelsWithLineBreaks(top); len(bad) > 0 {
+		t.Errorf("the note's labels show a value's line break: %q", bad)
 	}
 }
