@@ -151,8 +151,8 @@ func TestPendingNoteValuesStayOnOneLine(t *testing.T) {
 	if err := h.store.MarkAccepted(p); err != nil {
 		t.Fatal(err)
 	}
-	renew := credstore.Pending{Name: "Desk", Environment: "production", Started: started, Action: credstore.PendingRenew,
-		ClientID: "8d1f", CredentialID: "ABRD:1_X\nFORGED credential"}
+	renew := credstore.Pending{Name: "Desk\nFORGED renew", Environment: "production", Started: started, Action: credstore.PendingRenew,
+		ClientID: "8d1f\nFORGED", CredentialID: "ABRD:1_X\nFORGED credential"}
 	if _, err := h.store.BeginPending(renew); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,8 @@ func TestPendingNoteValuesStayOnOneLine(t *testing.T) {
 	h.loop.until(t, "the note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
 	h.loop.drain()
 	top := w.win.Canvas().Overlays().Top()
-	if say := textsIn(top); !strings.Contains(say, `7c9e\u000aFORGED id`) || !strings.Contains(say, `ABRD:1_X\u000aFORGED credential`) {
+	if say := textsIn(top); !strings.Contains(say, `7c9e\u000aFORGED id`) || !strings.Contains(say, `ABRD:1_X\u000aFORGED credential`) ||
+		!strings.Contains(say, `registration Desk\u000aFORGED renew (client ID 8d1f\u000aFORGED`) {
 		t.Errorf("the note does not show the values escaped:\n%s", say)
 	}
 	if bad := labelsWithLineBreaks(top); len(bad) > 0 {

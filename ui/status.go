@@ -151,7 +151,7 @@ func attentionWords(names, needs []string) string {
 // attentionNeed says in a few words what a registration needs.
 func attentionNeed(rec credstore.Record, st registrar.CredentialState) string {
 	if rec.ReplacedBy != "" {
-		return "replaced by " + rec.ReplacedBy + "; remove it at the ATO when your software uses the new one"
+		return "replaced by " + safetext.Line(rec.ReplacedBy) + "; remove it at the ATO when your software uses the new one"
 	}
 	switch st.Status {
 	case registrar.CredentialRenewed:
