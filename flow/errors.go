@@ -158,6 +158,22 @@ var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 // OAuth, gateway, HTML or empty. The header WWW-Authenticate is read too:
 // RFC 6750 servers put invalid_token there, sometimes with no body.
 func parseErrorBody(e *Error, h http.Header, body []byte) {
+	readErrorBody(e, h, body)
+	e.Description = capDescription(e.Description)
+}
+
+// capDescription keeps the first 500 bytes of a server's description.
+func capDescription(s string) string {
+	if len(s) > 500 {
+		return s[:500] + "…"
+	}
+	return s
+}
+
+// readErrorBody is parseErrorBody with the description whole, for a caller
+// that must scrub it before it is cut (a secret cut in two is harder to
+// recognise).
+func readErrorBody(e *Error, h http.Header, body []byte) {
 	trimmed := strings.TrimSpace(string(body))
 	var eb errorBody
 	if strings.HasPrefix(trimmed, "{") && json.Unmarshal([]byte(trimmed), &eb) == nil {
@@ -190,9 +206,6 @@ func parseErrorBody(e *Error, h http.Header, body []byte) {
 				e.Description = desc
 			}
 		}
-	}
-	if len(e.Description) > 500 {
-		e.Description = e.Description[:500] + "…"
 	}
 }
 

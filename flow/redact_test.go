@@ -190,3 +190,24 @@ func FuzzScrubAltered(f *testing.F) {
 		}
 	})
 }
+
+// An echo is scrubbed before the description is cut to 500 bytes, where
+// only a short piece of it would be left; and the field a gateway names is
+// scrubbed like the rest (it reaches the message).
+func TestEchoesScrubbedBeforeTheCutAndInTheField(t *testing.T) {
+	c := &Client{Now: func() time.Time { return time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC) }}
+	cl := call{step: StepRegister, url: "https://api.ato.gov.au/idp/v1/relyingparties", secrets: redactor{alteredKey}, instance: "Front desk"}
+	desc := strings.Repeat("a", 490) + " " + alteredKey
+	e := c.httpError(cl, &response{status: 400, header: http.Header{},
+		body: []byte(`{"error":"invalid_request","error_description":"` + desc + `"}`)})
+	if piece := alteredKey[:9]; strings.Contains(e.Description, piece) || strings.Contains(e.Error(), piece) {
+		t.Errorf("the description cut at 500 bytes keeps %q: %q", piece, e.Description)
+	}
+	e = c.httpError(cl, &response{status: 400, header: http.Header{},
+		body: []byte(`{"errors":[{"code":"400-01","detail":"bad value","source":{"parameter":"` + strings.ToLower(alteredKey) + `"}}]}`)})
+	for what, s := range map[string]string{"message": e.Message(), "action": e.Action(), "field": e.Field, "Error()": e.Error()} {
+		if strings.Contains(strings.ToLower(s), strings.ToLower(alteredKey[:12])) {
+			t.Errorf("the %s holds the key named as the field: %q", what, s)
+		}
+	}
+}
