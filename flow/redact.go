@@ -55,6 +55,19 @@ func fold(s string) folded {
 	return f
 }
 
+// letters is fold(s) without the positions: for secrets and their encodings.
+func letters(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		r, n := decodeEscape(s[i:])
+		if c, ok := foldRune(r); ok {
+			b = append(b, c)
+		}
+		i += n
+	}
+	return string(b)
+}
+
 // foldRune is r as a lower-case ASCII letter or digit, if it is one.
 func foldRune(r rune) (byte, bool) {
 	switch {
@@ -140,13 +153,13 @@ func digitValue(c byte, base int) (int, bool) {
 // of the three alignments it can have inside a longer encoded text, without
 // the characters that alignment shares with its neighbours.
 func encodings(secret string) []string {
-	out := []string{string(fold(secret).b), hex.EncodeToString([]byte(secret))}
+	out := []string{letters(secret), hex.EncodeToString([]byte(secret))}
 	for pad, skip := range []int{0, 2, 3} {
 		enc := base64.RawStdEncoding.EncodeToString([]byte(strings.Repeat("\x00", pad) + secret))[skip:]
 		if (pad+len(secret))%3 != 0 {
 			enc = enc[:len(enc)-1] // its last character depends on what follows
 		}
-		out = append(out, string(fold(enc).b))
+		out = append(out, letters(enc))
 	}
 	return out
 }
@@ -159,12 +172,46 @@ func pieceLength(enc string) int {
 // scrubAltered hides every run of s that repeats, in any of the forms above,
 // a piece of a secret of at least minAlteredSecret letters and digits.
 func (r redactor) scrubAltered(s string) string {
-	pieces := map[int]map[string]struct{}{} // by length
+	f := fold(s)
+	if len(f.b) < minPiece {
+		return s
+	}
+	var forms []string
+	total := 0
 	for _, secret := range r {
-		if len(fold(secret).b) < minAlteredSecret {
-			continue
+		if len(letters(secret)) >= minAlteredSecret {
+			for _, enc := range encodings(secret) {
+				forms = append(forms, enc)
+				total += len(enc)
+			}
 		}
-		for _, enc := range encodings(secret) {
+	}
+	if len(forms) == 0 {
+		return s
+	}
+	text := string(f.b)
+	hide := make([]bool, len(text))
+	found := false
+	mark := func(i, n int) {
+		found = true
+		for j := i; j < i+n; j++ {
+			hide[j] = true
+		}
+	}
+	if len(text)*total <= 1<<20 {
+		// Short text (a receipt, a code): look each piece up in the forms,
+		// cheaper than indexing every piece of a long token.
+		for _, enc := range forms {
+			n := pieceLength(enc)
+			for i := 0; i+n <= len(text); i++ {
+				if strings.Contains(enc, text[i:i+n]) {
+					mark(i, n)
+				}
+			}
+		}
+	} else {
+		pieces := map[int]map[string]struct{}{} // by length
+		for _, enc := range forms {
 			n := pieceLength(enc)
 			if pieces[n] == nil {
 				pieces[n] = map[string]struct{}{}
@@ -173,19 +220,10 @@ func (r redactor) scrubAltered(s string) string {
 				pieces[n][enc[i:i+n]] = struct{}{}
 			}
 		}
-	}
-	if len(pieces) == 0 {
-		return s
-	}
-	f := fold(s)
-	hide := make([]bool, len(f.b))
-	found := false
-	for n, set := range pieces {
-		for i := 0; i+n <= len(f.b); i++ {
-			if _, ok := set[string(f.b[i:i+n])]; ok {
-				found = true
-				for j := i; j < i+n; j++ {
-					hide[j] = true
+		for n, set := range pieces {
+			for i := 0; i+n <= len(text); i++ {
+				if _, ok := set[text[i:i+n]]; ok {
+					mark(i, n)
 				}
 			}
 		}

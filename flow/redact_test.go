@@ -84,28 +84,35 @@ func lettersOf(s string) string {
 
 func TestRedactorAlteredEchoes(t *testing.T) {
 	r := redactor{alteredKey}
-	for name, form := range alteredForms {
-		t.Run(name, func(t *testing.T) {
-			echoed := form(alteredKey)
-			in := "The key " + echoed + " is not valid for this API (DCR.00001)."
-			out := r.scrub(in)
-			if !strings.Contains(out, "[hidden]") {
-				t.Fatalf("nothing hidden in %q", out)
-			}
-			if !strings.HasPrefix(out, "The key ") || !strings.HasSuffix(out, " is not valid for this API (DCR.00001).") {
-				t.Errorf("more than the secret was hidden: %q", out)
-			}
-			rest := strings.ReplaceAll(out, "[hidden]", " ")
-			for _, leaked := range []string{echoed, echoed[:len(echoed)/2], echoed[len(echoed)/2:]} {
-				if len(leaked) >= minPiece && strings.Contains(rest, leaked) {
-					t.Errorf("%q still holds %q", out, leaked)
-				}
-			}
-			if l := lettersOf(rest); strings.Contains(l, strings.ToLower(alteredKey[:minPiece])) ||
-				strings.Contains(l, strings.ToLower(alteredKey[len(alteredKey)-minPiece:])) {
-				t.Errorf("%q still spells part of the key", out)
-			}
-		})
+	// A long text takes the indexed path of scrubAltered, a short one the direct.
+	long := strings.Repeat("Lorem ipsum dolor sit amet. ", 300)
+	for _, pad := range []string{"", long} {
+		for name, form := range alteredForms {
+			t.Run(fmt.Sprintf("%s in %d bytes", name, len(pad)), func(t *testing.T) {
+				testAlteredEcho(t, r, pad, form(alteredKey))
+			})
+		}
+	}
+}
+
+func testAlteredEcho(t *testing.T, r redactor, pad, echoed string) {
+	in := pad + "The key " + echoed + " is not valid for this API (DCR.00001)." + pad
+	out := r.scrub(in)
+	if !strings.Contains(out, "[hidden]") {
+		t.Fatalf("nothing hidden in %q", out)
+	}
+	if !strings.HasPrefix(out, pad+"The key ") || !strings.HasSuffix(out, " is not valid for this API (DCR.00001)."+pad) {
+		t.Errorf("more than the secret was hidden: %q", out)
+	}
+	rest := strings.ReplaceAll(out, "[hidden]", " ")
+	for _, leaked := range []string{echoed, echoed[:len(echoed)/2], echoed[len(echoed)/2:]} {
+		if len(leaked) >= minPiece && strings.Contains(rest, leaked) {
+			t.Errorf("%q still holds %q", out, leaked)
+		}
+	}
+	if l := lettersOf(rest); strings.Contains(l, strings.ToLower(alteredKey[:minPiece])) ||
+		strings.Contains(l, strings.ToLower(alteredKey[len(alteredKey)-minPiece:])) {
+		t.Errorf("%q still spells part of the key", out)
 	}
 }
 
