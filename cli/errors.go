@@ -7,6 +7,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/setupfile"
 )
 
 // inputError marks a problem found before anything was sent to the ATO.
@@ -68,14 +69,20 @@ func fail(st Streams, asJSON bool, err error) int {
 		printJSON(st, out)
 		return code
 	}
-	fmt.Fprintln(st.Stderr, "Error: "+out.Error.Message)
+	for i, line := range messageLines(err, out.Error.Message) {
+		if i == 0 {
+			outf(st.Stderr, "Error: %s\n", line)
+		} else {
+			outf(st.Stderr, "  %s\n", line)
+		}
+	}
 	if out.Error.Action != "" {
-		fmt.Fprintln(st.Stderr, "What to do: "+out.Error.Action)
+		outf(st.Stderr, "What to do: %s\n", out.Error.Action)
 	}
 	if fe != nil && (fe.Status != 0 || fe.Code != "") {
-		fmt.Fprintf(st.Stderr, "Details for support: step %s, HTTP %d, code %q", fe.Step, fe.Status, fe.Code)
+		outf(st.Stderr, "Details for support: step %s, HTTP %d, code %q", fe.Step, fe.Status, fe.Code)
 		if fe.Receipt != "" {
-			fmt.Fprintf(st.Stderr, ", receipt %s", fe.Receipt)
+			outf(st.Stderr, ", receipt %s", fe.Receipt)
 		}
 		fmt.Fprintln(st.Stderr)
 	}
@@ -88,4 +95,26 @@ func sentence(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// messageLines is msg, err's message, as the lines to print: one, unless
+// err is a setup file's list of problems, which gets a line each. Every
+// other line break in a message came from outside.
+func messageLines(err error, msg string) []string {
+	var se *setupfile.Error
+	if !errors.As(err, &se) || len(se.Problems) < 2 {
+		return []string{msg}
+	}
+	var listed strings.Builder
+	lines := []string{""}
+	for _, p := range se.Problems {
+		listed.WriteString("\n  " + p.String())
+		lines = append(lines, p.String())
+	}
+	head, ok := strings.CutSuffix(msg, listed.String())
+	if !ok {
+		return []string{msg}
+	}
+	lines[0] = head
+	return lines
 }

@@ -152,19 +152,19 @@ func runInspect(ctx context.Context, args []string, st Streams) int {
 	if *asJSON {
 		return printJSON(st, out)
 	}
-	fmt.Fprintf(st.Stdout, "%s — %s, %d credential(s)\n\n", k.path, store.Format, len(creds))
+	outf(st.Stdout, "%s — %s, %d credential(s)\n\n", k.path, store.Format, len(creds))
 	for _, c := range out.Credentials {
 		tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "ID\t%s\n", c.ID)
-		fmt.Fprintf(tw, "Name\t%s\n", c.Name)
-		fmt.Fprintf(tw, "ABN\t%s\n", c.ABN)
-		fmt.Fprintf(tw, "Serial\t%s\n", c.Serial)
-		fmt.Fprintf(tw, "SHA-1 fingerprint\t%s\n", c.SHA1)
-		fmt.Fprintf(tw, "Valid from\t%s\n", c.NotBefore)
-		fmt.Fprintf(tw, "Valid until\t%s\n", c.NotAfter)
-		fmt.Fprintf(tw, "Verdict\t%s\n", c.Verdict)
+		outf(tw, "ID\t%s\n", c.ID)
+		outf(tw, "Name\t%s\n", c.Name)
+		outf(tw, "ABN\t%s\n", c.ABN)
+		outf(tw, "Serial\t%s\n", c.Serial)
+		outf(tw, "SHA-1 fingerprint\t%s\n", c.SHA1)
+		outf(tw, "Valid from\t%s\n", c.NotBefore)
+		outf(tw, "Valid until\t%s\n", c.NotAfter)
+		outf(tw, "Verdict\t%s\n", c.Verdict)
 		if c.Message != "" {
-			fmt.Fprintf(tw, "\t%s\n", c.Message)
+			outf(tw, "\t%s\n", c.Message)
 		}
 		tw.Flush()
 		fmt.Fprintln(st.Stdout)
@@ -176,7 +176,7 @@ func printJSON(st Streams, v any) int {
 	enc := json.NewEncoder(st.Stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		fmt.Fprintf(st.Stderr, "could not write output: %v\n", err)
+		outf(st.Stderr, "could not write output: %v\n", err)
 		return ExitBadInput
 	}
 	return ExitOK

@@ -91,7 +91,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 				ATO     map[string]any `json:"ato_metadata"`
 			}{toJSON(res.Record), res.Rotated, publicMetadata(res.Metadata)})
 		}
-		fmt.Fprintf(st.Stdout, "The ATO knows %q (%s, client id %s).\n", res.Record.Name, res.Record.Environment, clientID)
+		outf(st.Stdout, "The ATO knows %q (%s, client id %s).\n", res.Record.Name, res.Record.Environment, clientID)
 		md := publicMetadata(res.Metadata)
 		keys := make([]string, 0, len(md))
 		for k := range md {
@@ -103,7 +103,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 			if len(v) > 72 { // a base64 certificate: its start is enough to recognise it
 				v = v[:60] + "…"
 			}
-			fmt.Fprintf(st.Stdout, "  %s: %s\n", k, v)
+			outf(st.Stdout, "  %s: %s\n", k, v)
 		}
 		if res.Rotated {
 			fmt.Fprintln(st.Stdout, "The ATO issued a new registration access token; it is stored.")
@@ -119,7 +119,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		if *asJSON {
 			return printJSON(st, toJSON(updated))
 		}
-		fmt.Fprintf(st.Stdout, "Renamed %q to %q at the ATO and on this computer.\n", rec.Name, updated.Name)
+		outf(st.Stdout, "Renamed %q to %q at the ATO and on this computer.\n", rec.Name, updated.Name)
 	case "remove", "forget":
 		if !*yes && !confirm(st, cmd, rec) {
 			return fail(st, *asJSON, inputError{errors.New("not confirmed: nothing was removed (add --yes to skip the question)")})
@@ -133,7 +133,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 			return code
 		}
 		if errors.Is(err, registrar.ErrRemovalNotAllowed) {
-			fmt.Fprintf(st.Stderr, "The ATO does not allow removing %q from here, so it still exists there and this computer keeps it.\n"+
+			outf(st.Stderr, "The ATO does not allow removing %q from here, so it still exists there and this computer keeps it.\n"+
 				"To stop using it on this computer only, run: dcrwizard forget %s\n", rec.Name, clientID)
 			return ExitRefused
 		}
@@ -147,7 +147,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		if *asJSON {
 			return printJSON(st, map[string]any{"client_id": clientID, "removed": where})
 		}
-		fmt.Fprintf(st.Stdout, "Removed %q %s.\n", rec.Name, where)
+		outf(st.Stdout, "Removed %q %s.\n", rec.Name, where)
 	case "export":
 		if *out == "" {
 			return fail(st, *asJSON, inputError{errors.New("choose the file to write with --out FILE (or --out - for standard output)")})
@@ -161,7 +161,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		if err := r.Export(ctx, clientID, *out); err != nil {
 			return fail(st, *asJSON, inputError{err})
 		}
-		fmt.Fprintf(st.Stderr, "Wrote %s. It holds a secret (the registration access token): keep it where only you can read it, and delete it once your software has the values.\n", *out)
+		outf(st.Stderr, "Wrote %s. It holds a secret (the registration access token): keep it where only you can read it, and delete it once your software has the values.\n", *out)
 	}
 	return ExitOK
 }
@@ -178,8 +178,8 @@ func lifecycleFail(st Streams, asJSON bool, err error) int {
 			printJSON(st, map[string]any{"client_id": ns.Values.ClientID, "registration_access_token": ns.Values.RegistrationAccessToken,
 				"stored": false, "warning": ns.Error()})
 		} else {
-			fmt.Fprintf(st.Stderr, "WARNING: the ATO issued a new registration access token that could not be stored: %v\nKeep it now:\n", ns)
-			fmt.Fprintf(st.Stdout, "Registration access token: %s\n", ns.Values.RegistrationAccessToken)
+			outf(st.Stderr, "WARNING: the ATO issued a new registration access token that could not be stored: %v\nKeep it now:\n", ns)
+			outf(st.Stdout, "Registration access token: %s\n", ns.Values.RegistrationAccessToken)
 		}
 		return ExitNotStored
 	}
@@ -195,7 +195,7 @@ func confirm(st Streams, cmd string, rec credstore.Record) bool {
 	if cmd == "forget" {
 		what = "remove it from this computer only"
 	}
-	fmt.Fprintf(st.Stderr, "This will %s: %q (%s, %s).\nType the name to confirm: ", what, rec.Name, rec.Environment, rec.ClientID)
+	outf(st.Stderr, "This will %s: %q (%s, %s).\nType the name to confirm: ", what, rec.Name, rec.Environment, rec.ClientID)
 	line, _ := bufio.NewReader(st.Stdin).ReadString('\n')
 	return strings.TrimSpace(line) == rec.Name
 }

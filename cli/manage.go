@@ -142,7 +142,7 @@ func runList(ctx context.Context, args []string, st Streams) int {
 	recs, err := store.List(ctx)
 	var aside *credstore.IndexSetAsideError
 	if errors.As(err, &aside) {
-		fmt.Fprintln(st.Stderr, "Warning: "+aside.Error()) // the records it could read follow
+		outf(st.Stderr, "Warning: %s\n", aside) // the records it could read follow
 	} else if err != nil {
 		return fail(st, *asJSON, err)
 	}
@@ -179,11 +179,11 @@ func runList(ctx context.Context, args []string, st Streams) int {
 		if r.Purpose == credstore.PurposeConformance {
 			status = "conformance test registration: remove it at the ATO by other means, then forget it"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Environment, j.ClientID, j.ClientIDIssuedAt, j.CredentialNotAfter, status)
+		outf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Environment, j.ClientID, j.ClientIDIssuedAt, j.CredentialNotAfter, status)
 	}
 	tw.Flush()
 	if code == ExitExpiring {
-		fmt.Fprintf(st.Stderr, "A credential ends within %s: renew it in RAM, then run dcrwizard renew CLIENT_ID --keystore FILE.\n", *expiring)
+		outf(st.Stderr, "A credential ends within %s: renew it in RAM, then run dcrwizard renew CLIENT_ID --keystore FILE.\n", *expiring)
 	}
 	return code
 }
@@ -221,13 +221,13 @@ func runShow(ctx context.Context, args []string, st Streams) int {
 		{"Software", rec.Vendor.Product}, {"Software vendor", rec.Vendor.Name}, {"Vendor support", registrar.SupportContact(rec.Vendor)},
 	} {
 		if row[1] != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
+			outf(tw, "%s\t%s\n", row[0], row[1])
 		}
 	}
 	if *reveal {
-		fmt.Fprintf(tw, "Registration access token\t%s\n", j.RegistrationAccessToken)
+		outf(tw, "Registration access token\t%s\n", j.RegistrationAccessToken)
 	} else {
-		fmt.Fprintf(tw, "Registration access token\t(in the keychain; add --reveal to print it)\n")
+		outf(tw, "Registration access token\t(in the keychain; add --reveal to print it)\n")
 	}
 	tw.Flush()
 	return ExitOK

@@ -24,7 +24,7 @@ func runPending(_ context.Context, args []string, st Streams) int {
 		if err := store.ClearPending(*clear); err != nil {
 			return fail(st, *asJSON, inputError{err})
 		}
-		fmt.Fprintf(st.Stderr, "Forgot the note %s.\n", *clear)
+		outf(st.Stderr, "Forgot the note %s.\n", *clear)
 		return ExitOK
 	}
 	notes, err := store.Pending()
@@ -49,16 +49,16 @@ func runPending(_ context.Context, args []string, st Streams) int {
 }
 
 func describePending(st Streams, p credstore.Pending) {
-	fmt.Fprintf(st.Stdout, "%s  %q in %s, started %s\n", p.ID, p.Name, p.Environment, p.Started.Local().Format(time.RFC1123))
+	outf(st.Stdout, "%s  %q in %s, started %s\n", p.ID, p.Name, p.Environment, p.Started.Local().Format(time.RFC1123))
 	if p.Action == credstore.PendingRenew {
-		fmt.Fprintf(st.Stdout, "    An update of registration %s with renewed credential %q was sent, but its answer was\n"+
+		outf(st.Stdout, "    An update of registration %s with renewed credential %q was sent, but its answer was\n"+
 			"    never seen: the ATO may hold the old or the new certificate. Check with:\n"+
 			"      dcrwizard verify %s --keystore FILE   (the renewed keystore: if it signs in, the update was made)\n",
 			p.ClientID, p.CredentialID, p.ClientID)
 		return
 	}
 	if p.ClientID != "" {
-		fmt.Fprintf(st.Stdout, "    The ATO accepted it: client id %s, registration client URI %s, receipt %s.\n"+
+		outf(st.Stdout, "    The ATO accepted it: client id %s, registration client URI %s, receipt %s.\n"+
 			"    Its values were not saved in the keychain. If you kept them when it finished (they were\n"+
 			"    printed, or saved to a file), your software can use them: clear this note. If not, the\n"+
 			"    client id still works for your software, but the registration can only be checked, renamed\n"+
@@ -73,6 +73,6 @@ func describePending(st Streams, p credstore.Pending) {
 // warnPending tells list's reader about unfinished registrations.
 func warnPending(st Streams, store *credstore.Store) {
 	if notes, err := store.Pending(); err == nil && len(notes) > 0 {
-		fmt.Fprintf(st.Stderr, "Note: %d registration(s) did not finish on this computer; see: dcrwizard pending\n", len(notes))
+		outf(st.Stderr, "Note: %d registration(s) did not finish on this computer; see: dcrwizard pending\n", len(notes))
 	}
 }

@@ -218,7 +218,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if st.StderrIsTerminal && !*asJSON {
 		progress = func(ev flow.Event) {
 			if ev.State != flow.StateDone || ev.Step == flow.StepSave {
-				fmt.Fprintf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], ev.Message)
+				outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], ev.Message)
 			}
 		}
 	}
@@ -308,36 +308,36 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 			fmt.Fprintln(st.Stdout)
 			reportVerification(st, false, out.Name, ver.v)
 		default:
-			fmt.Fprintf(st.Stderr, "\nThe registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n",
+			outf(st.Stderr, "\nThe registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n",
 				out.Verification.Problem, out.Verification.Action)
 		}
 	}()
 	if res.Stored {
-		fmt.Fprintf(st.Stdout, "Registered %q in %s.\n\n", out.Name, out.Environment)
+		outf(st.Stdout, "Registered %q in %s.\n\n", out.Name, out.Environment)
 	} else {
-		fmt.Fprintf(st.Stderr, "WARNING: %s\n\n", out.Warning)
+		outf(st.Stderr, "WARNING: %s\n\n", out.Warning)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(st.Stderr, "Note: %s\n\n", w)
+		outf(st.Stderr, "Note: %s\n\n", w)
 	}
-	fmt.Fprintf(st.Stdout, "Client id:                %s\n", out.ClientID)
-	fmt.Fprintf(st.Stdout, "Registration client URI:  %s\n", out.RegistrationClientURI)
+	outf(st.Stdout, "Client id:                %s\n", out.ClientID)
+	outf(st.Stdout, "Registration client URI:  %s\n", out.RegistrationClientURI)
 	if !res.Stored {
-		fmt.Fprintf(st.Stdout, "Registration access token: %s\n", out.RegistrationAccessToken)
+		outf(st.Stdout, "Registration access token: %s\n", out.RegistrationAccessToken)
 	}
 	if out.ClientIDIssuedAt != "" {
-		fmt.Fprintf(st.Stdout, "Issued at:                %s\n", out.ClientIDIssuedAt)
+		outf(st.Stdout, "Issued at:                %s\n", out.ClientIDIssuedAt)
 	}
 	if out.Receipt != "" {
-		fmt.Fprintf(st.Stdout, "ATO receipt:              %s\n", out.Receipt)
+		outf(st.Stdout, "ATO receipt:              %s\n", out.Receipt)
 	}
 	if res.Stored {
-		fmt.Fprintf(st.Stdout, "Stored in:                %s (service %q)\n", out.StoredIn, credstore.Service)
+		outf(st.Stdout, "Stored in:                %s\n", out.StoredIn) // credstore's Where: the keychain and its service
 	}
 	if out.Vendor != nil {
-		fmt.Fprintf(st.Stdout, "Ready for:                %s (%s)\n", out.Vendor.Product, out.Vendor.Name)
+		outf(st.Stdout, "Ready for:                %s (%s)\n", out.Vendor.Product, out.Vendor.Name)
 		if c := registrar.SupportContact(*out.Vendor); c != "" {
-			fmt.Fprintf(st.Stdout, "Vendor support:           %s\n", c)
+			outf(st.Stdout, "Vendor support:           %s\n", c)
 		}
 	}
 	return code

@@ -98,14 +98,14 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 			printJSON(st, out)
 			return code
 		}
-		fmt.Fprintf(st.Stdout, "Registered %q again with the renewed credential: new client id %s.\n", rec.Name, out.NewClientID)
+		outf(st.Stdout, "Registered %q again with the renewed credential: new client id %s.\n", rec.Name, out.NewClientID)
 		if res.VerifyErr != nil {
-			fmt.Fprintf(st.Stderr, "The new registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n", out.Verification.Problem, out.Verification.Action)
+			outf(st.Stderr, "The new registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n", out.Verification.Problem, out.Verification.Action)
 			return code
 		}
-		fmt.Fprintf(st.Stdout, "It signs in. Point your software at the new client id, then remove the old registration:\n  dcrwizard remove %s\n%s\n", rec.ClientID, out.OldCredential)
+		outf(st.Stdout, "It signs in. Point your software at the new client id, then remove the old registration:\n  dcrwizard remove %s\n%s\n", rec.ClientID, out.OldCredential)
 		if err != nil {
-			fmt.Fprintf(st.Stderr, "Note: %v\n", err)
+			outf(st.Stderr, "Note: %v\n", err)
 		}
 		return code
 	}
@@ -122,8 +122,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		if *asJSON {
 			return fail(st, true, err)
 		}
-		fmt.Fprintln(st.Stderr, "Error: "+refused.Error())
-		fmt.Fprintf(st.Stderr, "What to do: register again with the renewed credential (the old registration is kept until you remove it):\n  dcrwizard renew %s --keystore FILE --register-again\n", rec.ClientID)
+		outf(st.Stderr, "Error: %s\n", refused)
+		outf(st.Stderr, "What to do: register again with the renewed credential (the old registration is kept until you remove it):\n  dcrwizard renew %s --keystore FILE --register-again\n", rec.ClientID)
 		return ExitRefused
 	case err != nil:
 		return fail(st, *asJSON, err)
@@ -141,10 +141,10 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		printJSON(st, out)
 		return code
 	}
-	fmt.Fprintf(st.Stdout, "Updated %q with the renewed credential (serial %s, valid until %s). The client id is unchanged: %s.\n",
+	outf(st.Stdout, "Updated %q with the renewed credential (serial %s, valid until %s). The client id is unchanged: %s.\n",
 		rec.Name, out.CredentialSerial, res.Record.CredentialNotAfter.Local().Format("2 January 2006"), rec.ClientID)
 	if res.VerifyErr != nil {
-		fmt.Fprintf(st.Stderr, "The update was made, but the test sign-in with the renewed credential failed.\nError: %s\nWhat to do: %s\nIf it keeps failing: dcrwizard renew %s --keystore FILE --register-again\n",
+		outf(st.Stderr, "The update was made, but the test sign-in with the renewed credential failed.\nError: %s\nWhat to do: %s\nIf it keeps failing: dcrwizard renew %s --keystore FILE --register-again\n",
 			out.Verification.Problem, out.Verification.Action, rec.ClientID)
 		return code
 	}

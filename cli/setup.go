@@ -129,13 +129,13 @@ func runSetupCheck(_ context.Context, args []string, st Streams) int {
 		}
 		return printJSON(st, out)
 	}
-	fmt.Fprintf(st.Stdout, "%s is a good setup file. The wizard will show:\n\n  %s\n\n", path, s.Headline())
+	outf(st.Stdout, "%s is a good setup file. The wizard will show:\n\n  %s\n\n", path, s.Headline())
 	tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
 	for _, r := range s.Summary(computer) {
-		fmt.Fprintf(tw, "  %s\t%s\n", r.Label, r.Value)
+		outf(tw, "  %s\t%s\n", r.Label, r.Value)
 	}
 	tw.Flush()
-	fmt.Fprintf(st.Stdout, "\nThe practice chooses only its M2M credential, types its password and presses Register.\n")
+	outf(st.Stdout, "\nThe practice chooses only its M2M credential, types its password and presses Register.\n")
 	return ExitOK
 }
 
@@ -168,7 +168,7 @@ func runSetupNew(_ context.Context, args []string, st Streams) int {
 	if werr != nil {
 		return fail(st, false, inputError{fmt.Errorf("could not write %s: %w", *out, werr)})
 	}
-	fmt.Fprintf(st.Stderr, "Wrote %s. Replace each <…> with your values (see docs/SETUP-FILE.md), then check it with: dcrwizard setup-check %s\n", *out, *out)
+	outf(st.Stderr, "Wrote %s. Replace each <…> with your values (see docs/SETUP-FILE.md), then check it with: dcrwizard setup-check %s\n", *out, *out)
 	return ExitOK
 }
 

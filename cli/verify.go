@@ -103,9 +103,9 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		if *asJSON {
 			return printJSON(st, map[string]any{"access_token": tok, "expires_in": int(lifetime / time.Second), "client_id": rec.ClientID})
 		}
-		fmt.Fprintln(st.Stdout, tok)
+		outf(st.Stdout, "%s\n", tok)
 		if st.StderrIsTerminal {
-			fmt.Fprintf(st.Stderr, "This access token is a secret: anyone holding it can act as %q for %s.\n", rec.Name, lifetime.Round(time.Second))
+			outf(st.Stderr, "This access token is a secret: anyone holding it can act as %q for %s.\n", rec.Name, lifetime.Round(time.Second))
 		}
 		return ExitOK
 	}
@@ -138,7 +138,7 @@ func progressTo(st Streams, asJSON bool) func(flow.Event) {
 	}
 	return func(ev flow.Event) {
 		if ev.State != flow.StateDone {
-			fmt.Fprintf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateFailed: "✗"}[ev.State], ev.Message)
+			outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateFailed: "✗"}[ev.State], ev.Message)
 		}
 	}
 }
@@ -148,12 +148,12 @@ func reportVerification(st Streams, asJSON bool, name string, v *flow.Verificati
 	if asJSON {
 		return printJSON(st, out)
 	}
-	fmt.Fprintf(st.Stdout, "Your software can sign in to the ATO as %q (client id %s).\n", name, v.ClientID)
+	outf(st.Stdout, "Your software can sign in to the ATO as %q (client id %s).\n", name, v.ClientID)
 	if v.TokenLifetime > 0 {
-		fmt.Fprintf(st.Stdout, "  The ATO issued it an access token valid for %s.\n", v.TokenLifetime.Round(time.Second))
+		outf(st.Stdout, "  The ATO issued it an access token valid for %s.\n", v.TokenLifetime.Round(time.Second))
 	}
 	if v.HeartbeatURL != "" {
-		fmt.Fprintf(st.Stdout, "  The heartbeat at %s answered.\n", v.HeartbeatURL)
+		outf(st.Stdout, "  The heartbeat at %s answered.\n", v.HeartbeatURL)
 	}
 	return ExitOK
 }

@@ -342,8 +342,9 @@ func (c *Client) httpError(cl call, resp *response) *Error {
 	default:
 		e.Kind = KindBadResponse
 	}
-	parseErrorBody(e, resp.header, resp.body)
-	e.Code, e.Description = safetext.Line(cl.secrets.scrub(e.Code)), safetext.Line(cl.secrets.scrub(e.Description))
+	readErrorBody(e, resp.header, resp.body)
+	e.Code, e.Field = safetext.Line(cl.secrets.scrub(e.Code)), safetext.Line(cl.secrets.scrub(e.Field))
+	e.Description = safetext.Line(capDescription(cl.secrets.scrub(e.Description)))
 	return e
 }
 

@@ -158,6 +158,22 @@ var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 // OAuth, gateway, HTML or empty. The header WWW-Authenticate is read too:
 // RFC 6750 servers put invalid_token there, sometimes with no body.
 func parseErrorBody(e *Error, h http.Header, body []byte) {
+	readErrorBody(e, h, body)
+	e.Description = capDescription(e.Description)
+}
+
+// capDescription keeps the first 500 bytes of a server's description.
+func capDescription(s string) string {
+	if len(s) > 500 {
+		return s[:500] + "…"
+	}
+	return s
+}
+
+// readErrorBody is parseErrorBody with the description whole, for a caller
+// that must scrub it before it is cut (a secret cut in two is harder to
+// recognise).
+func readErrorBody(e *Error, h http.Header, body []byte) {
 	trimmed := strings.TrimSpace(string(body))
 	var eb errorBody
 	if strings.HasPrefix(trimmed, "{") && json.Unmarshal([]byte(trimmed), &eb) == nil {
@@ -191,9 +207,6 @@ func parseErrorBody(e *Error, h http.Header, body []byte) {
 			}
 		}
 	}
-	if len(e.Description) > 500 {
-		e.Description = e.Description[:500] + "…"
-	}
 }
 
 var (
@@ -222,7 +235,8 @@ func capBody(b []byte) string {
 }
 
 // redactor scrubs secrets from text kept in errors: the known values of this
-// run, and anything shaped like a token the server may have echoed.
+// run, as they are or altered (redact.go), and anything shaped like a token
+// the server may have echoed.
 type redactor []string
 
 var (
@@ -238,6 +252,7 @@ func (r redactor) scrub(s string) string {
 			s = strings.ReplaceAll(s, secret, "[hidden]")
 		}
 	}
+	s = r.scrubAltered(s)
 	s = jwtRE.ReplaceAllString(s, "[hidden]")
 	return tokenFieldRE.ReplaceAllString(s, `$1"[hidden]"`)
 }

@@ -87,11 +87,11 @@ func (w *Wizard) buildCredential() {
 
 	if last := w.app.Preferences().String(prefKeystorePath); last != "" {
 		p.path = last
-		p.pathLabel.SetText(last)
+		p.pathLabel.SetText(safetext.Line(last))
 	} else if found := winpaths.RAMKeystores(os.Getenv); len(found) > 0 {
 		// Where RAM's installer put it (%APPDATA%\ATOMAS): offer it.
 		p.path = found[0]
-		p.pathLabel.SetText(found[0])
+		p.pathLabel.SetText(safetext.Line(found[0]))
 	}
 
 	fileRow := container.NewBorder(nil, nil, nil, p.chooseBtn, p.pathLabel)
@@ -169,7 +169,7 @@ func (w *Wizard) setKeystorePath(path string) {
 	}
 	p.demoPassword = false
 	p.path = path
-	p.pathLabel.SetText(path)
+	p.pathLabel.SetText(safetext.Line(path)) // a file name may hold a line break
 	p.pairPath = ""
 	w.credentialInputChanged()
 	if p.password.Text != "" {

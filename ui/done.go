@@ -125,14 +125,14 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 	}
 	if reg.Receipt != "" {
 		grid.Add(bold(receiptLabel(practice)))
-		grid.Add(para(reg.Receipt))
+		grid.Add(valuePara(reg.Receipt))
 	}
 	if !reg.IssuedAt.IsZero() {
 		grid.Add(bold("Registered at"))
 		grid.Add(para(reg.IssuedAt.Local().Format("2 January 2006, 3:04 pm")))
 	}
 	grid.Add(bold("Name"))
-	grid.Add(para(res.Record.Name))
+	grid.Add(valuePara(res.Record.Name))
 	d.box.Add(grid)
 	for _, warning := range res.Warnings {
 		d.box.Add(warnPara(warning))
@@ -208,7 +208,7 @@ func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record) {
 		"The list of registrations (no secrets) is a file beside them."))
 	grid := container.New(layout.NewFormLayout())
 	for _, row := range keychainPlaces(rec, w.cfg.Store.Dir()) {
-		v := para(row[1])
+		v := valuePara(row[1]) // account names hold the ATO's client id
 		v.TextStyle.Monospace = true
 		grid.Add(widget.NewLabel(row[0]))
 		grid.Add(v)

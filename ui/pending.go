@@ -14,6 +14,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/safetext"
 )
 
 // Unfinished registrations: a registration whose answer the wizard never
@@ -92,7 +93,7 @@ func pendingGuidance(p credstore.Pending) string {
 	}
 	return "DCR Wizard sent this registration but never saw the ATO's answer, so it may exist at the ATO. " +
 		"Before registering again, ask your software provider (or look in the ATO API portal, if you have " +
-		"access) for a registration named " + p.Name + ", made on " + pendingWhen(p) + ". If there is one, " +
+		"access) for a registration named " + safetext.Line(p.Name) + ", made on " + pendingWhen(p) + ". If there is one, " +
 		"use it or have it removed."
 }
 
@@ -135,26 +136,26 @@ func (w *Wizard) showPending(list []credstore.Pending) {
 func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hide, done func()) {
 	entry.Objects = nil
 	entry.Add(widget.NewSeparator())
-	name := bold(p.Name)
+	name := bold(safetext.Line(p.Name))
 	name.SizeName = theme.SizeNameSubHeadingText
 	entry.Add(name)
 	facts := container.New(layout.NewFormLayout())
 	facts.Add(bold("Environment"))
-	facts.Add(para(envWords(p.Environment)))
+	facts.Add(valuePara(envWords(p.Environment)))
 	facts.Add(bold("Started"))
 	facts.Add(para(pendingWhen(p)))
 	if p.ClientID != "" {
-		id := monoPara(p.ClientID)
+		id := monoPara(safetext.Line(p.ClientID))
 		facts.Add(bold("Client ID"))
 		facts.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return p.ClientID }), id))
 	}
 	if p.Action == credstore.PendingRenew && p.CredentialID != "" {
 		facts.Add(bold("Renewed credential"))
-		facts.Add(para(p.CredentialID))
+		facts.Add(valuePara(p.CredentialID))
 	}
 	if p.Receipt != "" {
 		facts.Add(bold(receiptLabel(p.Environment == practiceName)))
-		facts.Add(para(p.Receipt))
+		facts.Add(valuePara(p.Receipt))
 	}
 	entry.Add(facts)
 	guidance := para(pendingGuidance(p))
@@ -223,7 +224,7 @@ func (w *Wizard) checkPendingWithATO(p credstore.Pending, btn *keyButton, status
 				status.SetText("This computer did not keep the registration access token, which the ATO asks for " +
 					"before it says anything about a registration, so it cannot be checked from here. To manage it, " +
 					"register this installation again, and ask your software provider to remove the old one " +
-					"(client ID " + p.ClientID + ").")
+					"(client ID " + safetext.Line(p.ClientID) + ").")
 			} else {
 				status.SetText("The keychain could not be read: " + err.Error())
 				status.Importance = widget.DangerImportance
@@ -254,7 +255,7 @@ func monoPara(text string) *widget.Label {
 // credential (registrar.Renew): the registration exists either way; the
 // question is only which certificate the ATO holds.
 func renewGuidance(p credstore.Pending) string {
-	s := "DCR Wizard was updating the registration " + p.Name + " (client ID " + p.ClientID + ") with a renewed " +
+	s := "DCR Wizard was updating the registration " + safetext.Line(p.Name) + " (client ID " + safetext.Line(p.ClientID) + ") with a renewed " +
 		"credential when it was interrupted or lost the ATO's answer, so the ATO may or may not hold the renewed " +
 		"certificate now. The registration itself still exists. Open Registrations and press Test the connection " +
 		"on it with the renewed keystore: if the test works, the update was made (press Update with renewed " +

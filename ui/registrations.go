@@ -233,27 +233,27 @@ func (w *Wizard) fillCard(c *regCard) {
 	if name == "" {
 		name = "(no name)"
 	}
-	c.box.Add(subheading(name))
+	c.box.Add(subheading(safetext.Line(name)))
 
 	grid := container.New(layout.NewFormLayout())
 	grid.Add(bold("Environment"))
-	grid.Add(para(environmentWords(rec)))
+	grid.Add(valuePara(environmentWords(rec)))
 	w.valueRow(grid, "Client ID", rec.ClientID, rec.ClientID)
 	grid.Add(bold("Registered at"))
 	grid.Add(para(formatDateTime(rec.IssuedAt)))
 	if rec.Receipt != "" {
 		grid.Add(bold(receiptLabel(rec.Environment == practiceName)))
-		grid.Add(para(safetext.Line(rec.Receipt))) // index.json: outside text
+		grid.Add(valuePara(rec.Receipt))
 	}
 	grid.Add(bold("Made with credential"))
-	grid.Add(para(credentialWords(rec)))
+	grid.Add(valuePara(credentialWords(rec)))
 	grid.Add(bold("Credential valid until"))
 	grid.Add(para(formatDate(rec.CredentialNotAfter)))
 	grid.Add(bold("Credential status"))
 	grid.Add(para(statusShort(c.state)))
 	for _, row := range vendorRows(rec) { // setup hook: the software vendor
 		grid.Add(bold(row[0]))
-		grid.Add(para(row[1]))
+		grid.Add(valuePara(row[1]))
 	}
 	c.box.Add(grid)
 	for _, l := range statusLines(rec, c.state, w.registrations.keystore, w.registrations.rehearsed) {
@@ -456,13 +456,13 @@ func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	grid := container.New(layout.NewFormLayout())
 	for _, row := range checkedFacts(c.rec, res.Metadata) {
 		grid.Add(bold(row[0]))
-		grid.Add(para(row[1]))
+		grid.Add(valuePara(row[1]))
 	}
 	box.Add(grid)
 	rows := atoRows(res.Metadata)
 	box.Add(container.NewHBox(w.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
 	if atoName, _ := res.Metadata["client_name"].(string); atoName != "" && atoName != c.rec.Name {
-		box.Add(warnPara(practiceWords(practice, "The name at the ATO (“"+atoName+"”) is not the name on this computer (“"+c.rec.Name+
+		box.Add(warnPara(practiceWords(practice, "The name at the ATO (“"+safetext.Line(atoName)+"”) is not the name on this computer (“"+safetext.Line(c.rec.Name)+
 			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places.")))
 	}
 	if res.Rotated {

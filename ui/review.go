@@ -15,6 +15,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/safetext"
 	"dcrwizard/registrar"
 )
 
@@ -149,22 +150,22 @@ func (w *Wizard) summaryRows() [][2]string {
 		}
 	}
 	if c := w.selectedCredential(); c != nil {
-		name := c.Name
+		name := safetext.Line(c.Name) // a keystore's names and a file name are one line each
 		if c.ABN != "" {
 			name += " (ABN " + formatABN(c.ABN) + ")"
 		}
 		rows = append(rows,
 			[2]string{"Credential", name},
-			[2]string{"Credential ID", c.ID},
+			[2]string{"Credential ID", safetext.Line(c.ID)},
 			[2]string{"Valid until", formatDate(c.NotAfter)})
 	}
 	rows = append(rows,
-		[2]string{"File", w.credential.path},
+		[2]string{"File", safetext.Line(w.credential.path)},
 		[2]string{"Consumer key", w.shownKey(registrar.CleanAPIKey(w.detailsKey()))}, // setup hook: only the last 4 of a vendor's key
 		[2]string{"Name", registrar.CleanName(w.details.name.Text)})
 	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setupVendor()})...) // setup hook
 	if ca := w.environment.caFile; ca != "" {
-		rows = append(rows, [2]string{"Extra CA file", ca})
+		rows = append(rows, [2]string{"Extra CA file", safetext.Line(ca)})
 	}
 	return rows
 }

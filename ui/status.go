@@ -96,7 +96,7 @@ func daysWords(n int) string {
 func statusLines(rec credstore.Record, st registrar.CredentialState, keystore, practiceKeystore string) []*widget.Label {
 	var out []*widget.Label
 	if rec.ReplacedBy != "" {
-		out = append(out, warnPara("Replaced by "+rec.ReplacedBy+": this installation was registered again with the "+
+		out = append(out, warnPara("Replaced by "+safetext.Line(rec.ReplacedBy)+": this installation was registered again with the "+
 			"renewed credential, and your software should now use that client ID. This old registration is kept until "+
 			"you remove it at the ATO (Remove…)."))
 	}
@@ -151,7 +151,7 @@ func attentionWords(names, needs []string) string {
 // attentionNeed says in a few words what a registration needs.
 func attentionNeed(rec credstore.Record, st registrar.CredentialState) string {
 	if rec.ReplacedBy != "" {
-		return "replaced by " + rec.ReplacedBy + "; remove it at the ATO when your software uses the new one"
+		return "replaced by " + safetext.Line(rec.ReplacedBy) + "; remove it at the ATO when your software uses the new one"
 	}
 	switch st.Status {
 	case registrar.CredentialRenewed:
