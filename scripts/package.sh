@@ -361,7 +361,9 @@ check_deb() {
     fail "$deb_pkg: desktop-file-validate"
   mkdir -p "$x/mime/packages"
   cp "$x/root/usr/share/mime/packages/dcrwizard.xml" "$x/mime/packages/"
-  update-mime-database "$x/mime" || fail "$deb_pkg: update-mime-database refuses dcrwizard.xml"
+  # (It notes that the scratch folder is not on XDG_DATA_DIRS: shown only on failure.)
+  update-mime-database "$x/mime" >"$x/mime.log" 2>&1 ||
+    { cat "$x/mime.log" >&2; fail "$deb_pkg: update-mime-database refuses dcrwizard.xml"; }
   grep -q ':application/x-dcrwizard-setup:\*\.dcrwizard\.json$' "$x/mime/globs2" ||
     fail "$deb_pkg: shared-mime-info does not map *.dcrwizard.json to application/x-dcrwizard-setup"
   # Errors fail; warnings are printed (all of them). Known: hardening-no-pie

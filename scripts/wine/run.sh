@@ -23,7 +23,8 @@
 #      association's open command each show their vendor's setup (tesseract
 #      reads the window); upgraded by a package one version higher (one entry,
 #      the setup file kept); uninstalled (all gone), and a registration made
-#      before the install still readable.
+#      before the install still readable; then per-machine (ALLUSERS=1:
+#      Program Files, HKLM, the system PATH) installed and removed.
 #
 # Wine 8.0 lacks bcryptprimitives.dll, which every Go >= 1.22 program needs
 # (ProcessPrng). processprng.c is a TEST-ONLY stand-in, built here and copied
@@ -598,5 +599,33 @@ dcr show "$before_id" --json
 want_rc 0 "show the registration made before the install, after the uninstall"
 [ "$(jq -r .name "$work/out")" = "Before install" ] || fail "show after the uninstall: $(cat "$work/out")"
 ok "uninstalled: programs, shortcut, association, PATH and the entry gone; the registration made before is readable"
+
+# Per-machine, as IT deploys for every user: ALLUSERS=1 (Wine runs msiexec
+# elevated). Program Files, HKLM and the system PATH. Wine does not bring back
+# ALLUSERS when removing a per-machine product, as Windows does, so /x is
+# given it too (harmless on Windows).
+machine_env='HKLM\System\CurrentControlSet\Control\Session Manager\Environment'
+x msiexec /i "$(winpath "$msi")" /qn ALLUSERS=1
+want_rc 0 "msiexec /i … ALLUSERS=1"
+wineserver -w
+x cmd /c 'echo %ProgramW6432%'
+pf=$(winepath -u "$(tr -d '\r' <"$work/out")" 2>/dev/null)
+[ -f "$pf/DCR Wizard/dcrwizard.exe" ] && [ -f "$pf/DCR Wizard/dcrwizard.com" ] || fail "ALLUSERS=1 did not install into $pf/DCR Wizard"
+machine_cmd=$(regval 'HKLM\Software\Classes\DCRWizard.SetupFile\shell\open\command' '')
+[[ $machine_cmd =~ ^\"([^\"]+)\"\ --setup\ \"%1\"$ ]] && [ "$(winepath -u "${BASH_REMATCH[1]}" 2>/dev/null)" = "$pf/DCR Wizard/dcrwizard.exe" ] ||
+	fail "ALLUSERS=1: the HKLM open command is \"$machine_cmd\", want it to run $pf/DCR Wizard/dcrwizard.exe --setup \"%1\""
+[[ $(regval "$machine_env" PATH) == *'DCR Wizard'* ]] || fail "ALLUSERS=1: the system PATH does not name the install folder"
+x cmd /c 'dcrwizard version'
+[ "$rc" = 0 ] && [ "$(tr -d '\r' <"$work/out")" = "dcrwizard $version" ] || fail "ALLUSERS=1: dcrwizard in cmd says \"$(cat "$work/out")\""
+x msiexec /x "$(winpath "$msi")" /qn ALLUSERS=1
+want_rc 0 "msiexec /x … ALLUSERS=1"
+wineserver -w
+[ ! -e "$pf/DCR Wizard/dcrwizard.exe" ] || fail "ALLUSERS=1: dcrwizard.exe is still there after the uninstall"
+x reg query 'HKLM\Software\Classes\DCRWizard.SetupFile'
+[ "$rc" != 0 ] || fail "ALLUSERS=1: the HKLM association is still there after the uninstall"
+[[ $(regval "$machine_env" PATH) != *'DCR Wizard'* ]] || fail "ALLUSERS=1: the system PATH still names the install folder"
+dcr show "$before_id" --json
+want_rc 0 "show the registration made before, after the per-machine install and uninstall"
+ok "per-machine (ALLUSERS=1): Program Files, HKLM association, system PATH; removed cleanly; the registration stays"
 
 say "all passed"
