@@ -53,7 +53,7 @@ case_mode=${WINE_CASE_COLLISION:-warn}
 export LANG=${LANG:-C.UTF-8}
 CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 
-say() { printf '== wine: %s\n' "$*"; }
+say() { printf '== wine [%ss]: %s\n' "$SECONDS" "$*"; } # seconds since the start: where CI time goes
 ok() { printf 'ok: %s\n' "$*"; }
 # redact hides anything shaped like a token (a JWT) from what CI logs: even
 # the simulator's practice tokens are not printed.
