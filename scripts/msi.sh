@@ -21,6 +21,10 @@ done
 core=${version%%[+-]*}
 IFS=. read -r a b c _ <<<"$core.."
 product_version=$(printf '%d.%d.%d' "$((10#${a:-0}))" "$((10#${b:-0}))" "$((10#${c:-0}))")
+# Windows Installer's limits: major and minor up to 255, build up to 65535.
+IFS=. read -r a b c <<<"$product_version"
+[ "$a" -le 255 ] && [ "$b" -le 255 ] && [ "$c" -le 65535 ] ||
+	{ echo "msi: version $product_version is beyond Windows Installer's 255.255.65535" >&2; exit 1; }
 
 mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
