@@ -9,6 +9,7 @@
 #   package.sh darwin    on a Mac: dist/dcrwizard-macos-<arch>.zip (signed and notarised when
 #                        configured); elsewhere: prints packaging/macOS.md
 #   package.sh check     both of the first two, then inspects them (what CI runs)
+#   package.sh deb       only the .deb (and its checks), from the .tar.xz already in dist/
 #   package.sh inspect   only the inspection, of what is already in dist/
 #   package.sh release   a fresh dist/: all of the above (inspected), a plain stripped Linux binary,
 #                        SHA256SUMS over every file
@@ -108,6 +109,10 @@ declare -A deb_lib_pkgs=(
   [libGL.so.1]=libgl1 [libX11.so.6]=libx11-6 [libXcursor.so.1]=libxcursor1 [libXrandr.so.2]=libxrandr2
   [libXinerama.so.1]=libxinerama1 [libXi.so.6]=libxi6 [libXxf86vm.so.1]=libxxf86vm1
 )
+# Libraries GLFW opens at run time (dlopen: not in NEEDED) for cursors, monitor
+# scaling (RandR), input and multi-monitor: on every desktop, but a minimal
+# system would start the window without them, badly scaled.
+deb_dlopen_pkgs="libx11-xcb1, libxcursor1, libxi6, libxinerama1, libxrandr2, libxrender1, libxxf86vm1"
 # The keychain is a Secret Service on the session bus: recommended, as a
 # server without a desktop can still use the command line with --no-store.
 deb_recommends="gnome-keyring | keepassxc | kwalletmanager"
@@ -163,7 +168,7 @@ Version: $version
 Architecture: $linux_arch
 Maintainer: $DEB_MAINTAINER
 Installed-Size: $size
-Depends: $(printf '%s ' "${deps[@]}" | sed 's/, $//')
+Depends: $(printf '%s ' "${deps[@]}")$deb_dlopen_pkgs
 Recommends: $deb_recommends
 Section: utils
 Priority: optional
@@ -385,6 +390,10 @@ case "$what" in
     check_linux
     check_windows
     ;;
+  deb) # only the .deb, from the .tar.xz already in dist/, and its checks
+    package_deb
+    check_deb
+    ;;
   inspect) # only the checks, on what is already in dist/
     check_linux
     check_windows
@@ -408,7 +417,7 @@ case "$what" in
     cat "$DIST/SHA256SUMS"
     ;;
   *)
-    echo "usage: $0 linux|windows|darwin|check|inspect|release" >&2
+    echo "usage: $0 linux|windows|darwin|check|deb|inspect|release" >&2
     exit 2
     ;;
 esac

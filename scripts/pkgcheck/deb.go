@@ -26,9 +26,10 @@ const (
 // debIconSizes are the hicolor sizes the package installs.
 var debIconSizes = []int{16, 24, 32, 48, 64, 128, 256, 512}
 
-// debRunTime are packages the program cannot start without: GL and X11
-// (Fyne's GLFW window).
-var debRunTime = []string{"libc6", "libgl1", "libx11-6"}
+// debRunTime are packages the program needs: GL and X11 (Fyne's GLFW
+// window), and what GLFW opens at run time for cursors, monitor scaling and
+// input (scripts/package.sh deb_dlopen_pkgs).
+var debRunTime = []string{"libc6", "libgl1", "libx11-6", "libxcursor1", "libxi6", "libxrandr2"}
 
 // checkDeb returns a summary and the problems of the Debian package.
 // version "" skips comparing the version.

@@ -44,7 +44,7 @@ func TestPackagingLinuxFilesAgree(t *testing.T) {
 func TestCheckDebControl(t *testing.T) {
 	good := map[string]string{
 		"Package": "dcrwizard", "Version": "0.1.0+g1234567", "Maintainer": "A <a@example.com>",
-		"Depends": "libc6 (>= 2.34), libgl1, libx11-6, libxcursor1", "Recommends": "gnome-keyring | keepassxc",
+		"Depends": "libc6 (>= 2.34), libgl1, libx11-6, libxcursor1, libxi6, libxrandr2", "Recommends": "gnome-keyring | keepassxc",
 		"Description": "register software\n more",
 	}
 	var p problems
@@ -52,7 +52,7 @@ func TestCheckDebControl(t *testing.T) {
 		t.Fatalf("problems with a good control file: %q", p)
 	}
 	for field, bad := range map[string]string{
-		"Version": "0.1.0", "Depends": "libc6 (>= 2.34), libx11-6", "Recommends": "", "Maintainer": "A",
+		"Version": "0.1.0", "Depends": "libc6 (>= 2.34), libx11-6, libxcursor1, libxi6, libxrandr2", "Recommends": "", "Maintainer": "A",
 	} {
 		c := map[string]string{}
 		for k, v := range good {
@@ -109,7 +109,7 @@ func TestCheckDebReadsPackage(t *testing.T) {
 			write(fmt.Sprintf("usr/share/icons/hicolor/%dx%d/apps/%s.png", n, n, debIcon), b.Bytes(), 0o644)
 		}
 		write("DEBIAN/control", []byte("Package: dcrwizard\nVersion: 0.2.0\nArchitecture: amd64\n"+
-			"Maintainer: A <a@example.com>\nDepends: libc6 (>= 2.34), libgl1, libx11-6\nRecommends: gnome-keyring\n"+
+			"Maintainer: A <a@example.com>\nDepends: libc6 (>= 2.34), libgl1, libx11-6, libxcursor1, libxi6, libxrandr2\nRecommends: gnome-keyring\n"+
 			"Description: x\n long\n"), 0o644)
 		deb := filepath.Join(dir, "x.deb")
 		if out, err := exec.Command("dpkg-deb", "--build", "--root-owner-group", root, deb).CombinedOutput(); err != nil {
