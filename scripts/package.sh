@@ -102,8 +102,8 @@ package_linux() {
 }
 
 # The .deb's run-time dependencies: each library the binary links (its ELF
-# NEEDED entries; check_deb fails on one not listed here) and the package that
-# has it on Debian 12 and Ubuntu 22.04 and later.
+# NEEDED entries; package_deb fails on one not listed here) and the package
+# that has it on Debian 12 and Ubuntu 22.04 and later.
 declare -A deb_lib_pkgs=(
   [libc.so.6]=libc6 [libm.so.6]=libc6 [libpthread.so.0]=libc6 [libdl.so.2]=libc6 [libresolv.so.2]=libc6
   [libGL.so.1]=libgl1 [libX11.so.6]=libx11-6 [libXcursor.so.1]=libxcursor1 [libXrandr.so.2]=libxrandr2
@@ -116,7 +116,8 @@ deb_dlopen_pkgs="libx11-xcb1, libxcursor1, libxi6, libxinerama1, libxrandr2, lib
 # The keychain is a Secret Service on the session bus: recommended, as a
 # server without a desktop can still use the command line with --no-store.
 deb_recommends="gnome-keyring | keepassxc | kwalletmanager"
-# Any real mailbox; lintian checks the form.
+# The project has no published address yet: a release sets DEB_MAINTAINER to
+# a real one (lintian checks only its form).
 DEB_MAINTAINER=${DEB_MAINTAINER:-The DCR Wizard authors <dcrwizard@users.noreply.github.com>}
 
 # package_deb builds dist/$deb_pkg from the binary in the .tar.xz just built
