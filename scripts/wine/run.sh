@@ -552,7 +552,8 @@ wizard_shows() {
 	done
 	xdotool key --window "$wid" alt+F4 2>/dev/null
 	for _ in $(seq 1 100); do kill -0 "$gui_pid" 2>/dev/null || break; sleep 0.2; done
-	kill "$gui_pid" 2>/dev/null || true
+	# Still open: fail here (the exit trap ends Wine) rather than wait on it.
+	kill -0 "$gui_pid" 2>/dev/null && fail "the wizard (showing: $seen) did not close on Alt+F4"
 	wait "$gui_pid" 2>/dev/null || true
 	gui_pid=""
 	wineserver -w
