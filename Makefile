@@ -18,7 +18,7 @@ VERSION_LDFLAGS = -X dcrwizard/cli.Version=$(shell VERSION='$(VERSION)' scripts/
 
 .PHONY: run build test vet lint fmt-check check screenshots deps test-deps clean bench fuzz \
 	package-linux package-windows package-darwin package-check release package-deps \
-	vet-darwin wine-check wine-screenshot wine-deps
+	vet-darwin wine-check wine-screenshot wine-deps deb-check
 
 ## run: install what is missing (Debian/Ubuntu), build and open the wizard
 run: deps
@@ -68,11 +68,13 @@ screenshots: test-deps
 	mkdir -p docs/screenshots
 	DCRWIZARD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags $(TAGS) -count=1 -run TestScreenshots ./ui/
 
-## package-linux: dist/dcrwizard-linux-amd64.tar.xz — binary, .desktop file, icon and a Makefile for `sudo make install`
+## package-linux: dist/dcrwizard_<version>_amd64.deb (Debian/Ubuntu) and dist/dcrwizard-linux-amd64.tar.xz —
+## binary, .desktop file, icon and a Makefile for `sudo make install` (other distributions)
 package-linux: deps
 	GO="$(GO)" scripts/package.sh linux
 
-## package-windows: dist/dcrwizard-windows-amd64.exe, cross-built with mingw-w64 — icon, no console window
+## package-windows: dist/dcrwizard-windows-amd64.exe, cross-built with mingw-w64 — icon, no console window —
+## its console build, and dist/dcrwizard-<version>-windows-amd64.msi with both (wixl; packaging/windows/)
 package-windows: package-deps
 	GO="$(GO)" scripts/package.sh windows
 
@@ -81,12 +83,19 @@ package-windows: package-deps
 package-darwin:
 	GO="$(GO)" scripts/package.sh darwin
 
-## package-check: build the Linux and Windows packages and inspect them (CI runs this)
+## package-check: build the Linux and Windows packages and inspect them (pkgcheck, lintian,
+## desktop-file-validate; CI runs this)
 package-check: package-deps
 	GO="$(GO)" scripts/package.sh check
 
+## deb-check: install dist/'s .deb on this machine (dpkg -i, with sudo), run it, remove it (CI runs it
+## after package-check; it refuses to run where dcrwizard is installed already)
+deb-check:
+	scripts/deb-check.sh dist
+
 ## wine-check: run dist/'s Windows .exe for real under Wine (after package-check; CI runs it):
-## CLI, Credential Manager, simulate, password files, proxy, and the wizard through Practice mode.
+## CLI, Credential Manager, simulate, password files, proxy, the wizard through Practice mode, and
+## the .msi installed with SETUPFILE, opened through its association, upgraded and uninstalled.
 ## WINE_CASE_COLLISION=warn only reports the case-collision step (names compare case-insensitively since issue 14 item 2).
 WINE_CASE_COLLISION ?= strict
 wine-check: wine-deps
@@ -96,7 +105,8 @@ wine-check: wine-deps
 wine-screenshot: wine-deps
 	WINE_CASE_COLLISION=$(WINE_CASE_COLLISION) WINE_SCREENSHOT=$(CURDIR)/docs/screenshots/windows-done.png scripts/wine/run.sh dist
 
-## release: a fresh dist/ — both packages (inspected), a plain stripped Linux binary and SHA256SUMS
+## release: a fresh dist/ — the .deb, .tar.xz, .exe (both builds) and .msi (inspected), a plain stripped
+## Linux binary and SHA256SUMS over all of them
 release: package-deps
 	GO="$(GO)" scripts/package.sh release
 

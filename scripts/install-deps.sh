@@ -2,11 +2,15 @@
 # Installs the system packages DCR Wizard needs on Debian/Ubuntu, only those
 # missing, so `make run` and `make test` are all a newcomer types.
 #   install-deps.sh run    GL/X11 headers for building the Fyne program
-#   install-deps.sh test   the above, plus Xvfb, D-Bus and a Secret Service (gnome-keyring)
-#   install-deps.sh package  the first, plus mingw-w64 (the Windows .exe) and xz (the Linux .tar.xz)
-#   install-deps.sh wine   Wine, mingw-w64, Xvfb, xdotool and the tools make wine-check uses to
-#                          run the Windows .exe for real (64-bit Wine alone is enough; a
-#                          "wine32 is missing" warning is harmless)
+#   install-deps.sh test   the above, plus Xvfb, D-Bus and a Secret Service (gnome-keyring),
+#                          and wixl/msitools for scripts/pkgcheck's package tests
+#   install-deps.sh package  the first, plus mingw-w64 (the Windows .exe), xz (the Linux .tar.xz),
+#                          wixl and msitools (the .msi), lintian, desktop-file-utils and
+#                          shared-mime-info (checking the .deb)
+#   install-deps.sh wine   Wine, mingw-w64, Xvfb, xdotool, wixl, tesseract (reads the window) and
+#                          the other tools make wine-check uses to run the Windows .exe and
+#                          install the .msi for real (64-bit Wine alone is enough; a "wine32 is
+#                          missing" warning is harmless)
 set -euo pipefail
 what=${1:-run}
 
@@ -18,13 +22,13 @@ fi
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$what" = test ]; then
   # No dbus-x11: it makes programs outside a session bus start stray daemons.
-  pkgs+=(xvfb x11-utils xauth dbus gnome-keyring libsecret-tools openssl imagemagick curl jq)
+  pkgs+=(xvfb x11-utils xauth dbus gnome-keyring libsecret-tools openssl imagemagick curl jq wixl msitools)
 fi
 if [ "$what" = package ]; then
-  pkgs+=(gcc-mingw-w64-x86-64 xz-utils make)
+  pkgs+=(gcc-mingw-w64-x86-64 xz-utils make binutils wixl msitools lintian desktop-file-utils shared-mime-info)
 fi
 if [ "$what" = wine ]; then
-  pkgs=(wine wine64 gcc-mingw-w64-x86-64 xvfb x11-utils xdotool imagemagick jq)
+  pkgs=(wine wine64 gcc-mingw-w64-x86-64 xvfb x11-utils xdotool imagemagick jq wixl msitools tesseract-ocr)
 fi
 
 case "$(uname -s)" in

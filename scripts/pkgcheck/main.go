@@ -13,6 +13,16 @@
 //	pkgcheck elf  FILE      Linux: stripped (no symbol table, no DWARF), and no
 //	                        newer glibc than Ubuntu 22.04 LTS has
 //	pkgcheck png  FILE      an icon: a square PNG of at least 256 px
+//	pkgcheck msi  FILE.msi [VERSION]  the Windows Installer package (msiinfo):
+//	                        per-user with a per-machine option, both programs,
+//	                        Start menu, Apps & features, the setup file
+//	                        association, PATH, SETUPFILE, upgrades
+//	pkgcheck deb  FILE.deb [VERSION]  the Debian package: control fields, files,
+//	                        .desktop MIME type matching the shared-mime-info XML,
+//	                        hicolor icons, copyright
+//	pkgcheck glibc FILE     prints the newest glibc symbol version FILE needs
+//	pkgcheck plist FILE     a macOS Info.plist declares the setup file type
+//	pkgcheck plist-doctypes FILE  adds that declaration to FILE (fyne's Info.plist)
 //
 // It prints what it found and exits 1 on any problem.
 package main
@@ -55,8 +65,15 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) == 3 && (os.Args[1] == "glibc" || os.Args[1] == "plist-doctypes") {
+		if err := tool(os.Args[1], os.Args[2]); err != nil {
+			fmt.Fprintf(os.Stderr, "pkgcheck: %s: %v\n", os.Args[2], err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) != 3 && len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: pkgcheck pe|pe-console|elf|png FILE [VERSION]; pkgcheck make-console IN.exe OUT.exe")
+		fmt.Fprintln(os.Stderr, "usage: pkgcheck pe|pe-console|elf|png|msi|deb|plist FILE [VERSION]; pkgcheck make-console IN.exe OUT.exe; pkgcheck glibc|plist-doctypes FILE")
 		os.Exit(2)
 	}
 	version := ""
@@ -67,9 +84,12 @@ func main() {
 		"pe":         func(n string) (string, []string, error) { return checkPE(n, version, false) },
 		"pe-console": func(n string) (string, []string, error) { return checkPE(n, version, true) },
 		"elf":        checkELF, "png": checkPNG,
+		"msi":   func(n string) (string, []string, error) { return checkMSI(n, version) },
+		"deb":   func(n string) (string, []string, error) { return checkDeb(n, version) },
+		"plist": checkPlistFile,
 	}[os.Args[1]]
 	if check == nil {
-		fmt.Fprintf(os.Stderr, "pkgcheck: unknown kind %q (want pe, pe-console, elf or png)\n", os.Args[1])
+		fmt.Fprintf(os.Stderr, "pkgcheck: unknown kind %q (want pe, pe-console, elf, png, msi, deb or plist)\n", os.Args[1])
 		os.Exit(2)
 	}
 	name := os.Args[2]
@@ -84,6 +104,29 @@ func main() {
 	}
 	if len(problems) > 0 {
 		os.Exit(1)
+	}
+}
+
+// tool runs the commands that print or write rather than check.
+func tool(what, name string) error {
+	switch what {
+	case "glibc":
+		f, err := elf.Open(name)
+		if err != nil {
+			return fmt.Errorf("not a Linux executable: %w", err)
+		}
+		defer f.Close()
+		v, err := neededGLIBC(f)
+		if err != nil {
+			return err
+		}
+		if v == "" {
+			return errors.New("needs no glibc symbol version")
+		}
+		fmt.Println(v)
+		return nil
+	default: // plist-doctypes
+		return addDocumentTypes(name)
 	}
 }
 

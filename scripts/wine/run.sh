@@ -16,7 +16,15 @@
 #      item 2) — see WINE_CASE_COLLISION below;
 #   6. the Windows proxy setting named in a connection error;
 #   7. the wizard under Xvfb, driven by the keyboard (xdotool) through Practice
-#      mode to its Done page; the registration it made is then read back.
+#      mode to its Done page; the registration it made is then read back;
+#   8. the .msi: installed silently per-user with SETUPFILE (a sandbox vendor
+#      file), the files, Start menu, Apps & features entry, association and
+#      PATH checked; `dcrwizard version` in cmd; the installed wizard and the
+#      association's open command each show their vendor's setup (tesseract
+#      reads the window); upgraded by a package one version higher (one entry,
+#      the setup file kept); uninstalled (all gone), and a registration made
+#      before the install still readable; then per-machine (ALLUSERS=1:
+#      Program Files, HKLM, the system PATH) installed and removed.
 #
 # Wine 8.0 lacks bcryptprimitives.dll, which every Go >= 1.22 program needs
 # (ProcessPrng). processprng.c is a TEST-ONLY stand-in, built here and copied
@@ -45,7 +53,7 @@ case_mode=${WINE_CASE_COLLISION:-warn}
 export LANG=${LANG:-C.UTF-8}
 CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 
-say() { printf '== wine: %s\n' "$*"; }
+say() { printf '== wine [%ss]: %s\n' "$SECONDS" "$*"; } # seconds since the start: where CI time goes
 ok() { printf 'ok: %s\n' "$*"; }
 # redact hides anything shaped like a token (a JWT) from what CI logs: even
 # the simulator's practice tokens are not printed.
@@ -58,7 +66,7 @@ fail() {
 	exit 1
 }
 
-for tool in wine wineboot wineserver "$CC" jq Xvfb xdotool xwininfo import; do
+for tool in wine wineboot wineserver winepath "$CC" jq Xvfb xdotool xwininfo import tesseract wixl msibuild; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		{ echo "wine-check: $tool is missing (scripts/install-deps.sh wine installs it)" >&2; exit 1; }
 done
@@ -66,6 +74,8 @@ for f in "$exe" "$cli_exe"; do
 	[ -f "$f" ] || { echo "wine-check: $f is missing: run make package-check (or make package-windows) first" >&2; exit 1; }
 done
 version=$(scripts/version.sh)
+msi=$DIST/dcrwizard-$version-windows-amd64.msi
+[ -f "$msi" ] || { echo "wine-check: $msi is missing: run make package-check (or make package-windows) first" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dcrwizard-wine.XXXXXX")
 xvfb_pid="" sim_pid="" gui_pid=""
@@ -136,6 +146,32 @@ items() {
 	credread list
 	[ "$rc" = 0 ] || fail "credread list: exit $rc"
 	sort "$work/out"
+}
+
+# regval KEY NAME prints a registry value ("" NAME: the default value).
+regval() {
+	if [ -z "$2" ]; then x reg query "$1" /ve; else x reg query "$1" /v "$2"; fi
+	[ "$rc" = 0 ] || return 0
+	tr -d '\r' <"$work/out" | sed -n 's/^ *[^ ].*  *REG_[A-Z_]*  *//p' | head -n1
+}
+# arp_entries prints "DisplayName|DisplayVersion|Publisher" of every DCR
+# Wizard entry in Apps & features (Wine keeps a per-user package's under HKLM).
+arp_entries() {
+	local root k
+	for root in 'HKLM' 'HKCU'; do
+		x reg query "$root\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
+		for k in $(tr -d '\r' <"$work/out" | grep -i '\\Uninstall\\' | tr ' ' '\001'); do
+			k=${k//$'\001'/ }
+			[ "$(regval "$k" DisplayName)" = "DCR Wizard" ] || continue
+			printf '%s|%s|%s\n' "$(regval "$k" DisplayName)" "$(regval "$k" DisplayVersion)" "$(regval "$k" Publisher)"
+		done
+	done
+}
+# msi_product_version 0.2.0+g1234567 prints 0.2.0 (scripts/msi.sh).
+msi_product_version() {
+	local core=${1%%[+-]*} a b c
+	IFS=. read -r a b c _ <<<"$core.."
+	printf '%d.%d.%d' "$((10#${a:-0}))" "$((10#${b:-0}))" "$((10#${c:-0}))"
 }
 
 # ---------------------------------------------------------------- 1. version
@@ -440,5 +476,157 @@ fi
 left=$(find "$WINEPREFIX/drive_c/users" -maxdepth 4 -name 'dcrwizard-practice-*' 2>/dev/null || true)
 [ -z "$left" ] || fail "the wizard's Practice mode left its temp folder: $left"
 ok "the wizard completed Practice mode (client ID $reg) and cleaned up"
+
+# ------------------------------------------------------------------ 8. MSI
+# The Windows Installer package as IT deploys it: silently, per-user, with the
+# vendor's setup file (SETUPFILE); then upgraded by a newer package and
+# uninstalled. A registration made before must outlive all of it.
+say "8. the MSI: install with SETUPFILE, run, association, upgrade, uninstall"
+pv=$(msi_product_version "$version")
+# A registration made before the install (the bare .exe, as today's users have).
+dcr register --env practice --name "Before install" --json
+want_rc 0 "register before installing the MSI"
+before_id=$(jq -r .client_id "$work/out")
+before_items=$(items | grep -c "/client/$before_id/")
+# The vendor's file for the SETUPFILE install: a preset environment (sandbox),
+# which the wizard applies without asking; and a second vendor's file opened
+# through the association, so what the window shows tells them apart.
+vendor_file() { # FILE VENDOR
+	jq -n --arg v "$2" '{format: 1, vendor: $v, product: "Practice Manager", environment: "sandbox",
+		consumer_key: "WineCheckConsumerKey0000a1b2", support: {phone: "1300 000 000"}}' >"$1"
+}
+vendor_file "$work/acme.dcrwizard.json" "Acme Accounting Pty Ltd"
+vendor_file "$work/bluegum.dcrwizard.json" "Bluegum Software Pty Ltd"
+
+x msiexec /i "$(winpath "$msi")" /qn SETUPFILE="$(winpath "$work/acme.dcrwizard.json")" /l*v "$(winpath "$work/msi-install.log")"
+want_rc 0 "msiexec /i $(basename "$msi") /qn SETUPFILE=…"
+wineserver -w
+x cmd /c 'echo %LOCALAPPDATA%'
+local_appdata=$(winepath -u "$(tr -d '\r' <"$work/out")" 2>/dev/null)
+inst="$local_appdata/Programs/DCR Wizard"
+for f in dcrwizard.exe dcrwizard.com dcrwizard-setup.json; do
+	[ -f "$inst/$f" ] || fail "the MSI did not install $inst/$f"
+done
+cmp -s "$inst/dcrwizard.exe" "$exe" || fail "the installed dcrwizard.exe is not $exe"
+cmp -s "$inst/dcrwizard-setup.json" "$work/acme.dcrwizard.json" || fail "dcrwizard-setup.json is not the file SETUPFILE named"
+start_menu=$(find "$WINEPREFIX/drive_c/users" -path '*Start Menu/Programs/DCR Wizard.lnk' | head -n1)
+[ -n "$start_menu" ] || fail "no Start-menu shortcut DCR Wizard.lnk"
+[ "$(arp_entries)" = "DCR Wizard|$pv|The DCR Wizard authors" ] || fail "Apps & features: $(arp_entries), want one DCR Wizard $pv entry"
+open_cmd=$(regval 'HKCU\Software\Classes\DCRWizard.SetupFile\shell\open\command' '')
+[ "$(regval 'HKCU\Software\Classes\.dcrwizard.json' '')" = DCRWizard.SetupFile ] || fail ".dcrwizard.json is not associated with DCRWizard.SetupFile"
+ok "installed per-user into $inst: both programs, dcrwizard-setup.json from SETUPFILE, Start menu, one Apps & features entry, association"
+
+# The console program on the user's PATH: `dcrwizard` in cmd is dcrwizard.com.
+x cmd /c 'dcrwizard version'
+want_rc 0 "dcrwizard version in cmd (PATH)"
+[ "$(tr -d '\r' <"$work/out")" = "dcrwizard $version" ] || fail "dcrwizard in cmd says \"$(cat "$work/out")\""
+x "$(winpath "$inst/dcrwizard.com")" setup-check --json # no FILE: the one beside the program
+want_rc 0 "setup-check of the file beside the installed program"
+[ "$(jq -r '.ok, .file' "$work/out" | tr -d '\r' | head -n1)" = true ] &&
+	jq -r .file "$work/out" | grep -qi 'DCR Wizard\\dcrwizard-setup.json$' ||
+	fail "setup-check does not find dcrwizard-setup.json beside the installed program: $(cat "$work/out")"
+ok "dcrwizard in cmd is the console build ($version); it finds the vendor's file beside it"
+
+# wizard_shows TEXT EXE ARGS... starts the wizard, waits (up to 30 s) until
+# its window shows TEXT (tesseract reads a screenshot) and closes it.
+wizard_shows() {
+	local want=$1 shots=$work/ocr
+	shift
+	FYNE_THEME=light wine "$@" >"$work/gui.log" 2>&1 </dev/null &
+	gui_pid=$!
+	wid=""
+	for _ in $(seq 1 300); do
+		wid=$(xdotool search --name '^DCR Wizard$' 2>/dev/null | head -n1 || true)
+		[ -n "$wid" ] && break
+		kill -0 "$gui_pid" 2>/dev/null || { cat "$work/gui.log" >&2; fail "the wizard exited"; }
+		sleep 0.2
+	done
+	[ -n "$wid" ] || fail "the wizard window did not appear in 60 s"
+	local seen=""
+	for _ in $(seq 1 60); do
+		# Twice the size reads better; a window not drawn yet reads as nothing.
+		shot "$shots.png" && /usr/bin/convert "$shots.png" -resize 200% "$shots-2x.png" 2>/dev/null &&
+			seen=$(tesseract "$shots-2x.png" - 2>/dev/null | tr '\n' ' ') || seen=""
+		grep -qF "$want" <<<"$seen" && break
+		sleep 0.5
+	done
+	xdotool key --window "$wid" alt+F4 2>/dev/null
+	for _ in $(seq 1 100); do kill -0 "$gui_pid" 2>/dev/null || break; sleep 0.2; done
+	# Still open: fail here (the exit trap ends Wine) rather than wait on it.
+	kill -0 "$gui_pid" 2>/dev/null && fail "the wizard (showing: $seen) did not close on Alt+F4"
+	wait "$gui_pid" 2>/dev/null || true
+	gui_pid=""
+	wineserver -w
+	grep -qF "$want" <<<"$seen" || fail "the wizard does not show \"$want\"; it shows: $seen"
+}
+# The installed wizard, started from the Start menu's target: the vendor's
+# file beside it is loaded.
+wizard_shows "Acme Accounting" "$(winpath "$inst/dcrwizard.exe")"
+ok "the installed wizard shows the SETUPFILE vendor's setup (Acme Accounting)"
+# The association's own command, with a setup file as Explorer passes it.
+[[ $open_cmd =~ ^\"([^\"]+)\"\ --setup\ \"%1\"$ ]] || fail "the open command is \"$open_cmd\", want \"…dcrwizard.exe\" --setup \"%1\""
+assoc_exe=${BASH_REMATCH[1]}
+[ "$(winepath -u "$assoc_exe" 2>/dev/null)" = "$inst/dcrwizard.exe" ] || fail "the open command runs $assoc_exe, not the installed dcrwizard.exe"
+wizard_shows "Bluegum Software" "$assoc_exe" --setup "$(winpath "$work/bluegum.dcrwizard.json")"
+ok "the association's command ($open_cmd) opens the wizard with the file's setup (Bluegum Software)"
+
+# Upgrade: a newer package (the same programs, version + 1), without SETUPFILE.
+next="${pv%.*}.$((${pv##*.} + 1))"
+scripts/msi.sh "$next" "$exe" "$cli_exe" "$work/next.msi"
+x msiexec /i "$(winpath "$work/next.msi")" /qn
+want_rc 0 "msiexec /i (upgrade to $next)"
+wineserver -w
+[ "$(arp_entries)" = "DCR Wizard|$next|The DCR Wizard authors" ] || fail "after the upgrade Apps & features has: $(arp_entries), want one DCR Wizard $next entry"
+[ -f "$inst/dcrwizard.exe" ] && cmp -s "$inst/dcrwizard-setup.json" "$work/acme.dcrwizard.json" ||
+	fail "after the upgrade the program or the vendor's dcrwizard-setup.json is gone"
+ok "upgraded to $next: one entry; the vendor's setup file kept"
+
+# Uninstall: the program, shortcut, association and PATH go; registrations stay.
+x msiexec /x "$(winpath "$work/next.msi")" /qn
+want_rc 0 "msiexec /x"
+wineserver -w
+for f in dcrwizard.exe dcrwizard.com; do [ ! -e "$inst/$f" ] || fail "$f is still there after the uninstall"; done
+[ ! -e "$start_menu" ] || fail "the Start-menu shortcut is still there after the uninstall"
+[ -z "$(arp_entries)" ] || fail "Apps & features still lists: $(arp_entries)"
+for k in 'HKCU\Software\Classes\DCRWizard.SetupFile' 'HKCU\Software\Classes\.dcrwizard.json'; do
+	x reg query "$k"
+	[ "$rc" != 0 ] || fail "$k is still there after the uninstall"
+done
+if x reg query 'HKCU\Environment' /v PATH && grep -qi 'DCR Wizard' "$work/out"; then
+	fail "the user's PATH still names the install folder: $(tr -d '\r' <"$work/out")"
+fi
+[ "$(items | grep -c "/client/$before_id/")" = "$before_items" ] || fail "the uninstall touched the registration made before it"
+dcr show "$before_id" --json
+want_rc 0 "show the registration made before the install, after the uninstall"
+[ "$(jq -r .name "$work/out")" = "Before install" ] || fail "show after the uninstall: $(cat "$work/out")"
+ok "uninstalled: programs, shortcut, association, PATH and the entry gone; the registration made before is readable"
+
+# Per-machine, as IT deploys for every user: ALLUSERS=1 (Wine runs msiexec
+# elevated). Program Files, HKLM and the system PATH. Wine does not bring back
+# ALLUSERS when removing a per-machine product, as Windows does, so /x is
+# given it too (harmless on Windows).
+machine_env='HKLM\System\CurrentControlSet\Control\Session Manager\Environment'
+x msiexec /i "$(winpath "$msi")" /qn ALLUSERS=1
+want_rc 0 "msiexec /i … ALLUSERS=1"
+wineserver -w
+x cmd /c 'echo %ProgramW6432%'
+pf=$(winepath -u "$(tr -d '\r' <"$work/out")" 2>/dev/null)
+[ -f "$pf/DCR Wizard/dcrwizard.exe" ] && [ -f "$pf/DCR Wizard/dcrwizard.com" ] || fail "ALLUSERS=1 did not install into $pf/DCR Wizard"
+machine_cmd=$(regval 'HKLM\Software\Classes\DCRWizard.SetupFile\shell\open\command' '')
+[[ $machine_cmd =~ ^\"([^\"]+)\"\ --setup\ \"%1\"$ ]] && [ "$(winepath -u "${BASH_REMATCH[1]}" 2>/dev/null)" = "$pf/DCR Wizard/dcrwizard.exe" ] ||
+	fail "ALLUSERS=1: the HKLM open command is \"$machine_cmd\", want it to run $pf/DCR Wizard/dcrwizard.exe --setup \"%1\""
+[[ $(regval "$machine_env" PATH) == *'DCR Wizard'* ]] || fail "ALLUSERS=1: the system PATH does not name the install folder"
+x cmd /c 'dcrwizard version'
+[ "$rc" = 0 ] && [ "$(tr -d '\r' <"$work/out")" = "dcrwizard $version" ] || fail "ALLUSERS=1: dcrwizard in cmd says \"$(cat "$work/out")\""
+x msiexec /x "$(winpath "$msi")" /qn ALLUSERS=1
+want_rc 0 "msiexec /x … ALLUSERS=1"
+wineserver -w
+[ ! -e "$pf/DCR Wizard/dcrwizard.exe" ] || fail "ALLUSERS=1: dcrwizard.exe is still there after the uninstall"
+x reg query 'HKLM\Software\Classes\DCRWizard.SetupFile'
+[ "$rc" != 0 ] || fail "ALLUSERS=1: the HKLM association is still there after the uninstall"
+[[ $(regval "$machine_env" PATH) != *'DCR Wizard'* ]] || fail "ALLUSERS=1: the system PATH still names the install folder"
+dcr show "$before_id" --json
+want_rc 0 "show the registration made before, after the per-machine install and uninstall"
+ok "per-machine (ALLUSERS=1): Program Files, HKLM association, system PATH; removed cleanly; the registration stays"
 
 say "all passed"
