@@ -251,3 +251,14 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(string(r[:1])) + string(r[1:])
 }
+
+// InUseError: another DCR Wizard window (or command) held the list of saved
+// registrations for the whole wait. Nothing was changed.
+type InUseError struct {
+	Path   string
+	Waited time.Duration
+}
+
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("The list of saved registrations (%s) is in use by another DCR Wizard window: it was still busy after %s. Close the other window (or wait for its command to finish) and try again.", e.Path, e.Waited.Round(time.Second))
+}

@@ -9,9 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"dcrwizard/internal/oslock"
 )
 
 const (
@@ -19,9 +20,6 @@ const (
 	lockName     = "index.lock"
 	pendingDir   = "pending"
 	indexVersion = 1
-	// A lock older than this was left by a crashed process: the lock is held
-	// only while the small index file is read and rewritten.
-	staleLockAge = 10 * time.Second
 )
 
 // indexFile is index.json. It holds no secrets.
@@ -215,53 +213,29 @@ func (s *Store) setAside() []string {
 	return paths
 }
 
-// lockIndex takes index.lock, created exclusively and holding our PID. A lock
-// left by a crashed process is removed.
+// lockIndex takes index.lock: an OS file lock (flock / LockFileEx) that the
+// OS releases when its holder ends, however it ends. It is never taken from
+// a live holder, however slow (a save waiting on the keychain): others wait,
+// up to the Store's timeout, then are told the list is in use. What the file
+// holds does not matter (older versions wrote a PID in it), and it is never
+// removed: a waiter may have it open, and on Windows the lock belongs to that
+// open handle.
 func (s *Store) lockIndex(ctx context.Context) (func(), error) {
 	path := filepath.Join(s.dir, lockName)
-	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	wait, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	for {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			_, _ = f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
-			_ = f.Close()
-			return func() { _ = os.Remove(path) }, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("The list of saved registrations could not be locked (%s): %w", path, err)
-		}
-		if lockAbandoned(path) {
-			_ = os.Remove(path)
-			continue
-		}
-		t := time.NewTimer(15 * time.Millisecond)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("The list of saved registrations is in use by another DCR Wizard window (%s). Close it and try again: %w", path, ctx.Err())
-		case <-t.C:
-		}
+	l, err := oslock.Acquire(wait, path)
+	switch {
+	case err == nil:
+		return func() { _ = l.Release() }, nil
+	case errors.Is(err, oslock.ErrBusy) && ctx.Err() != nil:
+		// The caller stopped waiting (Ctrl-C, SIGTERM, Cancel).
+		return nil, fmt.Errorf("Stopped while waiting for the list of saved registrations (%s), in use by another DCR Wizard window: %w", path, context.Cause(ctx))
+	case errors.Is(err, oslock.ErrBusy):
+		return nil, &InUseError{Path: path, Waited: s.timeout()}
+	default:
+		return nil, fmt.Errorf("The list of saved registrations could not be locked (%s): %w", path, err)
 	}
-}
-
-// lockAbandoned reports a lock left by a process that has ended (it wrote its
-// PID) or one older than staleLockAge.
-func lockAbandoned(path string) bool {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	if time.Since(fi.ModTime()) > staleLockAge {
-		return true
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	// An empty file is a lock being written right now.
-	return err == nil && pid > 0 && pid != os.Getpid() && !processAlive(pid)
 }
 
 // writeFileAtomic writes dir/name through a temp file in the same folder:
