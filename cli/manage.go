@@ -36,6 +36,9 @@ type recordJSON struct {
 	CredentialStatus   string `json:"credential_status"`
 	CredentialDaysLeft *int   `json:"credential_days_left,omitempty"`
 	ReplacedBy         string `json:"replaced_by,omitempty"`
+	// Recovered: rebuilt from the keychain after index.json was lost or
+	// damaged; what the keychain does not hold is empty.
+	Recovered string `json:"recovered,omitempty"`
 	// Vendor is the software vendor whose setup file was used.
 	Vendor *credstore.Vendor `json:"vendor,omitempty"`
 }
@@ -60,7 +63,7 @@ func toJSONWith(r credstore.Record, cs registrar.CredentialState) recordJSON {
 		RegistrationClientURI: r.RegistrationClientURI, ClientIDIssuedAt: ts(r.IssuedAt),
 		Receipt: r.Receipt, CredentialID: r.CredentialID, CredentialABN: r.CredentialABN,
 		CredentialNotAfter: ts(r.CredentialNotAfter), StoredAt: ts(r.StoredAt),
-		CredentialStatus: string(cs.Status), ReplacedBy: r.ReplacedBy,
+		CredentialStatus: string(cs.Status), ReplacedBy: r.ReplacedBy, Recovered: ts(r.Recovered),
 	}
 	if cs.Status != registrar.CredentialUnknown {
 		days := cs.DaysLeft
@@ -169,6 +172,9 @@ func runList(ctx context.Context, args []string, st Streams) int {
 	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tCLIENT ID\tISSUED\tCREDENTIAL EXPIRES\tCREDENTIAL")
 	for i, r := range recs {
 		j := toJSONWith(r, states[i])
+		if j.Name == "" {
+			j.Name = "(name unknown)" // rebuilt from the keychain without its name
+		}
 		status := describeStatus(states[i])
 		if r.ReplacedBy != "" {
 			status = "replaced by " + r.ReplacedBy + ": remove it when ready"

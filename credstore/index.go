@@ -110,7 +110,7 @@ func (s *Store) newerIndex(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	_, newer, err := s.loadIndex()
+	_, newer, err := s.loadIndex(ctx)
 	if err != nil {
 		return err
 	}
@@ -136,8 +136,8 @@ func (s *Store) withIndex(ctx context.Context, write bool, fn func(*indexFile) e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", s.dir, err)
+	if err := s.ensureDir(s.dir); err != nil {
+		return err
 	}
 	unlock, err := s.lockIndex(ctx)
 	if err != nil {
@@ -145,7 +145,7 @@ func (s *Store) withIndex(ctx context.Context, write bool, fn func(*indexFile) e
 	}
 	defer unlock()
 
-	ix, newer, err := s.loadIndex()
+	ix, newer, err := s.loadIndex(ctx)
 	if err != nil {
 		return err
 	}
@@ -158,20 +158,30 @@ func (s *Store) withIndex(ctx context.Context, write bool, fn func(*indexFile) e
 	if newer != nil {
 		return newer
 	}
+	return s.writeIndex(ix)
+}
+
+// writeIndex writes ix as index.json (the lock held), keeping the file it
+// replaces as index.json.prev.
+func (s *Store) writeIndex(ix *indexFile) error {
 	data, err := json.MarshalIndent(ix, "", "  ")
 	if err != nil {
 		return err
 	}
+	s.keepPrevious()
 	if err := writeFileAtomic(s.dir, indexName, append(data, '\n'), s.beforeRename); err != nil {
 		return fmt.Errorf("The list of saved registrations (%s) could not be written: %w", filepath.Join(s.dir, indexName), err)
 	}
 	return nil
 }
 
-// loadIndex reads index.json. A damaged file is renamed aside, never deleted.
-// newer is set when the file comes from a newer version and must not be
-// overwritten.
-func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
+// loadIndex reads index.json, the lock held. A damaged file is renamed
+// aside, never deleted, and the index is rebuilt (recoverIndex) from what it
+// still holds, its previous copy and the keychain; so is a missing one that
+// left a trace. A rebuilt index is written at once, even by a command that
+// only reads, so that the next one finds it. newer is set when the file
+// comes from a newer version and must not be overwritten.
+func (s *Store) loadIndex(ctx context.Context) (ix *indexFile, newer error, err error) {
 	path := filepath.Join(s.dir, indexName)
 	// We hold the lock, so any temp file is a leftover of a crash before rename.
 	if leftovers, _ := filepath.Glob(filepath.Join(s.dir, indexName+".tmp-*")); len(leftovers) > 0 {
@@ -179,10 +189,9 @@ func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
 			_ = os.Remove(l)
 		}
 	}
-	fresh := &indexFile{Version: indexVersion, Service: Service}
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fresh, nil, nil
+		return s.persistRebuilt(s.recoverIndex(ctx, nil))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("The list of saved registrations (%s) could not be read: %w", path, err)
@@ -193,7 +202,7 @@ func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
 		if rerr := os.Rename(path, aside); rerr != nil {
 			return nil, nil, fmt.Errorf("The list of saved registrations (%s) is damaged and could not be moved aside: %w", path, rerr)
 		}
-		return fresh, nil, nil
+		return s.persistRebuilt(s.recoverIndex(ctx, data))
 	}
 	if got.Version > indexVersion {
 		newer = &NewerIndexError{Path: path, Version: got.Version}
@@ -201,7 +210,19 @@ func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
 	if got.Service == "" {
 		got.Service = Service
 	}
+	if newer == nil && s.mergeKeychain(ctx, &got) {
+		return s.persistRebuilt(&got, true)
+	}
 	return &got, newer, nil
+}
+
+// persistRebuilt writes a rebuilt index. If it cannot be written, the
+// rebuilt one is still what this command uses.
+func (s *Store) persistRebuilt(ix *indexFile, rebuilt bool) (*indexFile, error, error) {
+	if rebuilt {
+		_ = s.writeIndex(ix)
+	}
+	return ix, nil, nil
 }
 
 // setAside lists damaged index files kept beside the index.

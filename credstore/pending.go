@@ -72,8 +72,11 @@ func (s *Store) BeginPending(p Pending) (string, error) {
 		return "", err
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", dir, err)
+	if err := s.ensureDir(s.dir); err != nil {
+		return "", err
+	}
+	if err := s.ensureDir(dir); err != nil {
+		return "", err
 	}
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
@@ -118,6 +121,11 @@ func (s *Store) Pending() ([]Pending, error) {
 	if s.dirErr != nil {
 		return nil, s.dirErr
 	}
+	if _, err := os.Stat(s.dir); err == nil {
+		if err := secureDir(s.dir); err != nil {
+			return nil, err
+		}
+	}
 	dir := filepath.Join(s.dir, pendingDir)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -133,7 +141,8 @@ func (s *Store) Pending() ([]Pending, error) {
 			continue // temp files of a write in progress, or not ours
 		}
 		p := Pending{ID: id}
-		if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil {
+		// Never a FIFO or device: the open must not wait.
+		if data, err := readRegular(filepath.Join(dir, e.Name())); err == nil {
 			var got Pending
 			if json.Unmarshal(data, &got) == nil {
 				p = got
