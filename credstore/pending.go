@@ -121,12 +121,16 @@ func (s *Store) Pending() ([]Pending, error) {
 	if s.dirErr != nil {
 		return nil, s.dirErr
 	}
-	if _, err := os.Stat(s.dir); err == nil {
-		if err := secureDir(s.dir); err != nil {
-			return nil, err
+	dir := filepath.Join(s.dir, pendingDir)
+	// Whoever can write in these folders could plant notes: only read
+	// private ones (made so when they are ours).
+	for _, d := range []string{s.dir, dir} {
+		if _, err := os.Stat(d); err == nil {
+			if err := secureDir(d); err != nil {
+				return nil, err
+			}
 		}
 	}
-	dir := filepath.Join(s.dir, pendingDir)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -92,6 +93,23 @@ func TestDamagedIndexLosesNothing(t *testing.T) {
 	}
 	if res := runBinary(t, config, nil, "", "forget", ids[2], "--yes"); res.code != 0 {
 		t.Errorf("forget a rebuilt registration: exit %d\n%s", res.code, res.stderr)
+	}
+	// "Back office" too: export gives its three values, remove removes it
+	// at the ATO.
+	exp := runBinary(t, config, nil, "", "export", ids[1], "--out", "-")
+	var vals struct {
+		ClientID string `json:"client_id"`
+		Token    string `json:"registration_access_token"`
+		URI      string `json:"registration_client_uri"`
+	}
+	if err := json.Unmarshal([]byte(exp.stdout), &vals); err != nil || exp.code != 0 || vals.ClientID != ids[1] || vals.Token == "" || vals.URI == "" {
+		t.Errorf("export a rebuilt registration: exit %d, %v\n%s", exp.code, err, exp.stderr)
+	}
+	if res := runBinary(t, config, nil, "", "remove", ids[1], "--yes"); res.code != 0 {
+		t.Errorf("remove a rebuilt registration: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if slices.Contains(h.clientIDs(), ids[1]) {
+		t.Errorf("the ATO still holds %s after remove", ids[1])
 	}
 }
 
