@@ -90,16 +90,17 @@ func (s *Store) recoverIndex(ctx context.Context, damaged []byte) (ix *indexFile
 
 // mergeKeychain adds to a readable index the registrations the keychain
 // holds and it lacks, while a damaged index is set aside (an older version
-// started a new, empty list then). Once per Store when the search works.
+// started a new, empty list then). Tried once per Store: a keychain that
+// does not answer must not stall every read of the index.
 func (s *Store) mergeKeychain(ctx context.Context, ix *indexFile) bool {
 	if s.merged || len(s.setAside()) == 0 {
 		return false
 	}
+	s.merged = true
 	found, err := s.keychainRecords(ctx)
 	if err != nil {
 		return false
 	}
-	s.merged = true
 	return s.addFound(ix, found) > 0
 }
 
@@ -174,6 +175,9 @@ func (s *Store) keychainRecords(ctx context.Context) ([]Record, error) {
 	if !ok {
 		return nil, errCannotList
 	}
+	// One bound for the whole search: it runs under index.lock.
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	defer cancel()
 	var accounts []string
 	// accounts is read only after call returned f's result.
 	if _, err := s.call(ctx, "list", func() (string, error) {

@@ -186,14 +186,6 @@ func TestMissingIndexRebuilt(t *testing.T) {
 	wantAllListed(t, anyStoreOn(t, dir, s), append(regs, latest...), latest[0].rec.ClientID)
 }
 
-func ids(regs []saved) []string {
-	var out []string
-	for _, r := range regs {
-		out = append(out, r.rec.ClientID)
-	}
-	return out
-}
-
 // TestNewFolderStartsEmpty: a settings folder with no index and no trace of
 // one (never used, or deleted whole) starts empty: the keychain is not
 // searched, as it may hold another settings folder's registrations.
