@@ -94,8 +94,15 @@ func TestDamagedIndexLosesNothing(t *testing.T) {
 	if res := runBinary(t, config, nil, "", "forget", ids[2], "--yes"); res.code != 0 {
 		t.Errorf("forget a rebuilt registration: exit %d\n%s", res.code, res.stderr)
 	}
-	// "Back office" too: export gives its three values, remove removes it
-	// at the ATO.
+	// "Back office" too. A test sign-in needs the token endpoint, which
+	// only the lost entry held: asked for, then given, it works.
+	if res := runBinary(t, config, pwEnv, "", "verify", ids[1], "--keystore", h.keystore); res.code != 1 || !strings.Contains(res.stderr, "--token-url") {
+		t.Errorf("verify a rebuilt custom registration: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if res := runBinary(t, config, pwEnv, "", "verify", ids[1], "--keystore", h.keystore, "--token-url", h.env().TokenURL); res.code != 0 {
+		t.Errorf("verify with --token-url: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	// Export gives its three values, remove removes it at the ATO.
 	exp := runBinary(t, config, nil, "", "export", ids[1], "--out", "-")
 	var vals struct {
 		ClientID string `json:"client_id"`
