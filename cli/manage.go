@@ -140,7 +140,7 @@ func runList(ctx context.Context, args []string, st Streams) int {
 	defer cancel()
 	store := st.store()
 	recs, err := store.List(ctx)
-	var aside *credstore.IndexSetAsideError
+	var aside *credstore.IndexRecoveredError
 	if errors.As(err, &aside) {
 		fmt.Fprintln(st.Stderr, "Warning: "+aside.Error()) // the records it could read follow
 	} else if err != nil {

@@ -199,10 +199,6 @@ func (e *IndexRecoveredError) Error() string {
 	return b.String()
 }
 
-// IndexSetAsideError is the name this notice had when it only reported
-// damaged files set aside.
-type IndexSetAsideError = IndexRecoveredError
-
 // NewerIndexError is an index written by a newer DCR Wizard: it is read but
 // never overwritten.
 type NewerIndexError struct {

@@ -105,9 +105,9 @@ func TestCorruptIndexKeptAside(t *testing.T) {
 	}
 
 	list, err := s.List(ctx)
-	var sa *IndexSetAsideError
+	var sa *IndexRecoveredError
 	if !errors.As(err, &sa) || len(sa.Paths) != 1 || len(list) != 0 {
-		t.Fatalf("List = %+v, %v; want no records and *IndexSetAsideError", list, err)
+		t.Fatalf("List = %+v, %v; want no records and *IndexRecoveredError", list, err)
 	}
 	if kept, err := os.ReadFile(sa.Paths[0]); err != nil || string(kept) != string(damaged) {
 		t.Fatalf("damaged file not kept as it was: %v", err)
