@@ -289,7 +289,11 @@ type InUseError struct {
 }
 
 func (e *InUseError) Error() string {
-	return fmt.Sprintf("The list of saved registrations (%s) is in use by another DCR Wizard window: it was still busy after %s. Close the other window (or wait for its command to finish) and try again.", e.Path, e.Waited.Round(time.Second))
+	d := e.Waited.Round(time.Second)
+	if d == 0 {
+		d = e.Waited.Round(time.Millisecond)
+	}
+	return fmt.Sprintf("The list of saved registrations (%s) is in use by another DCR Wizard window: it was still busy after %s. Close the other window (or wait for its command to finish) and try again.", e.Path, d)
 }
 
 // NotRegularError: a file DCR Wizard keeps is something other than a plain

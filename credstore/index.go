@@ -243,17 +243,18 @@ func (s *Store) setAside() []string {
 // open handle.
 func (s *Store) lockIndex(ctx context.Context) (func(), error) {
 	path := filepath.Join(s.dir, lockName)
+	start := time.Now()
 	wait, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	l, err := oslock.Acquire(wait, path)
 	switch {
 	case err == nil:
 		return func() { _ = l.Release() }, nil
-	case errors.Is(err, oslock.ErrBusy) && ctx.Err() != nil:
+	case errors.Is(err, oslock.ErrBusy) && errors.Is(ctx.Err(), context.Canceled):
 		// The caller stopped waiting (Ctrl-C, SIGTERM, Cancel).
 		return nil, fmt.Errorf("Stopped while waiting for the list of saved registrations (%s), in use by another DCR Wizard window: %w", path, context.Cause(ctx))
 	case errors.Is(err, oslock.ErrBusy):
-		return nil, &InUseError{Path: path, Waited: s.timeout()}
+		return nil, &InUseError{Path: path, Waited: time.Since(start)}
 	default:
 		return nil, fmt.Errorf("The list of saved registrations could not be locked (%s): %w", path, err)
 	}

@@ -220,6 +220,12 @@ func TestHeldLockWaitsThenSaysInUse(t *testing.T) {
 		t.Fatalf("List with a held lock = %v, want *InUseError", err)
 	}
 	s.Timeout = time.Minute
+	// The caller's own deadline ends the wait the same way.
+	short, cancelShort := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancelShort()
+	if _, err := s.List(short); !errors.As(err, &iu) {
+		t.Fatalf("List past the caller's deadline = %v, want *InUseError", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := s.List(ctx); !errors.Is(err, context.Canceled) {
