@@ -191,7 +191,9 @@ func (s *Store) loadIndex(ctx context.Context) (ix *indexFile, newer error, err 
 	}
 	data, err := readRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return s.persistRebuilt(s.recoverIndex(ctx, nil))
+		ix, rebuilt := s.recoverIndex(ctx, nil)
+		s.persistRebuilt(ix, rebuilt)
+		return ix, nil, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("The list of saved registrations (%s) could not be read: %w", path, err)
@@ -202,7 +204,9 @@ func (s *Store) loadIndex(ctx context.Context) (ix *indexFile, newer error, err 
 		if rerr := os.Rename(path, aside); rerr != nil {
 			return nil, nil, fmt.Errorf("The list of saved registrations (%s) is damaged and could not be moved aside: %w", path, rerr)
 		}
-		return s.persistRebuilt(s.recoverIndex(ctx, data))
+		ix, rebuilt := s.recoverIndex(ctx, data)
+		s.persistRebuilt(ix, rebuilt)
+		return ix, nil, nil
 	}
 	if got.Version > indexVersion {
 		newer = &NewerIndexError{Path: path, Version: got.Version}
@@ -211,18 +215,17 @@ func (s *Store) loadIndex(ctx context.Context) (ix *indexFile, newer error, err 
 		got.Service = Service
 	}
 	if newer == nil && s.mergeKeychain(ctx, &got) {
-		return s.persistRebuilt(&got, true)
+		s.persistRebuilt(&got, true)
 	}
 	return &got, newer, nil
 }
 
 // persistRebuilt writes a rebuilt index. If it cannot be written, the
-// rebuilt one is still what this command uses.
-func (s *Store) persistRebuilt(ix *indexFile, rebuilt bool) (*indexFile, error, error) {
+// rebuilt one is still what this command uses (and the next rebuilds it).
+func (s *Store) persistRebuilt(ix *indexFile, rebuilt bool) {
 	if rebuilt {
 		_ = s.writeIndex(ix)
 	}
-	return ix, nil, nil
 }
 
 // setAside lists damaged index files kept beside the index.
