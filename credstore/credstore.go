@@ -112,8 +112,9 @@ type Store struct {
 	kr     Keyring
 	mu     sync.Mutex // serialises index access within this process
 
-	// Under mu: what this Store rebuilt (recoverIndex), and whether the
-	// keychain was merged into an index read beside a damaged one set aside.
+	// Under mu: a rebuild this Store made that leaves no trace on disk to
+	// tell the user by (recoverIndex), and whether the keychain was merged
+	// into an index read beside a damaged one set aside.
 	rebuilt *rebuildNote
 	merged  bool
 
@@ -382,9 +383,7 @@ func (s *Store) List(ctx context.Context) ([]Record, error) {
 	var recs []Record
 	var note *rebuildNote
 	err := s.withIndex(ctx, false, func(ix *indexFile) error {
-		// Told once: what stays wrong (files set aside, registrations
-		// lacking details) is told from the files themselves.
-		recs, note, s.rebuilt = slices.Clone(ix.Registrations), s.rebuilt, nil
+		recs, note = slices.Clone(ix.Registrations), s.rebuilt
 		return nil
 	})
 	if err != nil {

@@ -169,7 +169,8 @@ func (e *NotStoredError) GoString() string {
 type IndexRecoveredError struct {
 	Paths     []string // damaged files set aside
 	Recovered []Record // rebuilt from the keychain (Record.Recovered set)
-	// Rebuilt: this Store rebuilt the index; Restored: from its previous copy.
+	// Rebuilt: this Store rebuilt a missing index (or could not search the
+	// keychain for a damaged one); Restored: from its previous copy.
 	Rebuilt, Restored bool
 	// KeychainErr: the keychain could not be searched, so registrations
 	// only it holds may be missing from the list.
@@ -180,7 +181,7 @@ func (e *IndexRecoveredError) Error() string {
 	var b strings.Builder
 	switch {
 	case len(e.Paths) > 0:
-		fmt.Fprintf(&b, "The list of saved registrations was damaged. It was kept as %s, and the list was rebuilt from what could still be read and from the keychain.", strings.Join(e.Paths, ", "))
+		fmt.Fprintf(&b, "The list of saved registrations was damaged. It was kept as %s, and the list was rebuilt from what could still be read, its previous copy and the keychain.", strings.Join(e.Paths, ", "))
 	case e.Restored:
 		b.WriteString("The list of saved registrations (index.json) was missing, and was rebuilt from its previous copy and from the keychain.")
 	default:

@@ -84,7 +84,12 @@ func (s *Store) recoverIndex(ctx context.Context, damaged []byte) (ix *indexFile
 		}
 	}
 	s.addFound(ix, found)
-	s.rebuilt = note
+	// A damaged file set aside is told while it is there (List); a
+	// missing index, or a keychain that could not be searched, leaves no
+	// such trace: told for as long as this Store lives.
+	if damaged == nil || err != nil {
+		s.rebuilt = note
+	}
 	return ix, true
 }
 
