@@ -39,6 +39,9 @@ type recordJSON struct {
 	// Purpose is "conformance" for a test registration a conformance run
 	// could not remove at the ATO.
 	Purpose string `json:"purpose,omitempty"`
+	// Recovered: rebuilt from the keychain after index.json was lost or
+	// damaged; what the keychain does not hold is empty.
+	Recovered string `json:"recovered,omitempty"`
 	// Vendor is the software vendor whose setup file was used.
 	Vendor *credstore.Vendor `json:"vendor,omitempty"`
 }
@@ -64,6 +67,7 @@ func toJSONWith(r credstore.Record, cs registrar.CredentialState) recordJSON {
 		Receipt: r.Receipt, CredentialID: r.CredentialID, CredentialABN: r.CredentialABN,
 		CredentialNotAfter: ts(r.CredentialNotAfter), StoredAt: ts(r.StoredAt),
 		CredentialStatus: string(cs.Status), ReplacedBy: r.ReplacedBy, Purpose: r.Purpose,
+		Recovered: ts(r.Recovered),
 	}
 	if cs.Status != registrar.CredentialUnknown {
 		days := cs.DaysLeft
@@ -140,7 +144,7 @@ func runList(ctx context.Context, args []string, st Streams) int {
 	defer cancel()
 	store := st.store()
 	recs, err := store.List(ctx)
-	var aside *credstore.IndexSetAsideError
+	var aside *credstore.IndexRecoveredError
 	if errors.As(err, &aside) {
 		outf(st.Stderr, "Warning: %s\n", aside) // the records it could read follow
 	} else if err != nil {
@@ -172,6 +176,9 @@ func runList(ctx context.Context, args []string, st Streams) int {
 	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tCLIENT ID\tISSUED\tCREDENTIAL EXPIRES\tCREDENTIAL")
 	for i, r := range recs {
 		j := toJSONWith(r, states[i])
+		if j.Name == "" {
+			j.Name = "(name unknown)" // rebuilt from the keychain without its name
+		}
 		status := describeStatus(states[i])
 		if r.ReplacedBy != "" {
 			status = "replaced by " + r.ReplacedBy + ": remove it when ready"

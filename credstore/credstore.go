@@ -59,6 +59,12 @@ type Record struct {
 	// made and could not remove at the ATO: kept so it can be removed by
 	// other means; "" for every other registration.
 	Purpose string `json:"purpose,omitzero"`
+	// Recovered is when this registration was rebuilt from the keychain,
+	// index.json having been lost or damaged: the keychain gave its
+	// environment, client ID, registration client URI and, when a name item
+	// pointed at it, its name; the rest (credential, receipt, issue date,
+	// certificate, endpoints, vendor) is unknown. A later save replaces it.
+	Recovered time.Time `json:"recovered,omitzero"`
 }
 
 // PurposeConformance marks a registration made by `dcrwizard conformance`.
@@ -113,6 +119,12 @@ type Store struct {
 	kr     Keyring
 	mu     sync.Mutex // serialises index access within this process
 
+	// Under mu: a rebuild this Store made that leaves no trace on disk to
+	// tell the user by (recoverIndex), and whether the keychain was merged
+	// into an index read beside a damaged one set aside.
+	rebuilt *rebuildNote
+	merged  bool
+
 	// Seams for tests.
 	goos         string
 	now          func() time.Time
@@ -143,6 +155,14 @@ func NewWithKeyring(dir string, kr Keyring) *Store {
 		s.dir, s.dirErr = DefaultDir()
 	}
 	return s
+}
+
+// ensureDir creates dir (0700), or makes sure an existing one is private.
+func (s *Store) ensureDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", dir, err)
+	}
+	return secureDir(dir)
 }
 
 // Dir is the folder holding index.json and the pending records.
@@ -361,20 +381,43 @@ func (s *Store) CheckName(ctx context.Context, env, name, clientID string) error
 	return nil
 }
 
-// List returns the saved registrations, oldest first, from the index only (no
-// keychain call). If damaged index files were set aside, it returns the
-// records it has together with an *IndexSetAsideError: show both.
+// List returns the saved registrations, oldest first, from the index (the
+// keychain is searched only to rebuild a damaged or lost index). When the
+// index was rebuilt, damaged files are set aside or some registrations were
+// recovered from the keychain, it returns the records together with an
+// *IndexRecoveredError: show both.
 func (s *Store) List(ctx context.Context) ([]Record, error) {
-	ix, err := s.readIndex(ctx)
+	var recs []Record
+	var note *rebuildNote
+	err := s.withIndex(ctx, false, func(ix *indexFile) error {
+		recs, note = slices.Clone(ix.Registrations), s.rebuilt
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	recs := slices.Clone(ix.Registrations)
 	slices.SortStableFunc(recs, func(a, b Record) int { return a.StoredAt.Compare(b.StoredAt) })
-	if aside := s.setAside(); len(aside) > 0 {
-		return recs, &IndexSetAsideError{Paths: aside}
+	if e := s.recoveredNotice(recs, note); e != nil {
+		return recs, e
 	}
 	return recs, nil
+}
+
+// recoveredNotice says what the user must know about a rebuilt index, or nil.
+func (s *Store) recoveredNotice(recs []Record, note *rebuildNote) *IndexRecoveredError {
+	e := &IndexRecoveredError{Paths: s.setAside()}
+	for _, r := range recs {
+		if !r.Recovered.IsZero() {
+			e.Recovered = append(e.Recovered, r)
+		}
+	}
+	if note != nil {
+		e.Rebuilt, e.Restored, e.KeychainErr = true, note.restored, note.keychainErr
+	}
+	if len(e.Paths) == 0 && len(e.Recovered) == 0 && !e.Rebuilt {
+		return nil
+	}
+	return e
 }
 
 // record finds clientID in the index.

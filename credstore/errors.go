@@ -3,6 +3,7 @@ package credstore
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -159,15 +160,44 @@ func (e *NotStoredError) GoString() string {
 	return fmt.Sprintf("&credstore.NotStoredError{Values:%#v, Record:%#v, Where:%q, Err:%v}", e.Values, e.Record, e.Where, e.Err)
 }
 
-// IndexSetAsideError reports damaged index files that were renamed to
-// index.json.corrupt-<time> rather than discarded. List returns it together
-// with the records it could read; it stays until the files are removed.
-type IndexSetAsideError struct {
-	Paths []string
+// IndexRecoveredError is a notice, not a failure: List returns it with the
+// records it has when index.json was damaged (set aside as
+// index.json.corrupt-<time>, never discarded) or lost, and the list was
+// rebuilt from what it still held, its previous copy and the keychain. It
+// stays while damaged files are set aside or a registration recovered from
+// the keychain lacks its details.
+type IndexRecoveredError struct {
+	Paths     []string // damaged files set aside
+	Recovered []Record // rebuilt from the keychain (Record.Recovered set)
+	// Rebuilt: this Store rebuilt a missing index (or could not search the
+	// keychain for a damaged one); Restored: from its previous copy.
+	Rebuilt, Restored bool
+	// KeychainErr: the keychain could not be searched, so registrations
+	// only it holds may be missing from the list.
+	KeychainErr error
 }
 
-func (e *IndexSetAsideError) Error() string {
-	return fmt.Sprintf("The list of saved registrations was damaged. It was kept as %s and a new list was started; registrations saved before may be missing from the list but are still in the keychain. Keep that file and ask for help to recover them.", strings.Join(e.Paths, ", "))
+func (e *IndexRecoveredError) Error() string {
+	var b strings.Builder
+	switch {
+	case len(e.Paths) > 0:
+		fmt.Fprintf(&b, "The list of saved registrations was damaged. It was kept as %s, and the list was rebuilt from what could still be read, its previous copy and the keychain.", strings.Join(e.Paths, ", "))
+	case e.Restored:
+		b.WriteString("The list of saved registrations (index.json) was missing, and was rebuilt from its previous copy and from the keychain.")
+	default:
+		b.WriteString("The list of saved registrations was rebuilt from the keychain after it was lost or damaged.")
+	}
+	if n := len(e.Recovered); n > 0 {
+		what := "registration was"
+		if n > 1 {
+			what = "registrations were"
+		}
+		fmt.Fprintf(&b, " %d %s found only in the keychain: DCR Wizard knows its environment, client ID and address, and its name when the keychain had it, but not the credential, receipt or date it was registered with. Checking, renaming and removing still work.", n, what)
+	}
+	if e.KeychainErr != nil {
+		b.WriteString(" The keychain could not be searched (" + strings.TrimSuffix(sentence(e.KeychainErr.Error()), ".") + "), so registrations saved before may be missing from this list; they are still in the keychain. Unlock it and look again.")
+	}
+	return b.String()
 }
 
 // NewerIndexError is an index written by a newer DCR Wizard: it is read but
@@ -250,4 +280,56 @@ func lowerFirst(s string) string {
 		return s // an acronym
 	}
 	return strings.ToLower(string(r[:1])) + string(r[1:])
+}
+
+// InUseError: another DCR Wizard window (or command) held the list of saved
+// registrations for the whole wait. Nothing was changed.
+type InUseError struct {
+	Path   string
+	Waited time.Duration
+}
+
+func (e *InUseError) Error() string {
+	d := e.Waited.Round(time.Second)
+	if d == 0 {
+		d = e.Waited.Round(time.Millisecond)
+	}
+	return fmt.Sprintf("The list of saved registrations (%s) is in use by another DCR Wizard window: it was still busy after %s. Close the other window (or wait for its command to finish) and try again.", e.Path, d)
+}
+
+// NotRegularError: a file DCR Wizard keeps is something other than a plain
+// file (a FIFO, a device, a folder). It is never opened for reading, which
+// could wait for ever.
+type NotRegularError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s is not a plain file (%s), so DCR Wizard does not read it: reading it could wait for ever. Move it out of the way (it is not one DCR Wizard wrote) and try again.", e.Path, kindOf(e.Mode))
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a regular file"
+}
+
+// UnsafeFolderError: the settings folder can be changed by other users and
+// belongs to someone else, so DCR Wizard cannot make it private.
+type UnsafeFolderError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *UnsafeFolderError) Error() string {
+	return fmt.Sprintf("DCR Wizard's settings folder (%s) can be changed by other users of this computer (mode %04o) and belongs to another user, so DCR Wizard will not use it: someone else could replace the list of registrations. Ask whoever manages this computer to give it to you with mode 0700 (chmod 700), or remove it.", e.Path, e.Mode)
 }

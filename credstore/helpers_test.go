@@ -52,6 +52,24 @@ func (k *trackingKeyring) Get(service, user string) (string, error) {
 }
 func (k *trackingKeyring) Delete(service, user string) error { return k.inner.Delete(service, user) }
 
+// Accounts lists through the system keychain's lister, keeping only the
+// accounts this test wrote: the keychain is shared by every test.
+func (k *trackingKeyring) Accounts(service string) ([]string, error) {
+	all, err := k.inner.(AccountLister).Accounts(service)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []string
+	for _, a := range all {
+		if k.accounts[a] {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
 // writeThenRead keeps the system keychain's batch path under test where it
 // has one.
 func (k *trackingKeyring) writeThenRead(service string, accounts, values []string) ([]string, []bool, error) {

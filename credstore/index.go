@@ -9,9 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"dcrwizard/internal/oslock"
 )
 
 const (
@@ -19,9 +20,6 @@ const (
 	lockName     = "index.lock"
 	pendingDir   = "pending"
 	indexVersion = 1
-	// A lock older than this was left by a crashed process: the lock is held
-	// only while the small index file is read and rewritten.
-	staleLockAge = 10 * time.Second
 )
 
 // indexFile is index.json. It holds no secrets.
@@ -112,7 +110,7 @@ func (s *Store) newerIndex(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	_, newer, err := s.loadIndex()
+	_, newer, err := s.loadIndex(ctx)
 	if err != nil {
 		return err
 	}
@@ -138,8 +136,8 @@ func (s *Store) withIndex(ctx context.Context, write bool, fn func(*indexFile) e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", s.dir, err)
+	if err := s.ensureDir(s.dir); err != nil {
+		return err
 	}
 	unlock, err := s.lockIndex(ctx)
 	if err != nil {
@@ -147,7 +145,7 @@ func (s *Store) withIndex(ctx context.Context, write bool, fn func(*indexFile) e
 	}
 	defer unlock()
 
-	ix, newer, err := s.loadIndex()
+	ix, newer, err := s.loadIndex(ctx)
 	if err != nil {
 		return err
 	}
@@ -160,20 +158,30 @@ func (s *Store) withIndex(ctx context.Context, write bool, fn func(*indexFile) e
 	if newer != nil {
 		return newer
 	}
+	return s.writeIndex(ix)
+}
+
+// writeIndex writes ix as index.json (the lock held), keeping the file it
+// replaces as index.json.prev.
+func (s *Store) writeIndex(ix *indexFile) error {
 	data, err := json.MarshalIndent(ix, "", "  ")
 	if err != nil {
 		return err
 	}
+	s.keepPrevious()
 	if err := writeFileAtomic(s.dir, indexName, append(data, '\n'), s.beforeRename); err != nil {
 		return fmt.Errorf("The list of saved registrations (%s) could not be written: %w", filepath.Join(s.dir, indexName), err)
 	}
 	return nil
 }
 
-// loadIndex reads index.json. A damaged file is renamed aside, never deleted.
-// newer is set when the file comes from a newer version and must not be
-// overwritten.
-func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
+// loadIndex reads index.json, the lock held. A damaged file is renamed
+// aside, never deleted, and the index is rebuilt (recoverIndex) from what it
+// still holds, its previous copy and the keychain; so is a missing one that
+// left a trace. A rebuilt index is written at once, even by a command that
+// only reads, so that the next one finds it. newer is set when the file
+// comes from a newer version and must not be overwritten.
+func (s *Store) loadIndex(ctx context.Context) (ix *indexFile, newer error, err error) {
 	path := filepath.Join(s.dir, indexName)
 	// We hold the lock, so any temp file is a leftover of a crash before rename.
 	if leftovers, _ := filepath.Glob(filepath.Join(s.dir, indexName+".tmp-*")); len(leftovers) > 0 {
@@ -181,10 +189,11 @@ func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
 			_ = os.Remove(l)
 		}
 	}
-	fresh := &indexFile{Version: indexVersion, Service: Service}
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fresh, nil, nil
+		ix, rebuilt := s.recoverIndex(ctx, nil)
+		s.persistRebuilt(ix, rebuilt)
+		return ix, nil, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("The list of saved registrations (%s) could not be read: %w", path, err)
@@ -195,7 +204,9 @@ func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
 		if rerr := os.Rename(path, aside); rerr != nil {
 			return nil, nil, fmt.Errorf("The list of saved registrations (%s) is damaged and could not be moved aside: %w", path, rerr)
 		}
-		return fresh, nil, nil
+		ix, rebuilt := s.recoverIndex(ctx, data)
+		s.persistRebuilt(ix, rebuilt)
+		return ix, nil, nil
 	}
 	if got.Version > indexVersion {
 		newer = &NewerIndexError{Path: path, Version: got.Version}
@@ -203,7 +214,18 @@ func (s *Store) loadIndex() (ix *indexFile, newer error, err error) {
 	if got.Service == "" {
 		got.Service = Service
 	}
+	if newer == nil && s.mergeKeychain(ctx, &got) {
+		s.persistRebuilt(&got, true)
+	}
 	return &got, newer, nil
+}
+
+// persistRebuilt writes a rebuilt index. If it cannot be written, the
+// rebuilt one is still what this command uses (and the next rebuilds it).
+func (s *Store) persistRebuilt(ix *indexFile, rebuilt bool) {
+	if rebuilt {
+		_ = s.writeIndex(ix)
+	}
 }
 
 // setAside lists damaged index files kept beside the index.
@@ -215,53 +237,30 @@ func (s *Store) setAside() []string {
 	return paths
 }
 
-// lockIndex takes index.lock, created exclusively and holding our PID. A lock
-// left by a crashed process is removed.
+// lockIndex takes index.lock: an OS file lock (flock / LockFileEx) that the
+// OS releases when its holder ends, however it ends. It is never taken from
+// a live holder, however slow (a save waiting on the keychain): others wait,
+// up to the Store's timeout, then are told the list is in use. What the file
+// holds does not matter (older versions wrote a PID in it), and it is never
+// removed: a waiter may have it open, and on Windows the lock belongs to that
+// open handle.
 func (s *Store) lockIndex(ctx context.Context) (func(), error) {
 	path := filepath.Join(s.dir, lockName)
-	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	start := time.Now()
+	wait, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	for {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			_, _ = f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
-			_ = f.Close()
-			return func() { _ = os.Remove(path) }, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("The list of saved registrations could not be locked (%s): %w", path, err)
-		}
-		if lockAbandoned(path) {
-			_ = os.Remove(path)
-			continue
-		}
-		t := time.NewTimer(15 * time.Millisecond)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("The list of saved registrations is in use by another DCR Wizard window (%s). Close it and try again: %w", path, ctx.Err())
-		case <-t.C:
-		}
+	l, err := oslock.Acquire(wait, path)
+	switch {
+	case err == nil:
+		return func() { _ = l.Release() }, nil
+	case errors.Is(err, oslock.ErrBusy) && errors.Is(ctx.Err(), context.Canceled):
+		// The caller stopped waiting (Ctrl-C, SIGTERM, Cancel).
+		return nil, fmt.Errorf("Stopped while waiting for the list of saved registrations (%s), in use by another DCR Wizard window: %w", path, context.Cause(ctx))
+	case errors.Is(err, oslock.ErrBusy):
+		return nil, &InUseError{Path: path, Waited: time.Since(start)}
+	default:
+		return nil, fmt.Errorf("The list of saved registrations could not be locked (%s): %w", path, err)
 	}
-}
-
-// lockAbandoned reports a lock left by a process that has ended (it wrote its
-// PID) or one older than staleLockAge.
-func lockAbandoned(path string) bool {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	if time.Since(fi.ModTime()) > staleLockAge {
-		return true
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	// An empty file is a lock being written right now.
-	return err == nil && pid > 0 && pid != os.Getpid() && !processAlive(pid)
 }
 
 // writeFileAtomic writes dir/name through a temp file in the same folder:

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"dcrwizard/internal/oslock"
 )
 
 // TestChildCrashBeforeRename runs in a child process: it saves two
@@ -103,9 +105,9 @@ func TestCorruptIndexKeptAside(t *testing.T) {
 	}
 
 	list, err := s.List(ctx)
-	var sa *IndexSetAsideError
+	var sa *IndexRecoveredError
 	if !errors.As(err, &sa) || len(sa.Paths) != 1 || len(list) != 0 {
-		t.Fatalf("List = %+v, %v; want no records and *IndexSetAsideError", list, err)
+		t.Fatalf("List = %+v, %v; want no records and *IndexRecoveredError", list, err)
 	}
 	if kept, err := os.ReadFile(sa.Paths[0]); err != nil || string(kept) != string(damaged) {
 		t.Fatalf("damaged file not kept as it was: %v", err)
@@ -161,9 +163,10 @@ func TestIndexLock(t *testing.T) {
 	ctx := context.Background()
 	lock := filepath.Join(dir, lockName)
 
-	// A fresh lock held by a live process (our parent): wait, then give up
-	// with a plain message.
-	if err := os.WriteFile(lock, []byte(strconv.Itoa(os.Getppid())+"\n"), 0o600); err != nil {
+	// A lock held by a live holder (an OS lock; the file's content no
+	// longer counts): wait, then give up with a plain message.
+	held, err := oslock.TryAcquire(lock)
+	if err != nil {
 		t.Fatal(err)
 	}
 	s.Timeout = 100 * time.Millisecond
@@ -171,7 +174,12 @@ func TestIndexLock(t *testing.T) {
 		t.Fatalf("List with a held lock = %v", err)
 	}
 
-	// A lock left by a crash long ago is broken.
+	// Its holder gone, the lock file left behind (dated long ago, holding
+	// a PID as older versions wrote) is no obstacle.
+	_ = held.Release()
+	if err := os.WriteFile(lock, []byte(strconv.Itoa(os.Getppid())+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	old := time.Now().Add(-time.Minute)
 	if err := os.Chtimes(lock, old, old); err != nil {
 		t.Fatal(err)
@@ -181,9 +189,12 @@ func TestIndexLock(t *testing.T) {
 	if err := s.Save(ctx, rec, v); err != nil {
 		t.Fatalf("Save with a stale lock: %v", err)
 	}
-	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+	// Released: the file stays (a waiter may have it open), the lock is free.
+	l, err := oslock.TryAcquire(lock)
+	if err != nil {
 		t.Errorf("lock not released: %v", err)
 	}
+	_ = l.Release()
 }
 
 func TestIndexFileContents(t *testing.T) {

@@ -72,8 +72,11 @@ func (s *Store) BeginPending(p Pending) (string, error) {
 		return "", err
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", dir, err)
+	if err := s.ensureDir(s.dir); err != nil {
+		return "", err
+	}
+	if err := s.ensureDir(dir); err != nil {
+		return "", err
 	}
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
@@ -119,6 +122,15 @@ func (s *Store) Pending() ([]Pending, error) {
 		return nil, s.dirErr
 	}
 	dir := filepath.Join(s.dir, pendingDir)
+	// Whoever can write in these folders could plant notes: only read
+	// private ones (made so when they are ours).
+	for _, d := range []string{s.dir, dir} {
+		if _, err := os.Stat(d); err == nil {
+			if err := secureDir(d); err != nil {
+				return nil, err
+			}
+		}
+	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -133,7 +145,8 @@ func (s *Store) Pending() ([]Pending, error) {
 			continue // temp files of a write in progress, or not ours
 		}
 		p := Pending{ID: id}
-		if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil {
+		// Never a FIFO or device: the open must not wait.
+		if data, err := readRegular(filepath.Join(dir, e.Name())); err == nil {
 			var got Pending
 			if json.Unmarshal(data, &got) == nil {
 				p = got

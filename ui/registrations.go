@@ -176,7 +176,7 @@ func (w *Wizard) registrationsLoaded(gen int, l listedRegistrations) {
 	recs, err := l.recs, l.err
 	p.keystore = l.keystore
 	w.showAttention(l) // Welcome, for when Back returns there
-	var aside *credstore.IndexSetAsideError
+	var aside *credstore.IndexRecoveredError
 	switch {
 	case err == nil:
 		p.listErr.Hide()

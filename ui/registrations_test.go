@@ -466,18 +466,28 @@ func TestRegistrationsRotatedTokenNotStored(t *testing.T) {
 	_ = sim
 }
 
+// TestRegistrationsDamagedList: a damaged index.json is kept aside and the
+// list rebuilt from the keychain (here one in memory, so that no other
+// test's registrations join in): the registration is still shown, under a
+// warning that says what happened.
 func TestRegistrationsDamagedList(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
+	h := newHarness(t, harnessOpts{keyring: &credstoretest.Keyring{}})
 	dir := h.store.Dir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	ctx := context.Background()
+	rec := credstore.Record{Name: "Front desk", Environment: "sandbox", ClientID: "0f8fad5b-d9cb-469f-a165-70867728950e",
+		RegistrationClientURI: "https://sandbox.example/idp/v1/relyingparties/0f8fad5b-d9cb-469f-a165-70867728950e"}
+	if err := h.store.Save(ctx, rec, credstore.Values{RegistrationAccessToken: "token"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "index.json"), []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	h.openRegistrations()
-	h.wantText("The list of saved registrations was damaged.", "index.json.corrupt-",
-		"No registrations are saved on this computer yet.")
+	h.wantText("The list of saved registrations was damaged.", "index.json.corrupt-", "rebuilt",
+		"Front desk", rec.ClientID)
+	if strings.Contains(h.texts(), "No registrations are saved on this computer yet.") {
+		t.Error("the registration vanished from the list")
+	}
 	if l := h.w.registrations.listErr; !l.Visible() || l.Importance != widget.WarningImportance {
 		t.Error("the damage is not shown as a warning")
 	}

@@ -6,6 +6,8 @@
 package credstoretest
 
 import (
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -54,6 +56,21 @@ func (k *Keyring) Delete(service, user string) error {
 	}
 	delete(k.m, key(service, user))
 	return nil
+}
+
+// Accounts lists the accounts held under service, as the system keychains
+// list them for credstore.AccountLister.
+func (k *Keyring) Accounts(service string) ([]string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []string
+	for kk := range k.m {
+		if svc, user, ok := strings.Cut(kk, "\x00"); ok && svc == service {
+			out = append(out, user)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // Sets counts Set calls.

@@ -1,0 +1,54 @@
+//go:build unix
+
+package credstore
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+)
+
+// readRegular reads a file DCR Wizard keeps (index.json, a pending note),
+// refusing anything but a plain file. The open does not block, so a FIFO or
+// a device put in its place can never hang a command.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &NotRegularError{Path: path, Mode: fi.Mode()}
+	}
+	return io.ReadAll(f)
+}
+
+// secureDir makes sure that only this user can change the settings folder
+// dir: a folder with group or other write bits (0777, say) is set to 0700
+// when it is ours and refused when it is not, since whoever can write in it
+// can replace index.json and the pending notes.
+func secureDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be read: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("DCR Wizard's settings folder (%s) is not a folder.", dir)
+	}
+	if fi.Mode().Perm()&0o022 == 0 {
+		return nil
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || int(st.Uid) != os.Getuid() {
+		return &UnsafeFolderError{Path: dir, Mode: fi.Mode().Perm()}
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("The folder for DCR Wizard's settings (%s) can be changed by other users of this computer (mode %04o) and could not be made private: %w", dir, fi.Mode().Perm(), err)
+	}
+	return nil
+}
