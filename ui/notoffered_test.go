@@ -114,7 +114,7 @@ func TestSetupFileLifecycleInWizard(t *testing.T) {
 	h.w.loadSetup(h.vendorSetup(func(m map[string]any) {
 		m["lifecycle"] = map[string]any{"read": false}
 	}))
-	h.waitSetup()
+	h.acceptSetup() // a custom file is asked about first
 	h.openRegistrations()
 	c := h.card(rec.ClientID)
 	before := len(sim.Requests())
