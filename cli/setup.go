@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -142,7 +143,7 @@ func runSetupCheck(_ context.Context, args []string, st Streams) int {
 // runSetupNew writes a setup file template, to stdout or --out FILE.
 func runSetupNew(_ context.Context, args []string, st Streams) int {
 	fset := newFlagSet("setup-new", st)
-	out := fset.String("out", "", "write the template to `FILE` (it must not exist yet) instead of standard output")
+	out := fset.String("out", "", "write the template to `FILE` (e.g. Acme.dcrwizard; it must not exist yet) instead of standard output")
 	pos, err := parse(fset, args)
 	if err != nil {
 		return flagExit(err)
@@ -169,12 +170,33 @@ func runSetupNew(_ context.Context, args []string, st Streams) int {
 		return fail(st, false, inputError{fmt.Errorf("could not write %s: %w", *out, werr)})
 	}
 	outf(st.Stderr, "Wrote %s. Replace each <…> with your values (see docs/SETUP-FILE.md), then check it with: dcrwizard setup-check %s\n", *out, *out)
+	if send := sendName(*out); send != filepath.Base(*out) {
+		outf(st.Stderr, "Send it to practices named %s: that name opens in DCR Wizard with a double-click on Windows, macOS and Linux (a name ending in .json opens in an editor).\n", send)
+	}
 	return ExitOK
 }
 
+// sendName is the name to send a setup file under: path's file name ending
+// in setupfile.Extension, the only ending Explorer and Finder can open with
+// the program ("Acme.dcrwizard.json", "Acme.json", "Acme" → "Acme.dcrwizard").
+func sendName(path string) string {
+	name := filepath.Base(path)
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, setupfile.Extension) {
+		return name
+	}
+	for _, ext := range []string{setupfile.JSONExtension, ".json"} {
+		if strings.HasSuffix(lower, ext) {
+			name = name[:len(name)-len(ext)]
+			break
+		}
+	}
+	return name + setupfile.Extension
+}
+
 // WizardArgs tells main whether args open the wizard, and with which setup
-// file: none, "--setup FILE" ("--setup=FILE"), or a single *.dcrwizard.json
-// (what Windows and macOS pass when the file is opened with the program).
+// file: none, "--setup FILE" ("--setup=FILE"), or a single file named as a
+// setup file (*.dcrwizard, *.dcrwizard.json: what "Open with" passes).
 func WizardArgs(args []string) (setupPath string, wizard bool) {
 	switch {
 	case len(args) == 0:
@@ -183,7 +205,7 @@ func WizardArgs(args []string) (setupPath string, wizard bool) {
 		return args[1], true
 	case len(args) == 1 && strings.HasPrefix(args[0], "--setup="):
 		return strings.TrimPrefix(args[0], "--setup="), true
-	case len(args) == 1 && strings.HasSuffix(strings.ToLower(args[0]), setupfile.Extension):
+	case len(args) == 1 && setupfile.IsSetupFileName(args[0]):
 		return args[0], true
 	}
 	return "", false

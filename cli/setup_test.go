@@ -128,6 +128,14 @@ func TestSetupNew(t *testing.T) {
 	if res = (run{args: []string{"setup-new", "--out", out}}).exec(t); res.code != 0 {
 		t.Fatalf("exit %d %s", res.code, res.stderr)
 	}
+	// A .json name opens in an editor on a double-click: the name to send is said.
+	if !strings.Contains(res.stderr, "Send it to practices named new.dcrwizard:") {
+		t.Errorf("no name to send for %s:\n%s", out, res.stderr)
+	}
+	send := filepath.Join(t.TempDir(), "Acme.dcrwizard")
+	if res := (run{args: []string{"setup-new", "--out", send}}).exec(t); res.code != 0 || strings.Contains(res.stderr, "Send it") {
+		t.Errorf("%s: exit %d\n%s", send, res.code, res.stderr)
+	}
 	if b, _ := os.ReadFile(out); !strings.Contains(string(b), `"format": 1`) {
 		t.Fatalf("%s", b)
 	}
@@ -259,6 +267,11 @@ func TestWizardArgs(t *testing.T) {
 		{[]string{"--setup", "a.json"}, "a.json", true},
 		{[]string{"--setup=a.json"}, "a.json", true},
 		{[]string{`C:\Users\x\Downloads\Acme.DCRWizard.json`}, `C:\Users\x\Downloads\Acme.DCRWizard.json`, true},
+		{[]string{`C:\Users\x\Downloads\Acme Accounting.dcrwizard`}, `C:\Users\x\Downloads\Acme Accounting.dcrwizard`, true},
+		{[]string{"/Users/x/Downloads/ACME.DCRWIZARD"}, "/Users/x/Downloads/ACME.DCRWIZARD", true},
+		{[]string{"Acme.json"}, "", false},
+		{[]string{"Acme.dcrwizard.txt"}, "", false},
+		{[]string{"Acme.dcrwizard", "list"}, "", false},
 		{[]string{"register", "--setup", "a.json"}, "", false},
 		{[]string{"list"}, "", false},
 		{[]string{"--setup"}, "", false},

@@ -34,9 +34,11 @@ ok "installed; $out"
 # The triggers of shared-mime-info and desktop-file-utils (when those are
 # installed, as on every desktop) now know the type and who opens it.
 if command -v update-mime-database >/dev/null 2>&1; then
-	grep -q ':application/x-dcrwizard-setup:\*\.dcrwizard\.json$' /usr/share/mime/globs2 ||
-		fail "the MIME database does not map *.dcrwizard.json (shared-mime-info trigger)"
-	ok "the MIME database maps *.dcrwizard.json to application/x-dcrwizard-setup"
+	for glob in '\*\.dcrwizard' '\*\.dcrwizard\.json'; do
+		grep -q ":application/x-dcrwizard-setup:$glob\$" /usr/share/mime/globs2 ||
+			fail "the MIME database does not map ${glob//\\/} (shared-mime-info trigger)"
+	done
+	ok "the MIME database maps *.dcrwizard and *.dcrwizard.json to application/x-dcrwizard-setup"
 fi
 if command -v update-desktop-database >/dev/null 2>&1; then
 	grep -q '^application/x-dcrwizard-setup=.*au\.dcrwizard\.DCRWizard\.desktop' /usr/share/applications/mimeinfo.cache ||

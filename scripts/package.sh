@@ -122,7 +122,7 @@ DEB_MAINTAINER=${DEB_MAINTAINER:-The DCR Wizard authors <dcrwizard@users.noreply
 
 # package_deb builds dist/$deb_pkg from the binary in the .tar.xz just built
 # (no second build): /usr/bin/dcrwizard, the .desktop file with the setup
-# file's MIME type, that type for *.dcrwizard.json (shared-mime-info), the
+# file's MIME type, that type for *.dcrwizard[.json] (shared-mime-info), the
 # icon in the hicolor theme, copyright and changelog. dpkg's triggers for
 # desktop-file-utils, shared-mime-info and the icon cache pick them up: no
 # maintainer scripts.
@@ -180,7 +180,7 @@ Description: register software with the ATO through Dynamic Client Registration
  Registration API, using the practice's machine (M2M) credential, and keeps
  what the ATO returns in the desktop's keychain (Secret Service).
  .
- A software vendor's setup file (*.dcrwizard.json) opens in the wizard.
+ A software vendor's setup file (*.dcrwizard) opens in the wizard.
 CONTROL
   mkdir -p "$DIST"
   dpkg-deb --build --root-owner-group -Zxz "$r" "$DIST/$deb_pkg" >/dev/null
@@ -355,7 +355,7 @@ check_msi() {
 
 # check_deb inspects the .deb: pkgcheck deb, lintian (no errors),
 # desktop-file-validate, and shared-mime-info compiling the MIME type so that
-# *.dcrwizard.json gets it.
+# *.dcrwizard and *.dcrwizard.json get it.
 check_deb() {
   local deb=$DIST/$deb_pkg x=$work/deb-check
   say "checking $deb_pkg"
@@ -370,8 +370,11 @@ check_deb() {
   # (It notes that the scratch folder is not on XDG_DATA_DIRS: shown only on failure.)
   update-mime-database "$x/mime" >"$x/mime.log" 2>&1 ||
     { cat "$x/mime.log" >&2; fail "$deb_pkg: update-mime-database refuses dcrwizard.xml"; }
-  grep -q ':application/x-dcrwizard-setup:\*\.dcrwizard\.json$' "$x/mime/globs2" ||
-    fail "$deb_pkg: shared-mime-info does not map *.dcrwizard.json to application/x-dcrwizard-setup"
+  local glob
+  for glob in '\*\.dcrwizard' '\*\.dcrwizard\.json'; do
+    grep -q ":application/x-dcrwizard-setup:$glob\$" "$x/mime/globs2" ||
+      fail "$deb_pkg: shared-mime-info does not map ${glob//\\/} to application/x-dcrwizard-setup"
+  done
   # Errors fail; warnings are printed (all of them). Known: hardening-no-pie
   # (Go links non-PIE by default), no-manual-page.
   lintian --fail-on error --tag-display-limit 0 "$deb" || fail "$deb_pkg: lintian reports errors"

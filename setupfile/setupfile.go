@@ -1,4 +1,4 @@
-// Package setupfile reads a software vendor's setup file (.dcrwizard.json):
+// Package setupfile reads a software vendor's setup file (.dcrwizard):
 // who the vendor is, where to register and the consumer key of the vendor's
 // team app, so that a tax agent never has to find a key in a portal they have
 // no account on (ato-facts §10). It checks the file's shape strictly — the
@@ -30,8 +30,32 @@ const FormatVersion = 1
 // bundle. Anything bigger was chosen by mistake.
 const MaxFileSize = 256 << 10
 
-// Extension is how a vendor's setup file is named ("Example.dcrwizard.json").
-const Extension = ".dcrwizard.json"
+// Extension is how a vendor names a setup file ("Practice.dcrwizard"): one
+// extension of its own, because Explorer and Finder choose the program by
+// the last extension only, so only this name opens in DCR Wizard on a
+// double-click (the installers associate it).
+const Extension = ".dcrwizard"
+
+// JSONExtension is the older name ("Practice.dcrwizard.json"), still read
+// everywhere: files already sent, and editors that want .json to highlight
+// it. The content is the same; only Linux opens it with a double-click.
+const JSONExtension = ".dcrwizard.json"
+
+// Extensions are the endings of a setup file's name, the one to send first.
+func Extensions() []string { return []string{Extension, JSONExtension} }
+
+// IsSetupFileName reports whether name (a path or a file name) is named as
+// a setup file. Case does not matter, as on Windows and macOS:
+// ACME.DCRWIZARD is one.
+func IsSetupFileName(name string) bool {
+	lower := strings.ToLower(name)
+	for _, ext := range Extensions() {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
 
 // BesideName is the file looked for next to the program.
 const BesideName = "dcrwizard-setup.json"

@@ -303,3 +303,33 @@ func TestManyUnknownFieldsShortMessage(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestIsSetupFileName: the one rule for a setup file's name, case-insensitive
+// as Windows and macOS compare names.
+func TestIsSetupFileName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"Vendor.dcrwizard", true},
+		{"VENDOR.DCRWIZARD", true},
+		{`C:\Users\x\Downloads\Practice Manager.DcrWizard`, true},
+		{"/home/x/Downloads/x.dcrwizard.json", true},
+		{"x.dcrwizard.json", true},
+		{"X.DCRWIZARD.JSON", true},
+		{"x.json", false},
+		{"dcrwizard-setup.json", false}, // beside the program: found by its name, not offered
+		{"x.dcrwizard.txt", false},
+		{"x.dcrwizard.json.txt", false},
+		{"dcrwizard", false},
+		{"x.xml", false},
+		{"", false},
+	} {
+		if got := IsSetupFileName(tc.name); got != tc.want {
+			t.Errorf("IsSetupFileName(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if e := Extensions(); len(e) != 2 || e[0] != ".dcrwizard" || e[1] != ".dcrwizard.json" {
+		t.Errorf("Extensions() = %q: the name vendors send comes first", e)
+	}
+}

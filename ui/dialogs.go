@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"dcrwizard/internal/winpaths"
+	"dcrwizard/setupfile"
 )
 
 // Fyne's file dialogs live inside the window: size them to it, or they open
@@ -54,6 +55,8 @@ func fileDialogText(exts []string) (title, filter string) {
 		return "Choose your M2M credential file", "M2M credential files"
 	case has(".key"):
 		return "Choose the other file of the certificate and key", "Certificate and key files"
+	case has(setupfile.Extension):
+		return "Choose the setup file from your software vendor", "DCR Wizard setup files"
 	}
 	return "Choose the certificate (CA) file", "Certificate files"
 }

@@ -52,7 +52,7 @@ type setupState struct {
 func (w *Wizard) buildSetup() {
 	st := &w.setup
 	choose := widget.NewButtonWithIcon("I have a setup file from my software vendor", theme.FolderOpenIcon(), func() {
-		w.openFileDialog([]string{".json"}, "", w.loadSetup)
+		w.openFileDialog([]string{setupfile.Extension, ".json"}, "", w.loadSetup) // .json: also *.dcrwizard.json
 	})
 	st.welcomeStatus = para("")
 	st.welcomeStatus.Importance = widget.SuccessImportance
@@ -108,7 +108,7 @@ func (w *Wizard) startSetup() {
 // isSetupFileName reports whether a dropped file is a setup file rather
 // than a credential (no credential is JSON).
 func isSetupFileName(path string) bool {
-	return strings.EqualFold(filepath.Ext(path), ".json")
+	return setupfile.IsSetupFileName(path) || strings.EqualFold(filepath.Ext(path), ".json")
 }
 
 // droppedSetup takes a dropped setup file (setup hook in Wizard.dropped).

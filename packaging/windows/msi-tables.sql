@@ -6,7 +6,7 @@
 UPDATE `Registry` SET `Root` = -1 WHERE `Root` = 4
 -- Uninstall deletes these keys with whatever is under them (Name "-").
 INSERT INTO `Registry` (`Registry`, `Root`, `Key`, `Name`, `Component_`) VALUES ('regProgIdKey', -1, 'Software\Classes\DCRWizard.SetupFile', '-', 'CmpAssociation')
-INSERT INTO `Registry` (`Registry`, `Root`, `Key`, `Name`, `Component_`) VALUES ('regExtKey', -1, 'Software\Classes\.dcrwizard.json', '-', 'CmpAssociation')
+INSERT INTO `Registry` (`Registry`, `Root`, `Key`, `Name`, `Component_`) VALUES ('regExtKey', -1, 'Software\Classes\.dcrwizard', '-', 'CmpAssociation')
 INSERT INTO `Registry` (`Registry`, `Root`, `Key`, `Name`, `Component_`) VALUES ('regAppKey', -1, 'Software\Classes\Applications\dcrwizard.exe', '-', 'CmpAssociation')
 -- Two builds with the same version (0.1.0+g1234567, 0.1.0+g89abcde: both
 -- 0.1.0 to Windows Installer) replace each other rather than sit side by side

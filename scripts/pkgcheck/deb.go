@@ -175,16 +175,25 @@ func checkDebFiles(p *problems, files map[string]debFile) {
 			p.addf("/%s is not a %d×%d PNG", name, n, n)
 		}
 	}
-	mimeType, glob := checkMIMEXML(p, files[debMIME].data)
-	if glob != "*"+setupfile.Extension {
-		p.addf("/%s gives the glob %q, want %q", debMIME, glob, "*"+setupfile.Extension)
+	mimeType, globs := checkMIMEXML(p, files[debMIME].data)
+	if want := setupGlobs(); !slices.Equal(globs, want) {
+		p.addf("/%s gives the globs %q, want %q", debMIME, globs, want)
 	}
 	checkDesktop(p, string(files[debDesktop].data), mimeType)
 }
 
-// checkMIMEXML returns the MIME type and the glob a shared-mime-info
+// setupGlobs are the shared-mime-info globs of every setup file name.
+func setupGlobs() []string {
+	var globs []string
+	for _, ext := range setupfile.Extensions() {
+		globs = append(globs, "*"+ext)
+	}
+	return globs
+}
+
+// checkMIMEXML returns the MIME type and the globs a shared-mime-info
 // package file declares.
-func checkMIMEXML(p *problems, b []byte) (mimeType, glob string) {
+func checkMIMEXML(p *problems, b []byte) (mimeType string, globs []string) {
 	var doc struct {
 		XMLName xml.Name `xml:"http://www.freedesktop.org/standards/shared-mime-info mime-info"`
 		Types   []struct {
@@ -200,17 +209,20 @@ func checkMIMEXML(p *problems, b []byte) (mimeType, glob string) {
 	}
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		p.addf("/%s: not a shared-mime-info file: %v", debMIME, err)
-		return "", ""
+		return "", nil
 	}
-	if len(doc.Types) != 1 || len(doc.Types[0].Globs) != 1 {
-		p.addf("/%s: want one MIME type with one glob", debMIME)
-		return "", ""
+	if len(doc.Types) != 1 {
+		p.addf("/%s: want one MIME type", debMIME)
+		return "", nil
 	}
 	t := doc.Types[0]
 	if t.Comment == "" || len(t.SubOf) == 0 || t.SubOf[0].Type != "application/json" {
 		p.addf("/%s: %s needs a comment and sub-class-of application/json", debMIME, t.Type)
 	}
-	return t.Type, t.Globs[0].Pattern
+	for _, g := range t.Globs {
+		globs = append(globs, g.Pattern)
+	}
+	return t.Type, globs
 }
 
 // checkDesktop checks the .desktop entry's keys that the package relies on;

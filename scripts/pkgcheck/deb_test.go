@@ -8,12 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // The .deb's .desktop file and MIME type file (packaging/linux) agree: the
-// desktop entry opens the type the XML gives *.dcrwizard.json.
+// desktop entry opens the type the XML gives *.dcrwizard and *.dcrwizard.json.
 func TestPackagingLinuxFilesAgree(t *testing.T) {
 	desktop, err := os.ReadFile("../../packaging/linux/au.dcrwizard.DCRWizard.desktop")
 	if err != nil {
@@ -24,10 +25,10 @@ func TestPackagingLinuxFilesAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p problems
-	typ, glob := checkMIMEXML(&p, mime)
+	typ, globs := checkMIMEXML(&p, mime)
 	checkDesktop(&p, string(desktop), typ)
-	if len(p) > 0 || typ != setupMIMEType || glob != "*.dcrwizard.json" {
-		t.Fatalf("type %q glob %q problems %q", typ, glob, p)
+	if len(p) > 0 || typ != setupMIMEType || !slices.Equal(globs, []string{"*.dcrwizard", "*.dcrwizard.json"}) {
+		t.Fatalf("type %q globs %q problems %q", typ, globs, p)
 	}
 	// A desktop entry for another type, or one that drops the file, is caught.
 	for _, bad := range []string{

@@ -230,7 +230,11 @@ func checkMSIAssociation(p *problems, t map[string]msiTable) {
 		{`Software\Classes\` + msiProgID + `\shell\open\command`, "", msiOpenCommand},
 		{`Software\Classes\` + msiProgID + `\DefaultIcon`, "", `"[INSTALLDIR]dcrwizard.exe",0`},
 		{`Software\Classes\` + msiProgID, "FriendlyTypeName", "DCR Wizard setup file"},
+		// The name vendors send: Explorer reads only a file's last
+		// extension, so this is the one a double-click can open.
 		{`Software\Classes\` + setupfile.Extension, "", msiProgID},
+		{`Software\Classes\` + setupfile.Extension, "-", ""},
+		{`Software\Classes\Applications\dcrwizard.exe\SupportedTypes`, setupfile.Extension, ""},
 		{`Software\Classes\.json\OpenWithProgids`, msiProgID, ""},
 		{`Software\Classes\` + msiProgID, "-", ""}, // the key goes on uninstall
 	}

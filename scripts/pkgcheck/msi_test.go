@@ -71,6 +71,8 @@ func TestCheckMSICatchesWhatWixlAloneMisses(t *testing.T) {
 		{"DELETE FROM `Registry` WHERE `Name` = '-'", `Software\Classes\DCRWizard.SetupFile\-`},
 		{"UPDATE `Registry` SET `Value` = '\"[INSTALLDIR]dcrwizard.exe\" \"%1\"' WHERE `Key` = 'Software\\Classes\\DCRWizard.SetupFile\\shell\\open\\command'", "--setup"},
 		{"INSERT INTO `RemoveFile` (`FileKey`, `Component_`, `FileName`, `DirProperty`, `InstallMode`) VALUES ('x', 'CmpGui', 'index.json', 'AppDataFolder', 2)", "index.json"},
+		{"DELETE FROM `Registry` WHERE `Key` = 'Software\\Classes\\.dcrwizard'", `Software\Classes\.dcrwizard\ = "DCRWizard.SetupFile"`},
+		{"UPDATE `Registry` SET `Key` = 'Software\\Classes\\.dcrwizard.json' WHERE `Key` = 'Software\\Classes\\.dcrwizard'", `Software\Classes\.dcrwizard\ = "DCRWizard.SetupFile"`},
 		{"DELETE FROM `Shortcut`", "Start-menu shortcut"},
 		{"DELETE FROM `Property` WHERE `Property` = 'ARPPRODUCTICON'", "Apps & features"},
 	} {

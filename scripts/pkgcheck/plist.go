@@ -189,7 +189,7 @@ func checkPlistFile(name string) (string, []string, error) {
 }
 
 // checkPlist returns the problems of an Info.plist's setup file declaration:
-// a document type the app opens, and the exported type for *.dcrwizard.json.
+// a document type the app opens, and the exported type for *.dcrwizard.
 func checkPlist(b []byte) (string, []string, error) {
 	v, err := parsePlist(b)
 	if err != nil {

@@ -66,8 +66,8 @@ func TestInfoPlistDeclaresSetupFileType(t *testing.T) {
 	}
 	ut := top["UTExportedTypeDeclarations"].([]any)[0].(map[string]any)
 	ext := ut["UTTypeTagSpecification"].(map[string]any)["public.filename-extension"].([]any)
-	if len(ext) != 1 || ext[0] != "dcrwizard.json" {
-		t.Errorf("extensions %v, want [dcrwizard.json]", ext)
+	if len(ext) != 1 || ext[0] != "dcrwizard" {
+		t.Errorf("extensions %v, want [dcrwizard]: Finder reads only the last extension", ext)
 	}
 	// Twice would give two CFBundleDocumentTypes keys: refused.
 	if err := addDocumentTypes(name); err == nil {

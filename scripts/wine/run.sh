@@ -24,7 +24,9 @@
 #      reads the window); upgraded by a package one version higher (one entry,
 #      the setup file kept); uninstalled (all gone), and a registration made
 #      before the install still readable; then per-machine (ALLUSERS=1:
-#      Program Files, HKLM, the system PATH) installed and removed.
+#      Program Files, HKLM, the system PATH) installed, a vendor's
+#      .dcrwizard file opened as a double-click does (ShellExecute: `start`),
+#      and removed.
 #
 # Wine 8.0 lacks bcryptprimitives.dll, which every Go >= 1.22 program needs
 # (ProcessPrng). processprng.c is a TEST-ONLY stand-in, built here and copied
@@ -495,10 +497,14 @@ vendor_file() { # FILE VENDOR
 	jq -n --arg v "$2" '{format: 1, vendor: $v, product: "Practice Manager", environment: "sandbox",
 		consumer_key: "WineCheckConsumerKey0000a1b2", support: {phone: "1300 000 000"}}' >"$1"
 }
-vendor_file "$work/acme.dcrwizard.json" "Acme Accounting Pty Ltd"
-vendor_file "$work/bluegum.dcrwizard.json" "Bluegum Software Pty Ltd"
+# Named as vendors send them (.dcrwizard: the one extension Explorer reads),
+# the second in a folder with a space, as Downloads paths often are.
+mkdir -p "$work/vendor mail"
+acme="$work/Acme.dcrwizard" bluegum="$work/vendor mail/Bluegum Software.dcrwizard"
+vendor_file "$acme" "Acme Accounting Pty Ltd"
+vendor_file "$bluegum" "Bluegum Software Pty Ltd"
 
-x msiexec /i "$(winpath "$msi")" /qn SETUPFILE="$(winpath "$work/acme.dcrwizard.json")" /l*v "$(winpath "$work/msi-install.log")"
+x msiexec /i "$(winpath "$msi")" /qn SETUPFILE="$(winpath "$acme")" /l*v "$(winpath "$work/msi-install.log")"
 want_rc 0 "msiexec /i $(basename "$msi") /qn SETUPFILE=…"
 wineserver -w
 x cmd /c 'echo %LOCALAPPDATA%'
@@ -508,12 +514,12 @@ for f in dcrwizard.exe dcrwizard.com dcrwizard-setup.json; do
 	[ -f "$inst/$f" ] || fail "the MSI did not install $inst/$f"
 done
 cmp -s "$inst/dcrwizard.exe" "$exe" || fail "the installed dcrwizard.exe is not $exe"
-cmp -s "$inst/dcrwizard-setup.json" "$work/acme.dcrwizard.json" || fail "dcrwizard-setup.json is not the file SETUPFILE named"
+cmp -s "$inst/dcrwizard-setup.json" "$acme" || fail "dcrwizard-setup.json is not the file SETUPFILE named"
 start_menu=$(find "$WINEPREFIX/drive_c/users" -path '*Start Menu/Programs/DCR Wizard.lnk' | head -n1)
 [ -n "$start_menu" ] || fail "no Start-menu shortcut DCR Wizard.lnk"
 [ "$(arp_entries)" = "DCR Wizard|$pv|The DCR Wizard authors" ] || fail "Apps & features: $(arp_entries), want one DCR Wizard $pv entry"
 open_cmd=$(regval 'HKCU\Software\Classes\DCRWizard.SetupFile\shell\open\command' '')
-[ "$(regval 'HKCU\Software\Classes\.dcrwizard.json' '')" = DCRWizard.SetupFile ] || fail ".dcrwizard.json is not associated with DCRWizard.SetupFile"
+[ "$(regval 'HKCU\Software\Classes\.dcrwizard' '')" = DCRWizard.SetupFile ] || fail ".dcrwizard is not associated with DCRWizard.SetupFile"
 ok "installed per-user into $inst: both programs, dcrwizard-setup.json from SETUPFILE, Start menu, one Apps & features entry, association"
 
 # The console program on the user's PATH: `dcrwizard` in cmd is dcrwizard.com.
@@ -564,10 +570,13 @@ wizard_shows() {
 wizard_shows "Acme Accounting" "$(winpath "$inst/dcrwizard.exe")"
 ok "the installed wizard shows the SETUPFILE vendor's setup (Acme Accounting)"
 # The association's own command, with a setup file as Explorer passes it.
+# (Wine 8 does not merge HKCU\Software\Classes into HKEY_CLASSES_ROOT as
+# Windows does, so its ShellExecute cannot find a per-user association: the
+# double-click itself is proven on the per-machine install below.)
 [[ $open_cmd =~ ^\"([^\"]+)\"\ --setup\ \"%1\"$ ]] || fail "the open command is \"$open_cmd\", want \"…dcrwizard.exe\" --setup \"%1\""
 assoc_exe=${BASH_REMATCH[1]}
 [ "$(winepath -u "$assoc_exe" 2>/dev/null)" = "$inst/dcrwizard.exe" ] || fail "the open command runs $assoc_exe, not the installed dcrwizard.exe"
-wizard_shows "Bluegum Software" "$assoc_exe" --setup "$(winpath "$work/bluegum.dcrwizard.json")"
+wizard_shows "Bluegum Software" "$assoc_exe" --setup "$(winpath "$bluegum")"
 ok "the association's command ($open_cmd) opens the wizard with the file's setup (Bluegum Software)"
 
 # Upgrade: a newer package (the same programs, version + 1), without SETUPFILE.
@@ -577,7 +586,7 @@ x msiexec /i "$(winpath "$work/next.msi")" /qn
 want_rc 0 "msiexec /i (upgrade to $next)"
 wineserver -w
 [ "$(arp_entries)" = "DCR Wizard|$next|The DCR Wizard authors" ] || fail "after the upgrade Apps & features has: $(arp_entries), want one DCR Wizard $next entry"
-[ -f "$inst/dcrwizard.exe" ] && cmp -s "$inst/dcrwizard-setup.json" "$work/acme.dcrwizard.json" ||
+[ -f "$inst/dcrwizard.exe" ] && cmp -s "$inst/dcrwizard-setup.json" "$acme" ||
 	fail "after the upgrade the program or the vendor's dcrwizard-setup.json is gone"
 ok "upgraded to $next: one entry; the vendor's setup file kept"
 
@@ -588,7 +597,7 @@ wineserver -w
 for f in dcrwizard.exe dcrwizard.com; do [ ! -e "$inst/$f" ] || fail "$f is still there after the uninstall"; done
 [ ! -e "$start_menu" ] || fail "the Start-menu shortcut is still there after the uninstall"
 [ -z "$(arp_entries)" ] || fail "Apps & features still lists: $(arp_entries)"
-for k in 'HKCU\Software\Classes\DCRWizard.SetupFile' 'HKCU\Software\Classes\.dcrwizard.json'; do
+for k in 'HKCU\Software\Classes\DCRWizard.SetupFile' 'HKCU\Software\Classes\.dcrwizard'; do
 	x reg query "$k"
 	[ "$rc" != 0 ] || fail "$k is still there after the uninstall"
 done
@@ -618,15 +627,24 @@ machine_cmd=$(regval 'HKLM\Software\Classes\DCRWizard.SetupFile\shell\open\comma
 [[ $(regval "$machine_env" PATH) == *'DCR Wizard'* ]] || fail "ALLUSERS=1: the system PATH does not name the install folder"
 x cmd /c 'dcrwizard version'
 [ "$rc" = 0 ] && [ "$(tr -d '\r' <"$work/out")" = "dcrwizard $version" ] || fail "ALLUSERS=1: dcrwizard in cmd says \"$(cat "$work/out")\""
+# The double-click: `start` opens the file with ShellExecuteEx, which finds
+# the program by the file's last extension in HKEY_CLASSES_ROOT, as Explorer
+# does. No dcrwizard-setup.json is beside this install, so the vendor's name
+# on the window came through the association. (/wait: start stays while the
+# wizard runs, so wizard_shows can watch and close it.)
+wizard_shows "Bluegum Software" start /wait /unix "$bluegum"
+ok "ALLUSERS=1: double-clicking (start) $(basename "$bluegum") opens the wizard with its setup (Bluegum Software)"
 x msiexec /x "$(winpath "$msi")" /qn ALLUSERS=1
 want_rc 0 "msiexec /x … ALLUSERS=1"
 wineserver -w
 [ ! -e "$pf/DCR Wizard/dcrwizard.exe" ] || fail "ALLUSERS=1: dcrwizard.exe is still there after the uninstall"
-x reg query 'HKLM\Software\Classes\DCRWizard.SetupFile'
-[ "$rc" != 0 ] || fail "ALLUSERS=1: the HKLM association is still there after the uninstall"
+for k in 'HKLM\Software\Classes\DCRWizard.SetupFile' 'HKLM\Software\Classes\.dcrwizard'; do
+	x reg query "$k"
+	[ "$rc" != 0 ] || fail "ALLUSERS=1: $k is still there after the uninstall"
+done
 [[ $(regval "$machine_env" PATH) != *'DCR Wizard'* ]] || fail "ALLUSERS=1: the system PATH still names the install folder"
 dcr show "$before_id" --json
 want_rc 0 "show the registration made before, after the per-machine install and uninstall"
-ok "per-machine (ALLUSERS=1): Program Files, HKLM association, system PATH; removed cleanly; the registration stays"
+ok "per-machine (ALLUSERS=1): Program Files, HKLM association (opened by a double-click), system PATH; removed cleanly; the registration stays"
 
 say "all passed"
