@@ -54,7 +54,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: st.store()}
+	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: st.store()}
 	rec, vals, err := r.Store.Get(ctx, clientID)
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
@@ -160,11 +160,14 @@ func lifecycleFail(st Streams, asJSON bool, err error) int {
 	}
 	var ns *credstore.NotStoredError
 	if errors.As(err, &ns) {
+		restore := "dcrwizard restore " + ns.Values.ClientID
 		if asJSON {
 			printJSON(st, map[string]any{"client_id": ns.Values.ClientID, "registration_access_token": ns.Values.RegistrationAccessToken,
-				"stored": false, "warning": ns.Error()})
+				"stored": false, "warning": ns.Error(), "restore": restore})
 		} else {
-			fmt.Fprintf(st.Stderr, "WARNING: the ATO issued a new registration access token that could not be stored: %v\nKeep it now:\n", ns)
+			fmt.Fprintf(st.Stderr, "WARNING: the ATO issued a new registration access token that could not be stored: %v\nKeep it now: "+
+				"the one in the keychain no longer works. Once the keychain works again, hand it back with\n  %s\n"+
+				"which asks for it (or reads it from standard input), checks it with the ATO and stores it.\n", ns, restore)
 			fmt.Fprintf(st.Stdout, "Registration access token: %s\n", ns.Values.RegistrationAccessToken)
 		}
 		return ExitNotStored

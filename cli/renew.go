@@ -59,7 +59,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: store}
+	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: store}
 	progress := progressTo(st, *asJSON)
 
 	if *again {
@@ -117,7 +117,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		fmt.Fprintf(st.Stderr, "What to do: register again with the renewed credential (the old registration is kept until you remove it):\n  dcrwizard renew %s --keystore FILE --register-again\n", rec.ClientID)
 		return ExitRefused
 	case err != nil:
-		return fail(st, *asJSON, err)
+		// A rotated token the keychain refused is printed, to hand back.
+		return lifecycleFail(st, *asJSON, err)
 	}
 	out := renewJSON{ClientID: rec.ClientID, Updated: true, CredentialID: res.Record.CredentialID, CredentialSerial: res.Record.CredentialSerial,
 		CredentialNotAfter: res.Record.CredentialNotAfter.UTC().Format(time.RFC3339), TokenRotated: res.Rotated,

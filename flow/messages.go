@@ -255,9 +255,8 @@ func viaProxy(e *Error) guidance {
 // again: a second POST could make a second registration.
 func unknownOutcome(e *Error) guidance {
 	when := clockShort(e.At)
-	if e.Step == StepUpdate {
-		return guidance{"At " + when + " the update of the registration was sent, but no usable answer came back. It is not known whether the ATO changed the registration.",
-			"Check the registration before trying again: in the Registrations list, or with dcrwizard check and dcrwizard verify. If the new credential signs in, the update was made."}
+	if isLifecycle(e.Step) {
+		return lifecycleUnknown(e, when)
 	}
 	name := "“" + e.InstanceName + "”"
 	check := "Before trying again, check whether " + name + " was registered at about " + when +
@@ -283,6 +282,41 @@ func unknownOutcome(e *Error) guidance {
 		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check}
 	}
 	return guidance{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check}
+}
+
+// lifecycleUnknown: an RFC 7592 request left this computer and no usable
+// answer came back. Besides what the request was for, the answer may have
+// carried a new registration access token (RFC 7592 lets the ATO rotate it
+// on any call), which is then lost: say how to find out, and what then.
+func lifecycleUnknown(e *Error, when string) guidance {
+	why := "no usable answer came back"
+	switch {
+	case e.Status/100 == 2:
+		why = "its answer could not be read"
+	case errors.Is(e.Err, context.Canceled):
+		why = "it was stopped before the answer came"
+	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
+		why = "the ATO did not answer in time"
+	case e.Err != nil:
+		why = "the connection broke before the ATO answered"
+	}
+	checkCmd := "dcrwizard check"
+	if e.ClientID != "" {
+		checkCmd += " " + e.ClientID
+	}
+	check := "Check the registration now: press Check on it in the Registrations list, or run " + checkCmd + "."
+	lost := " If the ATO answers that it no longer recognises the registration or its access token, the ATO issued a new token with the lost answer: the registration still exists and your software can still sign in with its client ID, but it can no longer be changed from this computer. Then contact the ATO with the time" + receiptNote(e) + ", or register this installation again."
+	token := " The ATO may also have issued a new registration access token with that answer, which this computer never received."
+	switch e.Step {
+	case StepUpdate:
+		return guidance{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether the ATO changed the registration." + token,
+			check + " If it works, nothing was lost: see whether the change was made, and if it was a renewal, run dcrwizard verify with the renewed keystore (if the new credential signs in, the update was made)." + lost}
+	case StepDelete:
+		return guidance{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether the ATO removed it.",
+			check + " If the ATO answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer (dcrwizard forget" + strings.TrimPrefix(checkCmd, "dcrwizard check") + ")."}
+	}
+	return guidance{"At " + when + " the request to read the registration was sent, but " + why + "." + token,
+		check + " If it works, nothing was lost." + lost}
 }
 
 func isTimeout(err error) bool {

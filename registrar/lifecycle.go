@@ -37,6 +37,11 @@ var ErrRemovalNotAllowed = errors.New("the ATO does not allow removing this regi
 
 // Check reads the registration from the ATO.
 func (r *Registrar) Check(ctx context.Context, clientID string) (*CheckResult, error) {
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	rec, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return nil, err
@@ -57,6 +62,11 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err := ValidateInstanceName(newName); err != nil {
 		return credstore.Record{}, err
 	}
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return credstore.Record{}, err
+	}
+	defer release()
 	rec, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return rec, err
@@ -81,11 +91,15 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err != nil {
 		return rec, err
 	}
-	if _, err := r.keepToken(ctx, rec, vals, upd); err != nil {
+	// The ATO has the new name: a Cancel from here must not keep this
+	// computer from following it.
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
+	defer cancel()
+	if _, err := r.keepToken(saveCtx, rec, vals, upd); err != nil {
 		return rec, err
 	}
 	rec.Name = newName
-	if err := r.Store.UpdateRecord(ctx, rec); err != nil {
+	if err := r.Store.UpdateRecord(saveCtx, rec); err != nil {
 		return rec, fmt.Errorf("the ATO has the new name, but this computer's list could not be updated: %w", err)
 	}
 	return rec, nil
@@ -95,6 +109,11 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 // a 405 it returns ErrRemovalNotAllowed (wrapping the flow error) and keeps
 // everything local: forgetting is the user's separate choice (Forget).
 func (r *Registrar) Remove(ctx context.Context, clientID string) error {
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	_, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return err
@@ -106,7 +125,9 @@ func (r *Registrar) Remove(ctx context.Context, clientID string) error {
 		}
 		return err
 	}
-	if err := r.Store.Delete(ctx, clientID); err != nil {
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
+	defer cancel()
+	if err := r.Store.Delete(saveCtx, clientID); err != nil {
 		return fmt.Errorf("the ATO has removed the registration, but this computer still lists it: %w", err)
 	}
 	return nil
@@ -114,6 +135,11 @@ func (r *Registrar) Remove(ctx context.Context, clientID string) error {
 
 // Forget removes the registration from this computer only.
 func (r *Registrar) Forget(ctx context.Context, clientID string) error {
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	return r.Store.Delete(ctx, clientID)
 }
 
@@ -144,7 +170,9 @@ func (r *Registrar) ProvideConsumerKey(ctx context.Context, clientID, key string
 	return r.Store.SetConsumerKey(ctx, clientID, key)
 }
 
-// keepToken stores a rotated registration access token.
+// keepToken stores a rotated registration access token. It is the first
+// thing done with an RFC 7592 answer, and a Cancel does not stop it: the
+// old token may already be dead at the ATO.
 func (r *Registrar) keepToken(ctx context.Context, rec credstore.Record, old credstore.Values, reg *flow.Registration) (bool, error) {
 	if reg == nil || reg.RegistrationAccessToken == "" || reg.RegistrationAccessToken == old.RegistrationAccessToken {
 		return false, nil
