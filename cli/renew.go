@@ -133,6 +133,13 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	}
 	fmt.Fprintf(st.Stdout, "Updated %q with the renewed credential (serial %s, valid until %s). The client id is unchanged: %s.\n",
 		rec.Name, out.CredentialSerial, res.Record.CredentialNotAfter.Local().Format("2 January 2006"), rec.ClientID)
+	if res.VerifyErr != nil && ctx.Err() != nil {
+		// Stopped (Ctrl-C, SIGTERM, --timeout) after the update was kept:
+		// only the test is left to do.
+		fmt.Fprintf(st.Stderr, "The update was made and is stored; the test sign-in with the renewed credential was stopped before it finished.\n"+
+			"Test it with: dcrwizard verify %s --keystore FILE\n", rec.ClientID)
+		return code
+	}
 	if res.VerifyErr != nil {
 		fmt.Fprintf(st.Stderr, "The update was made, but the test sign-in with the renewed credential failed.\nError: %s\nWhat to do: %s\nIf it keeps failing: dcrwizard renew %s --keystore FILE --register-again\n",
 			out.Verification.Problem, out.Verification.Action, rec.ClientID)

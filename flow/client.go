@@ -252,9 +252,11 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 	}
 	var reqCtx context.Context
 	var cancel context.CancelFunc
+	abandoned := func() bool { return false }
 	if cl.holdOnceSent {
 		reqCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.stepTimeout())
 		h := &hold{cancel: cancel, onHold: c.OnHold, step: cl.step}
+		abandoned = h.wasAbandoned
 		stop := context.AfterFunc(ctx, h.parentDone)
 		defer stop()
 		defer h.release()
@@ -296,6 +298,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 			e.Unknown = true
 			e.Kind = KindUnknownOutcome
 		}
+		e.NotSent = abandoned()
 		return e
 	}
 
@@ -359,6 +362,12 @@ func (h *hold) gotConn(info httptrace.GotConnInfo) {
 			h.onHold(h.step, true)
 		}
 	}
+}
+
+func (h *hold) wasAbandoned() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.abandoned
 }
 
 func (h *hold) release() {

@@ -96,7 +96,8 @@ func TestCancelBeforeSendingAbandons(t *testing.T) {
 	select {
 	case err := <-done:
 		var fe *flow.Error
-		if !errors.As(err, &fe) || fe.Kind != flow.KindCancelled || fe.Unknown {
+		if !errors.As(err, &fe) || fe.Kind != flow.KindCancelled || fe.Unknown || !fe.NotSent ||
+			!strings.Contains(fe.Message(), "nothing was sent") {
 			t.Fatalf("got %v, want cancelled with nothing sent", err)
 		}
 	case <-time.After(30 * time.Second):

@@ -104,7 +104,9 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 			Err: errors.New("The registration access token is missing, so the ATO cannot be asked about this registration.")})
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, c.fail(c.cancelled(step, err))
+		e := c.cancelled(step, err)
+		e.NotSent = true
+		return nil, c.fail(e)
 	}
 	cl := call{
 		step:    step,

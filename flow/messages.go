@@ -157,6 +157,9 @@ func guidanceFor(e *Error) guidance {
 
 // baseGuidance is the guidance for e by its kind, code and status.
 func baseGuidance(e *Error) guidance {
+	if e.NotSent && !e.Unknown && isLifecycle(e.Step) {
+		return notSent(e)
+	}
 	switch e.Kind {
 	case KindUnknownOutcome:
 		return unknownOutcome(e)
@@ -282,6 +285,26 @@ func unknownOutcome(e *Error) guidance {
 		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check}
 	}
 	return guidance{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check}
+}
+
+// notSent: an RFC 7592 request stopped before it reached the ATO (what
+// came before it in the same command, a read and its new token, is kept).
+func notSent(e *Error) guidance {
+	what := "You stopped it"
+	if e.Kind == KindTimeout {
+		what = "The time allowed ran out"
+	}
+	action := "Start again when you are ready."
+	if e.Kind == KindTimeout {
+		action = "Try again; on the command line, with a longer --timeout if the ATO is slow to answer."
+	}
+	switch e.Step {
+	case StepUpdate:
+		return guidance{what + " before the update was sent: the registration at the ATO is unchanged.", action}
+	case StepDelete:
+		return guidance{what + " before the removal was sent: the registration still exists at the ATO and here.", action}
+	}
+	return guidance{what + " before the registration was read: nothing was sent to the ATO.", action}
 }
 
 // lifecycleUnknown: an RFC 7592 request left this computer and no usable
