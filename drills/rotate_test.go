@@ -330,40 +330,60 @@ func TestRotationLateAnswer(t *testing.T) {
 	config := t.TempDir()
 	id := rotRegister(t, r, config, ks[0], "Late")
 	for _, c := range rotCommands(t, config, id, ks) {
-		for _, how := range []string{"SIGINT", "SIGTERM", "--timeout 2s"} {
-			late := atosim.Fault{Kind: atosim.FaultLateAnswer, Endpoint: atosim.EndpointClient, Nth: 1, Delay: 2500 * time.Millisecond}
-			r.sim.InjectFault(late)
-			args := c.args(7)
-			if how == "--timeout 2s" {
-				args = append(args, "--timeout", "2s")
-			}
-			arrived := r.nextLifecycle()
-			cmd, out, errb := startBinary(t, config, c.env, args...)
-			select {
-			case <-arrived:
-			case <-time.After(60 * time.Second):
-				t.Fatalf("%s: no request reached the ATO", c.cmd)
-			}
-			switch how {
-			case "SIGINT":
-				time.Sleep(300 * time.Millisecond) // the ATO has rotated; its answer is on its way
-				_ = cmd.Process.Signal(syscall.SIGINT)
-			case "SIGTERM":
-				time.Sleep(300 * time.Millisecond)
-				_ = cmd.Process.Signal(syscall.SIGTERM)
-			}
-			code := exitCodeOf(cmd.Wait())
-			r.sim.ClearFaults()
-			said := out.String() + errb.String()
-			t.Logf("%s, answer 2.5 s late, %s: exit %d", c.cmd, how, code)
-			if strings.Contains(said, "Nothing more will be sent") {
-				t.Errorf("%s, late answer, %s: exit %d says nothing more will be sent, but a request was under way:\n%s", c.cmd, how, code, said)
-			}
-			if ok, why := stillWorks(t, config, id); !ok {
-				t.Fatalf("%s, answer 2.5 s late, %s (exit %d): the stored token no longer works: %s\nthe run said: %s", c.cmd, how, code, why, said)
+		// The read late, and (rename, renew) the update late.
+		for _, late := range lateAnswers(c.cmd) {
+			for _, how := range []string{"SIGINT", "SIGTERM", "--timeout 2s"} {
+				r.sim.InjectFault(late)
+				args := c.args(7)
+				if how == "--timeout 2s" {
+					args = append(args, "--timeout", "2s")
+				}
+				arrived := r.nextLifecycle()
+				cmd, out, errb := startBinary(t, config, c.env, args...)
+				for n := 1; n <= late.Nth; n++ {
+					select {
+					case <-arrived:
+					case <-time.After(60 * time.Second):
+						t.Fatalf("%s: request %d never reached the ATO", c.cmd, n)
+					}
+					if n < late.Nth {
+						arrived = r.nextLifecycle()
+					}
+				}
+				switch how {
+				case "SIGINT":
+					time.Sleep(300 * time.Millisecond) // the ATO has rotated; its answer is on its way
+					_ = cmd.Process.Signal(syscall.SIGINT)
+				case "SIGTERM":
+					time.Sleep(300 * time.Millisecond)
+					_ = cmd.Process.Signal(syscall.SIGTERM)
+				}
+				code := exitCodeOf(cmd.Wait())
+				r.sim.ClearFaults()
+				said := out.String() + errb.String()
+				what := map[int]string{1: "read", 2: "update"}[late.Nth]
+				t.Logf("%s, %s answered 2.5 s late, %s: exit %d", c.cmd, what, how, code)
+				if strings.Contains(said, "Nothing more will be sent") {
+					t.Errorf("%s, late answer, %s: exit %d says nothing more will be sent, but a request was under way:\n%s", c.cmd, how, code, said)
+				}
+				if ok, why := stillWorks(t, config, id); !ok {
+					t.Fatalf("%s, %s answered 2.5 s late, %s (exit %d): the stored token no longer works: %s\nthe run said: %s", c.cmd, what, how, code, why, said)
+				}
 			}
 		}
 	}
+}
+
+// lateAnswers are the late-answer faults of a command: its read, and the
+// update of those that make one.
+func lateAnswers(cmd string) []atosim.Fault {
+	read := atosim.Fault{Kind: atosim.FaultLateAnswer, Endpoint: atosim.EndpointClient, Nth: 1, Delay: 2500 * time.Millisecond}
+	if cmd == "check" {
+		return []atosim.Fault{read}
+	}
+	update := read
+	update.Nth = 2
+	return []atosim.Fault{read, update}
 }
 
 // Two renames of one registration at the same moment, with the token rotated
