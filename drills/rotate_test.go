@@ -270,6 +270,9 @@ func exitCodeOf(err error) int {
 	return 0
 }
 
+// rotLatency is how late the signal drill's simulator answers.
+const rotLatency = 20 * time.Millisecond
+
 // rotRuns is how many interrupted runs each command and signal get.
 func rotRuns() int {
 	if testing.Short() {
@@ -280,8 +283,9 @@ func rotRuns() int {
 
 // With a server rotating the registration access token on every read and
 // update, check, rename and renew interrupted at a random moment by SIGINT
-// or SIGTERM lose nothing: afterwards the stored token still works. The
-// moments are drawn from the arrival of the command's first RFC 7592
+// or SIGTERM lose nothing: afterwards the stored token still works. Each
+// answer leaves the simulator rotLatency after it acted, as over a network.
+// The moments are drawn from the arrival of the command's first RFC 7592
 // request at the ATO to the end of an uninterrupted run (plus a fifth):
 // the part where a rotated token is at stake. A signal before that point
 // finds nothing sent.
@@ -293,6 +297,9 @@ func TestRotationSurvivesSignals(t *testing.T) {
 	ks := rotKeystores(t, r.sim)
 	config := t.TempDir()
 	id := rotRegister(t, r, config, ks[0], "Rotate")
+	// Every RFC 7592 answer 20 ms after the server acted: the way back from
+	// a real ATO, which on loopback would be over in a millisecond.
+	r.sim.InjectFault(atosim.Fault{Kind: atosim.FaultLateAnswer, Endpoint: atosim.EndpointClient, Delay: rotLatency})
 	for _, c := range rotCommands(t, config, id, ks) {
 		span := lifecycleSpan(t, r, config, c)
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
