@@ -442,33 +442,45 @@ func TestRotationSIGKILLWindow(t *testing.T) {
 		t.Skip("a measurement, not a drill: set DCRWIZARD_SIGKILL_WINDOW=1 (runs) to run it")
 	}
 	runs := rotRuns()
-	r := newRotating(t)
-	ks := rotKeystores(t, r.sim)
-	for _, name := range []string{"check", "rename", "renew"} {
-		config := t.TempDir()
-		id := rotRegister(t, r, config, ks[0], "Killed")
-		var c interruptedRun
+	for _, latency := range []time.Duration{0, rotLatency} {
+		r := newRotating(t)
+		if latency > 0 {
+			r.sim.InjectFault(atosim.Fault{Kind: atosim.FaultLateAnswer, Endpoint: atosim.EndpointClient, Delay: latency})
+		}
+		ks := rotKeystores(t, r.sim)
+		for _, name := range []string{"check", "rename", "renew"} {
+			measureKills(t, r, ks, name, runs, latency)
+		}
+	}
+}
+
+// measureKills kills command name at random moments, runs times, and logs
+// how many runs lost the registration.
+func measureKills(t *testing.T, r *rotating, ks [2]string, name string, runs int, latency time.Duration) {
+	config := t.TempDir()
+	id := rotRegister(t, r, config, ks[0], "Killed")
+	pick := func() interruptedRun {
 		for _, cc := range rotCommands(t, config, id, ks) {
 			if cc.cmd == name {
-				c = cc
+				return cc
 			}
 		}
-		span := lifecycleSpan(t, r, config, c)
-		lost := 0
-		for i := 1; i <= runs; i++ {
-			interruptAtRandom(t, r, config, c, i, syscall.SIGKILL, span)
-			if ok, _ := stillWorks(t, config, id); !ok {
-				lost++
-				// Lost for good: register again to go on measuring.
-				id = rotRegister(t, r, config, ks[0], fmt.Sprintf("Killed %d", i))
-				for _, cc := range rotCommands(t, config, id, ks) {
-					if cc.cmd == name {
-						c = cc
-					}
-				}
-			}
-		}
-		window := time.Duration(float64(span) * 1.2 * float64(lost) / float64(runs))
-		t.Logf("%s, SIGKILL at random moments over %v: %d runs, %d lost (a window of about %v)", name, span.Round(time.Millisecond), runs, lost, window.Round(time.Millisecond))
+		t.Fatalf("no command %s", name)
+		return interruptedRun{}
 	}
+	c := pick()
+	span := lifecycleSpan(t, r, config, c)
+	lost := 0
+	for i := 1; i <= runs; i++ {
+		interruptAtRandom(t, r, config, c, i, syscall.SIGKILL, span)
+		if ok, _ := stillWorks(t, config, id); !ok {
+			lost++
+			// Lost for good: register again to go on measuring.
+			id = rotRegister(t, r, config, ks[0], fmt.Sprintf("Killed %d", i))
+			c = pick()
+		}
+	}
+	window := time.Duration(float64(span) * 1.2 * float64(lost) / float64(runs))
+	t.Logf("%s, answers %v late, SIGKILL at random moments over %v: %d runs, %d lost (a window of about %v)",
+		name, latency, span.Round(time.Millisecond), runs, lost, window.Round(time.Millisecond))
 }

@@ -96,7 +96,7 @@ func invalidClient(e *Error) guidance {
 // lifecycleGuides are the RFC 7592 answers (ato-facts.md §5), by status.
 var lifecycleGuides = map[int]guide{
 	401: fixed("The ATO no longer recognises this registration or its access token.",
-		"The registration may have been removed, or its access token replaced by another program. If you still need this installation registered, register it again; otherwise remove it from the list."),
+		"The registration may have been removed, or its access token replaced by another program (or while DCR Wizard was ended in the middle of a call, before it could keep the new one). If you still need this installation registered, register it again; otherwise remove it from the list."),
 	403: fixed("The ATO refused this request for this registration.",
 		"The ATO does not allow this change for this registration. If you need it, contact the ATO with the receipt number shown."),
 	404: fixed("The ATO has no registration at this address.",
