@@ -358,6 +358,25 @@ func TestFaults(t *testing.T) {
 			t.Errorf("recorded %s %d, want the registration with status 0", last.Path, last.Status)
 		}
 	})
+	t.Run("late answer: acted on at once, answered later", func(t *testing.T) {
+		sim, ep := sibling(t, Options{})
+		sim.InjectFault(Fault{Kind: FaultLateAnswer, Endpoint: EndpointRegister, Nth: 1, Delay: 5 * time.Second})
+		impatient := fresh()
+		impatient.Timeout = 200 * time.Millisecond
+		if res, err := impatient.Do(dcrReq(t, ep, "Late")); err == nil {
+			res.Body.Close()
+			t.Fatalf("got an answer (%d) before the delay, want the client to give up", res.StatusCode)
+		}
+		if cs := sim.Clients(); len(cs) != 1 || cs[0].Name != "Late" {
+			t.Errorf("clients %v, want the registration made before the answer", cs)
+		}
+		// A patient client gets the answer, late.
+		sim.InjectFault(Fault{Kind: FaultLateAnswer, Endpoint: EndpointRegister, Nth: 1, Delay: 200 * time.Millisecond})
+		start := time.Now()
+		if r := do(t, fresh(), dcrReq(t, ep, "Patient")); r.status != 201 || time.Since(start) < 200*time.Millisecond {
+			t.Errorf("patient client: %d after %v, want 201 after the delay", r.status, time.Since(start))
+		}
+	})
 	t.Run("malformed JSON", func(t *testing.T) {
 		sim, ep := sibling(t, Options{})
 		sim.InjectFault(Fault{Kind: FaultMalformedJSON, Endpoint: EndpointRegister, Nth: 1})

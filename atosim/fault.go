@@ -21,6 +21,11 @@ const (
 	FaultMalformedJSON
 	// FaultDrop closes the connection without doing anything.
 	FaultDrop
+	// FaultLateAnswer handles the request at once (a registration is
+	// created, updated or its token rotated), then holds the answer for
+	// Fault.Delay before sending it: a slow gateway in front of a server
+	// that has already acted. A client that stops waiting loses the answer.
+	FaultLateAnswer
 )
 
 func (k FaultKind) String() string {
@@ -35,6 +40,8 @@ func (k FaultKind) String() string {
 		return "malformed JSON"
 	case FaultDrop:
 		return "drop"
+	case FaultLateAnswer:
+		return "late answer"
 	}
 	return "unknown fault"
 }
@@ -50,7 +57,7 @@ type Fault struct {
 	Nth int
 	// Status is FaultHTTPError's status; default 502.
 	Status int
-	// Delay is FaultDelay's wait.
+	// Delay is FaultDelay's wait, and how late FaultLateAnswer answers.
 	Delay time.Duration
 }
 

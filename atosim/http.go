@@ -96,6 +96,23 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			route(sw)
 		case <-r.Context().Done(): // the client gave up waiting
 		}
+	case FaultLateAnswer:
+		bw := &bufferWriter{header: http.Header{}}
+		route(bw)
+		note = fmt.Sprintf(" (fault: %s; processed as %d, answered after %s)", f.Kind, bw.statusOr200(), f.Delay)
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done(): // the client gave up: the answer is lost
+			finish()
+			return
+		}
+		for k, v := range bw.header {
+			sw.Header()[k] = v
+		}
+		sw.WriteHeader(bw.statusOr200())
+		_, _ = sw.Write(bw.body.Bytes())
 	case FaultDropAfterRegister:
 		bw := &bufferWriter{header: http.Header{}}
 		route(bw)

@@ -12,11 +12,13 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/term"
 
 	"dcrwizard/credstore"
+	"dcrwizard/flow"
 	"dcrwizard/internal/safetext"
 )
 
@@ -64,6 +66,9 @@ func Main(args []string) int {
 	go func() {
 		first := <-sigs
 		cancel(&signalError{first})
+		if holding.Load() > 0 {
+			fmt.Fprintln(os.Stderr, holdNote)
+		}
 		second := <-sigs
 		restoreTerminal()
 		os.Exit(signalExit(second))
@@ -84,14 +89,34 @@ func Main(args []string) int {
 	var se *signalError
 	if errors.As(context.Cause(ctx), &se) {
 		switch code {
-		case ExitOK, ExitNotStored, ExitUnknown:
-			// The outcome at the ATO is what a script must see.
+		case ExitOK, ExitNotStored, ExitUnknown, ExitNotUsable:
+			// The outcome at the ATO is what a script must see (7: made
+			// and stored, only the test sign-in was stopped).
 		default:
 			code = signalExit(se.sig)
 		}
 	}
 	return code
 }
+
+// holding counts RFC 7592 requests under way that a signal does not
+// abandon (flow.Client.OnHold): their answers may carry a new registration
+// access token, which is kept before the command stops.
+var holding atomic.Int32
+
+// noteHold is the flow.Client.OnHold of the commands that manage a
+// registration.
+func noteHold(_ flow.Step, held bool) {
+	if held {
+		holding.Add(1)
+	} else {
+		holding.Add(-1)
+	}
+}
+
+var holdNote = fmt.Sprintf("Stopping once the ATO has answered the request already sent (at most %s): "+
+	"its answer may carry a new registration access token, which is kept first. "+
+	"Press Ctrl-C again to stop at once, but that token would then be lost.", flow.DefaultStepTimeout)
 
 // signalError is the cause of a context cancelled by a signal.
 type signalError struct{ sig os.Signal }
@@ -155,6 +180,10 @@ Usage:
   dcrwizard renew    CLIENT_ID --keystore FILE [--credential ID] [--other-abn]
                      [--register-again [--api-key KEY]] [--json]
                                                            use a renewed credential (same client id)
+  dcrwizard restore  CLIENT_ID [--api-key-file FILE] [--json] < TOKEN
+                                                           hand back a registration access token
+                                                           printed when the keychain refused it
+                                                           (asked without echo at a terminal)
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
   dcrwizard export   CLIENT_ID --out FILE|-                write the three values as JSON (a secret!)
   dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
@@ -188,9 +217,12 @@ Exit codes:
      or could not be reached (verify, token: the sign-in as the registration was
      refused or could not be made; the registration itself still exists)
   4  registered but NOT stored in the keychain: the values are printed on stdout; keep them
-     (check/rename: the ATO issued a new registration access token that could not be stored)
+     (check/rename/renew: the ATO issued a new registration access token that could not be
+     stored; once the keychain works, hand it back with dcrwizard restore CLIENT_ID)
   5  outcome unknown: the connection was lost after the registration was sent;
-     check before trying again
+     check before trying again (check/rename/renew/remove: a request was sent and
+     its answer, which may carry a new registration access token, never came:
+     run dcrwizard check CLIENT_ID)
   6  list --expiring: a registration's credential ends within the window
   7  register --verify, renew: registered (or updated) and stored, but the test
      sign-in failed (the registration exists; the message says why)
@@ -233,6 +265,8 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runVerify(ctx, cmd, rest, st)
 	case "renew":
 		return runRenew(ctx, rest, st)
+	case "restore":
+		return runRestore(ctx, rest, st)
 	case "simulate":
 		return runSimulate(ctx, rest, st)
 	case "setup-check":

@@ -110,11 +110,11 @@ func runConformance(ctx context.Context, args []string, st Streams) int {
 		return code
 	}
 	for _, c := range rep.Checks {
-		fmt.Fprintf(st.Stdout, "%-22s %-11s %s\n", c.ID, c.Result, c.Saw)
+		outf(st.Stdout, "%-22s %-11s %s\n", c.ID, c.Result, c.Saw)
 	}
 	for _, g := range rep.Registrations {
 		if !g.Removed {
-			fmt.Fprintf(st.Stdout, "Still registered at the ATO: %s (%q) — remove it by other means, then: dcrwizard forget %s\n", g.ClientID, g.Name, g.ClientID)
+			outf(st.Stdout, "Still registered at the ATO: %s (%q) — remove it by other means, then: dcrwizard forget %s\n", g.ClientID, g.Name, g.ClientID)
 		}
 	}
 	if rep.OK {

@@ -56,7 +56,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: st.store()}
+	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: st.store()}
 	if err := no.apply(&r); err != nil {
 		return fail(st, *asJSON, err)
 	}
@@ -174,11 +174,14 @@ func lifecycleFail(st Streams, asJSON bool, err error) int {
 	}
 	var ns *credstore.NotStoredError
 	if errors.As(err, &ns) {
+		restore := "dcrwizard restore " + ns.Values.ClientID
 		if asJSON {
 			printJSON(st, map[string]any{"client_id": ns.Values.ClientID, "registration_access_token": ns.Values.RegistrationAccessToken,
-				"stored": false, "warning": ns.Error()})
+				"stored": false, "warning": ns.Error(), "restore": restore})
 		} else {
-			outf(st.Stderr, "WARNING: the ATO issued a new registration access token that could not be stored: %v\nKeep it now:\n", ns)
+			outf(st.Stderr, "WARNING: the ATO issued a new registration access token that could not be stored: %v\nKeep it now: "+
+				"the one in the keychain no longer works. Once the keychain works again, hand it back with\n  %s\n"+
+				"which asks for it (or reads it from standard input), checks it with the ATO and stores it.\n", ns, restore)
 			outf(st.Stdout, "Registration access token: %s\n", ns.Values.RegistrationAccessToken)
 		}
 		return ExitNotStored

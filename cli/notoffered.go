@@ -82,14 +82,14 @@ func (n *notOfferedFlags) check(ctx context.Context, st Streams, asJSON bool, r 
 	out.Verification = verification(v, err)
 	if err != nil {
 		if !asJSON {
-			fmt.Fprintln(st.Stderr, out.Message)
+			outf(st.Stderr, "%s\n", out.Message)
 		}
 		return fail(st, asJSON, err)
 	}
 	if asJSON {
 		return printJSON(st, out)
 	}
-	fmt.Fprintf(st.Stdout, "%s\nSo DCR Wizard proved it another way:\n", out.Message)
+	outf(st.Stdout, "%s\nSo DCR Wizard proved it another way:\n", out.Message)
 	return reportVerification(st, false, rec.Name, v)
 }
 
@@ -113,7 +113,7 @@ func (n *notOfferedFlags) rename(ctx context.Context, st Streams, asJSON bool, r
 	if asJSON {
 		return printJSON(st, out)
 	}
-	fmt.Fprintf(st.Stdout, "Renamed %q to %q on this computer only. The ATO does not offer renaming registrations, so it keeps the name %q; the registration itself is unchanged and still works.\n", rec.Name, updated.Name, rec.Name)
+	outf(st.Stdout, "Renamed %q to %q on this computer only. The ATO does not offer renaming registrations, so it keeps the name %q; the registration itself is unchanged and still works.\n", rec.Name, updated.Name, rec.Name)
 	return ExitOK
 }
 

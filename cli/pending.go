@@ -62,8 +62,10 @@ func describePending(st Streams, p credstore.Pending) {
 			"    Its values were not saved in the keychain. If you kept them when it finished (they were\n"+
 			"    printed, or saved to a file), your software can use them: clear this note. If not, the\n"+
 			"    client id still works for your software, but the registration can only be checked, renamed\n"+
-			"    or removed by the ATO: do not register again for that.\n",
-			p.ClientID, p.RegistrationClientURI, p.Receipt)
+			"    or removed by the ATO: do not register again for that.\n"+
+			"    To have DCR Wizard keep the printed values after all, once the keychain works:\n"+
+			"      dcrwizard restore %s --api-key-file FILE < the-printed-output\n",
+			p.ClientID, p.RegistrationClientURI, p.Receipt, p.ClientID)
 	} else {
 		fmt.Fprintln(st.Stdout, "    The ATO's answer was never seen: it may have registered this instance. Check in the ATO\n"+
 			"    portal before registering again.")

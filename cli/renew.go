@@ -63,7 +63,7 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: store}
+	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: store}
 	if r.Offered, err = setupOffered(*setup); err != nil {
 		return fail(st, *asJSON, err)
 	}
@@ -126,7 +126,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		outf(st.Stderr, "What to do: register again with the renewed credential (the old registration is kept until you remove it):\n  dcrwizard renew %s --keystore FILE --register-again\n", rec.ClientID)
 		return ExitRefused
 	case err != nil:
-		return fail(st, *asJSON, err)
+		// A rotated token the keychain refused is printed, to hand back.
+		return lifecycleFail(st, *asJSON, err)
 	}
 	out := renewJSON{ClientID: rec.ClientID, Updated: true, CredentialID: res.Record.CredentialID, CredentialSerial: res.Record.CredentialSerial,
 		CredentialNotAfter: res.Record.CredentialNotAfter.UTC().Format(time.RFC3339), TokenRotated: res.Rotated,
@@ -143,6 +144,13 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	}
 	outf(st.Stdout, "Updated %q with the renewed credential (serial %s, valid until %s). The client id is unchanged: %s.\n",
 		rec.Name, out.CredentialSerial, res.Record.CredentialNotAfter.Local().Format("2 January 2006"), rec.ClientID)
+	if res.VerifyErr != nil && ctx.Err() != nil {
+		// Stopped (Ctrl-C, SIGTERM, --timeout) after the update was kept:
+		// only the test is left to do.
+		fmt.Fprintf(st.Stderr, "The update was made and is stored; the test sign-in with the renewed credential was stopped before it finished.\n"+
+			"Test it with: dcrwizard verify %s --keystore FILE\n", rec.ClientID)
+		return code
+	}
 	if res.VerifyErr != nil {
 		outf(st.Stderr, "The update was made, but the test sign-in with the renewed credential failed.\nError: %s\nWhat to do: %s\nIf it keeps failing: dcrwizard renew %s --keystore FILE --register-again\n",
 			out.Verification.Problem, out.Verification.Action, rec.ClientID)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -85,6 +86,12 @@ type Client struct {
 	// RetryBackoff is the wait before the first token retry; it doubles
 	// for the second (default 500ms).
 	RetryBackoff time.Duration
+	// OnHold, when set, is told when an RFC 7592 request that its caller
+	// can no longer abandon starts (true) and ends (false): a cancel in
+	// between waits for the answer (at most StepTimeout), which may carry a
+	// new registration access token. The command line says so on Ctrl-C.
+	// It may be called from another goroutine.
+	OnHold func(step Step, held bool)
 }
 
 func (c *Client) now() time.Time {
@@ -219,6 +226,12 @@ type call struct {
 	// message; trackSent marks a request that must not be repeated blindly.
 	instance  string
 	trackSent bool
+	// holdOnceSent: once the request has a connection (its bytes about to
+	// go), the caller's cancel or deadline no longer abandons it; it runs
+	// to its answer or to StepTimeout. An RFC 7592 answer may carry the
+	// only copy of a rotated registration access token: abandoning it
+	// after the server acted would lose the registration.
+	holdOnceSent bool
 }
 
 // response is an answer read in full (up to maxResponseBody).
@@ -238,7 +251,20 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 	if u, err := url.Parse(cl.url); err == nil {
 		host = u.Hostname()
 	}
-	reqCtx, cancel := context.WithTimeout(ctx, c.stepTimeout())
+	var reqCtx context.Context
+	var cancel context.CancelFunc
+	abandoned := func() bool { return false }
+	if cl.holdOnceSent {
+		reqCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.stepTimeout())
+		h := &hold{cancel: cancel, onHold: c.OnHold, step: cl.step}
+		abandoned = h.wasAbandoned
+		stop := context.AfterFunc(ctx, h.parentDone)
+		defer stop()
+		defer h.release()
+		reqCtx = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{GotConn: h.gotConn})
+	} else {
+		reqCtx, cancel = context.WithTimeout(ctx, c.stepTimeout())
+	}
 	defer cancel()
 
 	// sent turns true once headers are on their way: from then on the
@@ -273,6 +299,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 			e.Unknown = true
 			e.Kind = KindUnknownOutcome
 		}
+		e.NotSent = abandoned()
 		return e
 	}
 
@@ -299,6 +326,57 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		data = data[:maxResponseBody]
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsNote: note}, nil
+}
+
+// hold decides, once, whether a request is abandoned when its caller's
+// context ends: before it has a connection, yes (nothing has been sent); from
+// then on, no. A connection handed over after the abandon is closed unused,
+// so an abandoned request never reaches the server.
+type hold struct {
+	mu        sync.Mutex
+	cancel    context.CancelFunc
+	committed bool // has a connection: its answer is waited for
+	abandoned bool
+	onHold    func(Step, bool)
+	step      Step
+}
+
+func (h *hold) parentDone() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.committed {
+		h.abandoned = true
+		h.cancel()
+	}
+}
+
+func (h *hold) gotConn(info httptrace.GotConnInfo) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.abandoned {
+		_ = info.Conn.Close()
+		return
+	}
+	if !h.committed {
+		h.committed = true
+		if h.onHold != nil {
+			h.onHold(h.step, true)
+		}
+	}
+}
+
+func (h *hold) wasAbandoned() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.abandoned
+}
+
+func (h *hold) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.committed && h.onHold != nil {
+		h.onHold(h.step, false)
+	}
 }
 
 // proxyFor names the proxy server the request goes through ("" for none):

@@ -64,10 +64,14 @@ type Error struct {
 	Err         error     // underlying cause, if any
 
 	// Additions to the contract, used by the messages.
-	Host         string    // server host name, for network messages
-	Proxy        string    // proxy host:port the request went through, if any
-	InstanceName string    // the name being registered (unknown outcome)
-	ServerTime   time.Time // the server's Date header, to spot a wrong clock
+	Host         string // server host name, for network messages
+	Proxy        string // proxy host:port the request went through, if any
+	InstanceName string // the name being registered (unknown outcome)
+	ClientID     string // the registration an RFC 7592 request with an unknown outcome was about
+	// NotSent: an RFC 7592 request stopped (cancel or deadline) before it
+	// had a connection, so the server never saw it.
+	NotSent    bool
+	ServerTime time.Time // the server's Date header, to spot a wrong clock
 	// Field is the request field a gateway error names (source.parameter,
 	// or the last part of source.pointer), "" when none.
 	Field string

@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
+
+	"dcrwizard/internal/safetext"
 )
 
 // readOnlyFields are the server-managed values RFC 7592 §2.2 says an update
@@ -73,6 +77,16 @@ func (c *Client) Delete(ctx context.Context, uri, token, apiKey string) error {
 	return nil
 }
 
+// clientIDOf is the client id at the end of a registration client URI (the
+// ATO's pattern, which the registrar keeps to), for the recovery advice.
+func clientIDOf(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return ""
+	}
+	return safetext.Line(path.Base(u.Path))
+}
+
 func rotatedNote(reg *Registration, old string) string {
 	if reg.RegistrationAccessToken != old {
 		return " (the ATO issued a new registration access token)"
@@ -92,7 +106,9 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 			Err: errors.New("The registration access token is missing, so the ATO cannot be asked about this registration.")})
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, c.fail(c.cancelled(step, err))
+		e := c.cancelled(step, err)
+		e.NotSent = true
+		return nil, c.fail(e)
 	}
 	cl := call{
 		step:    step,
@@ -101,9 +117,12 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 		header:  http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}},
 		body:    body,
 		secrets: redactor{token, apiKey},
-		// An update that reached the server may have been made even if
-		// its answer is lost: never report that as a plain failure.
-		trackSent: method == http.MethodPut,
+		// A request that reached the server may have been acted on even if
+		// its answer is lost — an update made, a registration deleted, or
+		// on any of them the registration access token rotated: never
+		// report that as a plain failure, and never abandon the answer.
+		trackSent:    true,
+		holdOnceSent: true,
 	}
 	if body != nil {
 		cl.header.Set("Content-Type", "application/json")
@@ -113,6 +132,9 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 	}
 	resp, e := c.do(ctx, cl)
 	if e != nil {
+		if e.Unknown {
+			e.ClientID = clientIDOf(uri)
+		}
 		return nil, c.fail(e)
 	}
 	if resp.status/100 != 2 {
@@ -123,8 +145,10 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 	}
 	reg, err := parseRegistration(resp.body)
 	if err != nil {
-		return nil, c.fail(&Error{Step: step, Status: resp.status, Kind: KindBadResponse, Host: hostOf(uri),
-			Receipt: receiptOf(resp.header, cl.secrets), Body: supportBody(cl.secrets, resp.body), Err: err})
+		// A success the client cannot read: the server acted, and any new
+		// token it issued is in the unreadable body.
+		return nil, c.fail(&Error{Step: step, Status: resp.status, Kind: KindUnknownOutcome, Unknown: true, Host: hostOf(uri),
+			ClientID: clientIDOf(uri), Receipt: receiptOf(resp.header, cl.secrets), Body: supportBody(cl.secrets, resp.body), Err: err})
 	}
 	reg.Receipt = receiptOf(resp.header, append(cl.secrets, reg.RegistrationAccessToken))
 	if reg.RegistrationAccessToken == "" {

@@ -96,7 +96,7 @@ func invalidClient(e *Error) guidance {
 // lifecycleGuides are the RFC 7592 answers (ato-facts.md §5), by status.
 var lifecycleGuides = map[int]guide{
 	401: fixed("The ATO no longer recognises this registration or its access token.",
-		"The registration may have been removed, or its access token replaced by another program. If you still need this installation registered, register it again; otherwise remove it from the list."),
+		"The registration may have been removed, or its access token replaced by another program (or while DCR Wizard was ended in the middle of a call, before it could keep the new one). If you still need this installation registered, register it again; otherwise remove it from the list."),
 	403: fixed("The ATO refused this request for this registration.",
 		"The ATO does not allow this change for this registration. If you need it, contact the ATO with the receipt number shown."),
 	// 404, 405 and 501: the ATO does not offer the call (notoffered.go).
@@ -152,6 +152,9 @@ func guidanceFor(e *Error) guidance {
 
 // baseGuidance is the guidance for e by its kind, code and status.
 func baseGuidance(e *Error) guidance {
+	if e.NotSent && !e.Unknown && isLifecycle(e.Step) {
+		return notSent(e)
+	}
 	switch e.Kind {
 	case KindUnknownOutcome:
 		return unknownOutcome(e)
@@ -250,9 +253,8 @@ func viaProxy(e *Error) guidance {
 // again: a second POST could make a second registration.
 func unknownOutcome(e *Error) guidance {
 	when := clockShort(e.At)
-	if e.Step == StepUpdate {
-		return guidance{"At " + when + " the update of the registration was sent, but no usable answer came back. It is not known whether the ATO changed the registration.",
-			"Check the registration before trying again: in the Registrations list, or with dcrwizard check and dcrwizard verify. If the new credential signs in, the update was made."}
+	if isLifecycle(e.Step) {
+		return lifecycleUnknown(e, when)
 	}
 	name := "“" + e.InstanceName + "”"
 	check := "Before trying again, check whether " + name + " was registered at about " + when +
@@ -278,6 +280,61 @@ func unknownOutcome(e *Error) guidance {
 		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check}
 	}
 	return guidance{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check}
+}
+
+// notSent: an RFC 7592 request stopped before it reached the ATO (what
+// came before it in the same command, a read and its new token, is kept).
+func notSent(e *Error) guidance {
+	what := "You stopped it"
+	if e.Kind == KindTimeout {
+		what = "The time allowed ran out"
+	}
+	action := "Start again when you are ready."
+	if e.Kind == KindTimeout {
+		action = "Try again; on the command line, with a longer --timeout if the ATO is slow to answer."
+	}
+	switch e.Step {
+	case StepUpdate:
+		return guidance{what + " before the update was sent: the registration at the ATO is unchanged.", action}
+	case StepDelete:
+		return guidance{what + " before the removal was sent: the registration still exists at the ATO and here.", action}
+	}
+	return guidance{what + " before the registration was read: nothing was sent to the ATO.", action}
+}
+
+// lifecycleUnknown: an RFC 7592 request left this computer and no usable
+// answer came back. Besides what the request was for, the answer may have
+// carried a new registration access token (RFC 7592 lets the ATO rotate it
+// on any call), which is then lost: say how to find out, and what then.
+func lifecycleUnknown(e *Error, when string) guidance {
+	why := "no usable answer came back"
+	switch {
+	case e.Status/100 == 2:
+		why = "its answer could not be read"
+	case errors.Is(e.Err, context.Canceled):
+		why = "it was stopped before the answer came"
+	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
+		why = "the ATO did not answer in time"
+	case e.Err != nil:
+		why = "the connection broke before the ATO answered"
+	}
+	checkCmd := "dcrwizard check"
+	if e.ClientID != "" {
+		checkCmd += " " + e.ClientID
+	}
+	check := "Check the registration now: press Check on it in the Registrations list, or run " + checkCmd + "."
+	lost := " If the ATO answers that it no longer recognises the registration or its access token, the ATO issued a new token with the lost answer: the registration still exists and your software can still sign in with its client ID, but it can no longer be changed from this computer. Then contact the ATO with the time" + receiptNote(e) + ", or register this installation again."
+	token := " The ATO may also have issued a new registration access token with that answer, which this computer never received."
+	switch e.Step {
+	case StepUpdate:
+		return guidance{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether the ATO changed the registration." + token,
+			check + " If it works, nothing was lost: see whether the change was made, and if it was a renewal, run dcrwizard verify with the renewed keystore (if the new credential signs in, the update was made)." + lost}
+	case StepDelete:
+		return guidance{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether the ATO removed it.",
+			check + " If the ATO answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer (dcrwizard forget" + strings.TrimPrefix(checkCmd, "dcrwizard check") + ")."}
+	}
+	return guidance{"At " + when + " the request to read the registration was sent, but " + why + "." + token,
+		check + " If it works, nothing was lost." + lost}
 }
 
 func isTimeout(err error) bool {

@@ -40,6 +40,11 @@ func (r *Registrar) Check(ctx context.Context, clientID string) (*CheckResult, e
 	if err := r.skip(OpRead); err != nil {
 		return nil, err
 	}
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	rec, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return nil, err
@@ -60,6 +65,11 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err := ValidateInstanceName(newName); err != nil {
 		return credstore.Record{}, err
 	}
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return credstore.Record{}, err
+	}
+	defer release()
 	rec, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return rec, err
@@ -87,11 +97,15 @@ func (r *Registrar) Rename(ctx context.Context, clientID, newName string) (creds
 	if err != nil {
 		return rec, renameNotOffered(notOffered(OpUpdate, err), newName)
 	}
-	if _, err := r.keepToken(ctx, rec, vals, upd); err != nil {
+	// The ATO has the new name: a Cancel from here must not keep this
+	// computer from following it.
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
+	defer cancel()
+	if _, err := r.keepToken(saveCtx, rec, vals, upd); err != nil {
 		return rec, err
 	}
 	rec.Name = newName
-	if err := r.Store.UpdateRecord(ctx, rec); err != nil {
+	if err := r.Store.UpdateRecord(saveCtx, rec); err != nil {
 		return rec, fmt.Errorf("the ATO has the new name, but this computer's list could not be updated: %w", err)
 	}
 	return rec, nil
@@ -104,6 +118,11 @@ func (r *Registrar) Remove(ctx context.Context, clientID string) error {
 	if err := r.skip(OpDelete); err != nil {
 		return err
 	}
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	_, vals, err := r.access(ctx, clientID)
 	if err != nil {
 		return err
@@ -118,7 +137,9 @@ func (r *Registrar) Remove(ctx context.Context, clientID string) error {
 		}
 		return err
 	}
-	if err := r.Store.Delete(ctx, clientID); err != nil {
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
+	defer cancel()
+	if err := r.Store.Delete(saveCtx, clientID); err != nil {
 		return fmt.Errorf("the ATO has removed the registration, but this computer still lists it: %w", err)
 	}
 	return nil
@@ -126,6 +147,11 @@ func (r *Registrar) Remove(ctx context.Context, clientID string) error {
 
 // Forget removes the registration from this computer only.
 func (r *Registrar) Forget(ctx context.Context, clientID string) error {
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	return r.Store.Delete(ctx, clientID)
 }
 
@@ -156,7 +182,9 @@ func (r *Registrar) ProvideConsumerKey(ctx context.Context, clientID, key string
 	return r.Store.SetConsumerKey(ctx, clientID, key)
 }
 
-// keepToken stores a rotated registration access token.
+// keepToken stores a rotated registration access token. It is the first
+// thing done with an RFC 7592 answer, and a Cancel does not stop it: the
+// old token may already be dead at the ATO.
 func (r *Registrar) keepToken(ctx context.Context, rec credstore.Record, old credstore.Values, reg *flow.Registration) (bool, error) {
 	if reg == nil || reg.RegistrationAccessToken == "" || reg.RegistrationAccessToken == old.RegistrationAccessToken {
 		return false, nil

@@ -77,6 +77,11 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	if r.Flow == nil || r.Store == nil {
 		return nil, errors.New("registrar: Flow and Store are required")
 	}
+	release, err := r.lockRegistration(ctx, in.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	rec, vals, err := r.access(ctx, in.ClientID)
 	if err != nil {
 		return nil, err

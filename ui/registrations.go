@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -57,6 +58,7 @@ type registrationsPage struct {
 	busyID  string
 	busyAct lifeAction
 	unkept  map[string]bool // client ids whose new token the keychain refused and the user has not copied
+	held    atomic.Int32    // calls still running off the UI goroutine, cancelled or not (closing.go)
 	dlg     *nameDialog     // the open Rename or Remove dialog (tests read it)
 	// keystore is the last-used keystore a renewed credential was looked for in.
 	keystore string
@@ -366,7 +368,9 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 
 	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
 	store, now, offered := w.cfg.Store, w.cfg.Now, w.offered()
+	p.held.Add(1)
 	w.background(func() func() {
+		defer p.held.Add(-1)
 		defer cancel()
 		var apply func()
 		var hc *http.Client
@@ -409,23 +413,6 @@ func (w *Wizard) registrationCallDone(gen int, c *regCard, act lifeAction, apply
 	if !p.running() {
 		w.loadRegistrations()
 	}
-}
-
-// cancelRegistrationCall stops waiting at once; the request ends with its
-// context.
-func (w *Wizard) cancelRegistrationCall() {
-	p := &w.registrations
-	if !p.running() {
-		return
-	}
-	p.cancel()
-	p.cancel = nil
-	p.gen++ // the call's result no longer applies, except a lost token
-	if c := p.byID[p.busyID]; c != nil {
-		c.result.Objects = []fyne.CanvasObject{warnPara(cancelledWords(p.busyAct))}
-		c.result.Refresh()
-	}
-	w.drawBusy()
 }
 
 // checkRegistration asks the ATO what it holds (RFC 7592 read).

@@ -752,3 +752,37 @@ func TestRegistrationWords(t *testing.T) {
 		}
 	})
 }
+
+// Cancel after a rename's update reached the ATO (which rotates the token
+// and answers late): the answer is still taken and its token kept, and
+// closing the window before it comes asks first.
+func TestRegistrationsCancelKeepsRotatedToken(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	sim, rec := h.registerAt(atosim.Options{RotateTokens: true}, "Reception")
+	h.openRegistrations()
+	c := h.card(rec.ClientID)
+	sim.InjectFault(atosim.Fault{Kind: atosim.FaultLateAnswer, Endpoint: atosim.EndpointClient, Delay: 2 * time.Second, Nth: 2})
+	h.w.renameRegistration(c, "Front office")
+	p := &h.w.registrations
+	h.loop.until(t, "the ATO to make the update", func() bool {
+		cs := sim.Clients()
+		return len(cs) == 1 && cs[0].Name == "Front office"
+	})
+	test.Tap(p.cancelBtn)
+	if p.held.Load() == 0 {
+		t.Fatal("the cancelled call is not counted as still running")
+	}
+	h.w.closeRequested()
+	if say := textsIn(h.overlay()); !strings.Contains(say, "Close before the ATO has answered?") {
+		t.Errorf("closing says:\n%s", say)
+	}
+	h.w.win.Canvas().Overlays().Remove(h.overlay())
+	h.loop.until(t, "the late answer to be kept", func() bool { return p.held.Load() == 0 })
+	r := &registrar.Registrar{Flow: &flow.Client{}, Store: h.store}
+	if _, err := r.Check(context.Background(), rec.ClientID); err != nil {
+		t.Fatalf("after Cancel the stored token no longer works: %v", err)
+	}
+	if got, _, err := h.store.Get(context.Background(), rec.ClientID); err != nil || got.Name != "Front office" {
+		t.Errorf("this computer's record: %q, %v; want the name the ATO now has", got.Name, err)
+	}
+}

@@ -321,7 +321,8 @@ func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
 	box.Add(errPara("The ATO issued a new registration access token, but it could not be saved: the old one no longer works. " +
 		ns.Error()))
 	box.Add(warnPara("The token is a secret: anyone who has it can change or delete this registration. Copy it now " +
-		"into your software or somewhere safe."))
+		"into your software or somewhere safe. Once the keychain works again, DCR Wizard can keep it again: your " +
+		"support contact can hand it back with the command dcrwizard restore " + id + " (it checks the token with the ATO first)."))
 	grid := container.New(layout.NewFormLayout())
 	v := ns.Values
 	if v.ClientID == "" {

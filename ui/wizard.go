@@ -441,40 +441,6 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 	}
 }
 
-// closeRequested guards the values the ATO returned but the keychain did
-// not keep: closing would lose them for good.
-func (w *Wizard) closeRequested() {
-	if w.review.running() {
-		w.askCloseWhileRegistering()
-		return
-	}
-	if w.registrations.unkeptTokens() {
-		dialog.ShowConfirm("Close without keeping the new token?",
-			"The ATO issued a new registration access token that could not be saved to the keychain, and the old one\n"+
-				"no longer works. If you close now without copying it, the registration can no longer be managed\n"+
-				"from this computer. Close anyway?",
-			func(ok bool) {
-				if ok {
-					w.win.Close()
-				}
-			}, w.win)
-		return
-	}
-	if !w.done.unkeptValues() {
-		w.win.Close()
-		return
-	}
-	dialog.ShowConfirm("Close without keeping the values?",
-		"The ATO registered this instance, but the values could not be saved to the keychain.\n"+
-			"If you close now without copying or saving them, the registration can no longer be managed\n"+
-			"from this computer. Close anyway?",
-		func(ok bool) {
-			if ok {
-				w.win.Close()
-			}
-		}, w.win)
-}
-
 // shutdown stops what the window started: a registration run, Practice mode.
 func (w *Wizard) shutdown() {
 	w.closeOnce.Do(func() {
