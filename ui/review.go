@@ -121,8 +121,9 @@ func (w *Wizard) buildReview() {
 		}
 		return ""
 	}
-	// Not Register: two Enters from Details must not register.
-	w.focusers[stepReview] = func() fyne.Focusable { return w.backBtn }
+	// Register, as Enter advanced every earlier page; in Production it
+	// asks first (confirmRegister).
+	w.focusers[stepReview] = func() fyne.Focusable { return w.nextBtn }
 }
 
 // maskKey shows enough of a consumer key to recognise it.

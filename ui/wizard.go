@@ -404,10 +404,7 @@ func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
 	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if w.step == stepReview {
-			return // Register takes a deliberate press of Register itself
-		}
-		w.next()
+		w.next() // the page's main action, never Back
 	case fyne.KeyEscape:
 		w.back()
 	}

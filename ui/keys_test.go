@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+)
+
+// Enter runs each page's main action, Review's Register included, and is
+// never Back: keys only, from Welcome to Done in Practice mode.
+func TestEnterIsTheMainActionOnEveryPage(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.tabTo(h.w.welcome.practice, "the Practice tick box")
+	h.press(fyne.KeySpace)
+	h.tabTo(h.w.nextBtn, "Start")
+	h.press(fyne.KeyReturn)
+	h.wantStep(stepCredential)
+	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	for _, s := range []step{stepEnvironment, stepDetails, stepReview} {
+		h.press(fyne.KeyReturn)
+		h.wantStep(s)
+	}
+	h.wantFocus(h.w.nextBtn, "Register")
+	h.press(fyne.KeyReturn)
+	if h.w.step == stepDetails {
+		t.Fatal("Enter on Review went Back")
+	}
+	h.loop.until(t, "the outcome", func() bool { return h.w.step == stepDone })
+	if h.w.done.res == nil || !h.w.done.res.Stored {
+		t.Fatalf("practice registration failed: %v", h.w.done.failErr)
+	}
+}
+
+// With nothing focused, Enter on Review registers too (Space has no
+// meaning there).
+func TestEnterOnReviewWithNothingFocusedRegisters(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
+	h.w.win.Canvas().Unfocus()
+	h.press(fyne.KeyReturn)
+	if !h.w.review.running() && h.w.step != stepDone {
+		t.Fatalf("Enter with nothing focused on Review did not register (now on %s)", h.w.step)
+	}
+	h.loop.until(t, "the outcome", func() bool { return h.w.step == stepDone })
+}
+
+// Enter and Space press whichever button has the focus on Welcome, as on
+// every other page.
+func TestEnterAndSpacePressWelcomeButtons(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	setup := h.vendorSetup(func(m map[string]any) {
+		m["environment"] = "sandbox"
+		delete(m, "endpoints")
+	})
+	h.w.loadSetup(setup)
+	h.waitSetup()
+	if h.w.setup.s == nil {
+		t.Fatalf("the setup file was not taken: %v", h.w.setup.err)
+	}
+	h.tabTo(h.w.setup.welcomeForget, "Don't use it")
+	h.press(fyne.KeyReturn)
+	if h.w.setup.s != nil {
+		t.Fatal("Enter on a focused \"Don't use it\" did nothing")
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeySpace} {
+		choose := findButton(t, h.w.pages[stepWelcome], "I have a setup file from my software vendor")
+		var target fyne.Focusable = choose
+		for _, b := range findKeyButtons(h.w.pages[stepWelcome]) {
+			if &b.Button == choose {
+				target = b
+			}
+		}
+		h.tabTo(target, "I have a setup file…")
+		h.press(k)
+		top := h.w.win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatalf("%s on a focused \"I have a setup file…\" opened no file dialog", k)
+		}
+		h.w.win.Canvas().Overlays().Remove(top)
+		h.loop.drain()
+	}
+}
