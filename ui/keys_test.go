@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // Enter runs each page's main action, Review's Register included, and is
@@ -78,5 +80,52 @@ func TestEnterAndSpacePressWelcomeButtons(t *testing.T) {
 		}
 		h.w.win.Canvas().Overlays().Remove(top)
 		h.loop.drain()
+	}
+}
+
+// Every button on every page is one with the two-colour focus ring (Fyne's
+// own shows only a faint tint), and Enter presses it.
+func TestEveryPageButtonHasTheFocusRing(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	var plain []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *keyButton:
+			return
+		case *widget.Button:
+			plain = append(plain, v.Text)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	for s := stepWelcome; s <= stepRegistrations; s++ {
+		h.w.ensurePage(s)
+		walk(h.w.pages[s])
+	}
+	if len(plain) > 0 {
+		t.Errorf("buttons without the focus ring (and Enter): %q", plain)
+	}
+	c := h.w.win.Canvas()
+	c.Focus(h.w.nextBtn)
+	r := test.WidgetRenderer(h.w.nextBtn).(*ringRenderer)
+	if !r.ring.Visible() || !r.inner.Visible() {
+		t.Fatal("the focused primary button shows no two-colour ring")
+	}
+	th, v := fyne.CurrentApp().Settings().Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+	if r.inner.StrokeColor != th.Color(colorNameFocusRingInner, v) || r.ring.StrokeColor != th.Color(colorNameFocusRing, v) {
+		t.Error("the ring's colours are not the theme's")
+	}
+	if r.inner.Position().X >= 0 || r.inner.Position().X <= r.ring.Position().X {
+		t.Errorf("the inner line (at %v) is not between the button and the outer line (at %v)", r.inner.Position(), r.ring.Position())
 	}
 }
