@@ -66,6 +66,7 @@ func (w *Wizard) buildEnvironment() {
 		labels[i] = o.label
 	}
 	p.radio = w.newChoiceGroup(labels, func(string) { w.environmentChanged() })
+	p.radio.ask = w.askProduction
 	p.note = para("")
 	p.note.Hide()
 

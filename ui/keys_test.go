@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -127,5 +128,46 @@ func TestEveryPageButtonHasTheFocusRing(t *testing.T) {
 	}
 	if r.inner.Position().X >= 0 || r.inner.Position().X <= r.ring.Position().X {
 		t.Errorf("the inner line (at %v) is not between the button and the outer line (at %v)", r.inner.Position(), r.ring.Position())
+	}
+}
+
+// An arrow key in the environment choice never lands on Production
+// without asking: a stray Enter keeps the choice, the next arrow goes past
+// Production, and "Use Production" chooses it.
+func TestArrowKeyAsksBeforeProduction(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.openKeystore(h.goodKeystore(), testPassword)
+	h.next()
+	h.wantStep(stepEnvironment)
+	h.chooseEnv("Sandbox")
+	radio := h.w.environment.radio
+	h.w.win.Canvas().Focus(radio)
+	isProduction := func() bool { return strings.HasPrefix(radio.Selected, "Production") }
+	h.press(fyne.KeyDown)
+	if isProduction() {
+		t.Fatal("Down switched to Production at once")
+	}
+	top := h.w.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(textsIn(top), "real registration") {
+		t.Fatal("Down onto Production did not ask first")
+	}
+	h.press(fyne.KeyReturn) // the focus is on "Not Production"
+	if isProduction() || h.w.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("Enter in the question chose Production or left it open (%q)", radio.Selected)
+	}
+	h.wantFocus(radio, "the environment choice again")
+	h.press(fyne.KeyDown) // past Production, to the next option
+	if radio.Selected != h.env.Label {
+		t.Fatalf("Down after declining chose %q, want %q", radio.Selected, h.env.Label)
+	}
+	h.press(fyne.KeyUp)
+	top = h.w.win.Canvas().Overlays().Top()
+	if top == nil || isProduction() {
+		t.Fatal("Up onto Production did not ask first")
+	}
+	test.Tap(findButton(t, top, "Use Production"))
+	h.loop.drain()
+	if !isProduction() {
+		t.Fatalf("\"Use Production\" did not choose it (%q)", radio.Selected)
 	}
 }
