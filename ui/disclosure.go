@@ -21,7 +21,6 @@ func (w *Wizard) newDisclosure(title string, body fyne.CanvasObject) *disclosure
 	d := &disclosure{body: body}
 	d.header = w.newButtonWithIcon(title, theme.MenuDropDownIcon(), d.toggle)
 	d.header.Alignment = widget.ButtonAlignLeading
-	d.header.IconPlacement = widget.ButtonIconTrailingText
 	d.header.Importance = widget.LowImportance
 	body.Hide()
 	d.Container = container.NewVBox(d.header, body)

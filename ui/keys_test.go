@@ -171,3 +171,149 @@ func TestArrowKeyAsksBeforeProduction(t *testing.T) {
 		t.Fatalf("\"Use Production\" did not choose it (%q)", radio.Selected)
 	}
 }
+
+// labelWith is the visible label under o whose text contains part.
+func labelWith(o fyne.CanvasObject, part string) *widget.Label {
+	var found *widget.Label
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() || found != nil {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Label:
+			if strings.Contains(v.Text, part) {
+				found = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return found
+}
+
+// inView fails unless o lies wholly inside the current page's view.
+func (h *harness) inView(o fyne.CanvasObject, what string) {
+	h.t.Helper()
+	d := fyne.CurrentApp().Driver()
+	page := h.w.pages[h.w.step]
+	top, viewTop := d.AbsolutePositionForObject(o).Y, d.AbsolutePositionForObject(page).Y
+	if top < viewTop || top+o.Size().Height > viewTop+page.Size().Height+0.5 {
+		h.t.Errorf("%s lies at y=%v–%v, outside the view %v–%v", what, top, top+o.Size().Height, viewTop, viewTop+page.Size().Height)
+	}
+}
+
+// A credential the page refuses (it expires within 6 months) is shown as a
+// stop, in the error style, and its reason is in view on a 1024x600
+// netbook at 125 % as soon as the file opens.
+func TestRefusedCredentialIsAStop(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	size := workAreaAt(1024, 552, 1.25)
+	h.w.win.Resize(size)
+	h.next()
+	c := h.issue("ABRD:80000000001_Soon", "Front Desk Machine", testNow.AddDate(0, 4, 0))
+	h.drop(h.writeKeystore("soon.xml", c))
+	h.w.win.Canvas().Focus(h.w.credential.password)
+	h.typeText(testPassword)
+	h.press(fyne.KeyReturn)
+	h.loop.until(t, "the file to open", func() bool { return h.w.credential.store != nil })
+	h.w.win.Resize(size)
+	page := h.w.pages[stepCredential]
+	badge := labelWith(page, "Expires within 6 months")
+	if badge == nil || badge.Importance != widget.DangerImportance {
+		t.Fatalf("the refused credential's badge is not in the error style: %+v", badge)
+	}
+	v := h.w.credential.store.Credentials[0].Verdict(testNow)
+	reason := labelWith(page, v.Message)
+	if reason == nil || reason.Importance != widget.DangerImportance {
+		t.Fatalf("the reason %q is not shown in the error style", v.Message)
+	}
+	h.inView(reason, "the reason")
+	h.inView(badge, "the badge")
+	if !h.w.nextBtn.Disabled() {
+		t.Error("Next is enabled for a refused credential")
+	}
+}
+
+// A "password is not right" for one file is gone once another file is
+// chosen: the refused password is not tried on it by itself.
+func TestStalePasswordErrorClears(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.next()
+	h.drop(h.goodKeystore())
+	h.w.credential.password.SetText("not the password at all")
+	h.key(fyne.KeyReturn)
+	h.loop.until(t, "the file to open", func() bool { return !h.w.credential.opening })
+	if h.w.credential.openErr == nil || !h.w.credential.errLabel.Visible() {
+		t.Fatal("a wrong password gave no error")
+	}
+	other := h.writeKeystore("other.xml", h.issue("ABRD:80000000001_Other", "Other Machine", testNow.AddDate(2, 0, 0)))
+	h.w.setKeystorePath(other)
+	h.loop.drain()
+	h.loop.until(t, "the file to open", func() bool { return !h.w.credential.opening })
+	if h.w.credential.errLabel.Visible() {
+		t.Fatalf("after choosing another file the error still shows: %q", h.w.credential.errLabel.Text)
+	}
+	h.wantFocus(h.w.credential.password, "the password")
+	// The password typed again opens the new file.
+	h.w.credential.password.SetText("")
+	h.typeText(testPassword)
+	h.press(fyne.KeyReturn)
+	h.loop.until(t, "the file to open", func() bool { return !h.w.credential.opening })
+	if h.w.credential.store == nil {
+		t.Fatalf("the new file did not open: %v", h.w.credential.openErr)
+	}
+}
+
+// Review masks a typed consumer key and shows it in full on request, in
+// groups of four to read out; a setup file's key has no such button.
+func TestReviewShowsTypedKeyOnRequest(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	key := h.sim.APIKey()
+	h.toReview(h.goodKeystore(), key, "Front desk PC")
+	grouped := readableKey(key)
+	if strings.Contains(h.texts(), key[:8]) {
+		t.Fatal("Review shows the key before being asked")
+	}
+	show := findButton(t, h.w.pages[stepReview], "Show the key")
+	test.Tap(show)
+	if !strings.Contains(h.texts(), grouped[:9]) || !strings.Contains(strings.ReplaceAll(h.texts(), " ", ""), key) {
+		t.Fatalf("Show the key did not show it in full:\n%s", h.texts())
+	}
+	test.Tap(findButton(t, h.w.pages[stepReview], "Hide the key"))
+	if strings.Contains(h.texts(), grouped[:9]) {
+		t.Fatal("Hide the key left it shown")
+	}
+	// Back and again: masked by default.
+	test.Tap(findButton(t, h.w.pages[stepReview], "Show the key"))
+	h.w.back()
+	h.next()
+	if strings.Contains(h.texts(), grouped[:9]) {
+		t.Fatal("the key is still shown on coming back to Review")
+	}
+}
+
+func TestReviewNeverRevealsASetupFilesKey(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.w.loadSetup(h.vendorSetup(func(m map[string]any) {
+		m["environment"] = "sandbox"
+		delete(m, "endpoints")
+	}))
+	h.waitSetup()
+	h.openKeystore(h.goodKeystore(), testPassword)
+	h.next()
+	h.next()
+	h.next()
+	h.wantStep(stepReview)
+	if b := findButtons(h.w.pages[stepReview], "Show the key"); len(b) > 0 {
+		t.Fatal("a setup file's key can be shown on Review")
+	}
+	h.noFullKey("Review", h.texts())
+}

@@ -175,7 +175,7 @@ func (w *Wizard) reviewShown() {
 	p.summary.Objects = nil
 	for _, r := range w.summaryRows() {
 		p.summary.Add(bold(r[0]))
-		p.summary.Add(para(r[1]))
+		p.summary.Add(w.summaryValue(r[0], r[1])) // the typed key can be shown (revealkey.go)
 	}
 	p.summary.Refresh()
 	env, _ := w.currentEnv()
