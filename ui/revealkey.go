@@ -52,5 +52,5 @@ func readableKey(key string) string {
 		}
 		b.WriteRune(r)
 	}
-	return b.String() + " (" + strconv.Itoa(len([]rune(key))) + " characters; the spaces are not part of it)"
+	return b.String() + "\n(" + strconv.Itoa(len([]rune(key))) + " characters; the spaces are not part of it)"
 }
