@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/flow"
 )
 
 // Enter runs each page's main action, Review's Register included, and is
@@ -316,4 +318,45 @@ func TestReviewNeverRevealsASetupFilesKey(t *testing.T) {
 		t.Fatal("a setup file's key can be shown on Review")
 	}
 	h.noFullKey("Review", h.texts())
+}
+
+// In Production, Enter on Review asks first with the focus on "Not yet": a
+// second Enter does not send it; Enter on "Register in Production" does.
+func TestProductionDoubleEnterDoesNotRegister(t *testing.T) {
+	// "Production" here is the simulator: nothing may go to the real ATO.
+	h := newHarness(t, harnessOpts{config: func(c *Config) {
+		prod := c.Environments[2]
+		prod.Name = flow.Production.Name
+		c.Environments = []flow.Environment{flow.Sandbox, prod}
+	}})
+	h.openKeystore(h.goodKeystore(), testPassword)
+	h.next()
+	h.chooseEnv("Production")
+	h.next()
+	h.typeDetails(h.sim.APIKey(), "Front desk PC")
+	h.next()
+	h.wantFocus(h.w.nextBtn, "Register")
+	h.press(fyne.KeyReturn)
+	h.press(fyne.KeyReturn)
+	if h.w.review.running() || h.w.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("two Enters on Review sent a Production registration or left the question open")
+	}
+	h.wantFocus(h.w.nextBtn, "Register, after Not yet")
+	h.press(fyne.KeyReturn)
+	top := h.w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no question")
+	}
+	yes := findButton(t, top, "Register in Production")
+	for _, b := range findKeyButtons(top) {
+		if &b.Button == yes {
+			h.tabTo(b, "Register in Production")
+		}
+	}
+	h.press(fyne.KeyReturn)
+	if !h.w.review.running() && h.w.step != stepDone {
+		t.Fatal("Enter on a focused \"Register in Production\" did not register")
+	}
+	h.w.cancelRun()
+	h.loop.until(t, "the run to end", func() bool { return !h.w.review.running() })
 }

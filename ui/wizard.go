@@ -362,26 +362,6 @@ func (w *Wizard) next() {
 	}
 }
 
-// confirmRegister registers, after asking by name in Production: a real
-// registration is recorded against the business and cannot be undone here.
-func (w *Wizard) confirmRegister() {
-	env, _ := w.currentEnv()
-	if env.Name != flow.Production.Name {
-		w.startRegister()
-		return
-	}
-	msg := para("This registers " + registrar.CleanName(w.details.name.Text) + " in Production, the live ATO (" +
-		env.Label + "). It is a real registration, recorded against your business.")
-	d := dialog.NewCustomConfirm("Register in Production?", "Register in Production", "Not yet", msg,
-		func(ok bool) {
-			if ok {
-				w.startRegister()
-			}
-		}, w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(msg, 520)))
-	d.Show()
-}
-
 // back returns to the previous step (Back, Escape), keeping what was typed.
 func (w *Wizard) back() {
 	if w.step == stepRegistrations {
