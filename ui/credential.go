@@ -463,13 +463,13 @@ func verdictBadge(v m2m.Verdict) fyne.CanvasObject {
 	case m2m.StatusOK:
 		icon, l.Text, l.Importance = theme.ConfirmIcon(), "Fine", widget.SuccessImportance
 	case m2m.StatusExpiresSoon:
-		icon, l.Text, l.Importance = theme.ErrorIcon(), "Expires within 6 months", widget.DangerImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Expires within 6 months", widget.DangerImportance
 	case m2m.StatusExpired:
-		icon, l.Text, l.Importance = theme.ErrorIcon(), "Expired", widget.DangerImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Expired", widget.DangerImportance
 	case m2m.StatusNotYetValid:
-		icon, l.Text, l.Importance = theme.ErrorIcon(), "Not valid yet", widget.DangerImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Not valid yet", widget.DangerImportance
 	default:
-		icon, l.Text, l.Importance = theme.ErrorIcon(), "Cannot be used", widget.DangerImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Cannot be used", widget.DangerImportance
 	}
 	l.TextStyle.Bold = true
 	return container.NewHBox(widget.NewIcon(icon), l)
