@@ -139,7 +139,7 @@ func (w *Wizard) selectedCredential() *m2m.Credential {
 	return p.store.Credentials[p.selected]
 }
 
-// chooseKeystore opens Fyne's file dialog, sized to the window and starting
+// chooseKeystore opens the file dialog (the system's, else the wizard's), starting
 // in the folder of the last file.
 func (w *Wizard) chooseKeystore() {
 	w.openFileDialog(credentialExtensions, w.lastFolder(), w.setKeystorePath)
