@@ -23,6 +23,11 @@ type keyButton struct {
 	focused  bool
 	reveal   func(fyne.CanvasObject)
 	onEscape func()
+	// freshPress: Enter and Space press it only when the key went down
+	// while it had the focus, not by a held key's repeats (Register: a
+	// held Enter must not run on from Details into a registration).
+	freshPress bool
+	keyDown    bool
 }
 
 func (w *Wizard) newButton(label string, tapped func()) *keyButton {
@@ -36,8 +41,20 @@ func (w *Wizard) newButtonWithIcon(label string, icon fyne.Resource, tapped func
 	return b
 }
 
+// KeyDown notes a real press (the desktop driver calls it on a press, not
+// on a held key's repeats; TypedKey comes after it, and on every repeat).
+func (b *keyButton) KeyDown(*fyne.KeyEvent) { b.keyDown = true }
+
+// KeyUp is part of desktop.Keyable; nothing to do.
+func (b *keyButton) KeyUp(*fyne.KeyEvent) {}
+
 // TypedKey activates the button on Enter, then does what Button does.
 func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	fresh := b.keyDown
+	b.keyDown = false
+	if b.freshPress && !fresh && (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter || ev.Name == fyne.KeySpace) {
+		return // a repeat of a key pressed before the focus came here
+	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !b.Disabled() {
@@ -53,7 +70,7 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (b *keyButton) FocusGained() {
-	b.focused = true
+	b.focused, b.keyDown = true, false
 	b.Button.FocusGained()
 	if b.reveal != nil {
 		b.reveal(b)

@@ -360,3 +360,37 @@ func TestProductionDoubleEnterDoesNotRegister(t *testing.T) {
 	h.w.cancelRun()
 	h.loop.until(t, "the run to end", func() bool { return !h.w.review.running() })
 }
+
+// repeat is a held key's repeat: typed again, without going down again.
+func (h *harness) repeat(name fyne.KeyName) {
+	h.t.Helper()
+	if f := h.w.win.Canvas().Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: name})
+	}
+	h.loop.drain()
+}
+
+// A held Enter runs on through the pages but never presses Register: that
+// takes a press of its own.
+func TestHeldEnterDoesNotRegister(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.openKeystore(h.goodKeystore(), testPassword)
+	h.next()
+	h.chooseEnv(h.env.Label)
+	h.next()
+	h.typeDetails(h.sim.APIKey(), "Front desk PC")
+	h.w.win.Canvas().Focus(h.w.details.name)
+	h.press(fyne.KeyReturn)
+	h.wantStep(stepReview)
+	for range 5 {
+		h.repeat(fyne.KeyReturn)
+	}
+	if h.w.review.running() || h.w.step != stepReview {
+		t.Fatal("a held Enter registered")
+	}
+	h.press(fyne.KeyReturn)
+	if !h.w.review.running() && h.w.step != stepDone {
+		t.Fatal("a fresh Enter on Register did not register")
+	}
+	h.loop.until(t, "the outcome", func() bool { return h.w.step == stepDone })
+}

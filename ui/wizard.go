@@ -186,6 +186,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.backBtn = w.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
 	w.nextBtn = w.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
 	w.nextBtn.Importance = widget.HighImportance
+	w.nextBtn.freshPress = true // a held Enter's repeats never press Register (focus.go)
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
 	// Close asks first when values are unkept, as the window's own close
 	// button does. It is not bound to Enter: a stray key must not close.
