@@ -23,6 +23,13 @@ type choiceGroup struct {
 	box               *fyne.Container
 	onEnter, onEscape func()
 	reveal            func(fyne.CanvasObject)
+	// ask, when set, is asked before an arrow key chooses an option: it
+	// returns false to hold the move and then calls choose itself once
+	// the user has confirmed (Production, see envconfirm.go).
+	ask func(option string, choose func()) bool
+	// passed is an option the user declined on the way: the next move in
+	// the same direction goes past it instead of asking again.
+	passed string
 }
 
 func (w *Wizard) newChoiceGroup(options []string, changed func(string)) *choiceGroup {
@@ -84,7 +91,16 @@ func (g *choiceGroup) move(by int) {
 	default:
 		i = (i + by + len(g.Options)) % len(g.Options)
 	}
-	g.SetSelected(g.Options[i])
+	if g.Options[i] == g.passed && len(g.Options) > 2 {
+		i = (i + by + len(g.Options)) % len(g.Options)
+	}
+	g.passed = ""
+	o := g.Options[i]
+	if g.ask != nil && !g.ask(o, func() { g.SetSelected(o) }) {
+		g.passed = o
+		return
+	}
+	g.SetSelected(o)
 }
 
 func (g *choiceGroup) FocusGained() {

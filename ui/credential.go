@@ -139,7 +139,7 @@ func (w *Wizard) selectedCredential() *m2m.Credential {
 	return p.store.Credentials[p.selected]
 }
 
-// chooseKeystore opens Fyne's file dialog, sized to the window and starting
+// chooseKeystore opens the file dialog (the system's, else the wizard's), starting
 // in the folder of the last file.
 func (w *Wizard) chooseKeystore() {
 	w.openFileDialog(credentialExtensions, w.lastFolder(), w.setKeystorePath)
@@ -171,8 +171,9 @@ func (w *Wizard) setKeystorePath(path string) {
 	p.path = path
 	p.pathLabel.SetText(safetext.Line(path)) // a file name may hold a line break
 	p.pairPath = ""
+	retry := p.openErr == nil // a password the last file refused is not tried on this one: its error would look stale
 	w.credentialInputChanged()
-	if p.password.Text != "" {
+	if p.password.Text != "" && retry {
 		w.openCredential()
 	} else if w.step == stepCredential {
 		w.win.Canvas().Focus(p.password)
@@ -291,6 +292,7 @@ func (w *Wizard) credentialOpened(gen int, st *m2m.Store, err error) {
 	}
 	w.refreshCredential()
 	w.refreshNav()
+	w.revealCredentialList()
 }
 
 // refreshCredential redraws the status, error and credential list.
@@ -418,11 +420,7 @@ func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.Can
 	info := para(strings.Join(facts, " · "))
 	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), choice), info)
 	if !v.OK() && v.Message != "" {
-		reason := errPara(v.Message)
-		if v.Status == m2m.StatusExpiresSoon {
-			reason.Importance = widget.WarningImportance
-		}
-		row.Add(reason)
+		row.Add(errPara(v.Message)) // refused: a stop, not a warning
 	}
 	return container.NewVBox(row, widget.NewSeparator())
 }
@@ -465,13 +463,13 @@ func verdictBadge(v m2m.Verdict) fyne.CanvasObject {
 	case m2m.StatusOK:
 		icon, l.Text, l.Importance = theme.ConfirmIcon(), "Fine", widget.SuccessImportance
 	case m2m.StatusExpiresSoon:
-		icon, l.Text, l.Importance = theme.WarningIcon(), "Expires within 6 months", widget.WarningImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Expires within 6 months", widget.DangerImportance
 	case m2m.StatusExpired:
-		icon, l.Text, l.Importance = theme.ErrorIcon(), "Expired", widget.DangerImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Expired", widget.DangerImportance
 	case m2m.StatusNotYetValid:
-		icon, l.Text, l.Importance = theme.ErrorIcon(), "Not valid yet", widget.DangerImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Not valid yet", widget.DangerImportance
 	default:
-		icon, l.Text, l.Importance = theme.ErrorIcon(), "Cannot be used", widget.DangerImportance
+		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Cannot be used", widget.DangerImportance
 	}
 	l.TextStyle.Bold = true
 	return container.NewHBox(widget.NewIcon(icon), l)

@@ -99,30 +99,6 @@ func (w *Wizard) openFileDialog(exts []string, dir string, pick func(path string
 		func() { w.fyneOpenDialog(exts, dir, pick) }, pick)
 }
 
-// fyneOpenDialog is Fyne's own Open dialog, sized to the window.
-func (w *Wizard) fyneOpenDialog(exts []string, dir string, pick func(path string)) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		pick(path)
-	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	if dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(w.dialogSize())
-	d.Show()
-}
-
 // saveFileDialog asks where to write a file, suggesting name in Documents;
 // pick gets the path (not called when the user cancels).
 func (w *Wizard) saveFileDialog(name string, pick func(path string)) {

@@ -42,7 +42,7 @@ type environmentPage struct {
 	caFile                           string
 	caLabel                          *widget.Label
 	caClear                          *keyButton
-	advanced                         *widget.Accordion
+	advanced                         *disclosure
 }
 
 func envOptionLabel(e flow.Environment) string {
@@ -66,6 +66,7 @@ func (w *Wizard) buildEnvironment() {
 		labels[i] = o.label
 	}
 	p.radio = w.newChoiceGroup(labels, func(string) { w.environmentChanged() })
+	p.radio.ask = w.askProduction
 	p.note = para("")
 	p.note.Hide()
 
@@ -116,7 +117,7 @@ func (w *Wizard) buildEnvironment() {
 			"you its certificate file (.pem, .crt or .cer). It is trusted in addition to your computer's own."),
 		container.NewBorder(nil, nil, nil, container.NewHBox(caChoose, p.caClear), p.caLabel),
 	)
-	p.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced", adv))
+	p.advanced = w.newDisclosure("Advanced", adv)
 
 	// The remembered choice, if it is still offered.
 	if name := prefs.String(prefEnvironment); name != "" {
@@ -137,7 +138,7 @@ func (w *Wizard) buildEnvironment() {
 		p.radio,
 		p.note,
 		p.practice,
-		p.advanced,
+		p.advanced.Container,
 	)
 	w.problems[stepEnvironment] = func() string { return environmentProblem(w.environmentChoice()) }
 	w.focusers[stepEnvironment] = func() fyne.Focusable { return p.radio }

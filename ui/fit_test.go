@@ -20,7 +20,17 @@ var smallScreens = []struct {
 	{"1024x600 with a 40 px taskbar at 100 %", fyne.NewSize(1024, 520)},
 	{"1920x1080 at 200 %", fyne.NewSize(960, 460)},
 	{"1366x768 at 150 %", fyne.NewSize(910, 440)},
+	// A netbook's 1024x600 with a 48 px taskbar leaves a 1024x552 work
+	// area (pixels); the window's title bar comes off that.
+	{"1024x600 with a 48 px taskbar at 100 %", workAreaAt(1024, 552, 1)},
+	{"1024x600 with a 48 px taskbar at 125 %", workAreaAt(1024, 552, 1.25)},
 	{"the window's minimum size", minWindowSize.AddWidthHeight(2*theme.Padding(), 2*theme.Padding())},
+}
+
+// workAreaAt is the room, in logical units, that a work area of w x h
+// pixels at scale leaves the window's content under its title bar.
+func workAreaAt(w, h, scale float32) fyne.Size {
+	return fyne.NewSize(w/scale, h/scale).Subtract(titleBarAllowance)
 }
 
 func TestStartSizeFitsTheWorkArea(t *testing.T) {
@@ -29,6 +39,8 @@ func TestStartSizeFitsTheWorkArea(t *testing.T) {
 		work fyne.Size // work area, logical units
 	}{
 		{"1024x600, 40 px taskbar, 100 %", fyne.NewSize(1024, 560)},
+		{"1024x600, 48 px taskbar, 100 %", fyne.NewSize(1024, 552)},
+		{"1024x600, 48 px taskbar, 125 %", fyne.NewSize(1024/1.25, 552/1.25)},
 		{"1366x768, 40 px taskbar, 125 %", fyne.NewSize(1366/1.25, 728/1.25)},
 		{"1920x1080, 48 px taskbar, 150 %", fyne.NewSize(1920/1.5, 1032/1.5)},
 		{"1920x1080, 96 px taskbar, 200 %", fyne.NewSize(960, 984/2)},
@@ -49,9 +61,12 @@ func TestStartSizeFitsTheWorkArea(t *testing.T) {
 			}
 		})
 	}
-	// The minimum itself fits the smallest screen at the largest scale.
-	if minWindowSize.Width > 960 || minWindowSize.Height > 500-titleBarAllowance.Height {
-		t.Errorf("minimum window size %v does not fit 960x500 with a title bar", minWindowSize)
+	// The minimum itself, with the window's padding, fits the smallest
+	// screens at the largest scales.
+	for _, room := range []fyne.Size{fyne.NewSize(960, 500).Subtract(titleBarAllowance), workAreaAt(1024, 552, 1.25)} {
+		if min := minWindowSize.AddWidthHeight(2*theme.Padding(), 2*theme.Padding()); min.Width > room.Width || min.Height > room.Height {
+			t.Errorf("minimum window size %v does not fit %v under a title bar", min, room)
+		}
 	}
 }
 

@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// ringGap is how far outside its control the focus ring is drawn, so that
-// it is seen against the page, not against the (blue) button itself.
-const ringGap float32 = 3
+// ringGap is how far outside its control the focus ring reaches: its
+// inner line next to the control, its outer line next to the page.
+const ringGap float32 = 4
 
 // keyButton is a Button that Enter activates as well as Space (Fyne's
 // takes Space only) and that shows a focus ring: Fyne's focus cue is a
@@ -23,6 +23,11 @@ type keyButton struct {
 	focused  bool
 	reveal   func(fyne.CanvasObject)
 	onEscape func()
+	// freshPress: Enter and Space press it only when the key went down
+	// while it had the focus, not by a held key's repeats (Register: a
+	// held Enter must not run on from Details into a registration).
+	freshPress bool
+	keyDown    bool
 }
 
 func (w *Wizard) newButton(label string, tapped func()) *keyButton {
@@ -36,8 +41,20 @@ func (w *Wizard) newButtonWithIcon(label string, icon fyne.Resource, tapped func
 	return b
 }
 
+// KeyDown notes a real press (the desktop driver calls it on a press, not
+// on a held key's repeats; TypedKey comes after it, and on every repeat).
+func (b *keyButton) KeyDown(*fyne.KeyEvent) { b.keyDown = true }
+
+// KeyUp is part of desktop.Keyable; nothing to do.
+func (b *keyButton) KeyUp(*fyne.KeyEvent) {}
+
 // TypedKey activates the button on Enter, then does what Button does.
 func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	fresh := b.keyDown
+	b.keyDown = false
+	if b.freshPress && !fresh && (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter || ev.Name == fyne.KeySpace) {
+		return // a repeat of a key pressed before the focus came here
+	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !b.Disabled() {
@@ -53,7 +70,7 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (b *keyButton) FocusGained() {
-	b.focused = true
+	b.focused, b.keyDown = true, false
 	b.Button.FocusGained()
 	if b.reveal != nil {
 		b.reveal(b)
@@ -70,16 +87,22 @@ func (b *keyButton) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // ringRenderer draws a control's own renderer and, while it has the focus,
-// an outline round it in the theme's focus-ring colour.
+// a two-colour outline round it: ring (outer) in the theme's focus-ring
+// colour, inner in its inner colour, so that one of them stands out
+// against the page and against the button's own fill (see theme.go).
 type ringRenderer struct {
 	fyne.WidgetRenderer
-	ring    *canvas.Rectangle
-	focused func() bool
+	ring, inner *canvas.Rectangle
+	focused     func() bool
 }
 
+// ringWidth is the width of each of the two lines.
+const ringWidth float32 = 2
+
 func newRingRenderer(inner fyne.WidgetRenderer, focused func() bool) *ringRenderer {
-	r := &ringRenderer{WidgetRenderer: inner, ring: canvas.NewRectangle(color.Transparent), focused: focused}
-	r.ring.StrokeWidth = 2
+	r := &ringRenderer{WidgetRenderer: inner, ring: canvas.NewRectangle(color.Transparent),
+		inner: canvas.NewRectangle(color.Transparent), focused: focused}
+	r.ring.StrokeWidth, r.inner.StrokeWidth = ringWidth, ringWidth
 	r.applyTheme()
 	return r
 }
@@ -88,24 +111,32 @@ func (r *ringRenderer) Layout(size fyne.Size) {
 	r.WidgetRenderer.Layout(size)
 	r.ring.Move(fyne.NewPos(-ringGap, -ringGap))
 	r.ring.Resize(size.AddWidthHeight(2*ringGap, 2*ringGap))
+	in := ringGap - ringWidth
+	r.inner.Move(fyne.NewPos(-in, -in))
+	r.inner.Resize(size.AddWidthHeight(2*in, 2*in))
 }
 
 func (r *ringRenderer) Objects() []fyne.CanvasObject {
-	return append(slices.Clip(r.WidgetRenderer.Objects()), r.ring)
+	return append(slices.Clip(r.WidgetRenderer.Objects()), r.inner, r.ring)
 }
 
 func (r *ringRenderer) Refresh() {
 	r.WidgetRenderer.Refresh()
 	r.applyTheme()
+	r.inner.Refresh()
 	r.ring.Refresh()
 }
 
 func (r *ringRenderer) applyTheme() {
 	s := fyne.CurrentApp().Settings()
 	th := s.Theme()
+	radius := th.Size(theme.SizeNameInputRadius)
 	r.ring.StrokeColor = th.Color(colorNameFocusRing, s.ThemeVariant())
-	r.ring.CornerRadius = th.Size(theme.SizeNameInputRadius) + ringGap
+	r.ring.CornerRadius = radius + ringGap
+	r.inner.StrokeColor = th.Color(colorNameFocusRingInner, s.ThemeVariant())
+	r.inner.CornerRadius = radius + ringGap - ringWidth
 	setShown(r.ring, r.focused())
+	setShown(r.inner, r.focused())
 }
 
 // revealFocused scrolls the page so that o, just focused, can be seen:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -254,6 +255,9 @@ func (h *harness) key(name fyne.KeyName) {
 	ev := &fyne.KeyEvent{Name: name}
 	c := h.w.win.Canvas()
 	if f := c.Focused(); f != nil {
+		if k, ok := f.(desktop.Keyable); ok {
+			k.KeyDown(ev) // a press: the key goes down, then is typed
+		}
 		f.TypedKey(ev)
 		return
 	}

@@ -85,15 +85,9 @@ func TestKeyboardOnlyPractice(t *testing.T) {
 	h.wantFocus(h.w.details.apiKey, "the consumer key")
 	h.press(fyne.KeyReturn)
 	h.wantStep(stepReview)
-	// Enter again does not register: Register takes a deliberate press.
-	h.press(fyne.KeyReturn)
-	if h.w.review.running() || h.w.step == stepDone {
-		t.Fatal("two Enters from Details registered")
-	}
-	h.wantStep(stepDetails) // the first focus on Review was Back
-	h.press(fyne.KeyReturn)
-	h.wantStep(stepReview)
-	h.tabTo(h.w.nextBtn, "Register")
+	// Enter on Review is Register, as on every page the main action (the
+	// first focus was Back, so Enter went back: issue 26).
+	h.wantFocus(h.w.nextBtn, "Register")
 	h.press(fyne.KeyReturn)
 	h.loop.until(t, "the outcome", func() bool { return h.w.step == stepDone })
 	if h.w.done.res == nil || !h.w.done.res.Stored {
@@ -122,8 +116,14 @@ func TestKeyboardOnlySandbox(t *testing.T) {
 	h.press(fyne.KeyReturn)
 	h.wantStep(stepEnvironment)
 	h.wantFocus(h.w.environment.radio, "the environment choice")
-	for h.w.environment.radio.Selected != h.env.Label {
+	for range len(h.w.environment.options) + 1 {
+		if h.w.environment.radio.Selected == h.env.Label {
+			break
+		}
 		h.press(fyne.KeyDown)
+		if h.w.win.Canvas().Overlays().Top() != nil {
+			h.press(fyne.KeyReturn) // passing Production: "Not Production" has the focus
+		}
 		if h.w.environment.radio.Selected == "" {
 			t.Fatal("Down chose nothing")
 		}
@@ -162,12 +162,20 @@ func TestProductionRegisterAsksFirst(t *testing.T) {
 	h.next()
 	h.wantStep(stepReview)
 	h.w.win.Canvas().Unfocus()
-	h.press(fyne.KeyReturn) // nothing focused: Enter does not register
-	if h.w.win.Canvas().Overlays().Top() != nil || h.w.review.running() {
-		t.Fatal("Enter with nothing focused started a Production registration")
+	// Enter is Register on Review, focused or not; in Production it asks
+	// first, as the button does.
+	h.press(fyne.KeyReturn)
+	if h.w.review.running() {
+		t.Fatal("Enter started a Production registration without asking")
 	}
-	test.Tap(h.w.nextBtn)
 	top := h.w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("Enter in Production did not ask first")
+	}
+	test.Tap(findButton(t, top, "Not yet"))
+	h.loop.drain()
+	test.Tap(h.w.nextBtn)
+	top = h.w.win.Canvas().Overlays().Top()
 	if top == nil {
 		t.Fatal("Register in Production did not ask first")
 	}

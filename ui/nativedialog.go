@@ -15,8 +15,9 @@ import (
 // a box to type or paste a path, a visible filter, and their folders.
 // Windows: the common Open/Save dialog (comdlg32, no cgo); macOS: the
 // Finder dialog through osascript; Linux and BSD: the XDG desktop portal
-// (GNOME, KDE, Flatpak), else zenity, else kdialog. Fyne's own dialog stays
-// the fallback, and is what tests use.
+// (GNOME, KDE, Flatpak), else zenity, else kdialog. The fallback, and what
+// tests use, is the wizard's own Open dialog, which takes a typed path
+// (opendialog.go), and Fyne's Save dialog.
 
 // errNoNativeDialog: this system has no file dialog we can show; use Fyne's.
 var errNoNativeDialog = errors.New("no system file dialog")

@@ -122,8 +122,9 @@ func (w *Wizard) buildReview() {
 		}
 		return ""
 	}
-	// Not Register: two Enters from Details must not register.
-	w.focusers[stepReview] = func() fyne.Focusable { return w.backBtn }
+	// Register, as Enter advanced every earlier page; in Production it
+	// asks first (confirmRegister).
+	w.focusers[stepReview] = func() fyne.Focusable { return w.nextBtn }
 }
 
 // maskKey shows enough of a consumer key to recognise it.
@@ -175,7 +176,7 @@ func (w *Wizard) reviewShown() {
 	p.summary.Objects = nil
 	for _, r := range w.summaryRows() {
 		p.summary.Add(bold(r[0]))
-		p.summary.Add(para(r[1]))
+		p.summary.Add(w.summaryValue(r[0], r[1])) // the typed key can be shown (revealkey.go)
 	}
 	p.summary.Refresh()
 	env, _ := w.currentEnv()

@@ -36,22 +36,22 @@ type setupState struct {
 
 	welcomeStatus *widget.Label
 	welcomeErr    *widget.Label
-	welcomeForget *widget.Button
+	welcomeForget *keyButton
 	welcomeBox    *fyne.Container
 
 	envLabel  *widget.Label
-	envChange *widget.Button
+	envChange *keyButton
 	envBox    *fyne.Container
 
 	detailsLabel  *widget.Label
-	detailsChange *widget.Button
+	detailsChange *keyButton
 	detailsBox    *fyne.Container
 }
 
 // buildSetup makes the setup file's widgets; the pages place them.
 func (w *Wizard) buildSetup() {
 	st := &w.setup
-	choose := widget.NewButtonWithIcon("I have a setup file from my software vendor", theme.FolderOpenIcon(), func() {
+	choose := w.newButtonWithIcon("I have a setup file from my software vendor", theme.FolderOpenIcon(), func() {
 		w.openFileDialog([]string{setupfile.Extension, ".json"}, "", w.loadSetup) // .json: also *.dcrwizard.json
 	})
 	st.welcomeStatus = para("")
@@ -59,14 +59,14 @@ func (w *Wizard) buildSetup() {
 	st.welcomeStatus.Hide()
 	st.welcomeErr = errPara("")
 	st.welcomeErr.Hide()
-	st.welcomeForget = widget.NewButtonWithIcon("Don't use it", theme.ContentClearIcon(), w.forgetSetup)
+	st.welcomeForget = w.newButtonWithIcon("Don't use it", theme.ContentClearIcon(), w.forgetSetup)
 	st.welcomeForget.Importance = widget.LowImportance
 	st.welcomeForget.Hide()
 	st.welcomeBox = container.NewVBox(container.NewHBox(choose, st.welcomeForget), st.welcomeStatus, st.welcomeErr)
 
 	st.envLabel = para("")
 	st.envLabel.Importance = widget.HighImportance
-	st.envChange = widget.NewButtonWithIcon("Change", theme.DocumentCreateIcon(), func() {
+	st.envChange = w.newButtonWithIcon("Change", theme.DocumentCreateIcon(), func() {
 		st.envChanged = true
 		w.refreshEnvironment()
 		w.refreshNav()
@@ -76,7 +76,7 @@ func (w *Wizard) buildSetup() {
 
 	st.detailsLabel = para("")
 	st.detailsLabel.Importance = widget.HighImportance
-	st.detailsChange = widget.NewButtonWithIcon("Change", theme.DocumentCreateIcon(), w.toggleSetupKey)
+	st.detailsChange = w.newButtonWithIcon("Change", theme.DocumentCreateIcon(), w.toggleSetupKey)
 	st.detailsBox = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(st.detailsChange), st.detailsLabel))
 	st.detailsBox.Hide()
 }

@@ -12,11 +12,11 @@ import (
 // Register) can be reached on the screens our users have.
 var (
 	// minWindowSize is the smallest the window may be made. It must fit
-	// the work area of a 1024x600 netbook with a 40 px taskbar at 100 %
-	// (about 1024x520 under the title bar) and of a 1920x1080 laptop at
-	// 200 % (about 960x470 logical): pages scroll inside it, the footer
-	// never does.
-	minWindowSize = fyne.NewSize(620, 420)
+	// the work area of a 1024x600 netbook with a 48 px taskbar at 125 %
+	// (1024x552 pixels: about 803x393 logical under the title bar, less
+	// the window's padding) and of a 1920x1080 laptop at 200 % (about
+	// 960x470 logical): pages scroll inside it, the footer never does.
+	minWindowSize = fyne.NewSize(620, 376)
 	// startWindowSize is the preferred first size; fitStartSize shrinks
 	// it to the screen.
 	startWindowSize = fyne.NewSize(900, 650)

@@ -7,10 +7,16 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// colorNameFocusRing is the outline drawn round the focused button or
-// check (see focus.go): Fyne's own focus cue is a faint tint, invisible on
-// the blue primary button.
-const colorNameFocusRing fyne.ThemeColorName = "dcrwizardFocusRing"
+// colorNameFocusRing and colorNameFocusRingInner are the two-colour
+// outline drawn round the focused button or check (see focus.go): Fyne's
+// own focus cue is a faint tint, invisible on the blue primary button. The
+// two colours are at least 9:1 apart, so one of them is at least 3:1
+// against any colour next to it, the page and every button's fill
+// (WCAG technique C40).
+const (
+	colorNameFocusRing      fyne.ThemeColorName = "dcrwizardFocusRing"
+	colorNameFocusRingInner fyne.ThemeColorName = "dcrwizardFocusRingInner"
+)
 
 // wizardTheme is Fyne's theme with the colours a tax agent must be able to
 // read replaced: in Fyne's light theme the success green is about 1.5:1
@@ -45,7 +51,8 @@ var (
 		theme.ColorNameDisabled:            rgb(0x5f, 0x5f, 0x5f),
 		theme.ColorNameInputBorder:         rgb(0x76, 0x76, 0x76), // the Practice tick box was a faint square
 		theme.ColorNameFocus:               color.NRGBA{R: 0x1d, G: 0x4e, B: 0xd8, A: 0x40},
-		colorNameFocusRing:                 rgb(0x1d, 0x4e, 0xd8),
+		colorNameFocusRing:                 rgb(0x0b, 0x1f, 0x4d), // navy: 15.9:1 on white
+		colorNameFocusRingInner:            rgb(0xff, 0xff, 0xff), // against the blue button
 	}
 	darkColors = map[fyne.ThemeColorName]color.Color{
 		theme.ColorNamePrimary:             rgb(0x8a, 0xb4, 0xff),
@@ -58,7 +65,8 @@ var (
 		theme.ColorNameDisabled:            rgb(0x9a, 0x9a, 0x9a),
 		theme.ColorNameInputBorder:         rgb(0x8a, 0x8a, 0x8a),
 		theme.ColorNameFocus:               color.NRGBA{R: 0x8a, G: 0xb4, B: 0xff, A: 0x40},
-		colorNameFocusRing:                 rgb(0x8a, 0xb4, 0xff),
+		colorNameFocusRing:                 rgb(0xe8, 0xf0, 0xff),
+		colorNameFocusRingInner:            rgb(0x10, 0x10, 0x10), // against the light blue button
 	}
 )
 

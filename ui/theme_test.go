@@ -43,9 +43,10 @@ func TestThemeContrast(t *testing.T) {
 	th := newWizardTheme(theme.DefaultTheme())
 	type pair struct {
 		what   string
-		fg, bg fyne.ThemeColorName
+		fg, bg fyne.ThemeColorName // fg focusRing: the better of the ring's two colours
 		min    float64
 	}
+	const focusRing fyne.ThemeColorName = "either focus ring colour"
 	const text, ui = 4.5, 3.0
 	pairs := []pair{
 		{"body text", theme.ColorNameForeground, theme.ColorNameBackground, text},
@@ -71,6 +72,15 @@ func TestThemeContrast(t *testing.T) {
 		{"focus ring in a dialog", colorNameFocusRing, theme.ColorNameOverlayBackground, ui},
 		{"focused field border", theme.ColorNamePrimary, theme.ColorNameBackground, ui},
 		{"tick box border", theme.ColorNameInputBorder, theme.ColorNameBackground, ui},
+		// The focus indicator next to every button's fill (WCAG 2.2
+		// SC 1.4.11), and its two colours 9:1 apart (technique C40).
+		{"focus ring round a button", focusRing, theme.ColorNameButton, ui},
+		{"focus ring round the primary button", focusRing, theme.ColorNamePrimary, ui},
+		{"focus ring round a danger button", focusRing, theme.ColorNameError, ui},
+		{"focus ring round a success button", focusRing, theme.ColorNameSuccess, ui},
+		{"focus ring round a warning button", focusRing, theme.ColorNameWarning, ui},
+		{"focus ring round a field", focusRing, theme.ColorNameInputBackground, ui},
+		{"focus ring's two colours", colorNameFocusRingInner, colorNameFocusRing, 9},
 	}
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
 		name := map[fyne.ThemeVariant]string{theme.VariantLight: "light", theme.VariantDark: "dark"}[v]
@@ -78,6 +88,9 @@ func TestThemeContrast(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%s", name, p.what), func(t *testing.T) {
 				bg := th.Color(p.bg, v)
 				got := contrast(th.Color(p.fg, v), bg)
+				if p.fg == focusRing {
+					got = max(contrast(th.Color(colorNameFocusRing, v), bg), contrast(th.Color(colorNameFocusRingInner, v), bg))
+				}
 				if got < p.min {
 					t.Errorf("%s: %s on %s is %.2f:1, want at least %.1f:1", name, p.fg, p.bg, got, p.min)
 				}

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -186,6 +185,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.backBtn = w.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
 	w.nextBtn = w.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
 	w.nextBtn.Importance = widget.HighImportance
+	w.nextBtn.freshPress = true // a held Enter's repeats never press Register (focus.go)
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
 	// Close asks first when values are unkept, as the window's own close
 	// button does. It is not bound to Enter: a stray key must not close.
@@ -362,26 +362,6 @@ func (w *Wizard) next() {
 	}
 }
 
-// confirmRegister registers, after asking by name in Production: a real
-// registration is recorded against the business and cannot be undone here.
-func (w *Wizard) confirmRegister() {
-	env, _ := w.currentEnv()
-	if env.Name != flow.Production.Name {
-		w.startRegister()
-		return
-	}
-	msg := para("This registers " + registrar.CleanName(w.details.name.Text) + " in Production, the live ATO (" +
-		env.Label + "). It is a real registration, recorded against your business.")
-	d := dialog.NewCustomConfirm("Register in Production?", "Register in Production", "Not yet", msg,
-		func(ok bool) {
-			if ok {
-				w.startRegister()
-			}
-		}, w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(msg, 520)))
-	d.Show()
-}
-
 // back returns to the previous step (Back, Escape), keeping what was typed.
 func (w *Wizard) back() {
 	if w.step == stepRegistrations {
@@ -404,10 +384,7 @@ func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
 	}
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if w.step == stepReview {
-			return // Register takes a deliberate press of Register itself
-		}
-		w.next()
+		w.next() // the page's main action, never Back
 	case fyne.KeyEscape:
 		w.back()
 	}

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/flow"
+	"dcrwizard/registrar"
+)
+
+// askProduction is the environment choice's question before an arrow key
+// chooses Production: the arrows pass through every option on the way to
+// the one wanted, and Production is a real registration recorded against
+// the business. A click on Production is deliberate and not asked about;
+// Register asks again in any case (confirmRegister). It reports whether
+// option may be chosen at once.
+func (w *Wizard) askProduction(option string, choose func()) bool {
+	var o *envOption
+	for i := range w.environment.options {
+		if w.environment.options[i].label == option {
+			o = &w.environment.options[i]
+		}
+	}
+	if o == nil || o.practice || o.env.Name != flow.Production.Name {
+		return true
+	}
+	msg := para("Production is the live ATO: registering there is a real registration, recorded against your " +
+		"business. Use it only if that is what you want; to test, choose Sandbox or Practice.")
+	back := func() { w.win.Canvas().Focus(w.environment.radio) }
+	// A stray Enter keeps the choice as it was: the focus starts on "Not Production".
+	w.askProductionDialog("Use Production, the live ATO?", msg, "Use Production", "Not Production",
+		func() { choose(); back() }, back)
+	return false
+}
+
+// confirmRegister registers, after asking by name in Production: a real
+// registration is recorded against the business and cannot be undone here.
+// The focus starts on "Not yet", so a second Enter does not send it.
+func (w *Wizard) confirmRegister() {
+	env, _ := w.currentEnv()
+	if env.Name != flow.Production.Name {
+		w.startRegister()
+		return
+	}
+	msg := para("This registers " + registrar.CleanName(w.details.name.Text) + " in Production, the live ATO (" +
+		env.Label + "). It is a real registration, recorded against your business.")
+	w.askProductionDialog("Register in Production?", msg, "Register in Production", "Not yet", w.startRegister, nil)
+}
+
+// askProductionDialog asks title; yes runs on the first answer, no (if
+// set) on the second, Escape or closing. The focus starts on the second.
+func (w *Wizard) askProductionDialog(title string, msg fyne.CanvasObject, yesText, noText string, yes, no func()) {
+	var d *dialog.CustomDialog
+	answered := false
+	answer := func(ok bool) {
+		if answered {
+			return
+		}
+		answered = true
+		d.Hide()
+		switch {
+		case ok:
+			yes()
+		case no != nil:
+			no()
+		}
+	}
+	use := w.newButtonWithIcon(yesText, theme.ConfirmIcon(), func() { answer(true) })
+	use.Importance = widget.DangerImportance
+	keep := w.newButtonWithIcon(noText, theme.CancelIcon(), func() { answer(false) })
+	use.onEscape = func() { answer(false) }
+	keep.onEscape = use.onEscape
+	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(msg), w.win)
+	d.SetButtons([]fyne.CanvasObject{keep, use})
+	d.SetOnClosed(func() { answer(false) })
+	d.Resize(w.fitDialog(dialogSizeFor(msg, 520)))
+	d.Show()
+	w.win.Canvas().Focus(keep)
+}
