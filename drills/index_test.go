@@ -120,8 +120,8 @@ func TestDamagedIndexLosesNothing(t *testing.T) {
 	}
 }
 
-// startBinary starts dcrwizard; done reports its exit code.
-func startBinary(t *testing.T, config string, args ...string) (*exec.Cmd, *bytes.Buffer, chan int) {
+// startWithExit starts dcrwizard; done reports its exit code.
+func startWithExit(t *testing.T, config string, args ...string) (*exec.Cmd, *bytes.Buffer, chan int) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = baseEnv(config)
@@ -172,7 +172,7 @@ func TestFIFOInTheSettingsFolder(t *testing.T) {
 			t.Skip(err)
 		}
 		for _, args := range [][]string{{"list"}, {"show", "0f8fad5b-d9cb-469f-a165-70867728950e"}} {
-			cmd, out, done := startBinary(t, config, args...)
+			cmd, out, done := startWithExit(t, config, args...)
 			code := endsBy(t, cmd, done, func() { unblockFIFO(fifo) })
 			if code != 1 || !strings.Contains(out.String(), "not a plain file (a named pipe (FIFO))") {
 				t.Errorf("%v: exit %d\n%s", args, code, out)
@@ -190,7 +190,7 @@ func TestFIFOInTheSettingsFolder(t *testing.T) {
 			t.Skip(err)
 		}
 		for _, c := range []struct{ args, says string }{{"pending", "3f2a9c"}, {"list", "did not finish"}} {
-			cmd, out, done := startBinary(t, config, c.args)
+			cmd, out, done := startWithExit(t, config, c.args)
 			code := endsBy(t, cmd, done, func() { unblockFIFO(fifo) })
 			// Listed by its id, never hidden, never waited on.
 			if code != 0 || !strings.Contains(out.String(), c.says) {
@@ -228,7 +228,7 @@ func TestSignalEndsLockWait(t *testing.T) {
 			}
 			defer held.Release()
 			opened := watchOpen(t, lock)
-			cmd, out, done := startBinary(t, config, "list")
+			cmd, out, done := startWithExit(t, config, "list")
 			// It tries the lock once its signal handling is set up (before
 			// any command runs).
 			select {
