@@ -86,6 +86,13 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 				assertFooterFits(t, h, what)
 			}
 			fits("Welcome")
+			h.drop(h.vendorSetup(nil))
+			if q := h.setupQuestion(); q == nil {
+				t.Fatal("no question about a custom setup file")
+			}
+			fits("Custom setup file question")
+			assertWithin(t, h.w.setup.confirm.checked, h.w.setup.confirm.cancel, "Custom setup file question")
+			test.Tap(h.w.setup.confirm.cancel)
 			h.next()
 			h.drop(h.writeKeystore("bad.xml", h.issue("ABRD:80000000001_Old", "Old Machine", testNow.AddDate(0, -2, 0))))
 			h.w.credential.password.SetText("wrong password, long enough to be a real one")
@@ -168,5 +175,19 @@ func assertFooterFits(t *testing.T, h *harness, what string) {
 		if pos.X < 0 || pos.Y < 0 || end.X > size.Width || end.Y > size.Height || b.Size().Height < b.MinSize().Height {
 			t.Errorf("%s at %v: the %q button lies at %v–%v, outside the window", what, size, b.Text, pos, end)
 		}
+	}
+}
+
+// assertWithin fails unless o lies wholly in the window and above the
+// dialog's button row (b): a box the user must tick hidden under the
+// buttons or below the screen cannot be ticked.
+func assertWithin(t *testing.T, o fyne.CanvasObject, b fyne.CanvasObject, what string) {
+	t.Helper()
+	d := fyne.CurrentApp().Driver()
+	size := fyne.CurrentApp().Driver().CanvasForObject(o).Size()
+	pos, bpos := d.AbsolutePositionForObject(o), d.AbsolutePositionForObject(b)
+	end := pos.Add(o.Size())
+	if pos.Y < 0 || end.Y > size.Height || end.Y > bpos.Y+0.5 || o.Size().Height < o.MinSize().Height {
+		t.Errorf("%s at %v: it lies at %v–%v, the buttons at %v: not wholly in view", what, size, pos, end, bpos)
 	}
 }

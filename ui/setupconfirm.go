@@ -61,11 +61,15 @@ func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConf
 	sc.checked.onEnter = func() {} // Enter never accepts: the box is ticked with Space or a click
 	sc.checked.onEscape = func() { answer(false) }
 
-	content := container.NewVBox(warnPara(s.AddressNotice()), w.setupAddressRows(s), sc.checked)
+	// The notice (it names the hosts) and the box stay in view above the
+	// buttons on a small screen (1024x600 at 125 %); the details scroll.
+	notice, rows := warnPara(s.AddressNotice()), w.setupAddressRows(s)
+	want := dialogSizeFor(container.NewVBox(notice, rows, sc.checked), 620)
+	content := container.NewBorder(notice, sc.checked, nil, nil, container.NewVScroll(rows))
 	sc.d = dialog.NewCustomWithoutButtons("Addresses that are not the ATO's", content, w.win)
 	sc.d.SetButtons([]fyne.CanvasObject{sc.cancel, sc.use})
 	sc.d.SetOnClosed(func() { answer(false) })
-	sc.d.Resize(w.fitDialog(dialogSizeFor(content, 620)))
+	sc.d.Resize(w.fitDialog(want))
 	sc.d.Show()
 	w.win.Canvas().Focus(sc.cancel)
 	return sc
