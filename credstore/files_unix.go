@@ -4,28 +4,14 @@ package credstore
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"syscall"
 )
 
-// readRegular reads a file DCR Wizard keeps (index.json, a pending note),
-// refusing anything but a plain file. The open does not block, so a FIFO or
-// a device put in its place can never hang a command.
-func readRegular(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: fi.Mode()}
-	}
-	return io.ReadAll(f)
+// openKept opens a file DCR Wizard keeps for reading. The open does not
+// block, so a FIFO or a device put in its place can never hang a command.
+func openKept(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 }
 
 // secureDir makes sure that only this user can change the settings folder
