@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"dcrwizard/credstore"
-	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
 
@@ -50,14 +49,13 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		return fail(st, *asJSON, inputError{fmt.Errorf("give one client id: dcrwizard %s CLIENT_ID (see dcrwizard list)", cmd)})
 	}
 	clientID := pos[0]
-	httpClient, err := flow.NewHTTPClient(*caFile, 0)
+	r, err := registrar.New(registrar.Options{CAFile: *caFile, OnHold: noteHold, Store: st.store()})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: st.store()}
-	if err := no.apply(&r); err != nil {
+	if err := no.apply(r); err != nil {
 		return fail(st, *asJSON, err)
 	}
 	rec, vals, err := r.Store.Get(ctx, clientID)
@@ -78,7 +76,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	switch cmd {
 	case "check":
 		res, err := r.Check(ctx, clientID)
-		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+		if code, ok := no.handle(ctx, st, *asJSON, r, cmd, rec, err); ok {
 			return code
 		}
 		if err != nil {
@@ -110,7 +108,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		}
 	case "rename":
 		updated, err := r.Rename(ctx, clientID, *newName)
-		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+		if code, ok := no.handle(ctx, st, *asJSON, r, cmd, rec, err); ok {
 			return code
 		}
 		if err != nil {
@@ -129,7 +127,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		} else {
 			err = r.Remove(ctx, clientID)
 		}
-		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok && cmd == "remove" {
+		if code, ok := no.handle(ctx, st, *asJSON, r, cmd, rec, err); ok && cmd == "remove" {
 			return code
 		}
 		if errors.Is(err, registrar.ErrRemovalNotAllowed) {

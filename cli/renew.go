@@ -59,13 +59,13 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
-	httpClient, err := flow.NewHTTPClient(*caFile, 0)
+	offered, err := setupOffered(*setup)
+	if err != nil {
+		return fail(st, *asJSON, err)
+	}
+	r, err := registrar.New(registrar.Options{CAFile: *caFile, OnHold: noteHold, Store: store, Offered: offered})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
-	}
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: store}
-	if r.Offered, err = setupOffered(*setup); err != nil {
-		return fail(st, *asJSON, err)
 	}
 	progress := progressTo(st, *asJSON)
 

@@ -90,13 +90,12 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
-	httpClient, err := flow.NewHTTPClient(v.caFile, 0)
+	r, err := registrar.New(registrar.Options{CAFile: v.caFile, Store: st.store()})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	fc := &flow.Client{HTTP: httpClient}
 	if cmd == "token" {
-		tok, lifetime, err := fc.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey})
+		tok, lifetime, err := r.Flow.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey})
 		if err != nil {
 			return fail(st, *asJSON, err)
 		}
@@ -109,7 +108,6 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		}
 		return ExitOK
 	}
-	r := registrar.Registrar{Flow: fc, Store: st.store()}
 	res, err := r.VerifyStored(ctx, rec.ClientID, cred, registrar.VerifyOverrides{TokenURL: v.tokenURL, VerifyScope: v.scope, HeartbeatURL: v.heartbeat}, progressTo(st, *asJSON))
 	if err != nil {
 		return fail(st, *asJSON, err)

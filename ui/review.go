@@ -255,22 +255,21 @@ func (w *Wizard) startRegister() {
 		}
 		// What no request used is closed once the run is over, however it ends.
 		defer warm.cool()
-		reg := &registrar.Registrar{Flow: &flow.Client{HTTP: hc, Now: now}, Store: store, Now: now}
+		reg, err := registrar.New(registrar.Options{HTTP: hc, Store: store, Now: now})
+		if err != nil {
+			return func() { w.runFinished(gen, nil, err, nil) }
+		}
 		onEvent := func(e flow.Event) { w.post(func() { w.runEvent(gen, e) }) }
-		res, err := reg.Register(ctx, in, onEvent)
-		if res == nil || !res.Stored {
-			// Not stored: nothing to test; the values are shown to keep.
-			return func() { w.runFinished(gen, res, err, nil) }
+		onStored := func(res *registrar.Result) { w.post(func() { w.runStored(gen, res) }) }
+		res, t, err := reg.RegisterAndVerify(ctx, in, onEvent, onStored)
+		var out *verifyOutcome // nil: not stored, nothing tested; the values are shown to keep
+		switch {
+		case t != nil && t.Skipped: // cancelled while saving: stored, but the user wants no more
+			out = &verifyOutcome{stopped: true}
+		case t != nil:
+			out = &verifyOutcome{v: t.Verification, err: t.Err}
 		}
-		w.post(func() { w.runStored(gen, res) })
-		if ctx.Err() != nil {
-			// Cancelled while saving: stored, but the user wants no more.
-			return func() { w.runFinished(gen, res, err, &verifyOutcome{stopped: true}) }
-		}
-		// The credential is still open: prove the new client can sign in.
-		v, verr := reg.Verify(ctx, registrar.VerifyInput{Env: in.Env, Credential: in.Credential,
-			ClientID: res.Registration.ClientID, APIKey: in.APIKey}, onEvent)
-		return func() { w.runFinished(gen, res, err, &verifyOutcome{v: v, err: verr}) }
+		return func() { w.runFinished(gen, res, err, out) }
 	})
 	w.refreshNav()
 }
