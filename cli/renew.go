@@ -55,7 +55,11 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	cred, err := openFor(ctx, st, &k, rec.CredentialID)
+	purpose := registrar.ForRenew
+	if *again {
+		purpose = registrar.ForRegisterAgain
+	}
+	cred, err := openFor(ctx, st, &k, rec, purpose)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
