@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/registrar"
 )
@@ -66,7 +67,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		if _, err := readAPIKey(ctx, st, apiKeyFile, &apiKey); err != nil {
 			return fail(st, *asJSON, err)
 		}
-		if vals.ConsumerKey != registrar.CleanAPIKey(apiKey) {
+		if vals.ConsumerKey != consumerkey.Clean(apiKey) {
 			if err := r.ProvideConsumerKey(ctx, clientID, apiKey); err != nil {
 				return fail(st, *asJSON, inputError{err})
 			}

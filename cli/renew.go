@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
@@ -78,8 +79,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		if key == "" {
 			key = st.Getenv("DCRWIZARD_API_KEY")
 		}
-		key = registrar.CleanAPIKey(key)
-		if err := registrar.ValidateAPIKey(key); err != nil {
+		key = consumerkey.Clean(key)
+		if err := consumerkey.Valid(key); err != nil {
 			return fail(st, *asJSON, inputError{fmt.Errorf("--register-again needs the consumer (API) key: %w", err)})
 		}
 		res, err := r.RegisterAgain(ctx, rec.ClientID, cred, key, progress)
