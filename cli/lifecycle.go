@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
-	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
 
@@ -50,14 +50,13 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		return fail(st, *asJSON, inputError{fmt.Errorf("give one client id: dcrwizard %s CLIENT_ID (see dcrwizard list)", cmd)})
 	}
 	clientID := pos[0]
-	httpClient, err := flow.NewHTTPClient(*caFile, 0)
+	r, err := registrar.New(registrar.Options{CAFile: *caFile, OnHold: noteHold, Store: st.store()})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: st.store()}
-	if err := no.apply(&r); err != nil {
+	if err := no.apply(r); err != nil {
 		return fail(st, *asJSON, err)
 	}
 	rec, vals, err := r.Store.Get(ctx, clientID)
@@ -68,7 +67,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		if _, err := readAPIKey(ctx, st, apiKeyFile, &apiKey); err != nil {
 			return fail(st, *asJSON, err)
 		}
-		if vals.ConsumerKey != registrar.CleanAPIKey(apiKey) {
+		if vals.ConsumerKey != consumerkey.Clean(apiKey) {
 			if err := r.ProvideConsumerKey(ctx, clientID, apiKey); err != nil {
 				return fail(st, *asJSON, inputError{err})
 			}
@@ -78,7 +77,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	switch cmd {
 	case "check":
 		res, err := r.Check(ctx, clientID)
-		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+		if code, ok := no.handle(ctx, st, *asJSON, r, cmd, rec, err); ok {
 			return code
 		}
 		if err != nil {
@@ -110,7 +109,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		}
 	case "rename":
 		updated, err := r.Rename(ctx, clientID, *newName)
-		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok {
+		if code, ok := no.handle(ctx, st, *asJSON, r, cmd, rec, err); ok {
 			return code
 		}
 		if err != nil {
@@ -129,7 +128,7 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 		} else {
 			err = r.Remove(ctx, clientID)
 		}
-		if code, ok := no.handle(ctx, st, *asJSON, &r, cmd, rec, err); ok && cmd == "remove" {
+		if code, ok := no.handle(ctx, st, *asJSON, r, cmd, rec, err); ok && cmd == "remove" {
 			return code
 		}
 		if errors.Is(err, registrar.ErrRemovalNotAllowed) {

@@ -74,7 +74,7 @@ func (n *notOfferedFlags) check(ctx context.Context, st Streams, asJSON bool, r 
 		out.Action = fmt.Sprintf("Do not register again because of this. To prove it works, sign in to the ATO as it with its credential: dcrwizard check %s --keystore FILE (or dcrwizard verify %s --keystore FILE).", rec.ClientID, rec.ClientID)
 		return notOfferedReport(st, asJSON, out, ExitRefused)
 	}
-	cred, err := openFor(ctx, st, &n.k, rec.CredentialID)
+	cred, err := openFor(ctx, st, &n.k, rec, registrar.ForVerify)
 	if err != nil {
 		return fail(st, asJSON, err)
 	}

@@ -188,10 +188,11 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	}
 	vf.apply(&applied.Input.Env)
 	env := applied.Input.Env
-	httpClient, err := flow.NewHTTPClient(applied.CAFile, 0)
+	r, err := registrar.New(registrar.Options{CAFile: applied.CAFile, Store: st.store()})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
+	httpClient := r.Flow.HTTP
 	// While the keystore's key is decrypted (its KDF is slow on purpose),
 	// connect to both ATO hosts, so the requests pay only their own round
 	// trips. Nothing is sent until the registration runs.
@@ -213,7 +214,6 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient}, Store: st.store()}
 	var progress func(flow.Event)
 	if st.StderrIsTerminal && !*asJSON {
 		progress = func(ev flow.Event) {
@@ -224,15 +224,21 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	}
 	in := applied.Input
 	in.Credential = cred
-	res, err := r.Register(ctx, in, progress)
+	if !*verify {
+		res, err := r.Register(ctx, in, progress)
+		if res == nil {
+			return fail(st, *asJSON, err)
+		}
+		return reportRegistration(st, *asJSON, res, err, &applied.Sources, nil)
+	}
+	res, t, err := r.RegisterAndVerify(ctx, in, progress, nil)
 	if res == nil {
 		return fail(st, *asJSON, err)
 	}
-	if !*verify || !res.Stored {
+	if t == nil {
 		return reportRegistration(st, *asJSON, res, err, &applied.Sources, nil)
 	}
-	v, verr := r.Verify(ctx, registrar.VerifyInput{Env: env, Credential: cred, ClientID: res.Registration.ClientID, APIKey: in.APIKey}, progress)
-	return reportRegistration(st, *asJSON, res, nil, &applied.Sources, &verifyOutcome{v, verr})
+	return reportRegistration(st, *asJSON, res, nil, &applied.Sources, &verifyOutcome{t.Verification, t.Err})
 }
 
 // verifyOutcome is the result of register --verify's test.

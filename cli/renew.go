@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
@@ -55,17 +56,21 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	cred, err := openFor(ctx, st, &k, rec.CredentialID)
+	purpose := registrar.ForRenew
+	if *again {
+		purpose = registrar.ForRegisterAgain
+	}
+	cred, err := openFor(ctx, st, &k, rec, purpose)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
-	httpClient, err := flow.NewHTTPClient(*caFile, 0)
+	offered, err := setupOffered(*setup)
+	if err != nil {
+		return fail(st, *asJSON, err)
+	}
+	r, err := registrar.New(registrar.Options{CAFile: *caFile, OnHold: noteHold, Store: store, Offered: offered})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
-	}
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: store}
-	if r.Offered, err = setupOffered(*setup); err != nil {
-		return fail(st, *asJSON, err)
 	}
 	progress := progressTo(st, *asJSON)
 
@@ -74,8 +79,8 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 		if key == "" {
 			key = st.Getenv("DCRWIZARD_API_KEY")
 		}
-		key = registrar.CleanAPIKey(key)
-		if err := registrar.ValidateAPIKey(key); err != nil {
+		key = consumerkey.Clean(key)
+		if err := consumerkey.Valid(key); err != nil {
 			return fail(st, *asJSON, inputError{fmt.Errorf("--register-again needs the consumer (API) key: %w", err)})
 		}
 		res, err := r.RegisterAgain(ctx, rec.ClientID, cred, key, progress)

@@ -44,14 +44,13 @@ func runRestore(ctx context.Context, args []string, st Streams) int {
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	httpClient, err := flow.NewHTTPClient(*caFile, 0)
+	store := st.store()
+	r, err := registrar.New(registrar.Options{CAFile: *caFile, OnHold: noteHold, Store: store})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	store := st.store()
-	r := registrar.Registrar{Flow: &flow.Client{HTTP: httpClient, OnHold: noteHold}, Store: store}
 	res, err := r.Restore(ctx, registrar.RestoreInput{ClientID: clientID, Token: token, APIKey: apiKey})
 	var refused *registrar.TokenRefusedError
 	switch {

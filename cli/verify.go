@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
@@ -86,17 +87,20 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 	if cmd == "token" {
 		env.VerifyScope = *scope
 	}
-	cred, err := openFor(ctx, st, &k, rec.CredentialID)
+	purpose := registrar.ForVerify
+	if cmd == "token" {
+		purpose = registrar.ForToken
+	}
+	cred, err := openFor(ctx, st, &k, rec, purpose)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
-	httpClient, err := flow.NewHTTPClient(v.caFile, 0)
+	r, err := registrar.New(registrar.Options{CAFile: v.caFile, Store: st.store()})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	fc := &flow.Client{HTTP: httpClient}
 	if cmd == "token" {
-		tok, lifetime, err := fc.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey})
+		tok, lifetime, err := r.Flow.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey})
 		if err != nil {
 			return fail(st, *asJSON, err)
 		}
@@ -109,7 +113,6 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		}
 		return ExitOK
 	}
-	r := registrar.Registrar{Flow: fc, Store: st.store()}
 	res, err := r.VerifyStored(ctx, rec.ClientID, cred, registrar.VerifyOverrides{TokenURL: v.tokenURL, VerifyScope: v.scope, HeartbeatURL: v.heartbeat}, progressTo(st, *asJSON))
 	if err != nil {
 		return fail(st, *asJSON, err)
@@ -117,19 +120,23 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 	return reportVerification(st, *asJSON, rec.Name, res)
 }
 
-// openFor opens the keystore and picks the credential: the one given, else
-// the one the registration was made with, else the only one.
-func openFor(ctx context.Context, st Streams, k *keystoreFlags, registeredID string) (*m2m.Credential, error) {
+// openFor opens the keystore and picks the credential for rec
+// (registrar.PickCredential: --credential narrows, the rule decides).
+func openFor(ctx context.Context, st Streams, k *keystoreFlags, rec credstore.Record, purpose registrar.Purpose) (*m2m.Credential, error) {
 	store, err := k.load(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	if k.credential == "" && registeredID != "" {
-		if c, err := store.Get(registeredID); err == nil {
-			return c, nil
-		}
+	c, err := registrar.PickCredential(rec, store, purpose, k.credential)
+	var none *registrar.NoCredentialError
+	switch {
+	case errors.As(err, &none):
+		return nil, inputError{fmt.Errorf("this keystore holds no credential for %s (made with %s); choose one with --credential ID (run 'dcrwizard inspect' to list them): %v",
+			rec.ClientID, rec.CredentialID, store.IDs())}
+	case err != nil:
+		return nil, inputError{err}
 	}
-	return k.pick(store)
+	return c, nil
 }
 
 func progressTo(st Streams, asJSON bool) func(flow.Event) {

@@ -158,8 +158,12 @@ func (rn *Runner) Run(ctx context.Context, in Input) (*Report, error) {
 	rec := &recorder{base: base, registrationURL: in.Env.RegistrationURL}
 	rec.noteSecrets(in.APIKey)
 	hc.Transport = rec
+	r, err := registrar.New(registrar.Options{HTTP: &hc, Store: rn.Store, Now: rn.Now})
+	if err != nil {
+		return nil, err
+	}
 	u := &run{Runner: rn, in: in, rec: rec,
-		r: &registrar.Registrar{Flow: &flow.Client{HTTP: &hc, Now: rn.Now}, Store: rn.Store, Now: rn.Now},
+		r: r,
 		rep: &Report{Version: in.Version, Date: now().UTC().Format(time.RFC3339), Environment: in.Env.Name,
 			TokenURL: in.Env.TokenURL, Registration: in.Env.RegistrationURL, ConsumerKey: lastFour(in.APIKey),
 			CredentialID: in.Credential.ID, CredentialABN: in.Credential.ABN}}

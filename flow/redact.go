@@ -17,7 +17,7 @@ import (
 
 // minAlteredSecret is the shortest secret (counting letters and digits) whose
 // altered forms are looked for: 16, the shortest consumer key
-// registrar.ValidateAPIKey accepts; tokens and client assertions are far
+// consumerkey.New accepts; tokens and client assertions are far
 // longer. Pieces of a shorter value — 8 letters or digits, case and
 // punctuation ignored — would too often be ordinary words, numbers or parts
 // of the names and addresses support staff need; such a value is still

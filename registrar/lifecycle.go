@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 )
@@ -175,8 +176,8 @@ func (r *Registrar) access(ctx context.Context, clientID string) (credstore.Reco
 // it, after the same checks as typed input. The next call uses it; if the ATO
 // refuses it (401-01), provide the right one: it replaces this.
 func (r *Registrar) ProvideConsumerKey(ctx context.Context, clientID, key string) error {
-	key = CleanAPIKey(key)
-	if err := ValidateAPIKey(key); err != nil {
+	key = consumerkey.Clean(key)
+	if err := consumerkey.Valid(key); err != nil {
 		return err
 	}
 	return r.Store.SetConsumerKey(ctx, clientID, key)

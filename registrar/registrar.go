@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -48,7 +49,7 @@ type Result struct {
 	Warnings []string
 }
 
-// Registrar joins flow and credstore.
+// Registrar joins flow and credstore. Make one with New.
 type Registrar struct {
 	Flow  *flow.Client
 	Store *credstore.Store
@@ -56,6 +57,65 @@ type Registrar struct {
 	// Offered is what the ATO offers of RFC 7592 (notoffered.go); the zero
 	// value tries every call.
 	Offered Offered
+}
+
+// Options are what both front ends know before they call the ATO: the
+// connection (a client, or what makes one), the keychain, the clock, what
+// the ATO offers and who is told when a call cannot be abandoned. Events
+// are given per call (Register, Verify, …): each call has its own sink.
+type Options struct {
+	// HTTP is the client to use (the wizard's pre-connected one, a test's);
+	// nil makes one with NewHTTPClient from CAFile and Timeout.
+	HTTP *http.Client
+	// NewHTTPClient makes the client when HTTP is nil; nil means
+	// flow.NewHTTPClient (system roots plus CAFile, the proxy from
+	// HTTPS_PROXY or Windows' settings).
+	NewHTTPClient func(caFile string, timeout time.Duration) (*http.Client, error)
+	CAFile        string
+	Timeout       time.Duration // per request; 0: the context's only
+	// Local: no call to the ATO will be made (forget, export), so no client
+	// is made and a bad CA file cannot stop a local action.
+	Local   bool
+	Store   *credstore.Store
+	Now     func() time.Time // nil: time.Now
+	Offered Offered          // notoffered.go; zero tries every call
+	// OnHold is flow.Client.OnHold: told when an RFC 7592 call that can no
+	// longer be abandoned starts and ends (the command line says so on Ctrl-C).
+	OnHold func(step flow.Step, held bool)
+}
+
+// ConnectionError: the connection settings (CA file, proxy) could not be
+// used; nothing was sent.
+type ConnectionError struct{ Err error }
+
+func (e *ConnectionError) Error() string {
+	return "the connection settings could not be used: " + e.Err.Error()
+}
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// New is the one way to make a Registrar, so that the wizard and the
+// command line call the ATO with the same client settings.
+func New(o Options) (*Registrar, error) {
+	if o.Store == nil {
+		return nil, errors.New("registrar: a Store is required")
+	}
+	r := &Registrar{Store: o.Store, Now: o.Now, Offered: o.Offered}
+	if o.Local {
+		return r, nil
+	}
+	hc := o.HTTP
+	if hc == nil {
+		mk := o.NewHTTPClient
+		if mk == nil {
+			mk = flow.NewHTTPClient
+		}
+		var err error
+		if hc, err = mk(o.CAFile, o.Timeout); err != nil {
+			return nil, &ConnectionError{err}
+		}
+	}
+	r.Flow = &flow.Client{HTTP: hc, Now: o.Now, OnHold: o.OnHold}
+	return r, nil
 }
 
 func (r *Registrar) now() time.Time {

@@ -158,7 +158,8 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 		res.VerifyErr = envErr
 		return res, nil
 	}
-	res.Verification, res.VerifyErr = fc.Verify(ctx, flow.VerifyRequest{Env: env, Credential: in.Credential, ClientID: rec.ClientID, APIKey: in.APIKey})
+	t := r.verifyNew(ctx, VerifyInput{Env: env, Credential: in.Credential, ClientID: rec.ClientID, APIKey: in.APIKey}, onEvent)
+	res.Verification, res.VerifyErr = t.Verification, t.Err
 	return res, nil
 }
 
@@ -210,12 +211,12 @@ func (r *Registrar) RegisterAgain(ctx context.Context, oldClientID string, cred 
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Register(ctx, Input{Env: env, Credential: cred, APIKey: apiKey, InstanceName: old.Name, Vendor: old.Vendor}, onEvent)
+	res, t, err := r.RegisterAndVerify(ctx, Input{Env: env, Credential: cred, APIKey: apiKey, InstanceName: old.Name, Vendor: old.Vendor}, onEvent, nil)
 	out := &AgainResult{Result: res}
-	if res == nil || !res.Stored {
+	if t == nil {
 		return out, err
 	}
-	out.Verification, out.VerifyErr = r.Verify(ctx, VerifyInput{Env: env, Credential: cred, ClientID: res.Registration.ClientID, APIKey: apiKey}, onEvent)
+	out.Verification, out.VerifyErr = t.Verification, t.Err
 	if out.VerifyErr != nil {
 		return out, nil
 	}

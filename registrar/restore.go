@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 )
@@ -86,8 +87,8 @@ func (r *Registrar) Restore(ctx context.Context, in RestoreInput) (*RestoreResul
 	}
 	key := vals.ConsumerKey
 	if in.APIKey != "" {
-		key = CleanAPIKey(in.APIKey)
-		if err := ValidateAPIKey(key); err != nil {
+		key = consumerkey.Clean(in.APIKey)
+		if err := consumerkey.Valid(key); err != nil {
 			return nil, err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/setupfile"
@@ -108,13 +109,13 @@ func checkSetup(f *setupfile.File, parseErr error, path string) (*Setup, error) 
 		errs.Add(f, "support", "give at least one of phone, email and url, or leave \"support\" out.")
 	}
 
-	key := CleanAPIKey(f.ConsumerKey)
+	key := consumerkey.Clean(f.ConsumerKey)
 	if f.Has("consumer_key") {
 		switch {
 		case strings.ContainsAny(f.ConsumerKey, "<>"):
 			errs.Add(f, "consumer_key", "replace the placeholder with the consumer key of your team app (ATO API portal).")
-		case ValidateAPIKey(key) != nil:
-			errs.Add(f, "consumer_key", ValidateAPIKey(key).Error())
+		case consumerkey.Valid(key) != nil:
+			errs.Add(f, "consumer_key", consumerkey.Valid(key).Error())
 		default:
 			s.apiKey = key
 		}
@@ -509,7 +510,7 @@ func ApplySetup(s *Setup, g Given, caDir string) (Applied, error) {
 	}
 	switch {
 	case g.APIKey != "":
-		a.Input.APIKey, a.Sources.ConsumerKey = CleanAPIKey(g.APIKey), g.APIKeyFrom
+		a.Input.APIKey, a.Sources.ConsumerKey = consumerkey.Clean(g.APIKey), g.APIKeyFrom
 	case s != nil:
 		a.Input.APIKey, a.Sources.ConsumerKey = s.apiKey, FromSetup
 	}
@@ -539,7 +540,7 @@ func ApplySetup(s *Setup, g Given, caDir string) (Applied, error) {
 	if err := a.Input.Env.Check(a.CAFile != ""); err != nil {
 		return a, err
 	}
-	if err := ValidateAPIKey(a.Input.APIKey); err != nil {
+	if err := consumerkey.Valid(a.Input.APIKey); err != nil {
 		return a, err
 	}
 	if err := ValidateInstanceName(a.Input.InstanceName); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/atosim/atosimtest"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/credstore/credstoretest"
 	"dcrwizard/flow"
@@ -88,7 +89,7 @@ func TestSetupValuesUseTypedInputRules(t *testing.T) {
 		field  string
 		phrase string
 	}{
-		{"short key", func(m map[string]any) { m["consumer_key"] = "abc123" }, "consumer_key", ValidateAPIKey("abc123").Error()},
+		{"short key", func(m map[string]any) { m["consumer_key"] = "abc123" }, "consumer_key", consumerkey.Valid("abc123").Error()},
 		{"key with odd characters", func(m map[string]any) { m["consumer_key"] = "abcdefgh12345678!!" }, "consumer_key", "characters an ATO key never has"},
 		{"name template too long", func(m map[string]any) { m["name_template"] = strings.Repeat("n", 60) + " {computer}" }, "name_template", "keep it to 64"},
 		{"unknown placeholder", func(m map[string]any) { m["name_template"] = "{user}" }, "name_template", "{product} and {computer}"},

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,36 +12,6 @@ import (
 // MaxNameLength bounds an instance name: it becomes the ATO client_name and
 // part of a keychain account, so it must stay short and printable.
 const MaxNameLength = 64
-
-// CleanAPIKey removes what a paste from a web page or e-mail tends to bring
-// along: spaces, tabs, line breaks and zero-width characters anywhere.
-func CleanAPIKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// apiKeyPattern is deliberately loose: the ATO's keys are opaque strings of
-// letters and digits, and we only want to catch obvious copy mistakes.
-var apiKeyPattern = regexp.MustCompile(`^[A-Za-z0-9._~+/=-]+$`)
-
-// ValidateAPIKey checks a consumer (API) key after CleanAPIKey.
-func ValidateAPIKey(key string) error {
-	switch {
-	case key == "":
-		return errors.New("Enter the consumer (API) key of your team app. You find it in the ATO API portal under your team app.")
-	case len(key) < 16:
-		return fmt.Errorf("This consumer (API) key is only %d characters long; ATO keys are longer. Copy the whole key from the API portal.", len(key))
-	case len(key) > 256:
-		return errors.New("This consumer (API) key is too long. Copy just the key from the API portal, not the text around it.")
-	case !apiKeyPattern.MatchString(key):
-		return errors.New("This consumer (API) key has characters an ATO key never has. Copy it again from the API portal.")
-	}
-	return nil
-}
 
 // CleanName trims an instance name and folds runs of white space to one space.
 func CleanName(s string) string {

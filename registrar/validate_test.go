@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"dcrwizard/consumerkey"
 )
 
 func TestCleanAPIKey(t *testing.T) {
@@ -14,8 +16,8 @@ func TestCleanAPIKey(t *testing.T) {
 		"\ufeffabcDEF0123456789\u200bxyz": "abcDEF0123456789xyz",
 		"\tabc DEF 0123 4567 89xyz\t":     "abcDEF0123456789xyz",
 	} {
-		if got := CleanAPIKey(in); got != want {
-			t.Errorf("CleanAPIKey(%q) = %q, want %q", in, got, want)
+		if got := consumerkey.Clean(in); got != want {
+			t.Errorf("consumerkey.Clean(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -31,12 +33,12 @@ func TestValidateAPIKey(t *testing.T) {
 		{"AbCdEfGh12345678<", "characters an ATO key never has"},
 		{"Consumer key: AbCdEfGh12345678", "characters an ATO key never has"},
 	} {
-		err := ValidateAPIKey(tc.key)
+		err := consumerkey.Valid(tc.key)
 		switch {
 		case tc.wantPhrase == "" && err != nil:
-			t.Errorf("ValidateAPIKey(%q) = %v, want nil", tc.key, err)
+			t.Errorf("consumerkey.Valid(%q) = %v, want nil", tc.key, err)
 		case tc.wantPhrase != "" && (err == nil || !strings.Contains(err.Error(), tc.wantPhrase)):
-			t.Errorf("ValidateAPIKey(%q) = %v, want it to say %q", tc.key, err, tc.wantPhrase)
+			t.Errorf("consumerkey.Valid(%q) = %v, want it to say %q", tc.key, err, tc.wantPhrase)
 		}
 	}
 }
@@ -76,11 +78,11 @@ func FuzzCleanAndValidate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		k := CleanAPIKey(s)
-		if CleanAPIKey(k) != k || strings.ContainsAny(k, " \t\r\n") {
-			t.Fatalf("CleanAPIKey(%q) = %q is not clean", s, k)
+		k := consumerkey.Clean(s)
+		if consumerkey.Clean(k) != k || strings.ContainsAny(k, " \t\r\n") {
+			t.Fatalf("consumerkey.Clean(%q) = %q is not clean", s, k)
 		}
-		_ = ValidateAPIKey(k)
+		_ = consumerkey.Valid(k)
 		n := CleanName(s)
 		if CleanName(n) != n {
 			t.Fatalf("CleanName not idempotent on %q", s)

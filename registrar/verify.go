@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
@@ -111,10 +110,41 @@ func (r *Registrar) VerifyStored(ctx context.Context, clientID string, cred *m2m
 	return r.Verify(ctx, VerifyInput{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey}, onEvent)
 }
 
-// Warm pre-connects hc to env's hosts (flow.Preconnect) for the wizard's
-// Review page: connections only, no request. Leaving the page, call
-// flow.ClosePreconnected through Cool.
-func Warm(ctx context.Context, hc *http.Client, env flow.Environment) { flow.Preconnect(ctx, hc, env) }
+// Tested is the test (Verify) made right after a change at the ATO.
+type Tested struct {
+	Verification *flow.Verification
+	Err          error // the test failed; what was stored stays
+	// Skipped: the caller cancelled before the test began, so nothing was
+	// sent; Err is then the context's error.
+	Skipped bool
+}
 
-// Cool closes what Warm opened and no request used.
-func Cool(hc *http.Client) { flow.ClosePreconnected(hc) }
+// RegisterAndVerify is the one path from "register" to "it signs in":
+// Register, then — only once every value is stored — Verify with the same
+// open credential and consumer key. Tested is nil when nothing was stored
+// (there is nothing to test: the caller shows the values to keep). A Cancel
+// while saving skips the test; a Cancel during the test stops only the
+// test, never what was stored. onStored, when set, is told as soon as the
+// registration is stored, before the test starts. Result and error are
+// Register's.
+func (r *Registrar) RegisterAndVerify(ctx context.Context, in Input, onEvent func(flow.Event), onStored func(*Result)) (*Result, *Tested, error) {
+	res, err := r.Register(ctx, in, onEvent)
+	if res == nil || !res.Stored {
+		return res, nil, err
+	}
+	if onStored != nil {
+		onStored(res)
+	}
+	return res, r.verifyNew(ctx, VerifyInput{Env: in.Env, Credential: in.Credential,
+		ClientID: res.Registration.ClientID, APIKey: in.APIKey}, onEvent), err
+}
+
+// verifyNew tests what was just stored (RegisterAndVerify, Renew): skipped
+// when the caller has already cancelled.
+func (r *Registrar) verifyNew(ctx context.Context, in VerifyInput, onEvent func(flow.Event)) *Tested {
+	if err := ctx.Err(); err != nil {
+		return &Tested{Err: err, Skipped: true}
+	}
+	v, err := r.Verify(ctx, in, onEvent)
+	return &Tested{Verification: v, Err: err}
+}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/registrar"
 )
 
@@ -31,7 +32,7 @@ func (w *Wizard) buildDetails() {
 	p.apiKey = w.newEntry("Paste the consumer key here")
 	p.apiKey.OnChanged = func(s string) {
 		// Pasting from a web page or e-mail brings spaces and line breaks.
-		if clean := registrar.CleanAPIKey(s); clean != s {
+		if clean := consumerkey.Clean(s); clean != s {
 			p.apiKey.SetText(clean)
 			return
 		}
@@ -39,7 +40,7 @@ func (w *Wizard) buildDetails() {
 		w.refreshNav()
 	}
 	p.pasteBtn = w.newButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
-		p.apiKey.SetText(registrar.CleanAPIKey(w.app.Clipboard().Content()))
+		p.apiKey.SetText(consumerkey.Clean(w.app.Clipboard().Content()))
 		w.win.Canvas().Focus(p.apiKey)
 	})
 	p.apiErr = errPara("")
@@ -104,11 +105,11 @@ func (w *Wizard) refreshDetails() {
 			l.Hide()
 		}
 	}
-	showErr(p.apiErr, p.apiKey.Text, registrar.ValidateAPIKey(registrar.CleanAPIKey(p.apiKey.Text)))
+	showErr(p.apiErr, p.apiKey.Text, consumerkey.Valid(consumerkey.Clean(p.apiKey.Text)))
 	name := registrar.CleanName(p.name.Text)
 	showErr(p.nameErr, p.name.Text, registrar.ValidateInstanceName(name))
 	p.nameCount.SetText(fmt.Sprintf("%d of %d characters", utf8.RuneCountInString(name), registrar.MaxNameLength))
-	setShown(p.useRow, w.practice.p != nil && registrar.CleanAPIKey(p.apiKey.Text) != w.practice.p.APIKey)
+	setShown(p.useRow, w.practice.p != nil && consumerkey.Clean(p.apiKey.Text) != w.practice.p.APIKey)
 }
 
 func (w *Wizard) detailsShown() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/credstore"
-	"dcrwizard/flow"
 	"dcrwizard/internal/safetext"
 	"dcrwizard/registrar"
 )
@@ -373,15 +371,13 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 		defer p.held.Add(-1)
 		defer cancel()
 		var apply func()
-		var hc *http.Client
-		var err error
-		if act != actForget && act != actExport { // these stay on this computer
-			hc, err = newClient(caFile, timeout)
-		}
-		if err != nil {
-			err = fmt.Errorf("The connection settings could not be used: %w", err)
-		} else {
-			r := &registrar.Registrar{Flow: &flow.Client{HTTP: hc, Now: now}, Store: store, Now: now, Offered: offered}
+		r, err := registrar.New(registrar.Options{NewHTTPClient: newClient, CAFile: caFile, Timeout: timeout,
+			Local: act == actForget || act == actExport, // these stay on this computer
+			Store: store, Now: now, Offered: offered})
+		var ce *registrar.ConnectionError
+		if errors.As(err, &ce) {
+			err = fmt.Errorf("The connection settings could not be used: %w", ce.Err)
+		} else if err == nil {
 			apply, err = work(ctx, r)
 		}
 		return func() { w.registrationCallDone(gen, c, act, apply, err) }

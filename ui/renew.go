@@ -41,24 +41,6 @@ func (w *Wizard) renewKeystore(rec credstore.Record) string {
 	return w.app.Preferences().String(prefKeystorePath)
 }
 
-// pickRenewed is the renewed credential for rec in store: one RenewedIn
-// finds, else the same credential id, else the only one (registrar then
-// says why it cannot be used).
-func pickRenewed(rec credstore.Record, store *m2m.Store) (*m2m.Credential, error) {
-	if c := registrar.RenewedIn(rec, store); c != nil {
-		return c, nil
-	}
-	for _, c := range store.Credentials {
-		if c.ID == rec.CredentialID {
-			return c, nil
-		}
-	}
-	if len(store.Credentials) == 1 {
-		return store.Credentials[0], nil
-	}
-	return nil, noCredentialError(rec, store)
-}
-
 func (w *Wizard) askRenew(c *regCard) {
 	p := &w.registrations
 	if p.running() {
@@ -82,7 +64,7 @@ func (w *Wizard) renewRegistration(c *regCard, path, password string, otherABN b
 			if err != nil {
 				return nil, fmt.Errorf("The keystore %s could not be opened: %w", filepath.Base(path), err)
 			}
-			cred, err := pickRenewed(rec, ks)
+			cred, err := pickCredential(rec, ks, registrar.ForRenew)
 			if err != nil {
 				return nil, err
 			}

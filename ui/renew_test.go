@@ -24,6 +24,7 @@ type renewFixture struct {
 	sim              *atosim.Simulator
 	rec              credstore.Record
 	oldPath, newPath string
+	oldCred, newCred *m2m.Credential
 }
 
 func (h *harness) renewFixture(opts atosim.Options, name string) renewFixture {
@@ -63,7 +64,7 @@ func (h *harness) renewFixture(opts atosim.Options, name string) renewFixture {
 		t.Fatalf("Register: %v", err)
 	}
 	at.Store(testNow.UnixNano())
-	f := renewFixture{sim: sim, rec: res.Record}
+	f := renewFixture{sim: sim, rec: res.Record, oldCred: oldCred, newCred: newCred}
 	f.oldPath = h.writeKeystore("keystore.xml", oldCred)
 	f.newPath = h.writeKeystore("keystore-new.xml", newCred)
 	return f

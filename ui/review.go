@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/internal/safetext"
@@ -162,7 +163,7 @@ func (w *Wizard) summaryRows() [][2]string {
 	}
 	rows = append(rows,
 		[2]string{"File", safetext.Line(w.credential.path)},
-		[2]string{"Consumer key", w.shownKey(registrar.CleanAPIKey(w.detailsKey()))}, // setup hook: only the last 4 of a vendor's key
+		[2]string{"Consumer key", w.shownKey(consumerkey.Clean(w.detailsKey()))}, // setup hook: only the last 4 of a vendor's key
 		[2]string{"Name", registrar.CleanName(w.details.name.Text)})
 	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setupVendor()})...) // setup hook
 	if ca := w.environment.caFile; ca != "" {
@@ -198,7 +199,7 @@ func (w *Wizard) startRegister() {
 	in := registrar.Input{
 		Env:          env,
 		Credential:   w.selectedCredential(),
-		APIKey:       registrar.CleanAPIKey(w.detailsKey()), // setup hook: detailsKey
+		APIKey:       consumerkey.Clean(w.detailsKey()), // setup hook: detailsKey
 		InstanceName: registrar.CleanName(w.details.name.Text),
 	}
 	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
@@ -256,22 +257,21 @@ func (w *Wizard) startRegister() {
 		}
 		// What no request used is closed once the run is over, however it ends.
 		defer warm.cool()
-		reg := &registrar.Registrar{Flow: &flow.Client{HTTP: hc, Now: now}, Store: store, Now: now}
+		reg, err := registrar.New(registrar.Options{HTTP: hc, Store: store, Now: now})
+		if err != nil {
+			return func() { w.runFinished(gen, nil, err, nil) }
+		}
 		onEvent := func(e flow.Event) { w.post(func() { w.runEvent(gen, e) }) }
-		res, err := reg.Register(ctx, in, onEvent)
-		if res == nil || !res.Stored {
-			// Not stored: nothing to test; the values are shown to keep.
-			return func() { w.runFinished(gen, res, err, nil) }
+		onStored := func(res *registrar.Result) { w.post(func() { w.runStored(gen, res) }) }
+		res, t, err := reg.RegisterAndVerify(ctx, in, onEvent, onStored)
+		var out *verifyOutcome // nil: not stored, nothing tested; the values are shown to keep
+		switch {
+		case t != nil && t.Skipped: // cancelled while saving: stored, but the user wants no more
+			out = &verifyOutcome{stopped: true}
+		case t != nil:
+			out = &verifyOutcome{v: t.Verification, err: t.Err}
 		}
-		w.post(func() { w.runStored(gen, res) })
-		if ctx.Err() != nil {
-			// Cancelled while saving: stored, but the user wants no more.
-			return func() { w.runFinished(gen, res, err, &verifyOutcome{stopped: true}) }
-		}
-		// The credential is still open: prove the new client can sign in.
-		v, verr := reg.Verify(ctx, registrar.VerifyInput{Env: in.Env, Credential: in.Credential,
-			ClientID: res.Registration.ClientID, APIKey: in.APIKey}, onEvent)
-		return func() { w.runFinished(gen, res, err, &verifyOutcome{v: v, err: verr}) }
+		return func() { w.runFinished(gen, res, err, out) }
 	})
 	w.refreshNav()
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
@@ -133,7 +134,7 @@ func environmentProblem(e environmentChoice) string {
 // detailsProblem says why Next is not yet allowed on the Details step, or
 // "" when it is. The registrar validators have the wording.
 func detailsProblem(apiKey, name string) string {
-	if err := registrar.ValidateAPIKey(registrar.CleanAPIKey(apiKey)); err != nil {
+	if err := consumerkey.Valid(consumerkey.Clean(apiKey)); err != nil {
 		return err.Error()
 	}
 	if err := registrar.ValidateInstanceName(registrar.CleanName(name)); err != nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -90,25 +91,15 @@ func (w *Wizard) showCredDialog(title string, intro fyne.CanvasObject, path, okT
 	return cd
 }
 
-// pickRegistered is the credential rec was registered with in store: the
-// same certificate, else the same credential id, else the only one.
-func pickRegistered(rec credstore.Record, store *m2m.Store) (*m2m.Credential, error) {
-	var sameID *m2m.Credential
-	for _, c := range store.Credentials {
-		if c.Certificate != nil && rec.CertificateDER != nil && string(c.Certificate.Raw) == string(rec.CertificateDER) {
-			return c, nil
-		}
-		if c.ID == rec.CredentialID && sameID == nil {
-			sameID = c
-		}
+// pickCredential is registrar.PickCredential (nothing is chosen by id in
+// the wizard: the file is the choice), saying in the wizard's words when the
+// file holds nothing for this registration.
+func pickCredential(rec credstore.Record, store *m2m.Store, purpose registrar.Purpose) (*m2m.Credential, error) {
+	c, err := registrar.PickCredential(rec, store, purpose, "")
+	if errors.As(err, new(*registrar.NoCredentialError)) {
+		return nil, noCredentialError(rec, store)
 	}
-	if sameID != nil {
-		return sameID, nil
-	}
-	if len(store.Credentials) == 1 {
-		return store.Credentials[0], nil
-	}
-	return nil, noCredentialError(rec, store)
+	return c, err
 }
 
 // noCredentialError says the file holds nothing for this registration.
@@ -142,7 +133,7 @@ func (w *Wizard) verifyRegistration(c *regCard, path, password string) {
 			if err != nil {
 				return nil, fmt.Errorf("The keystore %s could not be opened: %w", filepath.Base(path), err)
 			}
-			cred, err := pickRegistered(rec, ks)
+			cred, err := pickCredential(rec, ks, registrar.ForVerify)
 			if err != nil {
 				return nil, err
 			}

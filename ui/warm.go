@@ -7,14 +7,13 @@ import (
 	"time"
 
 	"dcrwizard/flow"
-	"dcrwizard/registrar"
 )
 
 // Pre-connecting (issue 20): while the Review page is shown, the client the
 // run will use is made and connected to the environment's hosts
-// (registrar.Warm: TCP and TLS only, never a request), so that pressing
+// (flow.Preconnect: TCP and TLS only, never a request), so that pressing
 // Register pays only for the requests. Leaving Review, closing the window
-// or the end of the run closes what no request used (registrar.Cool).
+// or the end of the run closes what no request used (flow.ClosePreconnected).
 
 // warmClient is one run's HTTP client, made off the UI goroutine (it reads
 // the CA file) and pre-connected while Review is shown.
@@ -44,7 +43,7 @@ func (c *warmClient) cool() {
 		c.stop()
 		go func() {
 			if hc, err := c.client(); err == nil {
-				registrar.Cool(hc)
+				flow.ClosePreconnected(hc)
 			}
 		}()
 	})
@@ -65,7 +64,7 @@ func (w *Wizard) startWarm(env flow.Environment, caFile string, timeout time.Dur
 		c.hc, c.err = newClient(caFile, timeout)
 		close(c.ready)
 		if c.err == nil {
-			registrar.Warm(ctx, c.hc, env)
+			flow.Preconnect(ctx, c.hc, env)
 		}
 	}()
 	return c
