@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
-	"dcrwizard/registrar"
+	"dcrwizard/consumerkey"
 )
 
 // summaryValue is one value of Review's summary. The consumer key the
@@ -20,7 +20,7 @@ func (w *Wizard) summaryValue(label, value string) fyne.CanvasObject {
 	if label != "Consumer key" || w.setupKeyLocked() {
 		return para(value)
 	}
-	key := registrar.CleanAPIKey(w.detailsKey())
+	key := consumerkey.Clean(w.detailsKey())
 	if key == "" || (w.setup.s != nil && key == w.setup.s.APIKey()) {
 		return para(value)
 	}
