@@ -411,8 +411,9 @@ practice_reg() {
 # Tab three times is Start again, Enter. Credential: the demo credential
 # opens by itself and the focus is on its password, so Enter is Next;
 # Environment (Practice chosen) Enter; Details (the practice key filled in)
-# Enter; Review opens with Back focused — Register takes a deliberate
-# press: Tab, Enter. Each key waits for the window to settle first.
+# Enter; Review opens with Register focused, and Enter is Register (the
+# page's main action, as on every page; a held Enter from the page before
+# does not press it). Each key waits for the window to settle first.
 press() { # press KEY...: each key, then wait until the window settles
 	local k before
 	for k in "$@"; do
@@ -433,7 +434,7 @@ settle "" || true
 shot "$work/credential.png"
 press Return Return Return
 shot "$work/review.png"
-press Tab Return
+press Return
 reg=""
 for _ in $(seq 1 120); do
 	reg=$(practice_reg)
