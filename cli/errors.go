@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"strings"
@@ -56,14 +57,14 @@ func fail(st Streams, asJSON bool, err error) int {
 	code := exitCode(err)
 	var out errorJSON
 	out.ExitCode = code
-	out.Error.Message = sentence(err.Error())
+	adv := guidance.For(err)
+	// The whole chain's text, as its wrapping says where it happened; a
+	// call to the ATO is told by its advice alone.
+	out.Error.Message, out.Error.Action = sentence(err.Error()), adv.Action()
 	var fe *flow.Error
-	var act interface{ Action() string }
 	if errors.As(err, &fe) {
 		out.Error.Step, out.Error.Status, out.Error.Code = string(fe.Step), fe.Status, fe.Code
-		out.Error.Message, out.Error.Action, out.Error.Receipt = fe.Message(), fe.Action(), fe.Receipt
-	} else if errors.As(err, &act) {
-		out.Error.Action = act.Action()
+		out.Error.Message, out.Error.Receipt = adv.Message(), fe.Receipt
 	}
 	if asJSON {
 		printJSON(st, out)

@@ -7,6 +7,7 @@ package conformance
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"net/http"
@@ -220,7 +221,7 @@ func describe(err error) string {
 			s += " “" + d + "”"
 		}
 		if s == "" {
-			s = fe.Message()
+			s = guidance.For(fe).Message()
 		}
 		return strings.TrimSpace(s)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 )
 
 // liveToken reads registration id with token and returns the token to use
@@ -97,7 +98,7 @@ func TestCancelBeforeSendingAbandons(t *testing.T) {
 	case err := <-done:
 		var fe *flow.Error
 		if !errors.As(err, &fe) || fe.Kind != flow.KindCancelled || fe.Unknown || !fe.NotSent ||
-			!strings.Contains(fe.Message(), "nothing was sent") {
+			!strings.Contains(guidance.For(fe).Message(), "nothing was sent") {
 			t.Fatalf("got %v, want cancelled with nothing sent", err)
 		}
 	case <-time.After(30 * time.Second):
@@ -124,11 +125,11 @@ func TestNoAnswerAfterSendingIsUnknown(t *testing.T) {
 		t.Fatalf("got %+v, want an unknown outcome", fe)
 	}
 	for _, want := range []string{"dcrwizard check " + reg.ClientID, "no longer recognises"} {
-		if !strings.Contains(fe.Action(), want) {
-			t.Errorf("action %q lacks %q", fe.Action(), want)
+		if !strings.Contains(guidance.For(fe).Action(), want) {
+			t.Errorf("action %q lacks %q", guidance.For(fe).Action(), want)
 		}
 	}
-	if strings.Contains(fe.Action(), "Nothing more will be sent") {
-		t.Errorf("action says nothing more will be sent: %q", fe.Action())
+	if strings.Contains(guidance.For(fe).Action(), "Nothing more will be sent") {
+		t.Errorf("action says nothing more will be sent: %q", guidance.For(fe).Action())
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -241,14 +242,8 @@ func maskSecret(s string) string {
 
 // errorWords gives the plain message and next action of any failure.
 func errorWords(err error) (msg, action string) {
-	var ma interface {
-		Message() string
-		Action() string
-	}
-	if errors.As(err, &ma) {
-		return ma.Message(), ma.Action()
-	}
-	return err.Error(), ""
+	adv := guidance.For(err)
+	return adv.Message(), adv.Action()
 }
 
 // showFailure shows what went wrong, what to do, and the way back to the

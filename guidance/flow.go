@@ -1,25 +1,20 @@
-package flow
+package guidance
 
 import (
 	"context"
+	"crypto/tls"
+	"dcrwizard/flow"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
 
-// guidance is what a user reads about an *Error: what happened, and what to
-// do next. Both are plain English; neither ever holds a secret or a body.
-type guidance struct {
-	Message string
-	Action  string
-}
-
 // guide builds guidance for one error; most are fixed text.
-type guide func(e *Error) guidance
+type guide func(e *flow.Error) advice
 
 func fixed(msg, action string) guide {
-	return func(*Error) guidance { return guidance{msg, action} }
+	return func(*flow.Error) advice { return advice{msg, action} }
 }
 
 // Texts used by several entries.
@@ -38,15 +33,15 @@ var codeGuides = map[string]guide{
 	"401-01": fixed("The consumer (API) key was not accepted.", actionCheckAPIKey),
 	"400-01": fixed("The ATO's gateway rejected the request as badly formed.", actionSendLog),
 	"403-01": fixed("The ATO's gateway refused access to the registration service.", actionProductAcces),
-	"oas.val.00000": func(e *Error) guidance {
+	"oas.val.00000": func(e *flow.Error) advice {
 		msg := "The request did not match what the ATO's registration service expects."
 		if e.Field != "" {
 			msg = "The ATO's registration service did not accept the value of the field " + e.Field + " in the request."
 		}
 		if e.Field == "" || strings.Contains(strings.ToLower(e.Field), "client_name") {
-			return guidance{msg, "Check the installation name uses ordinary letters, digits and punctuation, then try again. " + actionIfAgain}
+			return advice{msg, "Check the installation name uses ordinary letters, digits and punctuation, then try again. " + actionIfAgain}
 		}
-		return guidance{msg, actionProgramFault}
+		return advice{msg, actionProgramFault}
 	},
 	"pyid.00001": fixed("The ATO could not process the registration for this credential.",
 		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
@@ -54,43 +49,43 @@ var codeGuides = map[string]guide{
 	// DCR codes.
 	"dcr.00001": fixed("The ATO found that the consumer (API) key in the registration does not match the key of your team app.",
 		"Copy the consumer key again from your team app in the ATO API portal, with nothing before or after it, and try again."),
-	"invalid_client_metadata": func(e *Error) guidance {
-		return guidance{withSaid(e, "The ATO did not accept the registration details."),
+	"invalid_client_metadata": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO did not accept the registration details."),
 			"Check the M2M credential is current and was issued by the ATO for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again."}
 	},
-	"invalid_redirect_uri": func(e *Error) guidance {
-		return guidance{withSaid(e, "The ATO did not accept the registration details (redirect address)."), actionSendLog}
+	"invalid_redirect_uri": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO did not accept the registration details (redirect address)."), actionSendLog}
 	},
-	"invalid_software_statement": func(e *Error) guidance {
-		return guidance{withSaid(e, "The ATO did not accept the registration details (software statement)."), actionSendLog}
+	"invalid_software_statement": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO did not accept the registration details (software statement)."), actionSendLog}
 	},
-	"invalid_token": func(e *Error) guidance {
-		return guidance{"The ATO did not accept the access token this program had just been given.",
+	"invalid_token": func(e *flow.Error) advice {
+		return advice{"The ATO did not accept the access token this program had just been given.",
 			"Try again. If it keeps happening, check this computer's clock: its date, time and time zone (it shows " + clock(e.At) + "). Also check you chose the right environment."}
 	},
 	"insufficient_scope": fixed("The access token does not allow registering software (insufficient scope).",
-		actionProductAcces+" For a custom environment, check the scope is "+registrationScope+"."),
+		actionProductAcces+" For a custom environment, check the scope is "+flow.Sandbox.Scope+"."),
 
 	// Token endpoint codes (RFC 6749 §5.2).
 	"invalid_client":         invalidClient,
 	"invalid_grant":          invalidClient,
 	"unauthorized_client":    fixed("The ATO does not allow this M2M credential to register software.", "Check in Relationship Authorisation Manager (RAM) that the machine credential is active for this business, or choose another credential. If it looks right, contact the ATO."),
-	"invalid_scope":          fixed("The ATO did not allow the registration scope.", "For a custom environment, check the scope is "+registrationScope+". Otherwise contact the ATO: the credential may not be allowed to register software."),
+	"invalid_scope":          fixed("The ATO did not allow the registration scope.", "For a custom environment, check the scope is "+flow.Sandbox.Scope+". Otherwise contact the ATO: the credential may not be allowed to register software."),
 	"unsupported_grant_type": fixed("The ATO's sign-in service did not accept the kind of request this program sends.", "Check the token endpoint address is right for this environment. "+actionSendLog),
-	"invalid_request": func(e *Error) guidance {
-		return guidance{withSaid(e, "The ATO rejected the request as invalid."),
+	"invalid_request": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO rejected the request as invalid."),
 			"Check the installation name and the consumer (API) key, then try again. " + actionIfAgain}
 	},
 }
 
 // invalidClient: the token endpoint rejected the signed JWT. The usual
 // causes are the credential and the clock, so show the clock.
-func invalidClient(e *Error) guidance {
+func invalidClient(e *flow.Error) advice {
 	msg := "The ATO did not accept your M2M credential. This happens when the credential has expired or been revoked, when it was not issued by the ATO for this environment (a sandbox registration needs a test credential), or when this computer's clock is wrong: it shows " + clock(e.At) + "."
 	if d := skew(e); d != "" {
 		msg += " " + d
 	}
-	return guidance{msg, "Check this computer's date, time and time zone are right. Then check the credential in Relationship Authorisation Manager (RAM), or choose another credential, and try again."}
+	return advice{msg, "Check this computer's date, time and time zone are right. Then check the credential in Relationship Authorisation Manager (RAM), or choose another credential, and try again."}
 }
 
 // lifecycleGuides are the RFC 7592 answers (ato-facts.md §5), by status.
@@ -107,95 +102,95 @@ var lifecycleGuides = map[int]guide{
 
 // statusGuides apply when no code is known.
 var statusGuides = map[int]guide{
-	400: func(e *Error) guidance {
-		return guidance{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog}
+	400: func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog}
 	},
-	401: func(e *Error) guidance {
-		if e.Step == StepToken || e.Step == StepVerify {
+	401: func(e *flow.Error) advice {
+		if e.Step == flow.StepToken || e.Step == flow.StepVerify {
 			return invalidClient(e)
 		}
-		return guidance{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey}
+		return advice{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey}
 	},
-	403: func(e *Error) guidance {
-		return guidance{withSaid(e, "The ATO refused the request."), actionProductAcces}
+	403: func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO refused the request."), actionProductAcces}
 	},
-	404: func(e *Error) guidance {
-		return guidance{"The address " + e.Host + " answered that there is no such service there (not found).",
+	404: func(e *flow.Error) advice {
+		return advice{"The address " + e.Host + " answered that there is no such service there (not found).",
 			"Check the environment: for a custom environment, check the addresses are right. " + actionSendLog}
 	},
 	408: fixed("The ATO's service gave up waiting for the request.", "Check your internet connection and try again."),
-	422: func(e *Error) guidance {
-		return guidance{withSaid(e, "The ATO could not process the request."), actionSendLog}
+	422: func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO could not process the request."), actionSendLog}
 	},
 	429: fixed("The ATO is receiving too many requests right now.", "Wait a few minutes, then try again."),
 }
 
-// guidanceFor picks the most specific guidance for e.
-func guidanceFor(e *Error) guidance {
+// forFlow picks the most specific guidance for e.
+func forFlow(e *flow.Error) advice {
 	g := baseGuidance(e)
 	switch {
-	case e.Step == StepVerify && e.Kind != KindInput && e.Kind != KindCredential && e.Kind != KindCancelled:
+	case e.Step == flow.StepVerify && e.Kind != flow.KindInput && e.Kind != flow.KindCredential && e.Kind != flow.KindCancelled:
 		// The registration exists whatever the test says: never let the
 		// words suggest otherwise.
 		if strings.Contains(strings.ToLower(e.Description), "not the one registered") {
-			return guidance{"The registration exists, but the ATO holds a different certificate for it than the one in the credential you opened, so it could not sign in with it. This happens after the credential was renewed: the registration still has the old certificate.",
+			return advice{"The registration exists, but the ATO holds a different certificate for it than the one in the credential you opened, so it could not sign in with it. This happens after the credential was renewed: the registration still has the old certificate.",
 				"Update the registration with the renewed credential, or open the credential it was registered with. The registration stays stored here."}
 		}
-		return guidance{"The registration exists, but signing in to the ATO with it failed. " + g.Message,
-			g.Action + " The registration stays stored here: test it again from the Registrations list."}
-	case e.Step == StepHeartbeat && e.Kind != KindCancelled:
-		return guidance{"Signing in to the ATO with the new registration worked, but the ATO's heartbeat check did not answer as expected. " + g.Message,
+		return advice{"The registration exists, but signing in to the ATO with it failed. " + g.msg,
+			g.action + " The registration stays stored here: test it again from the Registrations list."}
+	case e.Step == flow.StepHeartbeat && e.Kind != flow.KindCancelled:
+		return advice{"Signing in to the ATO with the new registration worked, but the ATO's heartbeat check did not answer as expected. " + g.msg,
 			"Your software can sign in with this registration. If an ATO service it calls also refuses, check in the ATO API portal that your team app has that API product. The registration stays stored here."}
 	}
 	return g
 }
 
 // baseGuidance is the guidance for e by its kind, code and status.
-func baseGuidance(e *Error) guidance {
-	if e.NotSent && !e.Unknown && isLifecycle(e.Step) {
+func baseGuidance(e *flow.Error) advice {
+	if e.NotSent && !e.Unknown && flow.IsLifecycle(e.Step) {
 		return notSent(e)
 	}
 	switch e.Kind {
-	case KindUnknownOutcome:
+	case flow.KindUnknownOutcome:
 		return unknownOutcome(e)
-	case KindInput:
-		return guidance{errText(e, "The details given are not complete."), "Correct this and try again."}
-	case KindCredential:
-		return guidance{errText(e, "The M2M credential cannot be used."),
+	case flow.KindInput:
+		return advice{errText(e, "The details given are not complete."), "Correct this and try again."}
+	case flow.KindCredential:
+		return advice{errText(e, "The M2M credential cannot be used."),
 			"Choose another credential, or renew this one in Relationship Authorisation Manager (RAM) and open the new file."}
-	case KindAborted:
-		return guidance{"Nothing was sent to the ATO: " + errText(e, "the registration could not be prepared."),
+	case flow.KindAborted:
+		return advice{"Nothing was sent to the ATO: " + errText(e, "the registration could not be prepared."),
 			"Fix the problem above and try again."}
-	case KindCancelled:
-		return guidance{"You stopped it before " + stepNoun(e.Step) + " finished.",
+	case flow.KindCancelled:
+		return advice{"You stopped it before " + stepNoun(e.Step) + " finished.",
 			"Nothing more will be sent. Start again when you are ready."}
-	case KindTimeout, KindDNS, KindTLS, KindNetwork:
+	case flow.KindTimeout, flow.KindDNS, flow.KindTLS, flow.KindNetwork:
 		if e.Proxy != "" {
 			return viaProxy(e)
 		}
 	}
 	switch e.Kind {
-	case KindTimeout:
-		return guidance{service(e) + " did not answer in time.",
+	case flow.KindTimeout:
+		return advice{service(e) + " did not answer in time.",
 			"Check your internet connection and try again. If it keeps happening, the ATO's systems may be busy: check the ATO's system status and try later."}
-	case KindDNS:
-		return guidance{"This computer could not find " + orService(e) + " on the internet (the name lookup failed).",
+	case flow.KindDNS:
+		return advice{"This computer could not find " + orService(e) + " on the internet (the name lookup failed).",
 			"Check you are connected to the internet. If you are, your network may block this address or need a proxy server: ask your IT support. For a custom environment, check the address is spelled correctly."}
-	case KindTLS:
-		var versionErr *TLSVersionError
+	case flow.KindTLS:
+		var versionErr *flow.TLSVersionError
 		if errors.As(e.Err, &versionErr) {
-			return guidance{"The secure connection to " + versionErr.Host + " came up with " + tlsVersionName(versionErr.Version) +
+			return advice{"The secure connection to " + versionErr.Host + " came up with " + tlsVersionName(versionErr.Version) +
 				", which the ATO no longer accepts: since 31 January 2026 it accepts TLS 1.3 only. The ATO's servers always offer TLS 1.3, so something between this computer and the ATO — usually a proxy or security software that inspects secure (HTTPS) traffic — answered instead. Nothing was sent.",
 				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to the ATO through without inspection. Then try again."}
 		}
-		return guidance{"A secure connection to " + orService(e) + " could not be set up: its certificate was not trusted.",
+		return advice{"A secure connection to " + orService(e) + " could not be set up: its certificate was not trusted.",
 			"If your practice uses a proxy or security software that inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and choose it with the “Extra CA certificate” option (command line: --ca-file). Also check this computer's date and time are right."}
-	case KindNetwork:
-		return guidance{"Could not connect to " + orService(e) + ", or the connection broke.",
+	case flow.KindNetwork:
+		return advice{"Could not connect to " + orService(e) + ", or the connection broke.",
 			"Check your internet connection. If your practice reaches the internet through a proxy server, ask your IT support to set it for this program (the HTTPS_PROXY setting), then try again."}
 	}
 
-	if isLifecycle(e.Step) {
+	if flow.IsLifecycle(e.Step) {
 		if g, ok := lifecycleGuides[e.Status]; ok {
 			return g(e)
 		}
@@ -208,7 +203,7 @@ func baseGuidance(e *Error) guidance {
 		return g(e)
 	}
 	if strings.HasPrefix(code, "auth.100") {
-		return guidance{"The ATO refused the request: its authorisation checks failed (" + e.Code + ").",
+		return advice{"The ATO refused the request: its authorisation checks failed (" + e.Code + ").",
 			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your team app may use this API. If it all looks right, contact the ATO with the receipt number shown."}
 	}
 	if g, ok := statusGuides[e.Status]; ok {
@@ -216,44 +211,44 @@ func baseGuidance(e *Error) guidance {
 	}
 	switch {
 	case e.Status >= 500:
-		return guidance{withSaid(e, fmt.Sprintf("%s had a problem and could not handle the request (HTTP %d).", service(e), e.Status)), actionRetryLater}
+		return advice{withSaid(e, fmt.Sprintf("%s had a problem and could not handle the request (HTTP %d).", service(e), e.Status)), actionRetryLater}
 	case e.Status >= 300 && e.Status < 400:
-		return guidance{fmt.Sprintf("%s sent this program somewhere else (HTTP %d) instead of answering.", service(e), e.Status),
+		return advice{fmt.Sprintf("%s sent this program somewhere else (HTTP %d) instead of answering.", service(e), e.Status),
 			"A network sign-in page or proxy may be in the way, or the address is out of date. Check you can browse the internet; for a custom environment, check the addresses."}
-	case e.Kind == KindBadResponse:
-		return guidance{service(e) + " gave an answer this program could not read.", actionSendLog}
+	case e.Kind == flow.KindBadResponse:
+		return advice{service(e) + " gave an answer this program could not read.", actionSendLog}
 	case e.Status >= 400:
-		return guidance{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog}
+		return advice{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog}
 	}
-	return guidance{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog}
+	return advice{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog}
 }
 
 // viaProxy: the connection went through a proxy server (HTTPS_PROXY or the
 // system's setting), which is then the first suspect: name it, and never
 // advise setting a proxy that is already set.
-func viaProxy(e *Error) guidance {
+func viaProxy(e *flow.Error) advice {
 	what := "could not be reached through the proxy server " + e.Proxy + ", or the connection through it broke"
 	switch e.Kind {
-	case KindTimeout:
+	case flow.KindTimeout:
 		what = "did not answer in time through the proxy server " + e.Proxy
-	case KindTLS:
+	case flow.KindTLS:
 		what = "could not be reached securely through the proxy server " + e.Proxy + ": the certificate was not trusted"
-	case KindDNS:
+	case flow.KindDNS:
 		what = "could not be found through the proxy server " + e.Proxy
 	}
 	action := "This program uses the proxy server " + e.Proxy + " (set by HTTPS_PROXY or this computer's proxy settings). Check with your IT support that it is right and working; if this computer should connect directly, remove the HTTPS_PROXY setting. Then try again."
-	if e.Kind == KindTLS {
+	if e.Kind == flow.KindTLS {
 		action = "If the proxy server " + e.Proxy + " inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and choose it with the “Extra CA certificate” option (command line: --ca-file). " + action
 	}
-	return guidance{service(e) + " " + what + ".", action}
+	return advice{service(e) + " " + what + ".", action}
 }
 
 // unknownOutcome: the DCR POST left this computer and no usable answer came
 // back. Say when and for which name, so the user can check before trying
 // again: a second POST could make a second registration.
-func unknownOutcome(e *Error) guidance {
+func unknownOutcome(e *flow.Error) advice {
 	when := clockShort(e.At)
-	if isLifecycle(e.Step) {
+	if flow.IsLifecycle(e.Step) {
 		return lifecycleUnknown(e, when)
 	}
 	name := "“" + e.InstanceName + "”"
@@ -261,52 +256,52 @@ func unknownOutcome(e *Error) guidance {
 		" (contact the ATO, or your software provider, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."
 	switch {
 	case e.Status/100 == 2:
-		return guidance{"At " + when + " the ATO answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
+		return advice{"At " + when + " the ATO answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
 			"Do not register again yet. Contact the ATO with the time" + receiptNote(e) + " to have the registration removed or its details resent."}
 	case e.Status == 504:
-		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
+		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
 	case e.Status >= 300 && e.Status < 400:
-		return guidance{"At " + when + " the registration request for " + name + " was sent, and " + orService(e) +
+		return advice{"At " + when + " the registration request for " + name + " was sent, and " + orService(e) +
 			" answered by sending this program somewhere else (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
 	case e.Status != 0:
 		// A 5xx, 3xx or a 4xx without an ATO error: the request arrived,
 		// and the answer does not say that nothing was created.
-		return guidance{withSaid(e, "At "+when+" the registration request for "+name+" was sent, and "+
+		return advice{withSaid(e, "At "+when+" the registration request for "+name+" was sent, and "+
 			strings.ToLower(service(e)[:1])+service(e)[1:]+" answered with an error (HTTP "+fmt.Sprint(e.Status)+
 			") that does not say whether the registration was created."), check}
 	case errors.Is(e.Err, context.Canceled):
-		return guidance{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check}
+		return advice{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check}
 	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
-		return guidance{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check}
+		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check}
 	}
-	return guidance{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check}
+	return advice{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check}
 }
 
 // notSent: an RFC 7592 request stopped before it reached the ATO (what
 // came before it in the same command, a read and its new token, is kept).
-func notSent(e *Error) guidance {
+func notSent(e *flow.Error) advice {
 	what := "You stopped it"
-	if e.Kind == KindTimeout {
+	if e.Kind == flow.KindTimeout {
 		what = "The time allowed ran out"
 	}
 	action := "Start again when you are ready."
-	if e.Kind == KindTimeout {
+	if e.Kind == flow.KindTimeout {
 		action = "Try again; on the command line, with a longer --timeout if the ATO is slow to answer."
 	}
 	switch e.Step {
-	case StepUpdate:
-		return guidance{what + " before the update was sent: the registration at the ATO is unchanged.", action}
-	case StepDelete:
-		return guidance{what + " before the removal was sent: the registration still exists at the ATO and here.", action}
+	case flow.StepUpdate:
+		return advice{what + " before the update was sent: the registration at the ATO is unchanged.", action}
+	case flow.StepDelete:
+		return advice{what + " before the removal was sent: the registration still exists at the ATO and here.", action}
 	}
-	return guidance{what + " before the registration was read: nothing was sent to the ATO.", action}
+	return advice{what + " before the registration was read: nothing was sent to the ATO.", action}
 }
 
 // lifecycleUnknown: an RFC 7592 request left this computer and no usable
 // answer came back. Besides what the request was for, the answer may have
 // carried a new registration access token (RFC 7592 lets the ATO rotate it
 // on any call), which is then lost: say how to find out, and what then.
-func lifecycleUnknown(e *Error, when string) guidance {
+func lifecycleUnknown(e *flow.Error, when string) advice {
 	why := "no usable answer came back"
 	switch {
 	case e.Status/100 == 2:
@@ -326,14 +321,14 @@ func lifecycleUnknown(e *Error, when string) guidance {
 	lost := " If the ATO answers that it no longer recognises the registration or its access token, the ATO issued a new token with the lost answer: the registration still exists and your software can still sign in with its client ID, but it can no longer be changed from this computer. Then contact the ATO with the time" + receiptNote(e) + ", or register this installation again."
 	token := " The ATO may also have issued a new registration access token with that answer, which this computer never received."
 	switch e.Step {
-	case StepUpdate:
-		return guidance{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether the ATO changed the registration." + token,
+	case flow.StepUpdate:
+		return advice{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether the ATO changed the registration." + token,
 			check + " If it works, nothing was lost: see whether the change was made, and if it was a renewal, run dcrwizard verify with the renewed keystore (if the new credential signs in, the update was made)." + lost}
-	case StepDelete:
-		return guidance{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether the ATO removed it.",
+	case flow.StepDelete:
+		return advice{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether the ATO removed it.",
 			check + " If the ATO answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer (dcrwizard forget" + strings.TrimPrefix(checkCmd, "dcrwizard check") + ")."}
 	}
-	return guidance{"At " + when + " the request to read the registration was sent, but " + why + "." + token,
+	return advice{"At " + when + " the request to read the registration was sent, but " + why + "." + token,
 		check + " If it works, nothing was lost." + lost}
 }
 
@@ -342,7 +337,7 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-func receiptNote(e *Error) string {
+func receiptNote(e *flow.Error) string {
 	if e.Receipt != "" {
 		return " and receipt number " + e.Receipt
 	}
@@ -351,7 +346,7 @@ func receiptNote(e *Error) string {
 
 // withSaid adds the server's own words to a general message, when there are
 // any: they are often the most specific thing we have.
-func withSaid(e *Error, msg string) string {
+func withSaid(e *flow.Error, msg string) string {
 	if d := strings.TrimSpace(e.Description); d != "" {
 		msg += " The ATO said: “" + d + "”"
 		if e.Code != "" {
@@ -366,24 +361,22 @@ func withSaid(e *Error, msg string) string {
 
 // errText is the cause's own text: for input and credential errors it is
 // already a plain-English sentence of ours or m2m's.
-func errText(e *Error, fallback string) string {
+func errText(e *flow.Error, fallback string) string {
 	if e.Err != nil && e.Err.Error() != "" {
 		return e.Err.Error()
 	}
 	return fallback
 }
 
-func isLifecycle(s Step) bool { return s == StepRead || s == StepUpdate || s == StepDelete }
-
 // service names the other end by step, with the host when known.
-func service(e *Error) string {
+func service(e *flow.Error) string {
 	var s string
 	switch e.Step {
-	case StepToken, StepSign, StepVerify:
+	case flow.StepToken, flow.StepSign, flow.StepVerify:
 		s = "The ATO's sign-in service"
-	case StepHeartbeat:
+	case flow.StepHeartbeat:
 		s = "The ATO's heartbeat service"
-	case StepRegister, StepRead, StepUpdate, StepDelete:
+	case flow.StepRegister, flow.StepRead, flow.StepUpdate, flow.StepDelete:
 		s = "The ATO's registration service"
 	default:
 		s = "The server"
@@ -395,32 +388,32 @@ func service(e *Error) string {
 }
 
 // orService is the host, or the service when the host is unknown.
-func orService(e *Error) string {
+func orService(e *flow.Error) string {
 	if e.Host != "" {
 		return e.Host
 	}
 	return strings.ToLower(service(e)[:1]) + service(e)[1:]
 }
 
-func stepNoun(s Step) string {
+func stepNoun(s flow.Step) string {
 	switch s {
-	case StepSign:
+	case flow.StepSign:
 		return "signing the request"
-	case StepToken:
+	case flow.StepToken:
 		return "getting the access token"
-	case StepRegister:
+	case flow.StepRegister:
 		return "registering"
-	case StepRead:
+	case flow.StepRead:
 		return "reading the registration"
-	case StepUpdate:
+	case flow.StepUpdate:
 		return "updating the registration"
-	case StepDelete:
+	case flow.StepDelete:
 		return "removing the registration"
-	case StepSave:
+	case flow.StepSave:
 		return "saving"
-	case StepVerify:
+	case flow.StepVerify:
 		return "testing the new registration"
-	case StepHeartbeat:
+	case flow.StepHeartbeat:
 		return "calling the ATO's heartbeat"
 	}
 	return "checking the details"
@@ -444,7 +437,7 @@ func clockShort(t time.Time) string {
 
 // skew describes how far this computer's clock is from the server's, when
 // the server said and the gap matters (the JWT is checked against it).
-func skew(e *Error) string {
+func skew(e *flow.Error) string {
 	if e.ServerTime.IsZero() || e.At.IsZero() {
 		return ""
 	}
@@ -468,4 +461,35 @@ func roughDuration(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d minutes", int(d.Minutes()))
 	}
+}
+
+// notOfferedGuide is the guidance for a lifecycle call the server does not
+// offer: what is true (the registration is not touched, and not known to
+// be gone), by step.
+func notOfferedGuide(e *flow.Error) advice {
+	switch e.Step {
+	case flow.StepRead:
+		return advice{"The ATO does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
+			"To prove the registration works, test it: sign in to the ATO as it with its credential (dcrwizard verify). Do not register again because of this."}
+	case flow.StepUpdate:
+		return advice{"The ATO does not offer changing a registration from here. Nothing was changed at the ATO.",
+			"The registration is unchanged and still works as before. A new name can be kept on this computer only; a renewed credential needs a new registration."}
+	default:
+		return advice{"The ATO does not offer removing a registration from here, so it still exists at the ATO.",
+			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only."}
+	}
+}
+
+func tlsVersionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLS 1.0"
+	case tls.VersionTLS11:
+		return "TLS 1.1"
+	case tls.VersionTLS12:
+		return "TLS 1.2"
+	case tls.VersionTLS13:
+		return "TLS 1.3"
+	}
+	return fmt.Sprintf("TLS version 0x%04x", v)
 }
