@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,16 +34,6 @@ func (l *eventLog) add(e flow.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.all = append(l.all, e)
-}
-
-func (l *eventLog) text() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var b strings.Builder
-	for _, e := range l.all {
-		b.WriteString(string(e.Step) + "/" + string(e.State) + ": " + e.Message + "\n")
-	}
-	return b.String()
 }
 
 func newSim(t testing.TB, opts atosim.Options) *simFixture {
