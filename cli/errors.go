@@ -60,7 +60,7 @@ func fail(st Streams, asJSON bool, err error) int {
 	adv := guidance.For(err)
 	// The whole chain's text, as its wrapping says where it happened; a
 	// call to the ATO is told by its advice alone.
-	out.Error.Message, out.Error.Action = sentence(err.Error()), adv.Action()
+	out.Error.Message, out.Error.Action = sentence(err.Error()), withNext(adv)
 	var fe *flow.Error
 	if errors.As(err, &fe) {
 		out.Error.Step, out.Error.Status, out.Error.Code = string(fe.Step), fe.Status, fe.Code
@@ -88,6 +88,39 @@ func fail(st Streams, asJSON bool, err error) int {
 		fmt.Fprintln(st.Stderr)
 	}
 	return code
+}
+
+// nextWords is how the command line names a next step that advice offers:
+// the command to run. The wizard names the same steps by its screens and
+// buttons (ui/nextwords.go).
+func nextWords(n guidance.Next) string {
+	id := n.ClientID
+	if id == "" {
+		id = "CLIENT_ID"
+	}
+	switch n.Step {
+	case guidance.CheckRegistration:
+		return "To check it, run dcrwizard check " + id + "."
+	case guidance.TestRegistration:
+		return "To test it, run dcrwizard verify " + id + "."
+	case guidance.ForgetRegistration:
+		return "To forget it on this computer, run dcrwizard forget " + id + "."
+	case guidance.ExtraCA:
+		return "Give that file with --ca-file FILE."
+	case guidance.LongerTimeout:
+		return "If the ATO is slow to answer, give a longer --timeout."
+	}
+	return ""
+}
+
+// withNext is an advice's action followed by the commands for its next
+// steps.
+func withNext(adv guidance.Advice) string {
+	parts := []string{adv.Action()}
+	for _, n := range guidance.NextOf(adv) {
+		parts = append(parts, nextWords(n))
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }
 
 // sentence capitalises a Go error string for people.

@@ -289,7 +289,7 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 			var fe *flow.Error
 			if errors.As(ver.err, &fe) {
 				adv := guidance.For(fe)
-				out.Verification.Problem, out.Verification.Action = adv.Message(), adv.Action()
+				out.Verification.Problem, out.Verification.Action = adv.Message(), withNext(adv)
 			} else {
 				out.Verification.Problem = sentence(ver.err.Error())
 			}

@@ -172,7 +172,7 @@ func verification(v *flow.Verification, err error) *verifyJSON {
 		var fe *flow.Error
 		if errors.As(err, &fe) {
 			adv := guidance.For(fe)
-			out.Problem, out.Action = adv.Message(), adv.Action()
+			out.Problem, out.Action = adv.Message(), withNext(adv)
 		} else {
 			out.Problem = sentence(err.Error())
 		}

@@ -650,8 +650,10 @@ func TestTLS(t *testing.T) {
 	if fe.Kind != KindTLS || fe.Step != StepToken {
 		t.Fatalf("kind %q step %q: %v", fe.Kind, fe.Step, fe.Err)
 	}
-	if !strings.Contains(adviceAction(fe), "Extra CA certificate") || !strings.Contains(adviceMessage(fe), "127.0.0.1") {
-		t.Errorf("Message %q / Action %q", adviceMessage(fe), adviceAction(fe))
+	// The CA file is offered as a next step each front end names (the
+	// wizard's Environment page, the command line's --ca-file).
+	if !strings.Contains(adviceAction(fe), "CA certificate file") || adviceNext(fe) != "extra-ca" || !strings.Contains(adviceMessage(fe), "127.0.0.1") {
+		t.Errorf("Message %q / Action %q / next %q", adviceMessage(fe), adviceAction(fe), adviceNext(fe))
 	}
 
 	caFile := filepath.Join(t.TempDir(), "proxy-ca.pem")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -124,10 +125,15 @@ func TestNoAnswerAfterSendingIsUnknown(t *testing.T) {
 	if !fe.Unknown || fe.Kind != flow.KindUnknownOutcome {
 		t.Fatalf("got %+v, want an unknown outcome", fe)
 	}
-	for _, want := range []string{"dcrwizard check " + reg.ClientID, "no longer recognises"} {
+	for _, want := range []string{"Check the registration with the ATO now", "no longer recognises"} {
 		if !strings.Contains(guidance.For(fe).Action(), want) {
 			t.Errorf("action %q lacks %q", guidance.For(fe).Action(), want)
 		}
+	}
+	// The check is offered as a next step for this registration, which the
+	// front ends name (cli: dcrwizard check ID; the wizard: its Check button).
+	if next := nextOf(fe); !slices.Equal(next, []string{"check-registration " + reg.ClientID}) {
+		t.Errorf("next steps %q, want the check of %s", next, reg.ClientID)
 	}
 	if strings.Contains(guidance.For(fe).Action(), "Nothing more will be sent") {
 		t.Errorf("action says nothing more will be sent: %q", guidance.For(fe).Action())

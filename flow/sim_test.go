@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -449,8 +450,8 @@ func TestSimLifecycleFault(t *testing.T) {
 	// A success that cannot be read may have carried a new registration
 	// access token: the outcome is unknown, and the message says what to run.
 	if fe := flowError(t, err); fe.Kind != flow.KindUnknownOutcome || !fe.Unknown || fe.Status != 200 ||
-		!strings.Contains(guidance.For(fe).Action(), "dcrwizard check "+reg.ClientID) {
-		t.Errorf("got %+v %q", fe, guidance.For(fe).Action())
+		!slices.Equal(nextOf(fe), []string{"check-registration " + reg.ClientID}) {
+		t.Errorf("got %+v %q %q", fe, guidance.For(fe).Action(), nextOf(fe))
 	}
 	f.noSecrets(t, err, reg.RegistrationAccessToken)
 }

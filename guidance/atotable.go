@@ -32,29 +32,29 @@ type atoRow struct {
 var atoRows = []atoRow{
 	// Certificate rows: "{attribute} is not valid or expired", "{attribute} is expired".
 	{[]string{"invalid_request"}, regexp.MustCompile(`(?i)^\s*(\S+) is (?:not valid or expired|expired)\b`), func(e *flow.Error, _ string) advice {
-		return advice{withSaid(e, msgCertRefused+": it has expired or is no longer valid."), actionCertRenew}
+		return advice{withSaid(e, msgCertRefused+": it has expired or is no longer valid."), actionCertRenew, nil}
 	}},
 	// "{attribute} must contain a jwks_uri OR x509_certificate": this program
 	// always sends the certificate, so the ATO did not find one it could use.
 	{[]string{"invalid_request"}, regexp.MustCompile(`(?i)must contain a jwks_uri or x509_certificate`), func(e *flow.Error, _ string) advice {
 		return advice{withSaid(e, msgCertRefused+": it found no usable certificate in the request."),
-			"Open the credential file again and choose the credential, then try again. If it happens again, renew the credential in RAM (Relationship Authorisation Manager). " + actionIfAgain}
+			"Open the credential file again and choose the credential, then try again. If it happens again, renew the credential in RAM (Relationship Authorisation Manager). " + actionIfAgain, nil}
 	}},
 	// "The {attribute} field is required".
 	{[]string{"invalid_request", "invalid_client_metadata"}, regexp.MustCompile(`(?i)^\s*the (\S+) field is required`), func(e *flow.Error, attr string) advice {
 		switch strings.ToLower(attr) {
 		case "client_name":
-			return advice{withSaid(e, "The ATO found no installation name in the registration."), "Enter a name for this installation, then try again."}
+			return advice{withSaid(e, "The ATO found no installation name in the registration."), "Enter a name for this installation, then try again.", nil}
 		case "ato_api_key":
-			return advice{withSaid(e, "The ATO found no consumer (API) key in the registration."), actionCheckAPIKey}
+			return advice{withSaid(e, "The ATO found no consumer (API) key in the registration."), actionCheckAPIKey, nil}
 		case "x509_certificate":
-			return advice{withSaid(e, msgCertRefused+": it found none in the request."), actionCertRenew}
+			return advice{withSaid(e, msgCertRefused+": it found none in the request."), actionCertRenew, nil}
 		}
-		return advice{withSaid(e, "The ATO said a value it needs was missing ("+attr+")."), actionProgramFault}
+		return advice{withSaid(e, "The ATO said a value it needs was missing ("+attr+")."), actionProgramFault, nil}
 	}},
 	// "{attribute} is read-only".
 	{[]string{"invalid_request"}, regexp.MustCompile(`(?i)^\s*(\S+) is read-only`), func(e *flow.Error, attr string) advice {
-		return advice{withSaid(e, "This program sent a value that only the ATO may set ("+attr+")."), actionProgramFault}
+		return advice{withSaid(e, "This program sent a value that only the ATO may set ("+attr+")."), actionProgramFault, nil}
 	}},
 	// Grant-type rows: "More than one {attribute} provided", "Selected
 	// grant_type cannot be used with / requires valid {attribute} value",
@@ -62,43 +62,44 @@ var atoRows = []atoRow{
 	// Invalid_redirect_uri cases. This program asks for client_credentials only.
 	{[]string{"invalid_request", "invalid_redirect_uri"}, regexp.MustCompile(`(?i)more than one (\S+) provided|selected grant_type|cannot be true when|redirect`), func(e *flow.Error, _ string) advice {
 		return advice{withSaid(e, "The ATO did not accept the kind of access the registration asked for (its grant type)."),
-			"DCR Wizard registers installations for machine-to-machine access (the client_credentials grant) only. " + actionProgramFault}
+			"DCR Wizard registers installations for machine-to-machine access (the client_credentials grant) only. " + actionProgramFault, nil}
 	}},
 	// "invalid client id for {attribute}": an update naming another client.
 	{[]string{"invalid_request"}, regexp.MustCompile(`(?i)invalid client id for`), func(e *flow.Error, _ string) advice {
 		return advice{withSaid(e, "The ATO did not recognise the client id sent with the request."),
-			"Check the registration in the Registrations list with the ATO; if the ATO no longer holds it, register again. " + actionIfAgain}
+			"Check the registration with the ATO; if the ATO no longer holds it, register again. " + actionIfAgain,
+			[]Next{{CheckRegistration, e.ClientID}}}
 	}},
 	// "{attribute} is invalid": the key or the certificate (the ATO's own
 	// troubleshooting names only these two).
 	{[]string{"invalid_client_metadata"}, regexp.MustCompile(`(?i)^\s*(\S+) is invalid`), func(e *flow.Error, attr string) advice {
 		switch a := strings.ToLower(attr); {
 		case strings.Contains(a, "api_key"):
-			return advice{withSaid(e, "The ATO did not accept the consumer (API) key in the registration."), actionCheckAPIKey}
+			return advice{withSaid(e, "The ATO did not accept the consumer (API) key in the registration."), actionCheckAPIKey, nil}
 		case strings.Contains(a, "x509") || strings.Contains(a, "certificate") || strings.Contains(a, "jwks"):
 			return advice{withSaid(e, msgCertRefused+": it could not read it."),
-				"Open the credential file again and choose the credential. If the file came from somewhere other than RAM, export it again from RAM (Relationship Authorisation Manager), then try again."}
+				"Open the credential file again and choose the credential. If the file came from somewhere other than RAM, export it again from RAM (Relationship Authorisation Manager), then try again.", nil}
 		}
-		return advice{withSaid(e, "The ATO did not accept a value in the registration ("+attr+")."), actionProgramFault}
+		return advice{withSaid(e, "The ATO did not accept a value in the registration ("+attr+")."), actionProgramFault, nil}
 	}},
 	// "{attribute} exceeded characters limit".
 	{[]string{"invalid_client_metadata"}, regexp.MustCompile(`(?i)^\s*(\S+) exceeded characters limit`), func(e *flow.Error, attr string) advice {
 		if strings.EqualFold(attr, "client_name") {
-			return advice{withSaid(e, "The installation name is longer than the ATO allows."), "Choose a shorter name for this installation, then try again."}
+			return advice{withSaid(e, "The installation name is longer than the ATO allows."), "Choose a shorter name for this installation, then try again.", nil}
 		}
-		return advice{withSaid(e, "A value in the registration is longer than the ATO allows ("+attr+")."), actionProgramFault}
+		return advice{withSaid(e, "A value in the registration is longer than the ATO allows ("+attr+")."), actionProgramFault, nil}
 	}},
 	// "Format for {attribute} is not supported", "{attribute} is not
 	// supported", "More than 5 {attribute} provided", "… exceeds the number of …".
 	{[]string{"invalid_client_metadata"}, regexp.MustCompile(`(?i)^\s*format for (\S+) is not supported`), func(e *flow.Error, attr string) advice {
 		if strings.Contains(strings.ToLower(attr), "x509") || strings.Contains(strings.ToLower(attr), "certificate") {
 			return advice{withSaid(e, msgCertRefused+": it is not in a form the ATO reads."),
-				"Open the credential file again and choose the credential. If the file came from somewhere other than RAM, export it again from RAM (Relationship Authorisation Manager), then try again."}
+				"Open the credential file again and choose the credential. If the file came from somewhere other than RAM, export it again from RAM (Relationship Authorisation Manager), then try again.", nil}
 		}
-		return advice{withSaid(e, "The ATO does not support the form of a value in the registration ("+attr+")."), actionProgramFault}
+		return advice{withSaid(e, "The ATO does not support the form of a value in the registration ("+attr+")."), actionProgramFault, nil}
 	}},
 	{[]string{"invalid_client_metadata"}, regexp.MustCompile(`(?i)^\s*(\S+) is not supported|more than \d+ (\S+) provided|exceeds the number of`), func(e *flow.Error, _ string) advice {
-		return advice{withSaid(e, "The ATO does not support something the registration asked for."), actionProgramFault}
+		return advice{withSaid(e, "The ATO does not support something the registration asked for."), actionProgramFault, nil}
 	}},
 }
 

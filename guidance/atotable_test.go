@@ -203,8 +203,10 @@ func TestATOInvalidClientIDOnUpdate(t *testing.T) {
 	if fe.Status != 400 || fe.Code != "Invalid_request" || !strings.Contains(fe.Description, "invalid client id for client_id") {
 		t.Fatalf("got %d %q %q", fe.Status, fe.Code, fe.Description)
 	}
-	if !strings.Contains(guidance.For(fe).Message(), "did not recognise the client id") || !strings.Contains(guidance.For(fe).Action(), "Registrations") {
-		t.Errorf("advice: %s / %s", guidance.For(fe).Message(), guidance.For(fe).Action())
+	adv := guidance.For(fe)
+	if next := guidance.NextOf(adv); !strings.Contains(adv.Message(), "did not recognise the client id") ||
+		!strings.Contains(adv.Action(), "Check the registration with the ATO") || len(next) != 1 || next[0].Step != guidance.CheckRegistration {
+		t.Errorf("advice: %s / %s / %v", adv.Message(), adv.Action(), next)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 type guide func(e *flow.Error) advice
 
 func fixed(msg, action string) guide {
-	return func(*flow.Error) advice { return advice{msg, action} }
+	return func(*flow.Error) advice { return advice{msg, action, nil} }
 }
 
 // Texts used by several entries.
@@ -39,9 +39,9 @@ var codeGuides = map[string]guide{
 			msg = "The ATO's registration service did not accept the value of the field " + e.Field + " in the request."
 		}
 		if e.Field == "" || strings.Contains(strings.ToLower(e.Field), "client_name") {
-			return advice{msg, "Check the installation name uses ordinary letters, digits and punctuation, then try again. " + actionIfAgain}
+			return advice{msg, "Check the installation name uses ordinary letters, digits and punctuation, then try again. " + actionIfAgain, nil}
 		}
-		return advice{msg, actionProgramFault}
+		return advice{msg, actionProgramFault, nil}
 	},
 	"pyid.00001": fixed("The ATO could not process the registration for this credential.",
 		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
@@ -51,17 +51,17 @@ var codeGuides = map[string]guide{
 		"Copy the consumer key again from your team app in the ATO API portal, with nothing before or after it, and try again."),
 	"invalid_client_metadata": func(e *flow.Error) advice {
 		return advice{withSaid(e, "The ATO did not accept the registration details."),
-			"Check the M2M credential is current and was issued by the ATO for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again."}
+			"Check the M2M credential is current and was issued by the ATO for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again.", nil}
 	},
 	"invalid_redirect_uri": func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO did not accept the registration details (redirect address)."), actionSendLog}
+		return advice{withSaid(e, "The ATO did not accept the registration details (redirect address)."), actionSendLog, nil}
 	},
 	"invalid_software_statement": func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO did not accept the registration details (software statement)."), actionSendLog}
+		return advice{withSaid(e, "The ATO did not accept the registration details (software statement)."), actionSendLog, nil}
 	},
 	"invalid_token": func(e *flow.Error) advice {
 		return advice{"The ATO did not accept the access token this program had just been given.",
-			"Try again. If it keeps happening, check this computer's clock: its date, time and time zone (it shows " + clock(e.At) + "). Also check you chose the right environment."}
+			"Try again. If it keeps happening, check this computer's clock: its date, time and time zone (it shows " + clock(e.At) + "). Also check you chose the right environment.", nil}
 	},
 	"insufficient_scope": fixed("The access token does not allow registering software (insufficient scope).",
 		actionProductAcces+" For a custom environment, check the scope is "+flow.Sandbox.Scope+"."),
@@ -74,7 +74,7 @@ var codeGuides = map[string]guide{
 	"unsupported_grant_type": fixed("The ATO's sign-in service did not accept the kind of request this program sends.", "Check the token endpoint address is right for this environment. "+actionSendLog),
 	"invalid_request": func(e *flow.Error) advice {
 		return advice{withSaid(e, "The ATO rejected the request as invalid."),
-			"Check the installation name and the consumer (API) key, then try again. " + actionIfAgain}
+			"Check the installation name and the consumer (API) key, then try again. " + actionIfAgain, nil}
 	},
 }
 
@@ -85,7 +85,7 @@ func invalidClient(e *flow.Error) advice {
 	if d := skew(e); d != "" {
 		msg += " " + d
 	}
-	return advice{msg, "Check this computer's date, time and time zone are right. Then check the credential in Relationship Authorisation Manager (RAM), or choose another credential, and try again."}
+	return advice{msg, "Check this computer's date, time and time zone are right. Then check the credential in Relationship Authorisation Manager (RAM), or choose another credential, and try again.", nil}
 }
 
 // lifecycleGuides are the RFC 7592 answers (ato-facts.md §5), by status.
@@ -103,24 +103,24 @@ var lifecycleGuides = map[int]guide{
 // statusGuides apply when no code is known.
 var statusGuides = map[int]guide{
 	400: func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog}
+		return advice{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog, nil}
 	},
 	401: func(e *flow.Error) advice {
 		if e.Step == flow.StepToken || e.Step == flow.StepVerify {
 			return invalidClient(e)
 		}
-		return advice{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey}
+		return advice{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey, nil}
 	},
 	403: func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO refused the request."), actionProductAcces}
+		return advice{withSaid(e, "The ATO refused the request."), actionProductAcces, nil}
 	},
 	404: func(e *flow.Error) advice {
 		return advice{"The address " + e.Host + " answered that there is no such service there (not found).",
-			"Check the environment: for a custom environment, check the addresses are right. " + actionSendLog}
+			"Check the environment: for a custom environment, check the addresses are right. " + actionSendLog, nil}
 	},
 	408: fixed("The ATO's service gave up waiting for the request.", "Check your internet connection and try again."),
 	422: func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO could not process the request."), actionSendLog}
+		return advice{withSaid(e, "The ATO could not process the request."), actionSendLog, nil}
 	},
 	429: fixed("The ATO is receiving too many requests right now.", "Wait a few minutes, then try again."),
 }
@@ -134,13 +134,13 @@ func forFlow(e *flow.Error) advice {
 		// words suggest otherwise.
 		if strings.Contains(strings.ToLower(e.Description), "not the one registered") {
 			return advice{"The registration exists, but the ATO holds a different certificate for it than the one in the credential you opened, so it could not sign in with it. This happens after the credential was renewed: the registration still has the old certificate.",
-				"Update the registration with the renewed credential, or open the credential it was registered with. The registration stays stored here."}
+				"Update the registration with the renewed credential, or open the credential it was registered with. The registration stays stored here.", nil}
 		}
 		return advice{"The registration exists, but signing in to the ATO with it failed. " + g.msg,
-			g.action + " The registration stays stored here: test it again from the Registrations list."}
+			g.action + " The registration stays stored here, to be tested again.", g.next}.then(Next{TestRegistration, e.ClientID})
 	case e.Step == flow.StepHeartbeat && e.Kind != flow.KindCancelled:
 		return advice{"Signing in to the ATO with the new registration worked, but the ATO's heartbeat check did not answer as expected. " + g.msg,
-			"Your software can sign in with this registration. If an ATO service it calls also refuses, check in the ATO API portal that your team app has that API product. The registration stays stored here."}
+			"Your software can sign in with this registration. If an ATO service it calls also refuses, check in the ATO API portal that your team app has that API product. The registration stays stored here.", g.next}
 	}
 	return g
 }
@@ -154,16 +154,16 @@ func baseGuidance(e *flow.Error) advice {
 	case flow.KindUnknownOutcome:
 		return unknownOutcome(e)
 	case flow.KindInput:
-		return advice{errText(e, "The details given are not complete."), "Correct this and try again."}
+		return advice{errText(e, "The details given are not complete."), "Correct this and try again.", nil}
 	case flow.KindCredential:
 		return advice{errText(e, "The M2M credential cannot be used."),
-			"Choose another credential, or renew this one in Relationship Authorisation Manager (RAM) and open the new file."}
+			"Choose another credential, or renew this one in Relationship Authorisation Manager (RAM) and open the new file.", nil}
 	case flow.KindAborted:
 		return advice{"Nothing was sent to the ATO: " + errText(e, "the registration could not be prepared."),
-			"Fix the problem above and try again."}
+			"Fix the problem above and try again.", nil}
 	case flow.KindCancelled:
 		return advice{"You stopped it before " + stepNoun(e.Step) + " finished.",
-			"Nothing more will be sent. Start again when you are ready."}
+			"Nothing more will be sent. Start again when you are ready.", nil}
 	case flow.KindTimeout, flow.KindDNS, flow.KindTLS, flow.KindNetwork:
 		if e.Proxy != "" {
 			return viaProxy(e)
@@ -172,22 +172,22 @@ func baseGuidance(e *flow.Error) advice {
 	switch e.Kind {
 	case flow.KindTimeout:
 		return advice{service(e) + " did not answer in time.",
-			"Check your internet connection and try again. If it keeps happening, the ATO's systems may be busy: check the ATO's system status and try later."}
+			"Check your internet connection and try again. If it keeps happening, the ATO's systems may be busy: check the ATO's system status and try later.", nil}
 	case flow.KindDNS:
 		return advice{"This computer could not find " + orService(e) + " on the internet (the name lookup failed).",
-			"Check you are connected to the internet. If you are, your network may block this address or need a proxy server: ask your IT support. For a custom environment, check the address is spelled correctly."}
+			"Check you are connected to the internet. If you are, your network may block this address or need a proxy server: ask your IT support. For a custom environment, check the address is spelled correctly.", nil}
 	case flow.KindTLS:
 		var versionErr *flow.TLSVersionError
 		if errors.As(e.Err, &versionErr) {
 			return advice{"The secure connection to " + versionErr.Host + " came up with " + tlsVersionName(versionErr.Version) +
 				", which the ATO no longer accepts: since 31 January 2026 it accepts TLS 1.3 only. The ATO's servers always offer TLS 1.3, so something between this computer and the ATO — usually a proxy or security software that inspects secure (HTTPS) traffic — answered instead. Nothing was sent.",
-				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to the ATO through without inspection. Then try again."}
+				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to the ATO through without inspection. Then try again.", nil}
 		}
 		return advice{"A secure connection to " + orService(e) + " could not be set up: its certificate was not trusted.",
-			"If your practice uses a proxy or security software that inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and choose it with the “Extra CA certificate” option (command line: --ca-file). Also check this computer's date and time are right."}
+			"If your practice uses a proxy or security software that inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and have this program trust it. Also check this computer's date and time are right.", []Next{{Step: ExtraCA}}}
 	case flow.KindNetwork:
 		return advice{"Could not connect to " + orService(e) + ", or the connection broke.",
-			"Check your internet connection. If your practice reaches the internet through a proxy server, ask your IT support to set it for this program (the HTTPS_PROXY setting), then try again."}
+			"Check your internet connection. If your practice reaches the internet through a proxy server, ask your IT support to set it for this program (the HTTPS_PROXY setting), then try again.", nil}
 	}
 
 	if flow.IsLifecycle(e.Step) {
@@ -204,23 +204,23 @@ func baseGuidance(e *flow.Error) advice {
 	}
 	if strings.HasPrefix(code, "auth.100") {
 		return advice{"The ATO refused the request: its authorisation checks failed (" + e.Code + ").",
-			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your team app may use this API. If it all looks right, contact the ATO with the receipt number shown."}
+			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your team app may use this API. If it all looks right, contact the ATO with the receipt number shown.", nil}
 	}
 	if g, ok := statusGuides[e.Status]; ok {
 		return g(e)
 	}
 	switch {
 	case e.Status >= 500:
-		return advice{withSaid(e, fmt.Sprintf("%s had a problem and could not handle the request (HTTP %d).", service(e), e.Status)), actionRetryLater}
+		return advice{withSaid(e, fmt.Sprintf("%s had a problem and could not handle the request (HTTP %d).", service(e), e.Status)), actionRetryLater, nil}
 	case e.Status >= 300 && e.Status < 400:
 		return advice{fmt.Sprintf("%s sent this program somewhere else (HTTP %d) instead of answering.", service(e), e.Status),
-			"A network sign-in page or proxy may be in the way, or the address is out of date. Check you can browse the internet; for a custom environment, check the addresses."}
+			"A network sign-in page or proxy may be in the way, or the address is out of date. Check you can browse the internet; for a custom environment, check the addresses.", nil}
 	case e.Kind == flow.KindBadResponse:
-		return advice{service(e) + " gave an answer this program could not read.", actionSendLog}
+		return advice{service(e) + " gave an answer this program could not read.", actionSendLog, nil}
 	case e.Status >= 400:
-		return advice{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog}
+		return advice{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog, nil}
 	}
-	return advice{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog}
+	return advice{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog, nil}
 }
 
 // viaProxy: the connection went through a proxy server (HTTPS_PROXY or the
@@ -238,9 +238,10 @@ func viaProxy(e *flow.Error) advice {
 	}
 	action := "This program uses the proxy server " + e.Proxy + " (set by HTTPS_PROXY or this computer's proxy settings). Check with your IT support that it is right and working; if this computer should connect directly, remove the HTTPS_PROXY setting. Then try again."
 	if e.Kind == flow.KindTLS {
-		action = "If the proxy server " + e.Proxy + " inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and choose it with the “Extra CA certificate” option (command line: --ca-file). " + action
+		action = "If the proxy server " + e.Proxy + " inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and have this program trust it. " + action
+		return advice{service(e) + " " + what + ".", action, []Next{{Step: ExtraCA}}}
 	}
-	return advice{service(e) + " " + what + ".", action}
+	return advice{service(e) + " " + what + ".", action, nil}
 }
 
 // unknownOutcome: the DCR POST left this computer and no usable answer came
@@ -257,24 +258,24 @@ func unknownOutcome(e *flow.Error) advice {
 	switch {
 	case e.Status/100 == 2:
 		return advice{"At " + when + " the ATO answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
-			"Do not register again yet. Contact the ATO with the time" + receiptNote(e) + " to have the registration removed or its details resent."}
+			"Do not register again yet. Contact the ATO with the time" + receiptNote(e) + " to have the registration removed or its details resent.", nil}
 	case e.Status == 504:
-		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
+		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check, nil}
 	case e.Status >= 300 && e.Status < 400:
 		return advice{"At " + when + " the registration request for " + name + " was sent, and " + orService(e) +
-			" answered by sending this program somewhere else (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check}
+			" answered by sending this program somewhere else (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check, nil}
 	case e.Status != 0:
 		// A 5xx, 3xx or a 4xx without an ATO error: the request arrived,
 		// and the answer does not say that nothing was created.
 		return advice{withSaid(e, "At "+when+" the registration request for "+name+" was sent, and "+
 			strings.ToLower(service(e)[:1])+service(e)[1:]+" answered with an error (HTTP "+fmt.Sprint(e.Status)+
-			") that does not say whether the registration was created."), check}
+			") that does not say whether the registration was created."), check, nil}
 	case errors.Is(e.Err, context.Canceled):
-		return advice{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check}
+		return advice{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check, nil}
 	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
-		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check}
+		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check, nil}
 	}
-	return advice{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check}
+	return advice{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check, nil}
 }
 
 // notSent: an RFC 7592 request stopped before it reached the ATO (what
@@ -285,16 +286,17 @@ func notSent(e *flow.Error) advice {
 		what = "The time allowed ran out"
 	}
 	action := "Start again when you are ready."
+	var next []Next
 	if e.Kind == flow.KindTimeout {
-		action = "Try again; on the command line, with a longer --timeout if the ATO is slow to answer."
+		action, next = "Try again.", []Next{{Step: LongerTimeout}}
 	}
 	switch e.Step {
 	case flow.StepUpdate:
-		return advice{what + " before the update was sent: the registration at the ATO is unchanged.", action}
+		return advice{what + " before the update was sent: the registration at the ATO is unchanged.", action, next}
 	case flow.StepDelete:
-		return advice{what + " before the removal was sent: the registration still exists at the ATO and here.", action}
+		return advice{what + " before the removal was sent: the registration still exists at the ATO and here.", action, next}
 	}
-	return advice{what + " before the registration was read: nothing was sent to the ATO.", action}
+	return advice{what + " before the registration was read: nothing was sent to the ATO.", action, next}
 }
 
 // lifecycleUnknown: an RFC 7592 request left this computer and no usable
@@ -313,23 +315,22 @@ func lifecycleUnknown(e *flow.Error, when string) advice {
 	case e.Err != nil:
 		why = "the connection broke before the ATO answered"
 	}
-	checkCmd := "dcrwizard check"
-	if e.ClientID != "" {
-		checkCmd += " " + e.ClientID
-	}
-	check := "Check the registration now: press Check on it in the Registrations list, or run " + checkCmd + "."
+	check := "Check the registration with the ATO now."
+	checkIt := Next{CheckRegistration, e.ClientID}
 	lost := " If the ATO answers that it no longer recognises the registration or its access token, the ATO issued a new token with the lost answer: the registration still exists and your software can still sign in with its client ID, but it can no longer be changed from this computer. Then contact the ATO with the time" + receiptNote(e) + ", or register this installation again."
 	token := " The ATO may also have issued a new registration access token with that answer, which this computer never received."
 	switch e.Step {
 	case flow.StepUpdate:
 		return advice{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether the ATO changed the registration." + token,
-			check + " If it works, nothing was lost: see whether the change was made, and if it was a renewal, run dcrwizard verify with the renewed keystore (if the new credential signs in, the update was made)." + lost}
+			check + " If it works, nothing was lost: see whether the change was made, and if it was a renewal, test the registration with the renewed credential (if it signs in, the update was made)." + lost,
+			[]Next{checkIt, {TestRegistration, e.ClientID}}}
 	case flow.StepDelete:
 		return advice{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether the ATO removed it.",
-			check + " If the ATO answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer (dcrwizard forget" + strings.TrimPrefix(checkCmd, "dcrwizard check") + ")."}
+			check + " If the ATO answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer.",
+			[]Next{checkIt, {ForgetRegistration, e.ClientID}}}
 	}
 	return advice{"At " + when + " the request to read the registration was sent, but " + why + "." + token,
-		check + " If it works, nothing was lost." + lost}
+		check + " If it works, nothing was lost." + lost, []Next{checkIt}}
 }
 
 func isTimeout(err error) bool {
@@ -470,13 +471,14 @@ func notOfferedGuide(e *flow.Error) advice {
 	switch e.Step {
 	case flow.StepRead:
 		return advice{"The ATO does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
-			"To prove the registration works, test it: sign in to the ATO as it with its credential (dcrwizard verify). Do not register again because of this."}
+			"To prove the registration works, test it: sign in to the ATO as it with its credential. Do not register again because of this.",
+			[]Next{{TestRegistration, e.ClientID}}}
 	case flow.StepUpdate:
 		return advice{"The ATO does not offer changing a registration from here. Nothing was changed at the ATO.",
-			"The registration is unchanged and still works as before. A new name can be kept on this computer only; a renewed credential needs a new registration."}
+			"The registration is unchanged and still works as before. A new name can be kept on this computer only; a renewed credential needs a new registration.", nil}
 	default:
 		return advice{"The ATO does not offer removing a registration from here, so it still exists at the ATO.",
-			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only."}
+			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only.", nil}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"dcrwizard/flow"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestGuidance(t *testing.T) {
 		// Not "no registration at this address … register it again": an ATO
 		// without RFC 7592 answers 404 for a registration that exists.
 		{"read 404", flow.Error{Step: flow.StepRead, Status: 404, Code: "404-01"}, "does not mean the registration is gone", "Do not register again"},
-		{"read 501", flow.Error{Step: flow.StepRead, Status: 501}, "does not offer reading a registration back", "dcrwizard verify"},
+		{"read 501", flow.Error{Step: flow.StepRead, Status: 501}, "does not offer reading a registration back", "test it: sign in to the ATO as it"},
 
 		// By status, when no code is known.
 		{"400 no code", flow.Error{Step: flow.StepRegister, Status: 400}, "rejected the request as invalid", "send the log"},
@@ -91,7 +92,7 @@ func TestGuidance(t *testing.T) {
 		{"dns", flow.Error{Step: flow.StepToken, Kind: flow.KindDNS, Host: "auth.ato.gov.au"},
 			"could not find auth.ato.gov.au", "proxy server"},
 		{"tls", flow.Error{Step: flow.StepRegister, Kind: flow.KindTLS, Host: "api.ato.gov.au"},
-			"secure connection to api.ato.gov.au", "“Extra CA certificate” option"},
+			"secure connection to api.ato.gov.au", "ask your IT support for its CA certificate file"},
 		{"network", flow.Error{Step: flow.StepToken, Kind: flow.KindNetwork}, "Could not connect to the ATO's sign-in service", "HTTPS_PROXY"},
 		{"cancelled", flow.Error{Step: flow.StepToken, Kind: flow.KindCancelled}, "You stopped it before getting the access token finished.", "Nothing more will be sent"},
 		{"input", flow.Error{Step: flow.StepCheck, Kind: flow.KindInput, Err: errors.New("Enter a name.")}, "Enter a name.", "Correct this"},
@@ -125,6 +126,11 @@ func TestGuidance(t *testing.T) {
 			if msg == "" || act == "" || !strings.HasSuffix(strings.TrimSpace(msg), ".") || !strings.HasSuffix(act, ".") {
 				t.Errorf("want whole sentences: %q / %q", msg, act)
 			}
+			for _, w := range []string{"Registrations", "dcrwizard ", "--", "command line", "Extra CA certificate"} {
+				if strings.Contains(msg+act, w) {
+					t.Errorf("the advice names a front end's %q: %s / %s", w, msg, act)
+				}
+			}
 		})
 	}
 }
@@ -150,5 +156,47 @@ func TestGuidanceTableComplete(t *testing.T) {
 				t.Errorf("%d %s: %+v", status, s, got)
 			}
 		}
+	}
+}
+
+// TestNextSteps: advice names no screen, button or command; the steps a
+// front end names in its own words come as data, with the registration.
+func TestNextSteps(t *testing.T) {
+	eof := errors.New("unexpected EOF")
+	tests := []struct {
+		name string
+		err  flow.Error
+		want []Next
+	}{
+		{"read unknown", flow.Error{Step: flow.StepRead, Kind: flow.KindUnknownOutcome, Unknown: true, ClientID: "c1", Err: eof},
+			[]Next{{CheckRegistration, "c1"}}},
+		{"update unknown", flow.Error{Step: flow.StepUpdate, Kind: flow.KindUnknownOutcome, Unknown: true, ClientID: "c1", Err: eof},
+			[]Next{{CheckRegistration, "c1"}, {TestRegistration, "c1"}}},
+		{"delete unknown", flow.Error{Step: flow.StepDelete, Kind: flow.KindUnknownOutcome, Unknown: true, ClientID: "c1", Err: eof},
+			[]Next{{CheckRegistration, "c1"}, {ForgetRegistration, "c1"}}},
+		{"read 501", flow.Error{Step: flow.StepRead, Status: 501}, []Next{{Step: TestRegistration}}},
+		{"tls", flow.Error{Step: flow.StepRegister, Kind: flow.KindTLS, Host: "api.ato.gov.au"}, []Next{{Step: ExtraCA}}},
+		{"tls via proxy", flow.Error{Step: flow.StepRegister, Kind: flow.KindTLS, Proxy: "proxy:3128"}, []Next{{Step: ExtraCA}}},
+		{"network via proxy", flow.Error{Step: flow.StepRegister, Kind: flow.KindNetwork, Proxy: "proxy:3128"}, nil},
+		{"not sent, time ran out", flow.Error{Step: flow.StepRead, Kind: flow.KindTimeout, NotSent: true}, []Next{{Step: LongerTimeout}}},
+		{"not sent, stopped", flow.Error{Step: flow.StepRead, Kind: flow.KindCancelled, NotSent: true}, nil},
+		{"verify refused", flow.Error{Step: flow.StepVerify, Status: 400, Code: "invalid_client"}, []Next{{Step: TestRegistration}}},
+		{"verify over a distrusted connection", flow.Error{Step: flow.StepVerify, Kind: flow.KindTLS}, []Next{{Step: ExtraCA}, {Step: TestRegistration}}},
+		{"register refused", flow.Error{Step: flow.StepRegister, Status: 400, Code: "invalid_request"}, nil},
+	}
+	words := []string{"Registrations", "dcrwizard", "--", "command line", "Extra CA certificate", "press "}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.err
+			a := For(&e)
+			if got := NextOf(a); !slices.Equal(got, tt.want) {
+				t.Errorf("next %v, want %v", got, tt.want)
+			}
+			for _, w := range words {
+				if strings.Contains(a.Message()+a.Action(), w) {
+					t.Errorf("the advice names a front end's %q: %s / %s", w, a.Message(), a.Action())
+				}
+			}
+		})
 	}
 }

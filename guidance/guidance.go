@@ -23,11 +23,21 @@ type Advice interface {
 	Action() string
 }
 
-// advice is fixed text.
-type advice struct{ msg, action string }
+// advice is fixed text and the next steps that go with it.
+type advice struct {
+	msg, action string
+	next        []Next
+}
 
 func (a advice) Message() string { return a.msg }
 func (a advice) Action() string  { return a.action }
+func (a advice) Next() []Next    { return a.next }
+
+// then is a with next steps added.
+func (a advice) then(next ...Next) advice {
+	a.next = append(a.next, next...)
+	return a
+}
 
 // For is the advice for err: the first error in its chain that is a
 // *flow.Error or knows its own advice decides; otherwise err's own text,
@@ -47,7 +57,7 @@ func find(err error) Advice {
 	switch e := err.(type) {
 	case *flow.Error:
 		g := forFlow(e)
-		return advice{safetext.Line(g.msg), safetext.Line(g.action)}
+		return advice{safetext.Line(g.msg), safetext.Line(g.action), g.next}
 	case Advice:
 		return e
 	}

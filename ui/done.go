@@ -243,7 +243,7 @@ func maskSecret(s string) string {
 // errorWords gives the plain message and next action of any failure.
 func errorWords(err error) (msg, action string) {
 	adv := guidance.For(err)
-	return adv.Message(), adv.Action()
+	return adv.Message(), withNext(adv)
 }
 
 // showFailure shows what went wrong, what to do, and the way back to the
