@@ -123,13 +123,9 @@ func withNext(adv guidance.Advice) string {
 	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }
 
-// sentence capitalises a Go error string for people.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+// sentence makes a Go error string (lower case, no final full stop) a
+// sentence for people.
+func sentence(s string) string { return guidance.Sentence(s) }
 
 // messageLines is msg, err's message, as the lines to print: one, unless
 // err is a setup file's list of problems, which gets a line each. Every
@@ -146,6 +142,10 @@ func messageLines(err error, msg string) []string {
 		lines = append(lines, p.String())
 	}
 	head, ok := strings.CutSuffix(msg, listed.String())
+	if !ok {
+		// The full stop that made the message a sentence.
+		head, ok = strings.CutSuffix(msg, listed.String()+".")
+	}
 	if !ok {
 		return []string{msg}
 	}

@@ -14,18 +14,18 @@ var (
 	// ErrKeychainUnavailable matches (errors.Is) every failure to reach or
 	// use the keychain: locked, absent, no Secret Service, timed out, or the
 	// user said no.
-	ErrKeychainUnavailable = errors.New("Your computer's keychain could not be reached. Unlock it (or sign in to your computer again) and try again.")
+	ErrKeychainUnavailable = errors.New("your computer's keychain could not be reached. Unlock it (or sign in to your computer again) and try again")
 
 	// ErrNotFound matches (errors.Is) a registration or keychain item that
 	// is not there.
-	ErrNotFound = errors.New("That registration is not saved on this computer.")
+	ErrNotFound = errors.New("that registration is not saved on this computer")
 
 	// ErrTooBig matches (errors.Is) a *TooBigError.
-	ErrTooBig = errors.New("A value is too long for this computer's keychain.")
+	ErrTooBig = errors.New("a value is too long for this computer's keychain")
 
 	// ErrReadBack means the keychain accepted a value but gave back something
 	// else, so the save cannot be trusted.
-	ErrReadBack = errors.New("The keychain did not give back what was saved in it, so the save cannot be trusted.")
+	ErrReadBack = errors.New("the keychain did not give back what was saved in it, so the save cannot be trusted")
 )
 
 // KeychainError is a keychain call that failed or did not answer in time.

@@ -364,7 +364,7 @@ func withSaid(e *flow.Error, msg string) string {
 // already a plain-English sentence of ours or m2m's.
 func errText(e *flow.Error, fallback string) string {
 	if e.Err != nil && e.Err.Error() != "" {
-		return e.Err.Error()
+		return Sentence(e.Err.Error())
 	}
 	return fallback
 }

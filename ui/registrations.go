@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"net/http"
@@ -185,7 +186,7 @@ func (w *Wizard) registrationsLoaded(gen int, l listedRegistrations) {
 	case errors.As(err, &aside):
 		// The records read are good: show them under the warning.
 		p.listErr.Importance = widget.WarningImportance
-		p.listErr.SetText(err.Error())
+		p.listErr.SetText(guidance.Sentence(err.Error()))
 		p.listErr.Show()
 	default:
 		msg, action := errorWords(err)
@@ -379,7 +380,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 			hc, err = newClient(caFile, timeout)
 		}
 		if err != nil {
-			err = fmt.Errorf("The connection settings could not be used: %w", err)
+			err = fmt.Errorf("the connection settings could not be used: %w", err)
 		} else {
 			r := &registrar.Registrar{Flow: &flow.Client{HTTP: hc, Now: now}, Store: store, Now: now, Offered: offered}
 			apply, err = work(ctx, r)
