@@ -236,14 +236,6 @@ func (e *NameCaseError) Error() string {
 	return fmt.Sprintf("A registration named %q already exists in %s. Names that differ only in capital letters count as the same name (Windows cannot tell them apart), so use %q exactly to add another registration under that name, or choose a different name.", e.Existing, e.Environment, e.Existing)
 }
 
-// Message is Error(), for callers that show Message and Action (the wizard).
-func (e *NameCaseError) Message() string { return e.Error() }
-
-// Action says what to do, for the command line's "What to do".
-func (e *NameCaseError) Action() string {
-	return fmt.Sprintf("Register with the name %q exactly, or choose a name that differs in more than capital letters. Nothing was sent to the ATO.", e.Existing)
-}
-
 // NotReadyError: found before anything was sent, what the ATO returns could
 // not be kept. Nothing was sent to the ATO.
 type NotReadyError struct {
@@ -256,17 +248,6 @@ func (e *NotReadyError) Error() string {
 		return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error()))
 	}
 	return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error())) + " Fix this, then register."
-}
-
-// Message is Error(), for callers that show Message and Action (the wizard).
-func (e *NotReadyError) Message() string { return e.Error() }
-
-// Action says what to do, for the command line's "What to do".
-func (e *NotReadyError) Action() string {
-	if e.Keychain {
-		return "Unlock or start the keychain (on Linux: GNOME Keyring or KWallet), then register: nothing was registered, so it is safe to try again."
-	}
-	return "Fix the problem with DCR Wizard's settings folder named above (if its list was written by a newer version, update DCR Wizard), then register: nothing was registered."
 }
 
 func (e *NotReadyError) Unwrap() error { return e.Err }

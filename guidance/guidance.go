@@ -33,6 +33,9 @@ func (a advice) Message() string { return a.msg }
 func (a advice) Action() string  { return a.action }
 func (a advice) Next() []Next    { return a.next }
 
+// actionOnly is what an error that has an Action but no Message gives.
+type actionOnly struct{ advice }
+
 // then is a with next steps added.
 func (a advice) then(next ...Next) advice {
 	a.next = append(a.next, next...)
@@ -40,13 +43,20 @@ func (a advice) then(next ...Next) advice {
 }
 
 // For is the advice for err: the first error in its chain that is a
-// *flow.Error or knows its own advice decides; otherwise err's own text,
+// *flow.Error, a credstore refusal or knows its own advice (or what to do:
+// an Action) decides; otherwise err's own text,
 // as a sentence. For(nil) is nil.
 func For(err error) Advice {
 	if err == nil {
 		return nil
 	}
-	if a := find(err); a != nil {
+	switch a := find(err).(type) {
+	case nil:
+	case actionOnly:
+		// The error says what to do but not what happened: its whole
+		// chain's text says that.
+		return advice{msg: Sentence(err.Error()), action: a.action}
+	default:
 		return a
 	}
 	return advice{msg: Sentence(err.Error())}
@@ -60,6 +70,13 @@ func find(err error) Advice {
 		return advice{safetext.Line(g.msg), safetext.Line(g.action), g.next}
 	case Advice:
 		return e
+	}
+	if a, ok := forCredstore(err); ok {
+		return a
+	}
+	if a, ok := err.(interface{ Action() string }); ok {
+		// registrar's BusyError and TokenRefusedError.
+		return actionOnly{advice{action: a.Action()}}
 	}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
