@@ -82,7 +82,7 @@ func newAuthority(now time.Time) (*authority, error) {
 func (s *Simulator) IssueCredential(id, abn, name string, notBefore, notAfter time.Time) (*m2m.Credential, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		return nil, fmt.Errorf("Could not generate a key for the practice credential: %w", err)
+		return nil, fmt.Errorf("could not generate a key for the practice credential: %w", err)
 	}
 	return s.issueWithKey(key, id, abn, name, notBefore, notAfter)
 }
@@ -91,7 +91,7 @@ func (s *Simulator) IssueCredential(id, abn, name string, notBefore, notAfter ti
 // slow, and tests need several certificates).
 func (s *Simulator) issueWithKey(key *rsa.PrivateKey, id, abn, name string, notBefore, notAfter time.Time) (*m2m.Credential, error) {
 	if !notAfter.After(notBefore) {
-		return nil, errors.New("The credential's end date must be after its start date.")
+		return nil, errors.New("the credential's end date must be after its start date")
 	}
 	leaf := &x509.Certificate{
 		Subject: pkix.Name{
@@ -111,7 +111,7 @@ func (s *Simulator) issueWithKey(key *rsa.PrivateKey, id, abn, name string, notB
 	}
 	cred, err := m2m.NewCredential(id, cert, []*x509.Certificate{s.ca.sub, s.ca.root}, key)
 	if err != nil {
-		return nil, fmt.Errorf("Could not assemble the practice credential: %w", err)
+		return nil, fmt.Errorf("could not assemble the practice credential: %w", err)
 	}
 	return cred, nil
 }

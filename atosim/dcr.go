@@ -330,16 +330,16 @@ func clientView(c *client, baseURL, token string) map[string]any {
 // decodeObject reads a JSON object body, numbers kept as written.
 func decodeObject(r *http.Request, body []byte) (map[string]any, error) {
 	if mediaType(r.Header.Get("Content-Type")) != "application/json" {
-		return nil, errors.New("The request must be JSON (Content-Type: application/json).")
+		return nil, errors.New("the request must be JSON (Content-Type: application/json)")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var md map[string]any
 	if err := dec.Decode(&md); err != nil || md == nil {
-		return nil, errors.New("The request body is not a JSON object.")
+		return nil, errors.New("the request body is not a JSON object")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("The request body has data after the JSON object.")
+		return nil, errors.New("the request body has data after the JSON object")
 	}
 	return md, nil
 }

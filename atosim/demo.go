@@ -62,7 +62,7 @@ func (s *Simulator) WriteCredential(dir string, cred *m2m.Credential, password s
 		password = DemoPassword
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return Demo{}, fmt.Errorf("Could not create the folder %s for the practice files: %w", dir, err)
+		return Demo{}, fmt.Errorf("could not create the folder %s for the practice files: %w", dir, err)
 	}
 	d := Demo{
 		Dir:          dir,
@@ -76,15 +76,15 @@ func (s *Simulator) WriteCredential(dir string, cred *m2m.Credential, password s
 	}
 	ks, err := m2m.MarshalKeystore([]*m2m.Credential{cred}, password)
 	if err != nil {
-		return Demo{}, fmt.Errorf("Could not make the practice keystore: %w", err)
+		return Demo{}, fmt.Errorf("could not make the practice keystore: %w", err)
 	}
 	p12, err := m2m.MarshalPKCS12(cred, password)
 	if err != nil {
-		return Demo{}, fmt.Errorf("Could not make the practice .p12 file: %w", err)
+		return Demo{}, fmt.Errorf("could not make the practice .p12 file: %w", err)
 	}
 	pemData, err := m2m.MarshalPEM(cred, password)
 	if err != nil {
-		return Demo{}, fmt.Errorf("Could not make the practice PEM file: %w", err)
+		return Demo{}, fmt.Errorf("could not make the practice PEM file: %w", err)
 	}
 	s.mu.Lock()
 	base := s.baseURL
@@ -139,7 +139,7 @@ func (s *Simulator) readme(base string, d Demo, cred *m2m.Credential) string {
 func writeFilePrivate(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("Could not write %s: %w", path, err)
+		return fmt.Errorf("could not write %s: %w", path, err)
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
@@ -154,7 +154,7 @@ func writeFilePrivate(path string, data []byte) error {
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("Could not write %s: %w", path, err)
+		return fmt.Errorf("could not write %s: %w", path, err)
 	}
 	return nil
 }
@@ -183,10 +183,10 @@ func (s *Simulator) WriteRenewedDemo(dir, password string, revokeOld bool) (Demo
 	}
 	ks, err := m2m.MarshalKeystore([]*m2m.Credential{cred}, password)
 	if err != nil {
-		return Demo{}, fmt.Errorf("Could not make the renewed practice keystore: %w", err)
+		return Demo{}, fmt.Errorf("could not make the renewed practice keystore: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return Demo{}, fmt.Errorf("Could not create the folder %s for the practice files: %w", dir, err)
+		return Demo{}, fmt.Errorf("could not create the folder %s for the practice files: %w", dir, err)
 	}
 	d := Demo{Dir: dir, KeystorePath: filepath.Join(dir, DemoRenewedKeystoreFile), Password: password,
 		CredentialID: cred.ID, ABN: cred.ABN, Name: cred.Name}

@@ -51,7 +51,7 @@ func start(sim *Simulator, listen string, tlsCfg *tls.Config) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		return nil, fmt.Errorf("The simulator could not listen on %s; pick another port or stop what is using it: %w", listen, err)
+		return nil, fmt.Errorf("the simulator could not listen on %s; pick another port or stop what is using it: %w", listen, err)
 	}
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !sim.opts.AllowNonLoopback && !tcp.IP.IsLoopback() {
 		_ = ln.Close() // "localhost" resolved to something unexpected
@@ -86,7 +86,7 @@ func start(sim *Simulator, listen string, tlsCfg *tls.Config) (*Server, error) {
 func checkListen(listen string, allowNonLoopback bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
-		return fmt.Errorf("The listen address %q is not host:port (for example 127.0.0.1:8080): %w", listen, err)
+		return fmt.Errorf("the listen address %q is not host:port (for example 127.0.0.1:8080): %w", listen, err)
 	}
 	if !allowNonLoopback && !isLoopbackHost(host) {
 		return &NotLoopbackError{Addr: listen}
@@ -119,7 +119,7 @@ func (s *Server) Close() error {
 			err = errors.Join(err, serveErr)
 		}
 		if err != nil {
-			s.closeErr = fmt.Errorf("The simulator did not stop cleanly: %w", err)
+			s.closeErr = fmt.Errorf("the simulator did not stop cleanly: %w", err)
 		}
 	})
 	return s.closeErr

@@ -156,7 +156,7 @@ func New(opts Options) (*Simulator, error) {
 	}
 	ca, err := newAuthority(now())
 	if err != nil {
-		return nil, fmt.Errorf("Could not create the practice certificate authority: %w", err)
+		return nil, fmt.Errorf("could not create the practice certificate authority: %w", err)
 	}
 	return newWithAuthority(opts, ca)
 }
@@ -285,7 +285,7 @@ func (s *Simulator) nextReceipt() string {
 func randomBytes(n int) ([]byte, error) {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("Could not get random bytes from the system: %w", err)
+		return nil, fmt.Errorf("could not get random bytes from the system: %w", err)
 	}
 	return b, nil
 }

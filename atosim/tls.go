@@ -49,7 +49,7 @@ func (s *Simulator) CACertificatePEM() []byte {
 func (s *Simulator) serverCertificate(hosts []string) (tls.Certificate, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("Could not generate the simulator's server key: %w", err)
+		return tls.Certificate{}, fmt.Errorf("could not generate the simulator's server key: %w", err)
 	}
 	now := s.now()
 	tmpl := &x509.Certificate{

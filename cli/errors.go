@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"strings"
@@ -56,14 +57,14 @@ func fail(st Streams, asJSON bool, err error) int {
 	code := exitCode(err)
 	var out errorJSON
 	out.ExitCode = code
-	out.Error.Message = sentence(err.Error())
+	adv := guidance.For(err)
+	// The whole chain's text, as its wrapping says where it happened; a
+	// call to the ATO is told by its advice alone.
+	out.Error.Message, out.Error.Action = sentence(err.Error()), withNext(adv)
 	var fe *flow.Error
-	var act interface{ Action() string }
 	if errors.As(err, &fe) {
 		out.Error.Step, out.Error.Status, out.Error.Code = string(fe.Step), fe.Status, fe.Code
-		out.Error.Message, out.Error.Action, out.Error.Receipt = fe.Message(), fe.Action(), fe.Receipt
-	} else if errors.As(err, &act) {
-		out.Error.Action = act.Action()
+		out.Error.Message, out.Error.Receipt = adv.Message(), fe.Receipt
 	}
 	if asJSON {
 		printJSON(st, out)
@@ -89,13 +90,42 @@ func fail(st Streams, asJSON bool, err error) int {
 	return code
 }
 
-// sentence capitalises a Go error string for people.
-func sentence(s string) string {
-	if s == "" {
-		return s
+// nextWords is how the command line names a next step that advice offers:
+// the command to run. The wizard names the same steps by its screens and
+// buttons (ui/nextwords.go).
+func nextWords(n guidance.Next) string {
+	id := n.ClientID
+	if id == "" {
+		id = "CLIENT_ID"
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	switch n.Step {
+	case guidance.CheckRegistration:
+		return "To check it, run dcrwizard check " + id + "."
+	case guidance.TestRegistration:
+		return "To test it, run dcrwizard verify " + id + "."
+	case guidance.ForgetRegistration:
+		return "To forget it on this computer, run dcrwizard forget " + id + "."
+	case guidance.ExtraCA:
+		return "Give that file with --ca-file FILE."
+	case guidance.LongerTimeout:
+		return "If the ATO is slow to answer, give a longer --timeout."
+	}
+	return ""
 }
+
+// withNext is an advice's action followed by the commands for its next
+// steps.
+func withNext(adv guidance.Advice) string {
+	parts := []string{adv.Action()}
+	for _, n := range guidance.NextOf(adv) {
+		parts = append(parts, nextWords(n))
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
+
+// sentence makes a Go error string (lower case, no final full stop) a
+// sentence for people.
+func sentence(s string) string { return guidance.Sentence(s) }
 
 // messageLines is msg, err's message, as the lines to print: one, unless
 // err is a setup file's list of problems, which gets a line each. Every
@@ -112,6 +142,10 @@ func messageLines(err error, msg string) []string {
 		lines = append(lines, p.String())
 	}
 	head, ok := strings.CutSuffix(msg, listed.String())
+	if !ok {
+		// The full stop that made the message a sentence.
+		head, ok = strings.CutSuffix(msg, listed.String()+".")
+	}
 	if !ok {
 		return []string{msg}
 	}

@@ -56,7 +56,7 @@ func (n *notOfferedFlags) handle(ctx context.Context, st Streams, asJSON bool, r
 	if !ok {
 		return 0, false
 	}
-	out := notOfferedJSON{ClientID: rec.ClientID, NotOffered: string(op), Message: sentence(err.Error()) + "."}
+	out := notOfferedJSON{ClientID: rec.ClientID, NotOffered: string(op), Message: sentence(err.Error())}
 	switch cmd {
 	case "check":
 		return n.check(ctx, st, asJSON, r, rec, out), true

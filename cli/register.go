@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"flag"
 	"fmt"
@@ -293,7 +294,8 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 			code = ExitNotUsable
 			var fe *flow.Error
 			if errors.As(ver.err, &fe) {
-				out.Verification.Problem, out.Verification.Action = fe.Message(), fe.Action()
+				adv := guidance.For(fe)
+				out.Verification.Problem, out.Verification.Action = adv.Message(), withNext(adv)
 			} else {
 				out.Verification.Problem = sentence(ver.err.Error())
 			}

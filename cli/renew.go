@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"time"
@@ -175,7 +176,8 @@ func verification(v *flow.Verification, err error) *verifyJSON {
 	if err != nil {
 		var fe *flow.Error
 		if errors.As(err, &fe) {
-			out.Problem, out.Action = fe.Message(), fe.Action()
+			adv := guidance.For(fe)
+			out.Problem, out.Action = adv.Message(), withNext(adv)
 		} else {
 			out.Problem = sentence(err.Error())
 		}

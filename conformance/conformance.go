@@ -7,6 +7,7 @@ package conformance
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"net/http"
@@ -224,7 +225,7 @@ func describe(err error) string {
 			s += " “" + d + "”"
 		}
 		if s == "" {
-			s = fe.Message()
+			s = guidance.For(fe).Message()
 		}
 		return strings.TrimSpace(s)
 	}

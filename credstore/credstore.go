@@ -139,7 +139,7 @@ type Store struct {
 func DefaultDir() (string, error) {
 	base, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("Your settings folder could not be found: %w", err)
+		return "", fmt.Errorf("your settings folder could not be found: %w", err)
 	}
 	return filepath.Join(base, "dcrwizard"), nil
 }
@@ -160,7 +160,7 @@ func NewWithKeyring(dir string, kr Keyring) *Store {
 // ensureDir creates dir (0700), or makes sure an existing one is private.
 func (s *Store) ensureDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be created: %w", dir, err)
+		return fmt.Errorf("the folder for DCR Wizard's settings (%s) could not be created: %w", dir, err)
 	}
 	return secureDir(dir)
 }
@@ -206,9 +206,9 @@ func nameItem(env, name, clientID string) item {
 func validate(env, clientID string) error {
 	switch {
 	case env == "" || strings.ContainsAny(env, "/\x00"):
-		return fmt.Errorf("The environment name %q cannot be used to save a registration.", env)
+		return fmt.Errorf("the environment name %q cannot be used to save a registration", env)
 	case clientID == "" || strings.ContainsAny(clientID, "/\x00"):
-		return fmt.Errorf("The client ID %q cannot be used to save a registration.", clientID)
+		return fmt.Errorf("the client ID %q cannot be used to save a registration", clientID)
 	}
 	return nil
 }
@@ -244,11 +244,11 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 	}
 	switch {
 	case v.ClientID != rec.ClientID:
-		return notStored(errors.New("The client ID of the record and of the values differ."))
+		return notStored(errors.New("the client ID of the record and of the values differ"))
 	case v.RegistrationClientURI != rec.RegistrationClientURI:
-		return notStored(errors.New("The registration client URI of the record and of the values differ."))
+		return notStored(errors.New("the registration client URI of the record and of the values differ"))
 	case v.RegistrationAccessToken == "":
-		return notStored(errors.New("The registration access token is empty."))
+		return notStored(errors.New("the registration access token is empty"))
 	}
 	own := items(rec, v)
 	its := own
@@ -344,7 +344,7 @@ func (s *Store) Ready(ctx context.Context) error {
 	err := s.withIndex(ctx, false, func(*indexFile) error {
 		f, err := os.CreateTemp(s.dir, ".ready-*")
 		if err != nil {
-			return fmt.Errorf("The list of saved registrations could not be written in %s: %w", s.dir, err)
+			return fmt.Errorf("the list of saved registrations could not be written in %s: %w", s.dir, err)
 		}
 		name := f.Name()
 		f.Close()
@@ -473,7 +473,7 @@ func (s *Store) SetConsumerKey(ctx context.Context, clientID, key string) error 
 		return err
 	}
 	if strings.TrimSpace(key) == "" {
-		return errors.New("The consumer (API) key is empty.")
+		return errors.New("the consumer (API) key is empty")
 	}
 	it := []item{consumerKeyItem(rec, key)}
 	if err := checkItem(s.goos, it[0]); err != nil {
@@ -511,7 +511,7 @@ func (s *Store) UpdateToken(ctx context.Context, clientID, token string) error {
 	}
 	v.RegistrationClientURI = rec.RegistrationClientURI
 	if token == "" {
-		return notStored(errors.New("The new registration access token is empty."))
+		return notStored(errors.New("the new registration access token is empty"))
 	}
 	it := items(rec, v)[:1]
 	if err := checkItem(s.goos, it[0]); err != nil {
@@ -533,7 +533,7 @@ func (s *Store) UpdateRecord(ctx context.Context, rec Record) error {
 		return err
 	}
 	if rec.Environment != old.Environment {
-		return fmt.Errorf("A registration cannot move from %q to %q: register again in the other environment.", old.Environment, rec.Environment)
+		return fmt.Errorf("a registration cannot move from %q to %q: register again in the other environment", old.Environment, rec.Environment)
 	}
 	rec.StoredAt = old.StoredAt
 	if rec.Name != old.Name {
@@ -569,7 +569,7 @@ func (s *Store) UpdateRecord(ctx context.Context, rec Record) error {
 	}
 	if rec.Name != old.Name {
 		if err := s.syncNames(ctx, rec.Environment, rec.ClientID, old.Name, rec.Name); err != nil {
-			return fmt.Errorf("The new name was saved, but the keychain's name entry could not be updated: %w", err)
+			return fmt.Errorf("the new name was saved, but the keychain's name entry could not be updated: %w", err)
 		}
 	}
 	return nil

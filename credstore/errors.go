@@ -14,18 +14,18 @@ var (
 	// ErrKeychainUnavailable matches (errors.Is) every failure to reach or
 	// use the keychain: locked, absent, no Secret Service, timed out, or the
 	// user said no.
-	ErrKeychainUnavailable = errors.New("Your computer's keychain could not be reached. Unlock it (or sign in to your computer again) and try again.")
+	ErrKeychainUnavailable = errors.New("your computer's keychain could not be reached. Unlock it (or sign in to your computer again) and try again")
 
 	// ErrNotFound matches (errors.Is) a registration or keychain item that
 	// is not there.
-	ErrNotFound = errors.New("That registration is not saved on this computer.")
+	ErrNotFound = errors.New("that registration is not saved on this computer")
 
 	// ErrTooBig matches (errors.Is) a *TooBigError.
-	ErrTooBig = errors.New("A value is too long for this computer's keychain.")
+	ErrTooBig = errors.New("a value is too long for this computer's keychain")
 
 	// ErrReadBack means the keychain accepted a value but gave back something
 	// else, so the save cannot be trusted.
-	ErrReadBack = errors.New("The keychain did not give back what was saved in it, so the save cannot be trusted.")
+	ErrReadBack = errors.New("the keychain did not give back what was saved in it, so the save cannot be trusted")
 )
 
 // KeychainError is a keychain call that failed or did not answer in time.
@@ -236,14 +236,6 @@ func (e *NameCaseError) Error() string {
 	return fmt.Sprintf("A registration named %q already exists in %s. Names that differ only in capital letters count as the same name (Windows cannot tell them apart), so use %q exactly to add another registration under that name, or choose a different name.", e.Existing, e.Environment, e.Existing)
 }
 
-// Message is Error(), for callers that show Message and Action (the wizard).
-func (e *NameCaseError) Message() string { return e.Error() }
-
-// Action says what to do, for the command line's "What to do".
-func (e *NameCaseError) Action() string {
-	return fmt.Sprintf("Register with the name %q exactly, or choose a name that differs in more than capital letters. Nothing was sent to the ATO.", e.Existing)
-}
-
 // NotReadyError: found before anything was sent, what the ATO returns could
 // not be kept. Nothing was sent to the ATO.
 type NotReadyError struct {
@@ -256,17 +248,6 @@ func (e *NotReadyError) Error() string {
 		return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error()))
 	}
 	return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error())) + " Fix this, then register."
-}
-
-// Message is Error(), for callers that show Message and Action (the wizard).
-func (e *NotReadyError) Message() string { return e.Error() }
-
-// Action says what to do, for the command line's "What to do".
-func (e *NotReadyError) Action() string {
-	if e.Keychain {
-		return "Unlock or start the keychain (on Linux: GNOME Keyring or KWallet), then register: nothing was registered, so it is safe to try again."
-	}
-	return "Fix the problem with DCR Wizard's settings folder named above (if its list was written by a newer version, update DCR Wizard), then register: nothing was registered."
 }
 
 func (e *NotReadyError) Unwrap() error { return e.Err }

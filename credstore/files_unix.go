@@ -21,10 +21,10 @@ func openKept(path string) (*os.File, error) {
 func secureDir(dir string) error {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be read: %w", dir, err)
+		return fmt.Errorf("the folder for DCR Wizard's settings (%s) could not be read: %w", dir, err)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("DCR Wizard's settings folder (%s) is not a folder.", dir)
+		return fmt.Errorf("DCR Wizard's settings folder (%s) is not a folder", dir)
 	}
 	if fi.Mode().Perm()&0o022 == 0 {
 		return nil
@@ -34,7 +34,7 @@ func secureDir(dir string) error {
 		return &UnsafeFolderError{Path: dir, Mode: fi.Mode().Perm()}
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("The folder for DCR Wizard's settings (%s) can be changed by other users of this computer (mode %04o) and could not be made private: %w", dir, fi.Mode().Perm(), err)
+		return fmt.Errorf("the folder for DCR Wizard's settings (%s) can be changed by other users of this computer (mode %04o) and could not be made private: %w", dir, fi.Mode().Perm(), err)
 	}
 	return nil
 }

@@ -170,7 +170,7 @@ func (s *Store) writeIndex(ix *indexFile) error {
 	}
 	s.keepPrevious()
 	if err := writeFileAtomic(s.dir, indexName, append(data, '\n'), s.beforeRename); err != nil {
-		return fmt.Errorf("The list of saved registrations (%s) could not be written: %w", filepath.Join(s.dir, indexName), err)
+		return fmt.Errorf("the list of saved registrations (%s) could not be written: %w", filepath.Join(s.dir, indexName), err)
 	}
 	return nil
 }
@@ -196,13 +196,13 @@ func (s *Store) loadIndex(ctx context.Context) (ix *indexFile, newer error, err 
 		return ix, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("The list of saved registrations (%s) could not be read: %w", path, err)
+		return nil, nil, fmt.Errorf("the list of saved registrations (%s) could not be read: %w", path, err)
 	}
 	var got indexFile
 	if jerr := json.Unmarshal(data, &got); jerr != nil || got.Version < 1 {
 		aside := path + ".corrupt-" + time.Now().UTC().Format("20060102T150405.000000000Z")
 		if rerr := os.Rename(path, aside); rerr != nil {
-			return nil, nil, fmt.Errorf("The list of saved registrations (%s) is damaged and could not be moved aside: %w", path, rerr)
+			return nil, nil, fmt.Errorf("the list of saved registrations (%s) is damaged and could not be moved aside: %w", path, rerr)
 		}
 		ix, rebuilt := s.recoverIndex(ctx, data)
 		s.persistRebuilt(ix, rebuilt)
@@ -255,11 +255,11 @@ func (s *Store) lockIndex(ctx context.Context) (func(), error) {
 		return func() { _ = l.Release() }, nil
 	case errors.Is(err, oslock.ErrBusy) && errors.Is(ctx.Err(), context.Canceled):
 		// The caller stopped waiting (Ctrl-C, SIGTERM, Cancel).
-		return nil, fmt.Errorf("Stopped while waiting for the list of saved registrations (%s), in use by another DCR Wizard window: %w", path, context.Cause(ctx))
+		return nil, fmt.Errorf("stopped while waiting for the list of saved registrations (%s), in use by another DCR Wizard window: %w", path, context.Cause(ctx))
 	case errors.Is(err, oslock.ErrBusy):
 		return nil, &InUseError{Path: path, Waited: time.Since(start)}
 	default:
-		return nil, fmt.Errorf("The list of saved registrations could not be locked (%s): %w", path, err)
+		return nil, fmt.Errorf("the list of saved registrations could not be locked (%s): %w", path, err)
 	}
 }
 

@@ -49,7 +49,7 @@ func (s *Store) pendingPath(id string) (string, error) {
 		return "", s.dirErr
 	}
 	if !pendingIDPattern.MatchString(id) {
-		return "", fmt.Errorf("%q is not a pending-registration ID.", id)
+		return "", fmt.Errorf("%q is not a pending-registration ID", id)
 	}
 	return filepath.Join(s.dir, pendingDir, id+".json"), nil
 }
@@ -83,7 +83,7 @@ func (s *Store) BeginPending(p Pending) (string, error) {
 		return "", err
 	}
 	if err := writeFileAtomic(dir, p.ID+".json", append(data, '\n'), nil); err != nil {
-		return "", fmt.Errorf("A note of the registration about to be sent could not be written (%s): %w", path, err)
+		return "", fmt.Errorf("a note of the registration about to be sent could not be written (%s): %w", path, err)
 	}
 	return p.ID, nil
 }
@@ -109,7 +109,7 @@ func (s *Store) ClearPending(id string) error {
 		return err
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("The note of a finished registration could not be removed (%s): %w", path, err)
+		return fmt.Errorf("the note of a finished registration could not be removed (%s): %w", path, err)
 	}
 	syncDir(filepath.Dir(path))
 	return nil
@@ -136,7 +136,7 @@ func (s *Store) Pending() ([]Pending, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("The notes of unfinished registrations (%s) could not be read: %w", dir, err)
+		return nil, fmt.Errorf("the notes of unfinished registrations (%s) could not be read: %w", dir, err)
 	}
 	var out []Pending
 	for _, e := range entries {

@@ -31,6 +31,7 @@ func (k *countingKeyring) Set(service, user, password string) error {
 // unsupported platform, too big.
 var refusals = []error{
 	errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"),
+	//lint:ignore ST1005 the Secret Service's own words, as a keychain refuses
 	errors.New("The name org.freedesktop.secrets was not provided by any .service files"),
 	keyring.ErrUnsupportedPlatform,
 	keyring.ErrSetDataTooBig,

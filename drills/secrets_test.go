@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
+	"dcrwizard/guidance"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
@@ -201,7 +202,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		add(what+": error", fmt.Sprintf("%v\n%+v\n%#v\n%s", err, err, err, err.Error()))
 		var fe *flow.Error
 		if errors.As(err, &fe) {
-			add(what+": message", fe.Message()+"\n"+fe.Action()+"\n"+fe.Body+"\n"+fe.Description)
+			add(what+": message", guidance.For(fe).Message()+"\n"+guidance.For(fe).Action()+"\n"+fe.Body+"\n"+fe.Description)
 		}
 	}
 	bad := in

@@ -113,15 +113,15 @@ func (e Environment) Validate() error { return e.Check(false) }
 func checkURL(what, raw string) error {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return fmt.Errorf("The %s address is missing.", what)
+		return fmt.Errorf("the %s address is missing", what)
 	}
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("The %s address %s is not a full web address. It should look like https://host/path.", what, strconv.QuoteToASCII(raw))
+		return fmt.Errorf("the %s address %s is not a full web address. It should look like https://host/path", what, strconv.QuoteToASCII(raw))
 	}
 	if u.User != nil {
 		// A user name or password in the address would be sent and logged.
-		return fmt.Errorf("The %s address must not contain a user name or password.", what)
+		return fmt.Errorf("the %s address must not contain a user name or password", what)
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
@@ -130,9 +130,9 @@ func checkURL(what, raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("The %s address %s uses plain http://, which is only allowed to this computer (localhost). Use an https:// address: %w", what, strconv.QuoteToASCII(u.Redacted()), ErrInsecureURL)
+		return fmt.Errorf("the %s address %s uses plain http://, which is only allowed to this computer (localhost). Use an https:// address: %w", what, strconv.QuoteToASCII(u.Redacted()), ErrInsecureURL)
 	default:
-		return fmt.Errorf("The %s address %s must start with https://.", what, strconv.QuoteToASCII(u.Redacted()))
+		return fmt.Errorf("the %s address %s must start with https://", what, strconv.QuoteToASCII(u.Redacted()))
 	}
 }
 

@@ -77,11 +77,22 @@ type Error struct {
 	Field string
 }
 
-// Error is a one-line summary for logs: the plain message plus the step,
-// status, code and receipt a support person asks for. Never the body.
+// Error is a one-line summary for logs: what failed and the step, status,
+// code and receipt a support person asks for; never the body. It is data,
+// not advice: package guidance says what it means and what to do.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Message())
+	b.WriteString(string(e.Step))
+	b.WriteString(" failed")
+	switch {
+	case e.Description != "":
+		b.WriteString(": ")
+		b.WriteString(safetext.Line(e.Description))
+	case e.Err != nil && (e.Kind == KindInput || e.Kind == KindCredential || e.Kind == KindAborted):
+		// Our own words about the input: no server text, no secret.
+		b.WriteString(": ")
+		b.WriteString(safetext.Line(e.Err.Error()))
+	}
 	b.WriteString(" [step ")
 	b.WriteString(string(e.Step))
 	if e.Status != 0 {
@@ -89,7 +100,7 @@ func (e *Error) Error() string {
 	}
 	if e.Code != "" {
 		b.WriteString(", code ")
-		b.WriteString(e.Code)
+		b.WriteString(safetext.Line(e.Code))
 	}
 	if e.Receipt != "" {
 		b.WriteString(", receipt ")
@@ -103,11 +114,8 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Message says in plain English what happened.
-func (e *Error) Message() string { return safetext.Line(guidanceFor(e).Message) }
-
-// Action says in plain English what to do next.
-func (e *Error) Action() string { return safetext.Line(guidanceFor(e).Action) }
+// IsLifecycle reports whether s is an RFC 7592 call on a registration.
+func IsLifecycle(s Step) bool { return s == StepRead || s == StepUpdate || s == StepDelete }
 
 // Unwrap gives the cause, so errors.Is(err, context.Canceled) works.
 func (e *Error) Unwrap() error { return e.Err }

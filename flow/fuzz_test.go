@@ -92,7 +92,7 @@ func FuzzParseErrorBody(f *testing.F) {
 		if len(e.Body) > maxErrorBody+len("…[cut]") || !utf8.ValidString(e.Body) {
 			t.Fatalf("body kept is %d bytes (valid UTF-8: %v)", len(e.Body), utf8.ValidString(e.Body))
 		}
-		msg, action, line := e.Message(), e.Action(), e.Error()
+		msg, action, line := adviceMessage(e), adviceAction(e), e.Error()
 		if msg == "" || action == "" {
 			t.Fatalf("status %d gives no message (%q) or action (%q)", status, msg, action)
 		}

@@ -232,8 +232,8 @@ func leakCheck(t *testing.T, err error, ev *events, secrets ...string) {
 	if err != nil {
 		assertNoSecrets(t, "Error()", err.Error(), secrets...)
 		if fe, ok := err.(*Error); ok {
-			assertNoSecrets(t, "Message()", fe.Message(), secrets...)
-			assertNoSecrets(t, "Action()", fe.Action(), secrets...)
+			assertNoSecrets(t, "Message()", adviceMessage(fe), secrets...)
+			assertNoSecrets(t, "Action()", adviceAction(fe), secrets...)
 			assertNoSecrets(t, "Body", fe.Body, secrets...)
 			assertNoSecrets(t, "Description", fe.Description, secrets...)
 		}

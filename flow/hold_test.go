@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 )
 
 // liveToken reads registration id with token and returns the token to use
@@ -97,7 +99,7 @@ func TestCancelBeforeSendingAbandons(t *testing.T) {
 	case err := <-done:
 		var fe *flow.Error
 		if !errors.As(err, &fe) || fe.Kind != flow.KindCancelled || fe.Unknown || !fe.NotSent ||
-			!strings.Contains(fe.Message(), "nothing was sent") {
+			!strings.Contains(guidance.For(fe).Message(), "nothing was sent") {
 			t.Fatalf("got %v, want cancelled with nothing sent", err)
 		}
 	case <-time.After(30 * time.Second):
@@ -123,12 +125,17 @@ func TestNoAnswerAfterSendingIsUnknown(t *testing.T) {
 	if !fe.Unknown || fe.Kind != flow.KindUnknownOutcome {
 		t.Fatalf("got %+v, want an unknown outcome", fe)
 	}
-	for _, want := range []string{"dcrwizard check " + reg.ClientID, "no longer recognises"} {
-		if !strings.Contains(fe.Action(), want) {
-			t.Errorf("action %q lacks %q", fe.Action(), want)
+	for _, want := range []string{"Check the registration with the ATO now", "no longer recognises"} {
+		if !strings.Contains(guidance.For(fe).Action(), want) {
+			t.Errorf("action %q lacks %q", guidance.For(fe).Action(), want)
 		}
 	}
-	if strings.Contains(fe.Action(), "Nothing more will be sent") {
-		t.Errorf("action says nothing more will be sent: %q", fe.Action())
+	// The check is offered as a next step for this registration, which the
+	// front ends name (cli: dcrwizard check ID; the wizard: its Check button).
+	if next := nextOf(fe); !slices.Equal(next, []string{"check-registration " + reg.ClientID}) {
+		t.Errorf("next steps %q, want the check of %s", next, reg.ClientID)
+	}
+	if strings.Contains(guidance.For(fe).Action(), "Nothing more will be sent") {
+		t.Errorf("action says nothing more will be sent: %q", guidance.For(fe).Action())
 	}
 }

@@ -131,14 +131,14 @@ func TestServerTextIsEscaped(t *testing.T) {
 	ev := &events{}
 	_, err := newTestClient(ev).Register(context.Background(), request(f.env(), goodCredential(t)))
 	fe := asError(t, err)
-	for what, s := range map[string]string{"Message": fe.Message(), "Action": fe.Action(), "Error": fe.Error(),
+	for what, s := range map[string]string{"Message": adviceMessage(fe), "Action": adviceAction(fe), "Error": fe.Error(),
 		"Code": fe.Code, "Description": fe.Description, "Body": fe.Body} {
 		if strings.ContainsAny(s, "\x1b\r\x07\u202e") {
 			t.Errorf("%s holds a raw control or bidi character: %q", what, s)
 		}
 	}
-	if !strings.Contains(fe.Message(), `\u202eKO`) {
-		t.Errorf("the escaped text is not shown: %q", fe.Message())
+	if !strings.Contains(adviceMessage(fe), `\u202eKO`) {
+		t.Errorf("the escaped text is not shown: %q", adviceMessage(fe))
 	}
 	for _, e := range ev.all {
 		if strings.ContainsAny(e.Message, "\x1b\r\u202e") {
@@ -180,11 +180,11 @@ func TestDeadProxyIsNamed(t *testing.T) {
 			c.RetryBackoff = time.Millisecond
 			_, err := c.Register(context.Background(), request(f.env(), goodCredential(t)))
 			fe := asError(t, err)
-			if fe.Proxy != proxy || !strings.Contains(fe.Message(), "proxy server "+proxy) {
-				t.Fatalf("proxy %q, message %q", fe.Proxy, fe.Message())
+			if fe.Proxy != proxy || !strings.Contains(adviceMessage(fe), "proxy server "+proxy) {
+				t.Fatalf("proxy %q, message %q", fe.Proxy, adviceMessage(fe))
 			}
-			if strings.Contains(fe.Action(), "ask your IT support to set it") || strings.Contains(fe.Message()+fe.Action()+fe.Error(), "secret") {
-				t.Errorf("action %q", fe.Action())
+			if strings.Contains(adviceAction(fe), "ask your IT support to set it") || strings.Contains(adviceMessage(fe)+adviceAction(fe)+fe.Error(), "secret") {
+				t.Errorf("action %q", adviceAction(fe))
 			}
 		})
 	}

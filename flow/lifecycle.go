@@ -53,11 +53,11 @@ func (c *Client) Update(ctx context.Context, uri, token, apiKey string, metadata
 	}
 	if id, _ := body["client_id"].(string); id == "" {
 		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput,
-			Err: errors.New("The registration details to update have no client id. Read the registration first, then change it.")})
+			Err: errors.New("the registration details to update have no client id. Read the registration first, then change it")})
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
-		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput, Err: fmt.Errorf("The registration details cannot be sent: %w", err)})
+		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput, Err: fmt.Errorf("the registration details cannot be sent: %w", err)})
 	}
 	reg, err := c.lifecycle(ctx, StepUpdate, http.MethodPut, uri, token, apiKey, data)
 	if err != nil {
@@ -103,7 +103,7 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 	}
 	if strings.TrimSpace(token) == "" {
 		return nil, c.fail(&Error{Step: step, Kind: KindInput,
-			Err: errors.New("The registration access token is missing, so the ATO cannot be asked about this registration.")})
+			Err: errors.New("the registration access token is missing, so the ATO cannot be asked about this registration")})
 	}
 	if err := ctx.Err(); err != nil {
 		e := c.cancelled(step, err)

@@ -19,7 +19,7 @@ import (
 // gateway shape, or a gateway code naming one of them ("404-01").
 func NotOffered(err error) bool {
 	var e *Error
-	if !errors.As(err, &e) || !isLifecycle(e.Step) {
+	if !errors.As(err, &e) || !IsLifecycle(e.Step) {
 		return false
 	}
 	return notOfferedStatus(e.Status) || notOfferedStatus(gatewayStatus(e.Code))
@@ -44,21 +44,4 @@ func gatewayStatus(code string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
-}
-
-// notOfferedGuide is the guidance for a lifecycle call the server does not
-// offer: what is true (the registration is not touched, and not known to
-// be gone), by step.
-func notOfferedGuide(e *Error) guidance {
-	switch e.Step {
-	case StepRead:
-		return guidance{"The ATO does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
-			"To prove the registration works, test it: sign in to the ATO as it with its credential (dcrwizard verify). Do not register again because of this."}
-	case StepUpdate:
-		return guidance{"The ATO does not offer changing a registration from here. Nothing was changed at the ATO.",
-			"The registration is unchanged and still works as before. A new name can be kept on this computer only; a renewed credential needs a new registration."}
-	default:
-		return guidance{"The ATO does not offer removing a registration from here, so it still exists at the ATO.",
-			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only."}
-	}
 }

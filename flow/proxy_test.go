@@ -120,9 +120,9 @@ func TestConnectionErrorNamesProxy(t *testing.T) {
 	if e.Proxy != addr || e.Kind != KindNetwork {
 		t.Fatalf("Proxy %q, Kind %q; want %q, network", e.Proxy, e.Kind, addr)
 	}
-	msg := e.Message() + " " + e.Action() + " " + e.Error()
-	if !strings.Contains(e.Message(), "through the proxy server "+addr) || !strings.Contains(e.Message(), "ato.example") {
-		t.Errorf("message %q does not name the proxy and the server", e.Message())
+	msg := adviceMessage(e) + " " + adviceAction(e) + " " + e.Error()
+	if !strings.Contains(adviceMessage(e), "through the proxy server "+addr) || !strings.Contains(adviceMessage(e), "ato.example") {
+		t.Errorf("message %q does not name the proxy and the server", adviceMessage(e))
 	}
 	if strings.Contains(msg, "s3cret") || strings.Contains(msg, "office") {
 		t.Errorf("the proxy's credentials leaked: %q", msg)
@@ -131,7 +131,7 @@ func TestConnectionErrorNamesProxy(t *testing.T) {
 	// Without a proxy, the old message.
 	direct := &Client{HTTP: &http.Client{Transport: &http.Transport{}}}
 	_, e = direct.do(context.Background(), call{step: StepToken, method: http.MethodPost, url: "http://" + addr + "/token"})
-	if e == nil || e.Proxy != "" || strings.Contains(e.Message(), "proxy server") {
+	if e == nil || e.Proxy != "" || strings.Contains(adviceMessage(e), "proxy server") {
 		t.Errorf("direct: %v (Proxy %q)", e, e.Proxy)
 	}
 }

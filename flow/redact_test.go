@@ -129,7 +129,7 @@ func TestAlteredEchoesNeverReachTheError(t *testing.T) {
 				strings.ReplaceAll(echo, `\`, `\\`), strings.ReplaceAll(echo, `\`, `\\`), strings.ReplaceAll(tokenEcho, `\`, `\\`))
 			h := http.Header{"Receipt": {"6300000000001 " + echo}}
 			e := c.httpError(cl, &response{status: 400, header: h, body: []byte(body)})
-			for what, s := range map[string]string{"message": e.Message(), "action": e.Action(), "Error()": e.Error(),
+			for what, s := range map[string]string{"message": adviceMessage(e), "action": adviceAction(e), "Error()": e.Error(),
 				"description": e.Description, "code": e.Code, "receipt": e.Receipt, "body": e.Body} {
 				for _, leaked := range []string{echo[:len(echo)/2], echo[len(echo)/2:], tokenEcho[len(tokenEcho)/2:]} {
 					if strings.Contains(s, leaked) {
@@ -212,7 +212,7 @@ func TestEchoesScrubbedBeforeTheCutAndInTheField(t *testing.T) {
 	}
 	e = c.httpError(cl, &response{status: 400, header: http.Header{},
 		body: []byte(`{"errors":[{"code":"400-01","detail":"bad value","source":{"parameter":"` + strings.ToLower(alteredKey) + `"}}]}`)})
-	for what, s := range map[string]string{"message": e.Message(), "action": e.Action(), "field": e.Field, "Error()": e.Error()} {
+	for what, s := range map[string]string{"message": adviceMessage(e), "action": adviceAction(e), "field": e.Field, "Error()": e.Error()} {
 		if strings.Contains(strings.ToLower(s), strings.ToLower(alteredKey[:12])) {
 			t.Errorf("the %s holds the key named as the field: %q", what, s)
 		}

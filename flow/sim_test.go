@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/m2m"
 )
 
@@ -105,7 +107,7 @@ func (f *simFixture) noSecrets(t *testing.T, err error, secrets ...string) {
 	texts := map[string]string{"events": f.log.text()}
 	var fe *flow.Error
 	if errors.As(err, &fe) {
-		texts["Error()"], texts["Message()"], texts["Action()"] = fe.Error(), fe.Message(), fe.Action()
+		texts["Error()"], texts["Message()"], texts["Action()"] = fe.Error(), guidance.For(fe).Message(), guidance.For(fe).Action()
 		texts["Body"], texts["Description"] = fe.Body, fe.Description
 	}
 	for what, s := range texts {
@@ -198,8 +200,8 @@ func TestSimRejections(t *testing.T) {
 			if fe.Step != tt.step || fe.Status != tt.status || fe.Code != tt.code || fe.Kind != flow.KindRefused || fe.Unknown {
 				t.Errorf("got step %q status %d code %q kind %q; want %q %d %q", fe.Step, fe.Status, fe.Code, fe.Kind, tt.step, tt.status, tt.code)
 			}
-			if !strings.Contains(fe.Message(), tt.message) {
-				t.Errorf("Message() = %q, want %q in it", fe.Message(), tt.message)
+			if !strings.Contains(guidance.For(fe).Message(), tt.message) {
+				t.Errorf("Message() = %q, want %q in it", guidance.For(fe).Message(), tt.message)
 			}
 			if len(f.sim.Clients()) != 0 {
 				t.Error("a registration was created")
@@ -223,9 +225,9 @@ func TestSimWrongClock(t *testing.T) {
 	if fe.Code != "invalid_client" || !strings.Contains(fe.Description, "clock") {
 		t.Fatalf("got %+v", fe)
 	}
-	if !strings.Contains(fe.Message(), "it shows "+fe.At.Local().Format("3:04 pm")) ||
-		!strings.Contains(fe.Message(), "ahead of the ATO's") {
-		t.Errorf("Message() = %q", fe.Message())
+	if !strings.Contains(guidance.For(fe).Message(), "it shows "+fe.At.Local().Format("3:04 pm")) ||
+		!strings.Contains(guidance.For(fe).Message(), "ahead of the ATO's") {
+		t.Errorf("Message() = %q", guidance.For(fe).Message())
 	}
 }
 
@@ -301,8 +303,8 @@ func TestSimFaults(t *testing.T) {
 		if len(f.sim.Clients()) != 1 || f.count("register") != 1 {
 			t.Errorf("%d clients, %d register requests; want 1 and 1", len(f.sim.Clients()), f.count("register"))
 		}
-		if !strings.Contains(fe.Message(), "“Back office”") || !strings.Contains(fe.Message(), fe.At.Local().Format("3:04 pm")) {
-			t.Errorf("Message() = %q", fe.Message())
+		if !strings.Contains(guidance.For(fe).Message(), "“Back office”") || !strings.Contains(guidance.For(fe).Message(), fe.At.Local().Format("3:04 pm")) {
+			t.Errorf("Message() = %q", guidance.For(fe).Message())
 		}
 		f.noSecrets(t, err)
 	})
@@ -314,8 +316,8 @@ func TestSimFaults(t *testing.T) {
 		if !fe.Unknown || fe.Status != 201 || fe.Receipt == "" || len(f.sim.Clients()) != 1 {
 			t.Fatalf("got %+v", fe)
 		}
-		if !strings.Contains(fe.Action(), fe.Receipt) {
-			t.Errorf("Action() = %q lacks the receipt", fe.Action())
+		if !strings.Contains(guidance.For(fe).Action(), fe.Receipt) {
+			t.Errorf("Action() = %q lacks the receipt", guidance.For(fe).Action())
 		}
 		f.noSecrets(t, err)
 	})
@@ -374,8 +376,8 @@ func TestSimLifecycle(t *testing.T) {
 	}
 	_, err = f.c.Read(ctx, reg.RegistrationClientURI, token, f.sim.APIKey())
 	fe := flowError(t, err)
-	if fe.Status != 401 || fe.Step != flow.StepRead || fe.Message() != "The ATO no longer recognises this registration or its access token." {
-		t.Errorf("read after delete: %+v %q", fe, fe.Message())
+	if fe.Status != 401 || fe.Step != flow.StepRead || guidance.For(fe).Message() != "The ATO no longer recognises this registration or its access token." {
+		t.Errorf("read after delete: %+v %q", fe, guidance.For(fe).Message())
 	}
 	f.noSecrets(t, err, token)
 }
@@ -423,8 +425,8 @@ func TestSimDeleteNotAllowed(t *testing.T) {
 	}
 	err = f.c.Delete(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
 	fe := flowError(t, err)
-	if fe.Status != 405 || fe.Step != flow.StepDelete || fe.Message() != "The ATO does not offer removing a registration from here, so it still exists at the ATO." || !flow.NotOffered(err) {
-		t.Errorf("got %+v %q", fe, fe.Message())
+	if fe.Status != 405 || fe.Step != flow.StepDelete || guidance.For(fe).Message() != "The ATO does not offer removing a registration from here, so it still exists at the ATO." || !flow.NotOffered(err) {
+		t.Errorf("got %+v %q", fe, guidance.For(fe).Message())
 	}
 	if len(f.sim.Clients()) != 1 {
 		t.Error("the registration went")
@@ -448,8 +450,8 @@ func TestSimLifecycleFault(t *testing.T) {
 	// A success that cannot be read may have carried a new registration
 	// access token: the outcome is unknown, and the message says what to run.
 	if fe := flowError(t, err); fe.Kind != flow.KindUnknownOutcome || !fe.Unknown || fe.Status != 200 ||
-		!strings.Contains(fe.Action(), "dcrwizard check "+reg.ClientID) {
-		t.Errorf("got %+v %q", fe, fe.Action())
+		!slices.Equal(nextOf(fe), []string{"check-registration " + reg.ClientID}) {
+		t.Errorf("got %+v %q %q", fe, guidance.For(fe).Action(), nextOf(fe))
 	}
 	f.noSecrets(t, err, reg.RegistrationAccessToken)
 }

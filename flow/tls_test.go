@@ -14,6 +14,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 )
 
 // atoOverTLS serves the simulator over real TLS under the sandbox's own host
@@ -79,12 +80,12 @@ func TestSandboxBehindTLS12Proxy(t *testing.T) {
 		t.Fatalf("got %s at %s (%v), want a TLS version error at the token step", fe.Kind, fe.Step, fe.Err)
 	}
 	for _, w := range []string{"TLS 1.2", "TLS 1.3", "proxy", "Nothing was sent"} {
-		if !strings.Contains(fe.Message(), w) {
-			t.Errorf("message lacks %q: %s", w, fe.Message())
+		if !strings.Contains(guidance.For(fe).Message(), w) {
+			t.Errorf("message lacks %q: %s", w, guidance.For(fe).Message())
 		}
 	}
-	if !strings.Contains(fe.Action(), "IT support") {
-		t.Errorf("action: %s", fe.Action())
+	if !strings.Contains(guidance.For(fe).Action(), "IT support") {
+		t.Errorf("action: %s", guidance.For(fe).Action())
 	}
 	if n := len(f.sim.Requests()); n != 0 {
 		t.Errorf("%d requests reached the server over TLS 1.2", n)

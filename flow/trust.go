@@ -167,7 +167,7 @@ func checkAddress(role Role, raw string) (endpoint, error) {
 	u, _ := url.Parse(strings.TrimSpace(raw)) // checkURL parsed it
 	host := u.Hostname()
 	if err := CheckHost(host); err != nil {
-		return endpoint{}, &EndpointError{Role: role, Err: fmt.Errorf("The %s address cannot be used: %w.", role, err)}
+		return endpoint{}, &EndpointError{Role: role, Err: fmt.Errorf("the %s address cannot be used: %w", role, err)}
 	}
 	return endpoint{role: role, host: strings.ToLower(host)}, nil
 }
@@ -178,10 +178,10 @@ func checkAddress(role Role, raw string) (endpoint, error) {
 // address, plain errors for a missing value.
 func (e Environment) Check(extraCA bool) error {
 	if strings.TrimSpace(e.RegistrationClientID) == "" {
-		return errors.New("The environment has no registration client id. Enter the one the ATO gives for this environment.")
+		return errors.New("the environment has no registration client id. Enter the one the ATO gives for this environment")
 	}
 	if strings.TrimSpace(e.Scope) == "" {
-		return errors.New("The environment has no scope. For the ATO it is " + registrationScope + ".")
+		return errors.New("the environment has no scope. For the ATO it is " + registrationScope)
 	}
 	return e.checkTrust(extraCA, true)
 }
@@ -217,8 +217,8 @@ func (e Environment) checkTrust(extraCA, needRegistration bool) error {
 			if d, err := publicsuffix.EffectiveTLDPlusOne(home.host); err == nil {
 				domain = d
 			}
-			return &EndpointError{Role: RoleHeartbeat, Err: fmt.Errorf("The heartbeat address (%s) is not on the %s's own domain (%s). "+
-				"The heartbeat receives the new registration's access token, so it must be a server of the same organisation, or on this computer.", hb.host, home.role, domain)}
+			return &EndpointError{Role: RoleHeartbeat, Err: fmt.Errorf("the heartbeat address (%s) is not on the %s's own domain (%s). "+
+				"The heartbeat receives the new registration's access token, so it must be a server of the same organisation, or on this computer", hb.host, home.role, domain)}
 		}
 	}
 	var ato, other *endpoint
@@ -232,13 +232,13 @@ func (e Environment) checkTrust(extraCA, needRegistration bool) error {
 		}
 	}
 	if ato != nil && other != nil {
-		return &EndpointError{Role: other.role, Err: fmt.Errorf("The %s is the ATO's (%s) but the %s (%s) is not. "+
-			"A set-up either uses the ATO's addresses only or none of them: mixed, what the ATO issues would be sent to another server.",
+		return &EndpointError{Role: other.role, Err: fmt.Errorf("the %s is the ATO's (%s) but the %s (%s) is not. "+
+			"A set-up either uses the ATO's addresses only or none of them: mixed, what the ATO issues would be sent to another server",
 			ato.role, ato.host, other.role, other.host)}
 	}
 	if ato != nil && extraCA && !e.isPreset() {
-		return &EndpointError{Role: RoleCA, Err: fmt.Errorf("These addresses are the ATO's (%s), so no extra CA certificate may be trusted for them: "+
-			"whoever holds that CA could pose as the ATO. Remove the extra CA certificate.", ato.host)}
+		return &EndpointError{Role: RoleCA, Err: fmt.Errorf("these addresses are the ATO's (%s), so no extra CA certificate may be trusted for them: "+
+			"whoever holds that CA could pose as the ATO. Remove the extra CA certificate", ato.host)}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 )
 
 // verifyReq is the test of f's new registration reg, in Practice.
@@ -86,9 +87,9 @@ func TestVerifyRevokedCredential(t *testing.T) {
 	if fe.Step != flow.StepVerify || fe.Kind != flow.KindRefused || fe.Code != "invalid_client" || !strings.Contains(fe.Description, "revoked") {
 		t.Fatalf("got %s %s %q %q", fe.Step, fe.Kind, fe.Code, fe.Description)
 	}
-	if !strings.HasPrefix(fe.Message(), "The registration exists, but signing in to the ATO with it failed.") ||
-		!strings.Contains(fe.Action(), "stays stored") {
-		t.Errorf("message %q / action %q", fe.Message(), fe.Action())
+	if !strings.HasPrefix(guidance.For(fe).Message(), "The registration exists, but signing in to the ATO with it failed.") ||
+		!strings.Contains(guidance.For(fe).Action(), "stays stored") {
+		t.Errorf("message %q / action %q", guidance.For(fe).Message(), guidance.For(fe).Action())
 	}
 }
 
@@ -109,8 +110,8 @@ func TestVerifyWithRenewedCredentialNotYetUpdated(t *testing.T) {
 	req.Credential = renewed
 	_, err = f.c.Verify(context.Background(), req)
 	fe := flowError(t, err)
-	if fe.Step != flow.StepVerify || !strings.Contains(fe.Message(), "different certificate") || !strings.Contains(fe.Action(), "renewed credential") {
-		t.Errorf("got %s: %s / %s", fe.Step, fe.Message(), fe.Action())
+	if fe.Step != flow.StepVerify || !strings.Contains(guidance.For(fe).Message(), "different certificate") || !strings.Contains(guidance.For(fe).Action(), "renewed credential") {
+		t.Errorf("got %s: %s / %s", fe.Step, guidance.For(fe).Message(), guidance.For(fe).Action())
 	}
 }
 

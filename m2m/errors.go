@@ -14,7 +14,7 @@ import (
 // ErrWrongPassword: the password does not unlock the file. A wrong password
 // usually surfaces as bad padding or an unreadable key after decryption; both
 // are reported as this error, never as a damaged file.
-var ErrWrongPassword = errors.New("The password is not right for this file. Check Caps Lock and try again; it is the password set when the credential was installed/exported.")
+var ErrWrongPassword = errors.New("the password is not right for this file. Check Caps Lock and try again; it is the password set when the credential was installed/exported")
 
 // ErrPasswordNeeded: the file is locked and no password was given. It
 // matches ErrWrongPassword under errors.Is, so callers that branch on a
@@ -30,14 +30,14 @@ func (passwordNeeded) Error() string {
 func (passwordNeeded) Is(target error) bool { return target == ErrWrongPassword }
 
 // ErrKeyMismatch: the private key does not belong to the certificate.
-var ErrKeyMismatch = errors.New("The private key does not belong to this certificate. Choose the key file that was made together with this certificate, or use the .p12/.pfx or keystore.xml file that holds both.")
+var ErrKeyMismatch = errors.New("the private key does not belong to this certificate. Choose the key file that was made together with this certificate, or use the .p12/.pfx or keystore.xml file that holds both")
 
 // ErrKeyFileNeeded: the file holds certificates but no private key (a PEM or
 // DER certificate on its own). ParsePEM with a second file fixes it.
-var ErrKeyFileNeeded = errors.New("This file holds only the certificate, not its private key. Choose the private key file (.key or .pem) as well, or use the .p12/.pfx or keystore.xml file that holds both.")
+var ErrKeyFileNeeded = errors.New("this file holds only the certificate, not its private key. Choose the private key file (.key or .pem) as well, or use the .p12/.pfx or keystore.xml file that holds both")
 
 // ErrCertFileNeeded: the file holds a private key but no certificate.
-var ErrCertFileNeeded = errors.New("This file holds only a private key, not its certificate. Choose the certificate file (.pem, .crt or .cer) as well, or use the .p12/.pfx or keystore.xml file that holds both.")
+var ErrCertFileNeeded = errors.New("this file holds only a private key, not its certificate. Choose the certificate file (.pem, .crt or .cer) as well, or use the .p12/.pfx or keystore.xml file that holds both")
 
 // FormatError: the content is not a credential file this package reads.
 type FormatError struct {

@@ -2,6 +2,7 @@ package registrar
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestLifecycleNotOffered(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Status != 404 {
 		t.Fatalf("Check = %v, want the ATO's 404 kept", err)
 	}
-	for _, s := range []string{err.Error(), fe.Message(), fe.Action()} {
+	for _, s := range []string{err.Error(), guidance.For(fe).Message(), guidance.For(fe).Action()} {
 		low := strings.ToLower(s)
 		if strings.Contains(low, "register it again") || strings.Contains(low, "may have been removed") || strings.Contains(low, "no registration at this address") {
 			t.Errorf("a registration that exists is reported gone: %q", s)

@@ -51,7 +51,7 @@ func (r *Registrar) lockRegistration(ctx context.Context, clientID string) (rele
 	}
 	locks := filepath.Join(dir, "locks")
 	if err := os.MkdirAll(locks, 0o700); err != nil {
-		return nil, fmt.Errorf("The folder for DCR Wizard's settings (%s) could not be written: %w", locks, err)
+		return nil, fmt.Errorf("the folder for DCR Wizard's settings (%s) could not be written: %w", locks, err)
 	}
 	sum := sha256.Sum256([]byte(clientID))
 	path := filepath.Join(locks, hex.EncodeToString(sum[:16])+".lock")

@@ -2,6 +2,7 @@ package registrar
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -243,7 +244,7 @@ func registrationEnvironment(rec credstore.Record) (flow.Environment, error) {
 	return env, nil
 }
 
-// errorMessage is an error's plain message: a *flow.Error's Message().
+// errorMessage is an error's plain message: a *flow.Error's advice.
 func errorMessage(err error) string {
 	var no *NotOfferedError
 	if errors.As(err, &no) {
@@ -251,7 +252,7 @@ func errorMessage(err error) string {
 	}
 	var fe *flow.Error
 	if errors.As(err, &fe) {
-		return fe.Message()
+		return guidance.For(fe).Message()
 	}
 	return err.Error()
 }

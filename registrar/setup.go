@@ -285,18 +285,18 @@ func countCerts(pemText string) (int, error) {
 			break
 		}
 		if strings.Contains(b.Type, "PRIVATE KEY") {
-			return 0, errors.New("this holds a private key. A setup file must never hold one: keep only the CA's -----BEGIN CERTIFICATE----- blocks.")
+			return 0, errors.New("this holds a private key. A setup file must never hold one: keep only the CA's -----BEGIN CERTIFICATE----- blocks")
 		}
 		if b.Type != "CERTIFICATE" {
 			continue
 		}
 		if _, err := x509.ParseCertificate(b.Bytes); err != nil {
-			return 0, fmt.Errorf("certificate %d here is damaged (%v). Copy the CA certificate again.", n+1, err)
+			return 0, fmt.Errorf("certificate %d here is damaged (%v). Copy the CA certificate again", n+1, err)
 		}
 		n++
 	}
 	if n == 0 {
-		return 0, errors.New("this holds no certificate. Paste the CA certificate in PEM form (-----BEGIN CERTIFICATE----- …), with \\n for each line break.")
+		return 0, errors.New("this holds no certificate. Paste the CA certificate in PEM form (-----BEGIN CERTIFICATE----- …), with \\n for each line break")
 	}
 	return n, nil
 }

@@ -226,7 +226,7 @@ func Decode(data []byte) ([]byte, error) {
 		le := data[0] == 0xFF
 		body := data[2:]
 		if len(body)%2 != 0 {
-			return nil, errors.New("it is saved as UTF-16 but its last character is cut off. Save it again (as UTF-8 if you can).")
+			return nil, errors.New("it is saved as UTF-16 but its last character is cut off. Save it again (as UTF-8 if you can)")
 		}
 		u := make([]uint16, len(body)/2)
 		for i := range u {
@@ -240,13 +240,13 @@ func Decode(data []byte) ([]byte, error) {
 		var b strings.Builder
 		for _, r := range runes {
 			if r == utf8.RuneError {
-				return nil, errors.New("it is saved as UTF-16 but has a damaged character. Save it again (as UTF-8 if you can).")
+				return nil, errors.New("it is saved as UTF-16 but has a damaged character. Save it again (as UTF-8 if you can)")
 			}
 			b.WriteRune(r)
 		}
 		data = []byte(b.String())
 	case len(data) >= 2 && (data[0] == 0 || data[1] == 0):
-		return nil, errors.New("it looks like UTF-16 without a byte-order mark. Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8).")
+		return nil, errors.New("it looks like UTF-16 without a byte-order mark. Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)")
 	}
 	return data, nil
 }

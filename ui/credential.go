@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"io"
@@ -212,12 +213,12 @@ func openPEMPair(certPath, keyPath, password string) (*m2m.Store, error) {
 func readCredentialFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("The file %s could not be opened. Check that it exists and that you may read it: %w", filepath.Base(path), err)
+		return nil, fmt.Errorf("the file %s could not be opened. Check that it exists and that you may read it: %w", filepath.Base(path), err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, m2m.MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("The file %s could not be read: %w", filepath.Base(path), err)
+		return nil, fmt.Errorf("the file %s could not be read: %w", filepath.Base(path), err)
 	}
 	if len(data) > m2m.MaxFileSize {
 		return nil, &m2m.TooLargeError{Name: filepath.Base(path), Size: -1}
@@ -311,7 +312,7 @@ func (w *Wizard) refreshCredential() {
 	}
 	setShown(p.status, p.opening)
 	if p.openErr != nil {
-		p.errLabel.SetText(p.openErr.Error())
+		p.errLabel.SetText(guidance.Sentence(p.openErr.Error()))
 		p.errLabel.Show()
 	} else {
 		p.errLabel.Hide()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dcrwizard/guidance"
 	"fmt"
 	"unicode/utf8"
 
@@ -99,7 +100,7 @@ func (w *Wizard) refreshDetails() {
 	p := &w.details
 	showErr := func(l *widget.Label, text string, err error) {
 		if text != "" && err != nil {
-			l.SetText(err.Error())
+			l.SetText(guidance.Sentence(err.Error()))
 			l.Show()
 		} else {
 			l.Hide()

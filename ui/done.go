@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -114,7 +115,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 	} else {
 		d.title = "Registered — keep these values"
 		d.box.Add(subheading("Registered, but not saved on this computer"))
-		d.box.Add(errPara(practiceWords(practice, ns.Error())))
+		d.box.Add(errPara(practiceWords(practice, guidance.Sentence(ns.Error()))))
 		d.box.Add(warnPara("The registration access token below is a secret: anyone who has it can change or delete " +
 			"this registration. Copy these three values into your software or save them to a file now — this " +
 			"window cannot show them again."))
@@ -241,14 +242,8 @@ func maskSecret(s string) string {
 
 // errorWords gives the plain message and next action of any failure.
 func errorWords(err error) (msg, action string) {
-	var ma interface {
-		Message() string
-		Action() string
-	}
-	if errors.As(err, &ma) {
-		return ma.Message(), ma.Action()
-	}
-	return err.Error(), ""
+	adv := guidance.For(err)
+	return adv.Message(), withNext(adv)
 }
 
 // showFailure shows what went wrong, what to do, and the way back to the
@@ -395,7 +390,7 @@ func (w *Wizard) valuesSaved(path string, err error) {
 	}
 	if err != nil {
 		d.savedTo.Importance = widget.DangerImportance
-		d.savedTo.SetText(err.Error())
+		d.savedTo.SetText(guidance.Sentence(err.Error()))
 		d.savedTo.Show()
 		return
 	}
@@ -429,7 +424,7 @@ func valuesFileName(name string) string {
 // the empty file the save dialog made), in words that say what to do.
 func writeValuesFile(path string, rec credstore.Record, v credstore.Values, now time.Time) error {
 	if err := registrar.WriteValuesFile(path, rec, v, now); err != nil {
-		return fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
+		return fmt.Errorf("the file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
 	}
 	return nil
 }

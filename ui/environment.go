@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dcrwizard/guidance"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -297,7 +298,7 @@ func (w *Wizard) refreshPractice() {
 	ps := &w.practice
 	switch {
 	case ps.err != nil:
-		p.demoInfo.SetText("Practice mode could not start: " + ps.err.Error())
+		p.demoInfo.SetText(guidance.Sentence("Practice mode could not start: " + ps.err.Error()))
 		p.demoInfo.Importance = widget.DangerImportance
 	case ps.p == nil:
 		p.demoInfo.SetText("Starting the practice simulator…")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 
@@ -158,8 +159,8 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 		facts.Add(valuePara(p.Receipt))
 	}
 	entry.Add(facts)
-	guidance := para(pendingGuidance(p))
-	entry.Add(guidance)
+	advice := para(pendingGuidance(p))
+	entry.Add(advice)
 	status := para("")
 	status.Hide()
 	entry.Add(status)
@@ -173,7 +174,7 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 			return func() {
 				if err != nil {
 					dealt.Enable()
-					status.SetText("The note could not be removed: " + err.Error())
+					status.SetText(guidance.Sentence("The note could not be removed: " + err.Error()))
 					status.Importance = widget.DangerImportance
 					status.Show()
 					return
@@ -226,7 +227,7 @@ func (w *Wizard) checkPendingWithATO(p credstore.Pending, btn *keyButton, status
 					"register this installation again, and ask your software provider to remove the old one " +
 					"(client ID " + safetext.Line(p.ClientID) + ").")
 			} else {
-				status.SetText("The keychain could not be read: " + err.Error())
+				status.SetText(guidance.Sentence("The keychain could not be read: " + err.Error()))
 				status.Importance = widget.DangerImportance
 			}
 			status.Refresh()

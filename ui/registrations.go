@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/credstore"
+	"dcrwizard/guidance"
 	"dcrwizard/internal/safetext"
 	"dcrwizard/registrar"
 )
@@ -183,7 +184,7 @@ func (w *Wizard) registrationsLoaded(gen int, l listedRegistrations) {
 	case errors.As(err, &aside):
 		// The records read are good: show them under the warning.
 		p.listErr.Importance = widget.WarningImportance
-		p.listErr.SetText(err.Error())
+		p.listErr.SetText(guidance.Sentence(err.Error()))
 		p.listErr.Show()
 	default:
 		msg, action := errorWords(err)
@@ -376,7 +377,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 			Store: store, Now: now, Offered: offered})
 		var ce *registrar.ConnectionError
 		if errors.As(err, &ce) {
-			err = fmt.Errorf("The connection settings could not be used: %w", ce.Err)
+			err = fmt.Errorf("the connection settings could not be used: %w", ce.Err)
 		} else if err == nil {
 			apply, err = work(ctx, r)
 		}

@@ -88,7 +88,7 @@ func (w *Wizard) exportRegistration(c *regCard, path string) {
 				if errors.As(err, &nf) || errors.Is(err, credstore.ErrKeychainUnavailable) {
 					return nil, err
 				}
-				return nil, fmt.Errorf("The file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
+				return nil, fmt.Errorf("the file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
 			}
 			return func() {
 				c.result.Objects = []fyne.CanvasObject{

@@ -613,7 +613,7 @@ func TestLifecycleOutcome(t *testing.T) {
 		{"cancelled", actRemove, &flow.Error{Step: flow.StepDelete, Kind: flow.KindCancelled, Err: context.Canceled},
 			outcomeCancelled, "may have been made there"},
 		{"network", actCheck, &flow.Error{Step: flow.StepRead, Kind: flow.KindNetwork, Host: "x"}, outcomeFailed, ""},
-		{"plain", actExport, errors.New("disk full"), outcomeFailed, "disk full"},
+		{"plain", actExport, errors.New("disk full"), outcomeFailed, "Disk full."}, // a bare error shown as a sentence
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

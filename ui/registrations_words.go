@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"net/url"
@@ -319,7 +320,7 @@ func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
 	box := c.result
 	box.Objects = nil
 	box.Add(errPara("The ATO issued a new registration access token, but it could not be saved: the old one no longer works. " +
-		ns.Error()))
+		guidance.Sentence(ns.Error())))
 	box.Add(warnPara("The token is a secret: anyone who has it can change or delete this registration. Copy it now " +
 		"into your software or somewhere safe. Once the keychain works again, DCR Wizard can keep it again: your " +
 		"support contact can hand it back with the command dcrwizard restore " + id + " (it checks the token with the ATO first)."))

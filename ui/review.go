@@ -253,7 +253,7 @@ func (w *Wizard) startRegister() {
 	w.background(func() func() {
 		hc, err := warm.client()
 		if err != nil {
-			return func() { w.runFinished(gen, nil, fmt.Errorf("The connection settings could not be used: %w", err), nil) }
+			return func() { w.runFinished(gen, nil, fmt.Errorf("the connection settings could not be used: %w", err), nil) }
 		}
 		// What no request used is closed once the run is over, however it ends.
 		defer warm.cool()

@@ -7,6 +7,7 @@ package ui
 // registrar.LoadSetup, the same function the command line uses.
 
 import (
+	"dcrwizard/guidance"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -172,7 +173,7 @@ func (w *Wizard) useSetup(s *registrar.Setup) {
 
 // setupErrorText is the refusal in words for a dialog.
 func setupErrorText(err error) string {
-	return err.Error() + "\n\nAsk your software vendor for a corrected file, or go on without it."
+	return guidance.Sentence(err.Error()) + "\n\nAsk your software vendor for a corrected file, or go on without it."
 }
 
 // forgetSetup stops using the file.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 	"strings"
@@ -126,7 +127,7 @@ func environmentProblem(e environmentChoice) string {
 		return "The Practice demo credential works only in Practice mode. Go Back and choose your own credential file, or choose Practice."
 	}
 	if err := e.Env.Check(e.ExtraCA); err != nil { // the trust rules (flow/trust.go)
-		return err.Error()
+		return guidance.Sentence(err.Error())
 	}
 	return ""
 }

@@ -104,7 +104,7 @@ func pickCredential(rec credstore.Record, store *m2m.Store, purpose registrar.Pu
 
 // noCredentialError says the file holds nothing for this registration.
 func noCredentialError(rec credstore.Record, store *m2m.Store) error {
-	return fmt.Errorf("This file holds no credential for this registration (%s). It holds: %s. Choose the keystore that "+
+	return fmt.Errorf("this file holds no credential for this registration (%s). It holds: %s. Choose the keystore that "+
 		"holds %s", credentialWords(rec), strings.Join(store.IDs(), ", "), rec.CredentialID)
 }
 
@@ -131,7 +131,7 @@ func (w *Wizard) verifyRegistration(c *regCard, path, password string) {
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			ks, err := m2m.Open(path, password)
 			if err != nil {
-				return nil, fmt.Errorf("The keystore %s could not be opened: %w", filepath.Base(path), err)
+				return nil, fmt.Errorf("the keystore %s could not be opened: %w", filepath.Base(path), err)
 			}
 			cred, err := pickCredential(rec, ks, registrar.ForVerify)
 			if err != nil {

@@ -319,14 +319,14 @@ func dialX(display string) (*xconn, error) {
 	if head[0] != 1 {
 		c.Close()
 		n := min(int(head[1]), len(extra))
-		return nil, fmt.Errorf("X server refused the connection: %s", extra[:n])
+		return nil, fmt.Errorf("the X server refused the connection: %s", extra[:n])
 	}
 	vendor := int(binary.LittleEndian.Uint16(extra[16:18]))
 	formats := int(extra[21])
 	off := 32 + (vendor+3)/4*4 + 8*formats
 	if off+4 > len(extra) {
 		c.Close()
-		return nil, errors.New("X setup reply too short")
+		return nil, errors.New("the X setup reply is too short")
 	}
 	return &xconn{c: c, root: binary.LittleEndian.Uint32(extra[off:])}, nil
 }
@@ -354,7 +354,7 @@ func (x *xconn) pixel(px, py int) (uint32, error) {
 		}
 		switch reply[0] {
 		case 0:
-			return 0, fmt.Errorf("X error %d on GetImage", reply[1])
+			return 0, fmt.Errorf("the X server answered error %d to GetImage", reply[1])
 		case 1:
 			data := make([]byte, int(binary.LittleEndian.Uint32(reply[4:8]))*4)
 			if _, err := io.ReadFull(x.c, data); err != nil {

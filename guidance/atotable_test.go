@@ -1,4 +1,4 @@
-package flow_test
+package guidance_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 )
 
 // editBody is a RoundTripper in front of the real simulator that changes the
@@ -163,7 +164,7 @@ func TestATOResponseMessageTable(t *testing.T) {
 			if fe.Unknown || fe.Kind != flow.KindRefused {
 				t.Errorf("a refusal in the ATO's table is %s (unknown %v), want refused", fe.Kind, fe.Unknown)
 			}
-			text := fe.Message() + "\n" + fe.Action()
+			text := guidance.For(fe).Message() + "\n" + guidance.For(fe).Action()
 			for _, w := range tt.want {
 				if !strings.Contains(text, w) {
 					t.Errorf("advice lacks %q:\n%s", w, text)
@@ -174,8 +175,8 @@ func TestATOResponseMessageTable(t *testing.T) {
 					t.Errorf("advice has %q, which does not fit this row:\n%s", w, text)
 				}
 			}
-			if tt.isCertRow && !strings.Contains(fe.Message(), "certificate") {
-				t.Errorf("a certificate row's message does not say it is the certificate: %s", fe.Message())
+			if tt.isCertRow && !strings.Contains(guidance.For(fe).Message(), "certificate") {
+				t.Errorf("a certificate row's message does not say it is the certificate: %s", guidance.For(fe).Message())
 			}
 			if len(f.sim.Clients()) != 0 {
 				t.Error("a refused registration was created")
@@ -202,8 +203,10 @@ func TestATOInvalidClientIDOnUpdate(t *testing.T) {
 	if fe.Status != 400 || fe.Code != "Invalid_request" || !strings.Contains(fe.Description, "invalid client id for client_id") {
 		t.Fatalf("got %d %q %q", fe.Status, fe.Code, fe.Description)
 	}
-	if !strings.Contains(fe.Message(), "did not recognise the client id") || !strings.Contains(fe.Action(), "Registrations") {
-		t.Errorf("advice: %s / %s", fe.Message(), fe.Action())
+	adv := guidance.For(fe)
+	if next := guidance.NextOf(adv); !strings.Contains(adv.Message(), "did not recognise the client id") ||
+		!strings.Contains(adv.Action(), "Check the registration with the ATO") || len(next) != 1 || next[0].Step != guidance.CheckRegistration {
+		t.Errorf("advice: %s / %s / %v", adv.Message(), adv.Action(), next)
 	}
 }
 
@@ -228,8 +231,8 @@ func TestGatewayErrorNamesTheField(t *testing.T) {
 		if fe.Field != tt.field || !strings.Contains(fe.Description, "(field: "+tt.field+")") {
 			t.Errorf("source %s: Field %q, Description %q; want field %q", tt.source, fe.Field, fe.Description, tt.field)
 		}
-		if !strings.Contains(fe.Message(), tt.field) {
-			t.Errorf("source %s: the message does not name the field: %s", tt.source, fe.Message())
+		if !strings.Contains(guidance.For(fe).Message(), tt.field) {
+			t.Errorf("source %s: the message does not name the field: %s", tt.source, guidance.For(fe).Message())
 		}
 	}
 }

@@ -1,0 +1,16 @@
+package flow
+
+import "strings"
+
+// The advice on an *Error lives in package guidance, which imports flow, so
+// this package's own tests cannot import it. guidance_hook_test.go (package
+// flow_test, which may) sets Advise, and the tests here read advice through
+// it: the same words the front ends show, and the next steps they name.
+var Advise func(*Error) (msg, action string, next []string)
+
+func adviceMessage(e *Error) string { m, _, _ := Advise(e); return m }
+func adviceAction(e *Error) string  { _, a, _ := Advise(e); return a }
+
+// adviceNext is the advice's next steps, as "extra-ca" or
+// "check-registration ID", one a line.
+func adviceNext(e *Error) string { _, _, n := Advise(e); return strings.Join(n, "\n") }

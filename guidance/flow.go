@@ -1,0 +1,497 @@
+package guidance
+
+import (
+	"context"
+	"crypto/tls"
+	"dcrwizard/flow"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// guide builds guidance for one error; most are fixed text.
+type guide func(e *flow.Error) advice
+
+func fixed(msg, action string) guide {
+	return func(*flow.Error) advice { return advice{msg, action, nil} }
+}
+
+// Texts used by several entries.
+const (
+	actionRetryLater   = "This is a problem on the ATO's side. Wait a few minutes and try again. If it keeps happening, check the ATO's system status, or contact the ATO and give them the receipt number, if one is shown."
+	actionSendLog      = "Try again. " + actionIfAgain
+	actionIfAgain      = "If it happens again, send the log of this run to your support contact: it shows what the ATO answered."
+	actionCheckAPIKey  = "Check you copied the sandbox key for a sandbox registration, or the production key for a production one, and that you copied the whole key from your team app in the ATO API portal. Then try again."
+	actionProductAcces = "In the ATO API portal, check that your team app has the OAuth dynamic client registration (DCR) API product for this environment and that you used that app's consumer key. For production, the app needs production access."
+)
+
+// codeGuides maps ATO and OAuth error codes, in lower case, to guidance.
+// Codes come from ato-facts.md §4 and RFC 6749 §5.2 / RFC 7591 §3.2.2.
+var codeGuides = map[string]guide{
+	// Gateway codes.
+	"401-01": fixed("The consumer (API) key was not accepted.", actionCheckAPIKey),
+	"400-01": fixed("The ATO's gateway rejected the request as badly formed.", actionSendLog),
+	"403-01": fixed("The ATO's gateway refused access to the registration service.", actionProductAcces),
+	"oas.val.00000": func(e *flow.Error) advice {
+		msg := "The request did not match what the ATO's registration service expects."
+		if e.Field != "" {
+			msg = "The ATO's registration service did not accept the value of the field " + e.Field + " in the request."
+		}
+		if e.Field == "" || strings.Contains(strings.ToLower(e.Field), "client_name") {
+			return advice{msg, "Check the installation name uses ordinary letters, digits and punctuation, then try again. " + actionIfAgain, nil}
+		}
+		return advice{msg, actionProgramFault, nil}
+	},
+	"pyid.00001": fixed("The ATO could not process the registration for this credential.",
+		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
+
+	// DCR codes.
+	"dcr.00001": fixed("The ATO found that the consumer (API) key in the registration does not match the key of your team app.",
+		"Copy the consumer key again from your team app in the ATO API portal, with nothing before or after it, and try again."),
+	"invalid_client_metadata": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO did not accept the registration details."),
+			"Check the M2M credential is current and was issued by the ATO for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again.", nil}
+	},
+	"invalid_redirect_uri": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO did not accept the registration details (redirect address)."), actionSendLog, nil}
+	},
+	"invalid_software_statement": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO did not accept the registration details (software statement)."), actionSendLog, nil}
+	},
+	"invalid_token": func(e *flow.Error) advice {
+		return advice{"The ATO did not accept the access token this program had just been given.",
+			"Try again. If it keeps happening, check this computer's clock: its date, time and time zone (it shows " + clock(e.At) + "). Also check you chose the right environment.", nil}
+	},
+	"insufficient_scope": fixed("The access token does not allow registering software (insufficient scope).",
+		actionProductAcces+" For a custom environment, check the scope is "+flow.Sandbox.Scope+"."),
+
+	// Token endpoint codes (RFC 6749 §5.2).
+	"invalid_client":         invalidClient,
+	"invalid_grant":          invalidClient,
+	"unauthorized_client":    fixed("The ATO does not allow this M2M credential to register software.", "Check in Relationship Authorisation Manager (RAM) that the machine credential is active for this business, or choose another credential. If it looks right, contact the ATO."),
+	"invalid_scope":          fixed("The ATO did not allow the registration scope.", "For a custom environment, check the scope is "+flow.Sandbox.Scope+". Otherwise contact the ATO: the credential may not be allowed to register software."),
+	"unsupported_grant_type": fixed("The ATO's sign-in service did not accept the kind of request this program sends.", "Check the token endpoint address is right for this environment. "+actionSendLog),
+	"invalid_request": func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO rejected the request as invalid."),
+			"Check the installation name and the consumer (API) key, then try again. " + actionIfAgain, nil}
+	},
+}
+
+// invalidClient: the token endpoint rejected the signed JWT. The usual
+// causes are the credential and the clock, so show the clock.
+func invalidClient(e *flow.Error) advice {
+	msg := "The ATO did not accept your M2M credential. This happens when the credential has expired or been revoked, when it was not issued by the ATO for this environment (a sandbox registration needs a test credential), or when this computer's clock is wrong: it shows " + clock(e.At) + "."
+	if d := skew(e); d != "" {
+		msg += " " + d
+	}
+	return advice{msg, "Check this computer's date, time and time zone are right. Then check the credential in Relationship Authorisation Manager (RAM), or choose another credential, and try again.", nil}
+}
+
+// lifecycleGuides are the RFC 7592 answers (ato-facts.md §5), by status.
+var lifecycleGuides = map[int]guide{
+	401: fixed("The ATO no longer recognises this registration or its access token.",
+		"The registration may have been removed, or its access token replaced by another program (or while DCR Wizard was ended in the middle of a call, before it could keep the new one). If you still need this installation registered, register it again; otherwise remove it from the list."),
+	403: fixed("The ATO refused this request for this registration.",
+		"The ATO does not allow this change for this registration. If you need it, contact the ATO with the receipt number shown."),
+	// 404, 405 and 501: the ATO does not offer the call (notoffered.go).
+	404: notOfferedGuide,
+	405: notOfferedGuide,
+	501: notOfferedGuide,
+}
+
+// statusGuides apply when no code is known.
+var statusGuides = map[int]guide{
+	400: func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog, nil}
+	},
+	401: func(e *flow.Error) advice {
+		if e.Step == flow.StepToken || e.Step == flow.StepVerify {
+			return invalidClient(e)
+		}
+		return advice{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey, nil}
+	},
+	403: func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO refused the request."), actionProductAcces, nil}
+	},
+	404: func(e *flow.Error) advice {
+		return advice{"The address " + e.Host + " answered that there is no such service there (not found).",
+			"Check the environment: for a custom environment, check the addresses are right. " + actionSendLog, nil}
+	},
+	408: fixed("The ATO's service gave up waiting for the request.", "Check your internet connection and try again."),
+	422: func(e *flow.Error) advice {
+		return advice{withSaid(e, "The ATO could not process the request."), actionSendLog, nil}
+	},
+	429: fixed("The ATO is receiving too many requests right now.", "Wait a few minutes, then try again."),
+}
+
+// forFlow picks the most specific guidance for e.
+func forFlow(e *flow.Error) advice {
+	g := baseGuidance(e)
+	switch {
+	case e.Step == flow.StepVerify && e.Kind != flow.KindInput && e.Kind != flow.KindCredential && e.Kind != flow.KindCancelled:
+		// The registration exists whatever the test says: never let the
+		// words suggest otherwise.
+		if strings.Contains(strings.ToLower(e.Description), "not the one registered") {
+			return advice{"The registration exists, but the ATO holds a different certificate for it than the one in the credential you opened, so it could not sign in with it. This happens after the credential was renewed: the registration still has the old certificate.",
+				"Update the registration with the renewed credential, or open the credential it was registered with. The registration stays stored here.", nil}
+		}
+		return advice{"The registration exists, but signing in to the ATO with it failed. " + g.msg,
+			g.action + " The registration stays stored here, to be tested again.", g.next}.then(Next{TestRegistration, e.ClientID})
+	case e.Step == flow.StepHeartbeat && e.Kind != flow.KindCancelled:
+		return advice{"Signing in to the ATO with the new registration worked, but the ATO's heartbeat check did not answer as expected. " + g.msg,
+			"Your software can sign in with this registration. If an ATO service it calls also refuses, check in the ATO API portal that your team app has that API product. The registration stays stored here.", g.next}
+	}
+	return g
+}
+
+// baseGuidance is the guidance for e by its kind, code and status.
+func baseGuidance(e *flow.Error) advice {
+	if e.NotSent && !e.Unknown && flow.IsLifecycle(e.Step) {
+		return notSent(e)
+	}
+	switch e.Kind {
+	case flow.KindUnknownOutcome:
+		return unknownOutcome(e)
+	case flow.KindInput:
+		return advice{errText(e, "The details given are not complete."), "Correct this and try again.", nil}
+	case flow.KindCredential:
+		return advice{errText(e, "The M2M credential cannot be used."),
+			"Choose another credential, or renew this one in Relationship Authorisation Manager (RAM) and open the new file.", nil}
+	case flow.KindAborted:
+		return advice{"Nothing was sent to the ATO: " + errText(e, "the registration could not be prepared."),
+			"Fix the problem above and try again.", nil}
+	case flow.KindCancelled:
+		return advice{"You stopped it before " + stepNoun(e.Step) + " finished.",
+			"Nothing more will be sent. Start again when you are ready.", nil}
+	case flow.KindTimeout, flow.KindDNS, flow.KindTLS, flow.KindNetwork:
+		if e.Proxy != "" {
+			return viaProxy(e)
+		}
+	}
+	switch e.Kind {
+	case flow.KindTimeout:
+		return advice{service(e) + " did not answer in time.",
+			"Check your internet connection and try again. If it keeps happening, the ATO's systems may be busy: check the ATO's system status and try later.", nil}
+	case flow.KindDNS:
+		return advice{"This computer could not find " + orService(e) + " on the internet (the name lookup failed).",
+			"Check you are connected to the internet. If you are, your network may block this address or need a proxy server: ask your IT support. For a custom environment, check the address is spelled correctly.", nil}
+	case flow.KindTLS:
+		var versionErr *flow.TLSVersionError
+		if errors.As(e.Err, &versionErr) {
+			return advice{"The secure connection to " + versionErr.Host + " came up with " + tlsVersionName(versionErr.Version) +
+				", which the ATO no longer accepts: since 31 January 2026 it accepts TLS 1.3 only. The ATO's servers always offer TLS 1.3, so something between this computer and the ATO — usually a proxy or security software that inspects secure (HTTPS) traffic — answered instead. Nothing was sent.",
+				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to the ATO through without inspection. Then try again.", nil}
+		}
+		return advice{"A secure connection to " + orService(e) + " could not be set up: its certificate was not trusted.",
+			"If your practice uses a proxy or security software that inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and have this program trust it. Also check this computer's date and time are right.", []Next{{Step: ExtraCA}}}
+	case flow.KindNetwork:
+		return advice{"Could not connect to " + orService(e) + ", or the connection broke.",
+			"Check your internet connection. If your practice reaches the internet through a proxy server, ask your IT support to set it for this program (the HTTPS_PROXY setting), then try again.", nil}
+	}
+
+	if flow.IsLifecycle(e.Step) {
+		if g, ok := lifecycleGuides[e.Status]; ok {
+			return g(e)
+		}
+	}
+	if g, ok := atoRowGuidance(e); ok {
+		return g
+	}
+	code := strings.ToLower(strings.TrimSpace(e.Code))
+	if g, ok := codeGuides[code]; ok {
+		return g(e)
+	}
+	if strings.HasPrefix(code, "auth.100") {
+		return advice{"The ATO refused the request: its authorisation checks failed (" + e.Code + ").",
+			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your team app may use this API. If it all looks right, contact the ATO with the receipt number shown.", nil}
+	}
+	if g, ok := statusGuides[e.Status]; ok {
+		return g(e)
+	}
+	switch {
+	case e.Status >= 500:
+		return advice{withSaid(e, fmt.Sprintf("%s had a problem and could not handle the request (HTTP %d).", service(e), e.Status)), actionRetryLater, nil}
+	case e.Status >= 300 && e.Status < 400:
+		return advice{fmt.Sprintf("%s sent this program somewhere else (HTTP %d) instead of answering.", service(e), e.Status),
+			"A network sign-in page or proxy may be in the way, or the address is out of date. Check you can browse the internet; for a custom environment, check the addresses.", nil}
+	case e.Kind == flow.KindBadResponse:
+		return advice{service(e) + " gave an answer this program could not read.", actionSendLog, nil}
+	case e.Status >= 400:
+		return advice{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog, nil}
+	}
+	return advice{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog, nil}
+}
+
+// viaProxy: the connection went through a proxy server (HTTPS_PROXY or the
+// system's setting), which is then the first suspect: name it, and never
+// advise setting a proxy that is already set.
+func viaProxy(e *flow.Error) advice {
+	what := "could not be reached through the proxy server " + e.Proxy + ", or the connection through it broke"
+	switch e.Kind {
+	case flow.KindTimeout:
+		what = "did not answer in time through the proxy server " + e.Proxy
+	case flow.KindTLS:
+		what = "could not be reached securely through the proxy server " + e.Proxy + ": the certificate was not trusted"
+	case flow.KindDNS:
+		what = "could not be found through the proxy server " + e.Proxy
+	}
+	action := "This program uses the proxy server " + e.Proxy + " (set by HTTPS_PROXY or this computer's proxy settings). Check with your IT support that it is right and working; if this computer should connect directly, remove the HTTPS_PROXY setting. Then try again."
+	if e.Kind == flow.KindTLS {
+		action = "If the proxy server " + e.Proxy + " inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and have this program trust it. " + action
+		return advice{service(e) + " " + what + ".", action, []Next{{Step: ExtraCA}}}
+	}
+	return advice{service(e) + " " + what + ".", action, nil}
+}
+
+// unknownOutcome: the DCR POST left this computer and no usable answer came
+// back. Say when and for which name, so the user can check before trying
+// again: a second POST could make a second registration.
+func unknownOutcome(e *flow.Error) advice {
+	when := clockShort(e.At)
+	if flow.IsLifecycle(e.Step) {
+		return lifecycleUnknown(e, when)
+	}
+	name := "“" + e.InstanceName + "”"
+	check := "Before trying again, check whether " + name + " was registered at about " + when +
+		" (contact the ATO, or your software provider, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."
+	switch {
+	case e.Status/100 == 2:
+		return advice{"At " + when + " the ATO answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
+			"Do not register again yet. Contact the ATO with the time" + receiptNote(e) + " to have the registration removed or its details resent.", nil}
+	case e.Status == 504:
+		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check, nil}
+	case e.Status >= 300 && e.Status < 400:
+		return advice{"At " + when + " the registration request for " + name + " was sent, and " + orService(e) +
+			" answered by sending this program somewhere else (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check, nil}
+	case e.Status != 0:
+		// A 5xx, 3xx or a 4xx without an ATO error: the request arrived,
+		// and the answer does not say that nothing was created.
+		return advice{withSaid(e, "At "+when+" the registration request for "+name+" was sent, and "+
+			strings.ToLower(service(e)[:1])+service(e)[1:]+" answered with an error (HTTP "+fmt.Sprint(e.Status)+
+			") that does not say whether the registration was created."), check, nil}
+	case errors.Is(e.Err, context.Canceled):
+		return advice{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check, nil}
+	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
+		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check, nil}
+	}
+	return advice{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check, nil}
+}
+
+// notSent: an RFC 7592 request stopped before it reached the ATO (what
+// came before it in the same command, a read and its new token, is kept).
+func notSent(e *flow.Error) advice {
+	what := "You stopped it"
+	if e.Kind == flow.KindTimeout {
+		what = "The time allowed ran out"
+	}
+	action := "Start again when you are ready."
+	var next []Next
+	if e.Kind == flow.KindTimeout {
+		action, next = "Try again.", []Next{{Step: LongerTimeout}}
+	}
+	switch e.Step {
+	case flow.StepUpdate:
+		return advice{what + " before the update was sent: the registration at the ATO is unchanged.", action, next}
+	case flow.StepDelete:
+		return advice{what + " before the removal was sent: the registration still exists at the ATO and here.", action, next}
+	}
+	return advice{what + " before the registration was read: nothing was sent to the ATO.", action, next}
+}
+
+// lifecycleUnknown: an RFC 7592 request left this computer and no usable
+// answer came back. Besides what the request was for, the answer may have
+// carried a new registration access token (RFC 7592 lets the ATO rotate it
+// on any call), which is then lost: say how to find out, and what then.
+func lifecycleUnknown(e *flow.Error, when string) advice {
+	why := "no usable answer came back"
+	switch {
+	case e.Status/100 == 2:
+		why = "its answer could not be read"
+	case errors.Is(e.Err, context.Canceled):
+		why = "it was stopped before the answer came"
+	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
+		why = "the ATO did not answer in time"
+	case e.Err != nil:
+		why = "the connection broke before the ATO answered"
+	}
+	check := "Check the registration with the ATO now."
+	checkIt := Next{CheckRegistration, e.ClientID}
+	lost := " If the ATO answers that it no longer recognises the registration or its access token, the ATO issued a new token with the lost answer: the registration still exists and your software can still sign in with its client ID, but it can no longer be changed from this computer. Then contact the ATO with the time" + receiptNote(e) + ", or register this installation again."
+	token := " The ATO may also have issued a new registration access token with that answer, which this computer never received."
+	switch e.Step {
+	case flow.StepUpdate:
+		return advice{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether the ATO changed the registration." + token,
+			check + " If it works, nothing was lost: see whether the change was made, and if it was a renewal, test the registration with the renewed credential (if it signs in, the update was made)." + lost,
+			[]Next{checkIt, {TestRegistration, e.ClientID}}}
+	case flow.StepDelete:
+		return advice{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether the ATO removed it.",
+			check + " If the ATO answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer.",
+			[]Next{checkIt, {ForgetRegistration, e.ClientID}}}
+	}
+	return advice{"At " + when + " the request to read the registration was sent, but " + why + "." + token,
+		check + " If it works, nothing was lost." + lost, []Next{checkIt}}
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+func receiptNote(e *flow.Error) string {
+	if e.Receipt != "" {
+		return " and receipt number " + e.Receipt
+	}
+	return ""
+}
+
+// withSaid adds the server's own words to a general message, when there are
+// any: they are often the most specific thing we have.
+func withSaid(e *flow.Error, msg string) string {
+	if d := strings.TrimSpace(e.Description); d != "" {
+		msg += " The ATO said: “" + d + "”"
+		if e.Code != "" {
+			msg += " (" + e.Code + ")"
+		}
+		msg += "."
+	} else if e.Code != "" {
+		msg += " The ATO gave the code " + e.Code + "."
+	}
+	return msg
+}
+
+// errText is the cause's own text: for input and credential errors it is
+// already a plain-English sentence of ours or m2m's.
+func errText(e *flow.Error, fallback string) string {
+	if e.Err != nil && e.Err.Error() != "" {
+		return Sentence(e.Err.Error())
+	}
+	return fallback
+}
+
+// service names the other end by step, with the host when known.
+func service(e *flow.Error) string {
+	var s string
+	switch e.Step {
+	case flow.StepToken, flow.StepSign, flow.StepVerify:
+		s = "The ATO's sign-in service"
+	case flow.StepHeartbeat:
+		s = "The ATO's heartbeat service"
+	case flow.StepRegister, flow.StepRead, flow.StepUpdate, flow.StepDelete:
+		s = "The ATO's registration service"
+	default:
+		s = "The server"
+	}
+	if e.Host != "" {
+		s += " (" + e.Host + ")"
+	}
+	return s
+}
+
+// orService is the host, or the service when the host is unknown.
+func orService(e *flow.Error) string {
+	if e.Host != "" {
+		return e.Host
+	}
+	return strings.ToLower(service(e)[:1]) + service(e)[1:]
+}
+
+func stepNoun(s flow.Step) string {
+	switch s {
+	case flow.StepSign:
+		return "signing the request"
+	case flow.StepToken:
+		return "getting the access token"
+	case flow.StepRegister:
+		return "registering"
+	case flow.StepRead:
+		return "reading the registration"
+	case flow.StepUpdate:
+		return "updating the registration"
+	case flow.StepDelete:
+		return "removing the registration"
+	case flow.StepSave:
+		return "saving"
+	case flow.StepVerify:
+		return "testing the new registration"
+	case flow.StepHeartbeat:
+		return "calling the ATO's heartbeat"
+	}
+	return "checking the details"
+}
+
+// clock is the local date and time, as the user reads it on their screen.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.Local().Format("3:04 pm on Monday 2 January 2006 (MST)")
+}
+
+// clockShort is the local time and date of an event.
+func clockShort(t time.Time) string {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.Local().Format("3:04 pm on 2 January 2006")
+}
+
+// skew describes how far this computer's clock is from the server's, when
+// the server said and the gap matters (the JWT is checked against it).
+func skew(e *flow.Error) string {
+	if e.ServerTime.IsZero() || e.At.IsZero() {
+		return ""
+	}
+	d := e.At.Sub(e.ServerTime)
+	dir := "ahead of"
+	if d < 0 {
+		d, dir = -d, "behind"
+	}
+	if d < 2*time.Minute {
+		return ""
+	}
+	return "This computer's clock is about " + roughDuration(d) + " " + dir + " the ATO's."
+}
+
+func roughDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	}
+}
+
+// notOfferedGuide is the guidance for a lifecycle call the server does not
+// offer: what is true (the registration is not touched, and not known to
+// be gone), by step.
+func notOfferedGuide(e *flow.Error) advice {
+	switch e.Step {
+	case flow.StepRead:
+		return advice{"The ATO does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
+			"To prove the registration works, test it: sign in to the ATO as it with its credential. Do not register again because of this.",
+			[]Next{{TestRegistration, e.ClientID}}}
+	case flow.StepUpdate:
+		return advice{"The ATO does not offer changing a registration from here. Nothing was changed at the ATO.",
+			"The registration is unchanged and still works as before. A new name can be kept on this computer only; a renewed credential needs a new registration.", nil}
+	default:
+		return advice{"The ATO does not offer removing a registration from here, so it still exists at the ATO.",
+			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only.", nil}
+	}
+}
+
+func tlsVersionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLS 1.0"
+	case tls.VersionTLS11:
+		return "TLS 1.1"
+	case tls.VersionTLS12:
+		return "TLS 1.2"
+	case tls.VersionTLS13:
+		return "TLS 1.3"
+	}
+	return fmt.Sprintf("TLS version 0x%04x", v)
+}
