@@ -145,3 +145,29 @@ func TestRegisterReportNamesTheServiceOnce(t *testing.T) {
 		t.Errorf("the Stored in line should name the service once:\n%s", res.stdout)
 	}
 }
+
+// A note that cannot be read (cut short, garbage) is listed by its id, as
+// one that may stand for a registration, never with an empty name and the
+// year 1 as its start.
+func TestPendingUnreadableNote(t *testing.T) {
+	config := t.TempDir()
+	dir := filepath.Join(config, "dcrwizard", "pending")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "3f2a9c.json"), []byte(`{"name": "Front de`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := run{args: []string{"pending"}, config: config}.exec(t)
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{"3f2a9c  a note that could not be read", "dcrwizard pending --clear 3f2a9c"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("pending does not say %q:\n%s", want, res.stdout)
+		}
+	}
+	if strings.Contains(res.stdout, `""`) || strings.Contains(res.stdout, "0001") {
+		t.Errorf("pending shows an empty note:\n%s", res.stdout)
+	}
+}

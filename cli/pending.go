@@ -49,6 +49,12 @@ func runPending(_ context.Context, args []string, st Streams) int {
 }
 
 func describePending(st Streams, p credstore.Pending) {
+	if p.Unreadable {
+		outf(st.Stdout, "%s  a note that could not be read (damaged, or not a plain file); it is kept\n"+
+			"    It may stand for a registration that did not finish: before registering again, ask your\n"+
+			"    software vendor whether the ATO holds one made from this computer. Then: dcrwizard pending --clear %s\n", p.ID, p.ID)
+		return
+	}
 	outf(st.Stdout, "%s  %q in %s, started %s\n", p.ID, p.Name, p.Environment, p.Started.Local().Format(time.RFC1123))
 	if p.Action == credstore.PendingRenew {
 		outf(st.Stdout, "    An update of registration %s with renewed credential %q was sent, but its answer was\n"+

@@ -37,6 +37,11 @@ type Pending struct {
 	ClientID              string    `json:"client_id,omitzero"`
 	RegistrationClientURI string    `json:"registration_client_uri,omitzero"`
 	Receipt               string    `json:"receipt,omitzero"`
+
+	// Unreadable: the note's file could not be read as a note (damaged,
+	// or not a plain file); only ID is known. It is listed, never dropped:
+	// it may stand for a registration the ATO accepted.
+	Unreadable bool `json:"-"`
 }
 
 // PendingRenew marks a pending note of a renewal (an RFC 7592 update).
@@ -144,7 +149,7 @@ func (s *Store) Pending() ([]Pending, error) {
 		if !ok || e.IsDir() || !pendingIDPattern.MatchString(id) {
 			continue // temp files of a write in progress, or not ours
 		}
-		p := Pending{ID: id}
+		p := Pending{ID: id, Unreadable: true}
 		// Never a FIFO or device: the open must not wait.
 		if data, err := readRegular(filepath.Join(dir, e.Name())); err == nil {
 			var got Pending

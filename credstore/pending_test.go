@@ -77,3 +77,24 @@ func TestPendingDamagedStillReported(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A note cut short is listed, marked unreadable, never dropped: it may
+// stand for a registration the ATO accepted.
+func TestPendingUnreadableListed(t *testing.T) {
+	s := NewWithKeyring(t.TempDir(), nil)
+	id, err := s.BeginPending(Pending{Name: "Front desk", Environment: "sandbox"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := s.pendingPath(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(`{"name": "Fro`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Pending()
+	if err != nil || len(list) != 1 || list[0].ID != id || !list[0].Unreadable {
+		t.Fatalf("Pending() = %+v, %v; want the note, marked unreadable", list, err)
+	}
+}

@@ -83,6 +83,10 @@ func pendingWhen(p credstore.Pending) string {
 // pendingGuidance is what to do about p, in plain words.
 func pendingGuidance(p credstore.Pending) string {
 	switch {
+	case p.Unreadable:
+		return "DCR Wizard could not read this note (it is damaged). It may stand for a registration that did not " +
+			"finish, so it may exist at the ATO: before registering again, ask your software provider whether " +
+			"the ATO holds one made from this computer."
 	case p.Action == credstore.PendingRenew:
 		return renewGuidance(p)
 	case p.Environment == practiceName:
@@ -138,13 +142,18 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 	entry.Objects = nil
 	entry.Add(widget.NewSeparator())
 	name := bold(safetext.Line(p.Name))
+	if p.Unreadable {
+		name = bold("A note that could not be read")
+	}
 	name.SizeName = theme.SizeNameSubHeadingText
 	entry.Add(name)
 	facts := container.New(layout.NewFormLayout())
-	facts.Add(bold("Environment"))
-	facts.Add(valuePara(envWords(p.Environment)))
-	facts.Add(bold("Started"))
-	facts.Add(para(pendingWhen(p)))
+	if !p.Unreadable { // nothing but its file name is known
+		facts.Add(bold("Environment"))
+		facts.Add(valuePara(envWords(p.Environment)))
+		facts.Add(bold("Started"))
+		facts.Add(para(pendingWhen(p)))
+	}
 	if p.ClientID != "" {
 		id := monoPara(safetext.Line(p.ClientID))
 		facts.Add(bold("Client ID"))

@@ -130,3 +130,19 @@ func TestUnfinishedButStoredIsChecked(t *testing.T) {
 		return c != nil && !h.w.registrations.running() && strings.Contains(textsIn(c.result), "ATO")
 	})
 }
+
+// A note that cannot be read is shown as such, with what it may mean, not
+// as a registration with no name started in the year 1.
+func TestUnreadablePendingNote(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.w.showPending([]credstore.Pending{{ID: "3f2a9c", Unreadable: true}})
+	say := textsIn(h.overlay())
+	for _, want := range []string{"A note that could not be read", "could not read this note", "before registering again"} {
+		if !strings.Contains(say, want) {
+			t.Errorf("the note does not say %q:\n%s", want, say)
+		}
+	}
+	if strings.Contains(say, "0001") {
+		t.Errorf("the note shows a start in the year 1:\n%s", say)
+	}
+}
