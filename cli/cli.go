@@ -184,6 +184,8 @@ Usage:
                                                            hand back a registration access token
                                                            printed when the keychain refused it
                                                            (asked without echo at a terminal)
+  dcrwizard recover  [--json]                              list again the registrations the keychain
+                                                           holds after the settings folder was lost
   dcrwizard forget   CLIENT_ID [--yes]                     remove from this computer only
   dcrwizard export   CLIENT_ID --out FILE|-                write the three values as JSON (a secret!)
   dcrwizard pending  [--clear ID] [--json]                 registrations that did not finish
@@ -267,6 +269,8 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runRenew(ctx, rest, st)
 	case "restore":
 		return runRestore(ctx, rest, st)
+	case "recover":
+		return runRecover(ctx, rest, st)
 	case "simulate":
 		return runSimulate(ctx, rest, st)
 	case "setup-check":

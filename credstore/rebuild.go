@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -255,4 +256,28 @@ func (s *Store) keychainRecords(ctx context.Context) ([]Record, error) {
 		}
 	}
 	return out, nil
+}
+
+// Recover adds to the list every registration whose registration access
+// token the keychain holds and the list lacks, and returns those it added.
+// It is the user's explicit way back after the settings folder was deleted
+// whole or replaced (a new Windows profile, a wiped %AppData%): nothing on
+// disk then says that registrations are missing, so no command searches the
+// keychain by itself (LAYOUT.md). Records added have Recovered set.
+func (s *Store) Recover(ctx context.Context) ([]Record, error) {
+	var added []Record
+	err := s.withIndex(ctx, true, func(ix *indexFile) error {
+		found, err := s.keychainRecords(ctx)
+		if err != nil {
+			return fmt.Errorf("the keychain could not be searched: %w", err)
+		}
+		for _, r := range found {
+			if _, ok := ix.find(r.ClientID); !ok {
+				ix.put(r)
+				added = append(added, r)
+			}
+		}
+		return nil
+	})
+	return added, err
 }
