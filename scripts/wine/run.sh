@@ -8,7 +8,9 @@
 #   2. register --env practice --json, then the three Credential Manager items
 #      read back by credread.exe (our own C program using CredEnumerateW and
 #      CredReadW, no Go) and compared with credstore/LAYOUT.md; list,
-#      show --reveal, forget, and nothing left; no Practice temp folder left;
+#      the settings folder deleted and `recover` listing it again from
+#      Credential Manager; show --reveal, forget, and nothing left; no Practice
+#      temp folder left;
 #   3. against `dcrwizard.exe simulate`: register, check, rename, export, remove;
 #   4. password files as Windows tools save them (UTF-8 BOM, UTF-16LE and BE
 #      with BOM, a trailing space, CRLF), and a wrong one naming its encoding;
@@ -233,6 +235,18 @@ ok "four items as LAYOUT.md says (CredEnumerateW, CredReadW)"
 x "$cli_exe" list --json # the console build, as cmd and PowerShell use it
 want_rc 0 "list (console build)"
 [ "$(jq -r --arg id "$id" '.[] | select(.client_id == $id) | .name' "$work/out")" = "Front desk" ] || fail "list does not show $id"
+# The settings folder deleted whole: list starts empty, recover lists the
+# registration again from Credential Manager (CredEnumerateW, by name).
+settings=$(find "$WINEPREFIX/drive_c/users" -maxdepth 6 -type f -name index.json -path '*dcrwizard*' -printf '%h\n' 2>/dev/null | head -n1)
+[ -n "$settings" ] || fail "no settings folder with index.json under the prefix"
+rm -rf "$settings"
+dcr recover --json
+want_rc 0 "recover"
+[ "$(jq -r --arg id "$id" '.added[] | select(.client_id == $id) | .name' "$work/out")" = "Front desk" ] ||
+	fail "recover did not list $id again by its name: $(cat "$work/out")"
+dcr list --json
+[ "$(jq -r --arg id "$id" '.[] | select(.client_id == $id) | .recovered != null' "$work/out")" = true ] || fail "list after recover: $(cat "$work/out")"
+ok "the settings folder deleted: recover lists it again from Credential Manager"
 dcr show "$id" --reveal --json
 want_rc 0 "show --reveal"
 [ "$(jq -r .registration_access_token "$work/out")" = "$token" ] || fail "show --reveal: token differs from the Credential Manager item"
