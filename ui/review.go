@@ -72,6 +72,8 @@ type reviewPage struct {
 	testStopped bool
 
 	warm *warmClient // the client the next run uses, pre-connected (warm.go)
+
+	existing existingCheck // the same registration stored already (existing.go)
 }
 
 func (r *reviewPage) running() bool { return r.cancel != nil }
@@ -113,6 +115,7 @@ func (w *Wizard) buildReview() {
 		p.runBox,
 		p.summary,
 		p.prodNote,
+		w.buildExisting(),
 	)
 	w.problems[stepReview] = func() string {
 		if p.running() {
@@ -185,6 +188,7 @@ func (w *Wizard) reviewShown() {
 	if !p.running() {
 		p.runBox.Hide()
 		w.warmReview()
+		w.checkExisting()
 	}
 }
 
