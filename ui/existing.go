@@ -20,16 +20,25 @@ import (
 // (registrar.Existing). When there is one, Review names it and its main
 // action becomes "Use the existing registration": opening a vendor's setup
 // file again and pressing Register (or Enter) must not make a second
-// registration at the ATO. Registering again is its own button.
+// registration at the ATO. Registering again is its own button. The run
+// itself looks again before sending (existingBeforeSending), so a Register
+// pressed before this lookup answered sends nothing either.
 type existingCheck struct {
-	box   *fyne.Container
-	text  *widget.Label
-	again *keyButton
+	box      *fyne.Container
+	text     *widget.Label
+	againBtn *keyButton
 
 	gen     int
 	pending bool               // the lookup is running
-	pressed bool               // Register was pressed while it ran: decide when it ends
 	found   []credstore.Record // newest first; nil: none (or the lookup failed)
+	again   bool               // the next run registers even so
+}
+
+// takeAgain reports and clears the user's "Register again anyway".
+func (c *existingCheck) takeAgain() bool {
+	again := c.again
+	c.again = false
+	return again
 }
 
 // existingLookupTimeout bounds the index read (a keychain unlock prompt
@@ -40,12 +49,12 @@ const existingLookupTimeout = time.Minute
 func (w *Wizard) buildExisting() fyne.CanvasObject {
 	c := &w.review.existing
 	c.text = para("")
-	c.again = w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
+	c.againBtn = w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
 	c.box = container.NewVBox(
 		widget.NewSeparator(),
 		subheading("Already registered on this computer"),
 		c.text,
-		container.NewHBox(c.again),
+		container.NewHBox(c.againBtn),
 	)
 	c.box.Hide()
 	return c.box
@@ -70,7 +79,7 @@ func (w *Wizard) checkExisting() {
 	c := &w.review.existing
 	c.gen++
 	gen := c.gen
-	c.found, c.pressed, c.pending = nil, false, false
+	c.found, c.pending, c.again = nil, false, false
 	c.box.Hide()
 	store := w.cfg.Store
 	in, ok := w.reviewInput()
@@ -91,26 +100,57 @@ func (w *Wizard) checkExisting() {
 	})
 }
 
-// existingFound applies the lookup, and a Register pressed meanwhile.
+// existingFound applies the lookup.
 func (w *Wizard) existingFound(gen int, in registrar.Input, recs []credstore.Record) {
 	c := &w.review.existing
 	if gen != c.gen || w.step != stepReview || w.review.running() {
 		return
 	}
-	pressed := c.pressed
-	c.pending, c.pressed, c.found = false, false, recs
-	if len(recs) > 0 {
-		c.text.SetText(existingWords(in, recs))
-		c.box.Show()
-		w.refreshNav()
-		if w.win.Canvas().Focused() == nil || pressed {
-			w.win.Canvas().Focus(w.nextBtn)
-		}
+	c.pending = false
+	w.showExisting(in, recs)
+}
+
+// showExisting names the stored registration and makes using it the main
+// action (nothing when recs is empty).
+func (w *Wizard) showExisting(in registrar.Input, recs []credstore.Record) {
+	c := &w.review.existing
+	c.found = recs
+	if len(recs) == 0 {
 		return
 	}
-	if pressed {
-		w.confirmRegister()
+	c.text.SetText(existingWords(in, recs))
+	c.box.Show()
+	w.refreshNav()
+	w.win.Canvas().Focus(w.nextBtn)
+}
+
+// existingBeforeSending is the run's own look, off the UI goroutine, just
+// before anything is sent: the registrations a run would duplicate, unless
+// the user chose to register again.
+func existingBeforeSending(again bool, store *credstore.Store, in registrar.Input) []credstore.Record {
+	if again || store == nil {
+		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), existingLookupTimeout)
+	defer cancel()
+	recs, err := registrar.Existing(ctx, store, in.Env, in.InstanceName, in.Credential)
+	if err != nil {
+		return nil // Register reads the same index and says what is wrong with it
+	}
+	return recs
+}
+
+// runFoundExisting ends a run that found the registration stored before
+// sending anything: back to Review's choice.
+func (w *Wizard) runFoundExisting(gen int, in registrar.Input, recs []credstore.Record) {
+	p := &w.review
+	if gen != p.gen || !p.running() || p.cancelled {
+		return
+	}
+	w.endRun()
+	p.runBox.Hide()
+	w.showExisting(in, recs)
+	w.refreshNav()
 }
 
 // existingWords names the registration and what registering again means.
@@ -133,19 +173,15 @@ func existingWords(in registrar.Input, recs []credstore.Record) string {
 		" Registering again makes a second registration at the ATO with the same name, and your software may not know which one to use."
 }
 
-// reviewNext is Review's main action (the button and Enter): Register, or,
-// when this registration exists already, use it. A press while the lookup
-// runs waits for it, so Enter never registers a duplicate.
+// reviewNext is Review's main action (the button and Enter): use the
+// registration when it is stored already, else Register (whose run looks
+// again before sending, for a press before the lookup answered).
 func (w *Wizard) reviewNext() {
-	c := &w.review.existing
-	switch {
-	case c.pending:
-		c.pressed = true
-	case len(c.found) > 0:
+	if len(w.review.existing.found) > 0 {
 		w.useExisting()
-	default:
-		w.confirmRegister()
+		return
 	}
+	w.confirmRegister()
 }
 
 // useExisting shows the registrations, the existing one among them:
@@ -158,9 +194,10 @@ func (w *Wizard) useExisting() {
 // still asks by name: confirmRegister).
 func (w *Wizard) registerAgainAnyway() {
 	c := &w.review.existing
-	if w.review.running() || c.pending {
+	if w.review.running() {
 		return
 	}
+	c.again = true
 	// found stays: if Production's question is answered "Not yet", the
 	// main action is still "Use the existing registration".
 	w.confirmRegister()

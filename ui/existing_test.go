@@ -27,16 +27,12 @@ func TestReviewNamesTheSameRegistrationAndSendsNothing(t *testing.T) {
 	h.next() // Environment, as before
 	h.next() // Details, as before
 	h.wantStep(stepReview)
-	// Register at once, before the lookup can have answered: the press waits
-	// for it and then shows the choice instead of sending.
-	h.next()
-	h.loop.until(t, "Review to name the registration (or a second one to be sent)", func() bool {
-		return h.w.step != stepReview || strings.Contains(h.texts(), "already registered here")
+	h.loop.until(t, "Review to name the registration", func() bool {
+		return strings.Contains(h.texts(), "already registered here")
 	})
 	if n := registrations(); n != 1 {
-		t.Fatalf("Register sent a second registration (%d at the ATO)", n)
+		t.Fatalf("%d registrations at the ATO", n)
 	}
-	h.wantStep(stepReview)
 	h.wantText(`"Front desk" is already registered here`, "your software uses it", first, "second registration at the ATO")
 	if h.w.nextBtn.Text != "Use the existing registration" {
 		t.Fatalf("main action %q", h.w.nextBtn.Text)
@@ -49,6 +45,22 @@ func TestReviewNamesTheSameRegistrationAndSendsNothing(t *testing.T) {
 	if n := registrations(); n != 1 {
 		t.Fatalf("using the existing registration sent one (%d at the ATO)", n)
 	}
+
+	// Back to Review. Register pressed before the page's lookup answered
+	// (what the button did then): the run looks first and sends nothing.
+	h.w.back()
+	h.loop.drain()
+	h.wantStep(stepReview)
+	h.loop.until(t, "the lookup", func() bool { return !h.w.review.existing.pending })
+	h.w.confirmRegister()
+	h.loop.until(t, "the run to stop at the stored registration", func() bool { return !h.w.review.running() })
+	h.wantStep(stepReview)
+	h.wantText("already registered here")
+	if n := registrations(); n != 1 || h.w.nextBtn.Text != "Use the existing registration" {
+		t.Fatalf("a Register pressed early: %d registrations at the ATO, main action %q", n, h.w.nextBtn.Text)
+	}
+	h.next()
+	h.wantStep(stepRegistrations)
 
 	// Back to Review: registering again is its own press.
 	h.w.back()

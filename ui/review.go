@@ -214,6 +214,7 @@ func (w *Wizard) startRegister() {
 		return
 	}
 	store, now := w.cfg.Store, w.cfg.Now
+	again := p.existing.takeAgain() // "Register again anyway" was pressed
 
 	ctx, cancel := context.WithCancel(context.Background())
 	p.gen++
@@ -261,6 +262,9 @@ func (w *Wizard) startRegister() {
 		}
 		// What no request used is closed once the run is over, however it ends.
 		defer warm.cool()
+		if recs := existingBeforeSending(again, store, in); len(recs) > 0 {
+			return func() { w.runFoundExisting(gen, in, recs) } // nothing was sent
+		}
 		reg, err := registrar.New(registrar.Options{HTTP: hc, Store: store, Now: now})
 		if err != nil {
 			return func() { w.runFinished(gen, nil, err, nil) }
