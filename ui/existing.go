@@ -103,11 +103,13 @@ func (w *Wizard) checkExisting() {
 // existingFound applies the lookup.
 func (w *Wizard) existingFound(gen int, in registrar.Input, recs []credstore.Record) {
 	c := &w.review.existing
-	if gen != c.gen || w.step != stepReview || w.review.running() {
+	if gen != c.gen {
 		return
 	}
 	c.pending = false
-	w.showExisting(in, recs)
+	if w.step == stepReview && !w.review.running() { // a run looks for itself
+		w.showExisting(in, recs)
+	}
 }
 
 // showExisting names the stored registration and makes using it the main
