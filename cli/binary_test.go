@@ -303,7 +303,9 @@ func TestRegisterAgainstStandaloneSimulator(t *testing.T) {
 		name, apiKey, instance, code string
 		status                       int
 	}{
-		{"wrong API key", "WrongKey0123456789abcdef", "Front desk", "401-01", 401},
+		// Not "Front desk": that one is stored, so register would send
+		// nothing (existing.go) and the refusal would not be reached.
+		{"wrong API key", "WrongKey0123456789abcdef", "Wrong key", "401-01", 401},
 		{"sandbox scenario", "", atosim.ScenarioInvalidRequest, "invalid_request", 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -84,6 +84,9 @@ type registerJSON struct {
 	Warning                 string   `json:"warning,omitempty"`
 	Warnings                []string `json:"warnings,omitempty"`
 	PendingID               string   `json:"pending_id,omitempty"`
+	// Existing: nothing was sent; this registration of the same environment,
+	// name and credential was already stored (register --again makes another).
+	Existing bool `json:"existing,omitempty"`
 	// With --verify: what the test proved, or why it failed.
 	Verification *verifyJSON `json:"verification,omitempty"`
 	// Sources says where each value came from (a setup file, a flag, …).
@@ -150,6 +153,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	verify := fs.Bool("verify", false, "then prove the registration usable: get an access token as the new client")
 	var vf verifyFlags
 	vf.register(fs, false)
+	again := fs.Bool("again", false, "register even when this environment, name and credential are already registered here (a second registration at the ATO)")
 	setupPath := fs.String("setup", "", "take the environment, consumer key and name from the software vendor's setup `FILE` (flags still win)")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
@@ -225,6 +229,9 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	}
 	in := applied.Input
 	in.Credential = cred
+	if done, code := registeredAlready(ctx, st, *asJSON, *again, r, in, cred, &applied.Sources); done {
+		return code
+	}
 	if !*verify {
 		res, err := r.Register(ctx, in, progress)
 		if res == nil {

@@ -256,7 +256,10 @@ func TestParallelRegistrationsOfOneName(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = h.register(t, config, "Same", "--json")
+			// --again: each is meant as a registration of its own (the
+			// storing of one name in parallel is what is tested), not a
+			// re-run that a stored one would stop.
+			results[i] = h.register(t, config, "Same", "--json", "--again")
 		}()
 	}
 	wg.Wait()

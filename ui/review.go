@@ -72,6 +72,8 @@ type reviewPage struct {
 	testStopped bool
 
 	warm *warmClient // the client the next run uses, pre-connected (warm.go)
+
+	existing existingCheck // the same registration stored already (existing.go)
 }
 
 func (r *reviewPage) running() bool { return r.cancel != nil }
@@ -113,6 +115,7 @@ func (w *Wizard) buildReview() {
 		p.runBox,
 		p.summary,
 		p.prodNote,
+		w.buildExisting(),
 	)
 	w.problems[stepReview] = func() string {
 		if p.running() {
@@ -185,6 +188,7 @@ func (w *Wizard) reviewShown() {
 	if !p.running() {
 		p.runBox.Hide()
 		w.warmReview()
+		w.checkExisting()
 	}
 }
 
@@ -210,6 +214,7 @@ func (w *Wizard) startRegister() {
 		return
 	}
 	store, now := w.cfg.Store, w.cfg.Now
+	again := p.existing.takeAgain() // "Register again anyway" was pressed
 
 	ctx, cancel := context.WithCancel(context.Background())
 	p.gen++
@@ -257,6 +262,9 @@ func (w *Wizard) startRegister() {
 		}
 		// What no request used is closed once the run is over, however it ends.
 		defer warm.cool()
+		if recs := existingBeforeSending(again, store, in); len(recs) > 0 {
+			return func() { w.runFoundExisting(gen, in, recs) } // nothing was sent
+		}
 		reg, err := registrar.New(registrar.Options{HTTP: hc, Store: store, Now: now})
 		if err != nil {
 			return func() { w.runFinished(gen, nil, err, nil) }

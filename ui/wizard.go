@@ -318,6 +318,7 @@ func (w *Wizard) refreshNav() {
 		w.nextBtn.Show()
 		w.nextBtn.SetText("Register")
 		w.nextBtn.SetIcon(theme.ConfirmIcon())
+		w.existingNav()
 	case stepWelcome:
 		w.nextBtn.Show()
 		w.nextBtn.SetText("Start")
@@ -358,7 +359,7 @@ func (w *Wizard) next() {
 	case stepDetails:
 		w.show(stepReview)
 	case stepReview:
-		w.confirmRegister()
+		w.reviewNext()
 	}
 }
 

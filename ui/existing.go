@@ -1,0 +1,215 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/consumerkey"
+	"dcrwizard/credstore"
+	"dcrwizard/registrar"
+)
+
+// existingCheck is Review's look, before anything is sent, for a stored
+// registration of the same environment, name and credential
+// (registrar.Existing). When there is one, Review names it and its main
+// action becomes "Use the existing registration": opening a vendor's setup
+// file again and pressing Register (or Enter) must not make a second
+// registration at the ATO. Registering again is its own button. The run
+// itself looks again before sending (existingBeforeSending), so a Register
+// pressed before this lookup answered sends nothing either.
+type existingCheck struct {
+	box      *fyne.Container
+	text     *widget.Label
+	againBtn *keyButton
+
+	gen     int
+	pending bool               // the lookup is running
+	found   []credstore.Record // newest first; nil: none (or the lookup failed)
+	again   bool               // the next run registers even so
+}
+
+// takeAgain reports and clears the user's "Register again anyway".
+func (c *existingCheck) takeAgain() bool {
+	again := c.again
+	c.again = false
+	return again
+}
+
+// existingLookupTimeout bounds the index read (a keychain unlock prompt
+// may be waiting when the index has to be rebuilt).
+const existingLookupTimeout = time.Minute
+
+// buildExisting makes Review's "already registered" box, hidden.
+func (w *Wizard) buildExisting() fyne.CanvasObject {
+	c := &w.review.existing
+	c.text = para("")
+	c.againBtn = w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
+	c.box = container.NewVBox(
+		widget.NewSeparator(),
+		subheading("Already registered on this computer"),
+		c.text,
+		container.NewHBox(c.againBtn),
+	)
+	c.box.Hide()
+	return c.box
+}
+
+// reviewInput is what Register would send (as startRegister builds it).
+func (w *Wizard) reviewInput() (registrar.Input, bool) {
+	env, _ := w.currentEnv()
+	in := registrar.Input{
+		Env:          env,
+		Credential:   w.selectedCredential(),
+		APIKey:       consumerkey.Clean(w.detailsKey()),
+		InstanceName: registrar.CleanName(w.details.name.Text),
+	}
+	in, _, err := w.applySetupRun(in, w.environment.caFile)
+	return in, err == nil
+}
+
+// checkExisting starts the lookup for Review's current values; the index
+// is read off the UI goroutine.
+func (w *Wizard) checkExisting() {
+	c := &w.review.existing
+	c.gen++
+	gen := c.gen
+	c.found, c.pending, c.again = nil, false, false
+	c.box.Hide()
+	store := w.cfg.Store
+	in, ok := w.reviewInput()
+	if store == nil || !ok || in.Credential == nil || in.Env.Name == practiceName {
+		return // Practice registrations are throw-away (registrar.Existing)
+	}
+	c.pending = true
+	w.background(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), existingLookupTimeout)
+		defer cancel()
+		recs, err := registrar.Existing(ctx, store, in.Env, in.InstanceName, in.Credential)
+		if err != nil {
+			// Register reads the same index before sending and says what
+			// is wrong with it; here it only means nothing is known.
+			recs = nil
+		}
+		return func() { w.existingFound(gen, in, recs) }
+	})
+}
+
+// existingFound applies the lookup.
+func (w *Wizard) existingFound(gen int, in registrar.Input, recs []credstore.Record) {
+	c := &w.review.existing
+	if gen != c.gen {
+		return
+	}
+	c.pending = false
+	if w.step == stepReview && !w.review.running() { // a run looks for itself
+		w.showExisting(in, recs)
+	}
+}
+
+// showExisting names the stored registration and makes using it the main
+// action (nothing when recs is empty).
+func (w *Wizard) showExisting(in registrar.Input, recs []credstore.Record) {
+	c := &w.review.existing
+	c.found = recs
+	if len(recs) == 0 {
+		return
+	}
+	c.text.SetText(existingWords(in, recs))
+	c.box.Show()
+	w.refreshNav()
+	w.win.Canvas().Focus(w.nextBtn)
+}
+
+// existingBeforeSending is the run's own look, off the UI goroutine, just
+// before anything is sent: the registrations a run would duplicate, unless
+// the user chose to register again.
+func existingBeforeSending(again bool, store *credstore.Store, in registrar.Input) []credstore.Record {
+	if again || store == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), existingLookupTimeout)
+	defer cancel()
+	recs, err := registrar.Existing(ctx, store, in.Env, in.InstanceName, in.Credential)
+	if err != nil {
+		return nil // Register reads the same index and says what is wrong with it
+	}
+	return recs
+}
+
+// runFoundExisting ends a run that found the registration stored before
+// sending anything: back to Review's choice.
+func (w *Wizard) runFoundExisting(gen int, in registrar.Input, recs []credstore.Record) {
+	p := &w.review
+	if gen != p.gen || !p.running() || p.cancelled {
+		return
+	}
+	w.endRun()
+	p.runBox.Hide()
+	w.showExisting(in, recs)
+	w.refreshNav()
+}
+
+// existingWords names the registration and what registering again means.
+func existingWords(in registrar.Input, recs []credstore.Record) string {
+	r := recs[0]
+	when := r.IssuedAt
+	if when.IsZero() {
+		when = r.StoredAt
+	}
+	env := in.Env.Label
+	if env == "" {
+		env = r.Environment
+	}
+	s := fmt.Sprintf("%q is already registered here in %s with this credential, on %s (client id %s); your software uses it.",
+		r.Name, env, formatDate(when), r.ClientID)
+	if len(recs) > 1 {
+		s += fmt.Sprintf(" This computer holds %d registrations with this name and credential; this is the newest.", len(recs))
+	}
+	return s + " Nothing more is needed: press \"Use the existing registration\"." +
+		" Registering again makes a second registration at the ATO with the same name, and your software may not know which one to use."
+}
+
+// reviewNext is Review's main action (the button and Enter): use the
+// registration when it is stored already, else Register (whose run looks
+// again before sending, for a press before the lookup answered).
+func (w *Wizard) reviewNext() {
+	if len(w.review.existing.found) > 0 {
+		w.useExisting()
+		return
+	}
+	w.confirmRegister()
+}
+
+// useExisting shows the registrations, the existing one among them:
+// nothing is sent.
+func (w *Wizard) useExisting() {
+	w.showRegistrations()
+}
+
+// registerAgainAnyway is the deliberate second registration (Production
+// still asks by name: confirmRegister).
+func (w *Wizard) registerAgainAnyway() {
+	c := &w.review.existing
+	if w.review.running() {
+		return
+	}
+	c.again = true
+	// found stays: if Production's question is answered "Not yet", the
+	// main action is still "Use the existing registration".
+	w.confirmRegister()
+}
+
+// existingNav relabels Review's main button when the registration exists.
+func (w *Wizard) existingNav() {
+	if len(w.review.existing.found) == 0 || w.review.running() {
+		return
+	}
+	w.nextBtn.SetText("Use the existing registration")
+	w.nextBtn.SetIcon(theme.ConfirmIcon())
+}
