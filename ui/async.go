@@ -20,7 +20,9 @@ func (w *Wizard) post(fn func()) {
 // background runs work off the UI goroutine and applies what it returns on
 // the UI goroutine. work must not touch widgets; apply may be nil.
 func (w *Wizard) background(work func() (apply func())) {
+	w.bg.Add(1)
 	go func() {
+		defer w.bg.Done()
 		if apply := work(); apply != nil {
 			w.post(apply)
 		}

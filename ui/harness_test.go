@@ -184,6 +184,15 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h.w.win.Resize(startWindowSize)
 	t.Cleanup(func() {
 		h.w.shutdown()
+		// A job still running (a list being read, a note written) must not
+		// write in the test's folder while it is removed ("directory not
+		// empty"). Bounded: a job held by a network wait ends with the run.
+		ended := make(chan struct{})
+		go func() { h.w.bg.Wait(); close(ended) }()
+		select {
+		case <-ended:
+		case <-time.After(time.Minute):
+		}
 		h.loop.drain()
 	})
 	h.loop.drain()

@@ -74,6 +74,7 @@ type Wizard struct {
 	cfg Config
 	app fyne.App
 	win fyne.Window
+	bg  sync.WaitGroup // background jobs still running (tests wait for them)
 
 	step     step
 	heading  *widget.RichText
