@@ -61,7 +61,8 @@ func runConformance(ctx context.Context, args []string, st Streams) int {
 	if err := checkTimeout(*timeout); err != nil {
 		return fail(st, *asJSON, err)
 	}
-	if _, err := readAPIKey(ctx, st, *apiKeyFile, apiKey); err != nil {
+	key, err := readConsumerKey(ctx, st, *apiKeyFile, *apiKey)
+	if err != nil {
 		return fail(st, *asJSON, err)
 	}
 	env, err := e.resolve(nil)
@@ -89,7 +90,7 @@ func runConformance(ctx context.Context, args []string, st Streams) int {
 	if st.StderrIsTerminal && !*asJSON {
 		rn.Progress = func(s string) { fmt.Fprintln(st.Stderr, "… "+s) }
 	}
-	rep, err := rn.Run(ctx, conformance.Input{Env: env, Credential: cred, APIKey: *apiKey, VerifyScopes: scopes, Version: Version})
+	rep, err := rn.Run(ctx, conformance.Input{Env: env, Credential: cred, ConsumerKey: key, VerifyScopes: scopes, Version: Version})
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/registrar"
 )
@@ -63,12 +62,13 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 	if err != nil {
 		return fail(st, *asJSON, inputError{err})
 	}
-	if apiKey != "" || apiKeyFile != "" || st.Getenv("DCRWIZARD_API_KEY") != "" {
-		if _, err := readAPIKey(ctx, st, apiKeyFile, &apiKey); err != nil {
-			return fail(st, *asJSON, err)
-		}
-		if vals.ConsumerKey != consumerkey.Clean(apiKey) {
-			if err := r.ProvideConsumerKey(ctx, clientID, apiKey); err != nil {
+	key, err := readConsumerKey(ctx, st, apiKeyFile, apiKey)
+	if err != nil {
+		return fail(st, *asJSON, err)
+	}
+	if !key.IsZero() {
+		if !key.Same(vals.ConsumerKey) {
+			if err := r.ProvideConsumerKey(ctx, clientID, key); err != nil {
 				return fail(st, *asJSON, inputError{err})
 			}
 		}

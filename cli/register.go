@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"dcrwizard/consumerkey"
 	"dcrwizard/guidance"
 	"errors"
 	"flag"
@@ -103,40 +104,47 @@ func checkTimeout(d time.Duration) error {
 	return nil
 }
 
-// readAPIKey fills *key from --api-key-file or DCRWIZARD_API_KEY, which
-// other users cannot see (a flag's value shows in ps); only one source.
-// from says which it was (registrar.From…), for --json's "sources".
-func readAPIKey(ctx context.Context, st Streams, file string, key *string) (from string, err error) {
+// readConsumerKey makes the consumer key from --api-key-file,
+// DCRWIZARD_API_KEY (which other users cannot see; a flag's value shows in
+// ps) or --api-key, only one of them; the Key's Source says which, for
+// --json's "sources". The zero Key when none was given.
+func readConsumerKey(ctx context.Context, st Streams, file, flag string) (consumerkey.Key, error) {
 	env := st.Getenv("DCRWIZARD_API_KEY")
 	n := 0
-	for _, given := range []bool{file != "", env != "", *key != ""} {
+	for _, given := range []bool{file != "", env != "", flag != ""} {
 		if given {
 			n++
 		}
 	}
 	if n > 1 {
-		return "", inputError{errors.New("give the consumer (API) key once: with --api-key-file FILE, DCRWIZARD_API_KEY or --api-key")}
+		return consumerkey.Key{}, inputError{errors.New("give the consumer (API) key once: with --api-key-file FILE, DCRWIZARD_API_KEY or --api-key")}
 	}
+	raw, src := flag, consumerkey.Flag
 	switch {
 	case file != "":
 		if fi, err := os.Stat(file); err == nil && fi.IsDir() {
-			return "", inputError{fmt.Errorf("--api-key-file %s is a folder: give the file holding the key", file)}
+			return consumerkey.Key{}, inputError{fmt.Errorf("--api-key-file %s is a folder: give the file holding the key", file)}
 		}
 		b, err := waitFor(ctx, func() ([]byte, error) { return readCapped(file, 4096) })
 		if err != nil {
-			return "", inputError{fmt.Errorf("could not read the API key file: %w", err)}
+			return consumerkey.Key{}, inputError{fmt.Errorf("could not read the API key file: %w", err)}
 		}
-		line, _, _ := strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
-		*key = strings.TrimSpace(line)
-		if *key == "" {
-			return "", inputError{fmt.Errorf("the API key file %s is empty: put the consumer key of your team app on its first line", file)}
-		}
-		return registrar.FromKeyFile, nil
+		raw, _, _ = strings.Cut(string(b), "\n")
+		src = consumerkey.KeyFile
 	case env != "":
-		*key = env
-		return registrar.FromEnvVar, nil
+		raw, src = env, consumerkey.EnvVar
+	case flag == "":
+		return consumerkey.Key{}, nil
 	}
-	return registrar.FromFlag, nil
+	key, err := consumerkey.New(raw, src)
+	var invalid *consumerkey.InvalidError
+	if src == consumerkey.KeyFile && errors.As(err, &invalid) && invalid.Problem == consumerkey.Empty {
+		return consumerkey.Key{}, inputError{fmt.Errorf("the API key file %s is empty: put the consumer key of your team app on its first line", file)}
+	}
+	if err != nil {
+		return consumerkey.Key{}, inputError{err}
+	}
+	return key, nil
 }
 
 func runRegister(ctx context.Context, args []string, st Streams) int {
@@ -161,7 +169,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if err := checkTimeout(*timeout); err != nil {
 		return fail(st, *asJSON, err)
 	}
-	keyFrom, err := readAPIKey(ctx, st, *apiKeyFile, apiKey)
+	key, err := readConsumerKey(ctx, st, *apiKeyFile, *apiKey)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}
@@ -183,11 +191,11 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 			st.Getenv = withEnv(st.Getenv, "DCRWIZARD_PASSWORD", practice.Demo.Password)
 			k.pw = passwordSource{}
 		}
-		if *apiKey == "" {
-			*apiKey = practice.APIKey
+		if key.IsZero() {
+			key = practice.ConsumerKey
 		}
 	}
-	applied, err := registerValues(*setupPath, &e, practice, *apiKey, keyFrom, *name, st)
+	applied, err := registerValues(*setupPath, &e, practice, key, *name, st)
 	if err != nil {
 		return fail(st, *asJSON, err)
 	}

@@ -76,12 +76,12 @@ func runRenew(ctx context.Context, args []string, st Streams) int {
 	progress := progressTo(st, *asJSON)
 
 	if *again {
-		key := *apiKey
-		if key == "" {
-			key = st.Getenv("DCRWIZARD_API_KEY")
+		raw, src := *apiKey, consumerkey.Flag
+		if raw == "" {
+			raw, src = st.Getenv("DCRWIZARD_API_KEY"), consumerkey.EnvVar
 		}
-		key = consumerkey.Clean(key)
-		if err := consumerkey.Valid(key); err != nil {
+		key, err := consumerkey.New(raw, src)
+		if err != nil {
 			return fail(st, *asJSON, inputError{fmt.Errorf("--register-again needs the consumer (API) key: %w", err)})
 		}
 		res, err := r.RegisterAgain(ctx, rec.ClientID, cred, key, progress)

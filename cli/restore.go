@@ -35,10 +35,9 @@ func runRestore(ctx context.Context, args []string, st Streams) int {
 		return fail(st, *asJSON, inputError{errors.New("give one client id: dcrwizard restore CLIENT_ID, with the token on standard input (see dcrwizard list and dcrwizard pending)")})
 	}
 	clientID := pos[0]
-	if apiKey != "" || apiKeyFile != "" || st.Getenv("DCRWIZARD_API_KEY") != "" {
-		if _, err := readAPIKey(ctx, st, apiKeyFile, &apiKey); err != nil {
-			return fail(st, *asJSON, err)
-		}
+	key, err := readConsumerKey(ctx, st, apiKeyFile, apiKey)
+	if err != nil {
+		return fail(st, *asJSON, err)
 	}
 	token, err := readToken(ctx, st)
 	if err != nil {
@@ -51,7 +50,7 @@ func runRestore(ctx context.Context, args []string, st Streams) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	res, err := r.Restore(ctx, registrar.RestoreInput{ClientID: clientID, Token: token, APIKey: apiKey})
+	res, err := r.Restore(ctx, registrar.RestoreInput{ClientID: clientID, Token: token, ConsumerKey: key})
 	var refused *registrar.TokenRefusedError
 	switch {
 	case errors.As(err, &refused):

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/registrar"
 	"dcrwizard/setupfile"
 )
@@ -17,7 +18,7 @@ import (
 // registerValues joins register's flags with the vendor's setup file (when
 // --setup is given): flags win, and the sources say which value came from
 // where.
-func registerValues(setupPath string, e *endpointFlags, practice *registrar.Practice, apiKey, apiKeyFrom, name string, st Streams) (registrar.Applied, error) {
+func registerValues(setupPath string, e *endpointFlags, practice *registrar.Practice, key consumerkey.Key, name string, st Streams) (registrar.Applied, error) {
 	var setup *registrar.Setup
 	if setupPath != "" {
 		s, err := registrar.LoadSetup(setupPath)
@@ -31,12 +32,12 @@ func registerValues(setupPath string, e *endpointFlags, practice *registrar.Prac
 		}
 	}
 	g := registrar.Given{
-		APIKey: apiKey, APIKeyFrom: apiKeyFrom,
-		Name: name, NameFrom: registrar.FromFlag,
+		ConsumerKey: key,
+		Name:        name, NameFrom: registrar.FromFlag,
 		CAFile: e.caFile, CAFrom: registrar.FromFlag,
 	}
-	if practice != nil && apiKey == practice.APIKey {
-		g.APIKeyFrom = registrar.FromPractice
+	if practice != nil && key.Same(practice.ConsumerKey) {
+		g.ConsumerKey = practice.ConsumerKey // reported as the practice key, however given
 	}
 	switch {
 	case e.env != "":

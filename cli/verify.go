@@ -100,7 +100,7 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		return fail(st, *asJSON, inputError{err})
 	}
 	if cmd == "token" {
-		tok, lifetime, err := r.Flow.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey})
+		tok, lifetime, err := r.Flow.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, ConsumerKey: vals.ConsumerKey})
 		if err != nil {
 			return fail(st, *asJSON, err)
 		}

@@ -60,7 +60,7 @@ func (u *run) register(ctx context.Context, at time.Time) {
 	u.progress("Getting an access token and registering a test instance…")
 	name := "DCR Wizard conformance " + at.UTC().Format("2006-01-02 15:04:05")
 	m := u.rec.mark()
-	res, err := u.r.Register(ctx, registrar.Input{Env: u.in.Env, Credential: u.in.Credential, APIKey: u.in.APIKey, InstanceName: name}, nil)
+	res, err := u.r.Register(ctx, registrar.Input{Env: u.in.Env, Credential: u.in.Credential, ConsumerKey: u.in.ConsumerKey, InstanceName: name}, nil)
 	exs := u.rec.since(m)
 	tok := find(exs, http.MethodPost, u.in.Env.TokenURL)
 	u.tokenCheck(tok, err)
@@ -176,7 +176,7 @@ func issuedAtForm(raw json.RawMessage) string {
 func (u *run) scenario(ctx context.Context, id string, status int, code string) {
 	name := strings.TrimPrefix(id, "scenario.")
 	u.progress("Trying the sandbox's test scenario " + name + "…")
-	res, err := u.r.Register(ctx, registrar.Input{Env: u.in.Env, Credential: u.in.Credential, APIKey: u.in.APIKey, InstanceName: name}, nil)
+	res, err := u.r.Register(ctx, registrar.Input{Env: u.in.Env, Credential: u.in.Credential, ConsumerKey: u.in.ConsumerKey, InstanceName: name}, nil)
 	u.refusalCheck(id, res, err, status, code, name)
 }
 
@@ -187,7 +187,7 @@ func (u *run) apiKeyMismatch(ctx context.Context) {
 	u.rec.bodyKey = mismatchKey
 	u.rec.mu.Unlock()
 	name := "DCR Wizard conformance key check"
-	res, err := u.r.Register(ctx, registrar.Input{Env: u.in.Env, Credential: u.in.Credential, APIKey: u.in.APIKey, InstanceName: name}, nil)
+	res, err := u.r.Register(ctx, registrar.Input{Env: u.in.Env, Credential: u.in.Credential, ConsumerKey: u.in.ConsumerKey, InstanceName: name}, nil)
 	u.rec.mu.Lock()
 	u.rec.bodyKey = "" // unused if the DCR POST was never sent
 	u.rec.mu.Unlock()
@@ -227,7 +227,7 @@ func (u *run) verify(ctx context.Context) {
 	for _, scope := range append([]string{""}, u.in.VerifyScopes...) {
 		env := u.in.Env
 		env.VerifyScope = scope
-		v, err := u.r.Verify(ctx, registrar.VerifyInput{Env: env, Credential: u.in.Credential, ClientID: u.main.ClientID, APIKey: u.in.APIKey}, nil)
+		v, err := u.r.Verify(ctx, registrar.VerifyInput{Env: env, Credential: u.in.Credential, ClientID: u.main.ClientID, ConsumerKey: u.in.ConsumerKey}, nil)
 		label := scope
 		if label == "" {
 			label = defaultScopeTag
@@ -332,7 +332,7 @@ func (u *run) putDirect(ctx context.Context, id, name string) error {
 	if err != nil {
 		return err
 	}
-	md := map[string]any{"client_id": id, "client_name": name, "ato_api_key": u.in.APIKey, "grant_types": []string{"client_credentials"},
+	md := map[string]any{"client_id": id, "client_name": name, "ato_api_key": u.in.ConsumerKey.Header(), "grant_types": []string{"client_credentials"},
 		"x509_certificate": base64.StdEncoding.EncodeToString(u.in.Credential.Certificate.Raw)}
 	_, err = u.r.Flow.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey, md)
 	return err
@@ -375,7 +375,7 @@ func (u *run) cleanup(ctx context.Context) {
 	}
 	for _, reg := range u.unstored {
 		// Not in the keychain: remove it with the values in hand, once.
-		if err := u.r.Flow.Delete(cctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, u.in.APIKey); err == nil {
+		if err := u.r.Flow.Delete(cctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, u.in.ConsumerKey); err == nil {
 			for _, m := range u.made {
 				if m.ClientID == reg.ClientID {
 					m.Removed, m.Why = true, ""

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -99,9 +100,9 @@ type Report struct {
 
 // Input is what a run needs.
 type Input struct {
-	Env        flow.Environment
-	Credential *m2m.Credential
-	APIKey     string
+	Env         flow.Environment
+	Credential  *m2m.Credential
+	ConsumerKey consumerkey.Key
 	// VerifyScopes are scopes to try for the sign-in test besides the
 	// default (none), which is always tried first.
 	VerifyScopes []string
@@ -157,7 +158,7 @@ func (rn *Runner) Run(ctx context.Context, in Input) (*Report, error) {
 		base = http.DefaultTransport
 	}
 	rec := &recorder{base: base, registrationURL: in.Env.RegistrationURL}
-	rec.noteSecrets(in.APIKey)
+	rec.noteSecrets(in.ConsumerKey.Header())
 	hc.Transport = rec
 	r, err := registrar.New(registrar.Options{HTTP: &hc, Store: rn.Store, Now: rn.Now})
 	if err != nil {
@@ -166,7 +167,7 @@ func (rn *Runner) Run(ctx context.Context, in Input) (*Report, error) {
 	u := &run{Runner: rn, in: in, rec: rec,
 		r: r,
 		rep: &Report{Version: in.Version, Date: now().UTC().Format(time.RFC3339), Environment: in.Env.Name,
-			TokenURL: in.Env.TokenURL, Registration: in.Env.RegistrationURL, ConsumerKey: lastFour(in.APIKey),
+			TokenURL: in.Env.TokenURL, Registration: in.Env.RegistrationURL, ConsumerKey: lastFour(in.ConsumerKey.Header()),
 			CredentialID: in.Credential.ID, CredentialABN: in.Credential.ABN}}
 	if err := rn.Store.Ready(ctx); err != nil {
 		return nil, err
@@ -188,7 +189,7 @@ func (rn *Runner) Run(ctx context.Context, in Input) (*Report, error) {
 	for _, m := range u.made {
 		u.rep.Registrations = append(u.rep.Registrations, *m)
 	}
-	u.rep.secrets = append(rec.knownSecrets(), in.APIKey)
+	u.rep.secrets = append(rec.knownSecrets(), in.ConsumerKey.Header())
 	return u.rep, nil
 }
 
@@ -202,7 +203,6 @@ func (u *run) progress(s string) {
 
 // lastFour is how the consumer key appears in the report.
 func lastFour(key string) string {
-	key = strings.TrimSpace(key)
 	if len(key) <= 4 {
 		return "…"
 	}

@@ -21,11 +21,13 @@ type Source int
 
 const (
 	Unknown   Source = iota
-	Typed            // typed or pasted into the wizard, or --api-key
+	Typed            // typed or pasted into the wizard
 	SetupFile        // the vendor's setup file
 	KeyFile          // --api-key-file
 	EnvVar           // DCRWIZARD_API_KEY
 	Keychain         // kept with a registration
+	Flag             // --api-key
+	Practice         // the Practice simulator's own key
 )
 
 func (s Source) String() string {
@@ -40,6 +42,10 @@ func (s Source) String() string {
 		return "environment variable"
 	case Keychain:
 		return "keychain"
+	case Flag:
+		return "command line"
+	case Practice:
+		return "practice"
 	}
 	return "unknown"
 }

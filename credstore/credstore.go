@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"dcrwizard/consumerkey"
 )
 
 // DefaultTimeout bounds one keychain call.
@@ -87,19 +89,23 @@ type Values struct {
 	RegistrationClientURI   string
 	// ConsumerKey is the software vendor's consumer (API) key the
 	// registration was made with: the ATO's gateway wants it as apikey on
-	// every RFC 7592 call. A secret, kept in its own keychain item; "" for a
-	// registration stored before it was kept (SetConsumerKey adds it).
-	ConsumerKey string
+	// every RFC 7592 call. A secret, kept in its own keychain item; the
+	// zero Key for a registration stored before it was kept (SetConsumerKey
+	// adds it). Values holds the Key, not the item's string, so the key
+	// leaves credstore typed and checked: the keychain's string is made a
+	// Key here (keptKey) and written from Header() here, the one boundary,
+	// and no caller converts, or forgets to.
+	ConsumerKey consumerkey.Key
 }
 
 // String keeps the token and key out of logs (%v, %s); read the fields to use them.
 func (v Values) String() string {
-	return fmt.Sprintf("{ClientID:%s RegistrationAccessToken:%s RegistrationClientURI:%s ConsumerKey:%s}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI, redact(v.ConsumerKey))
+	return fmt.Sprintf("{ClientID:%s RegistrationAccessToken:%s RegistrationClientURI:%s ConsumerKey:%s}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI, redact(v.ConsumerKey.Header()))
 }
 
 // GoString keeps the token and key out of %#v.
 func (v Values) GoString() string {
-	return fmt.Sprintf("credstore.Values{ClientID:%q, RegistrationAccessToken:%q, RegistrationClientURI:%q, ConsumerKey:%q}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI, redact(v.ConsumerKey))
+	return fmt.Sprintf("credstore.Values{ClientID:%q, RegistrationAccessToken:%q, RegistrationClientURI:%q, ConsumerKey:%q}", v.ClientID, redact(v.RegistrationAccessToken), v.RegistrationClientURI, redact(v.ConsumerKey.Header()))
 }
 
 func redact(s string) string {
@@ -187,14 +193,25 @@ func items(rec Record, v Values) []item {
 		{what: "registration access token", account: TokenAccount(rec.Environment, rec.ClientID), value: v.RegistrationAccessToken},
 		{what: "registration client URI", account: URIAccount(rec.Environment, rec.ClientID), value: v.RegistrationClientURI},
 	}
-	if v.ConsumerKey != "" {
+	if !v.ConsumerKey.IsZero() {
 		its = append(its, consumerKeyItem(rec, v.ConsumerKey))
 	}
 	return its
 }
 
-func consumerKeyItem(rec Record, key string) item {
-	return item{what: "consumer (API) key", account: ConsumerKeyAccount(rec.Environment, rec.ClientID), value: key}
+func consumerKeyItem(rec Record, key consumerkey.Key) item {
+	return item{what: "consumer (API) key", account: ConsumerKeyAccount(rec.Environment, rec.ClientID), value: key.Header()}
+}
+
+// keptKey makes the keychain item's string a Key. An item that is not a
+// usable key (edited outside DCR Wizard) counts as none: the caller then
+// asks for the key once and SetConsumerKey replaces the item.
+func keptKey(raw string) consumerkey.Key {
+	k, err := consumerkey.New(raw, consumerkey.Keychain)
+	if err != nil {
+		return consumerkey.Key{}
+	}
+	return k
 }
 
 // nameItem is the shared <env>/name/<name>/client_id item.
@@ -462,17 +479,17 @@ func (s *Store) Get(ctx context.Context, clientID string) (Record, Values, error
 	} else if err != nil {
 		return rec, Values{}, err
 	}
-	return rec, Values{ClientID: rec.ClientID, RegistrationAccessToken: token, RegistrationClientURI: uri, ConsumerKey: key}, nil
+	return rec, Values{ClientID: rec.ClientID, RegistrationAccessToken: token, RegistrationClientURI: uri, ConsumerKey: keptKey(key)}, nil
 }
 
 // SetConsumerKey keeps the consumer key of a registration stored without it
 // (or replaces it), written and read back.
-func (s *Store) SetConsumerKey(ctx context.Context, clientID, key string) error {
+func (s *Store) SetConsumerKey(ctx context.Context, clientID string, key consumerkey.Key) error {
 	rec, err := s.record(ctx, clientID)
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(key) == "" {
+	if key.IsZero() {
 		return errors.New("the consumer (API) key is empty")
 	}
 	it := []item{consumerKeyItem(rec, key)}

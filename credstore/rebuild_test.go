@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore/credstoretest"
 )
 
@@ -25,7 +26,11 @@ func saveAll(t *testing.T, s *Store, env string, names ...string) []saved {
 	for i, name := range names {
 		rec, v := sampleRecord(t, env, name)
 		if i == 0 {
-			v.ConsumerKey = "consumer-key-" + randHex(t, 8)
+			key, err := consumerkey.New("consumer-key-"+randHex(t, 8), consumerkey.Typed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.ConsumerKey = key
 		}
 		if err := s.Save(context.Background(), rec, v); err != nil {
 			t.Fatalf("Save %s: %v", name, err)
@@ -64,7 +69,7 @@ func wantAllListed(t *testing.T, s *Store, want []saved, recovered ...string) *I
 			t.Errorf("%s = %+v, want it whole as saved", w.rec.ClientID, got)
 		}
 		_, vals, err := s.Get(ctx, w.rec.ClientID)
-		if err != nil || vals.RegistrationAccessToken != w.v.RegistrationAccessToken || vals.ConsumerKey != w.v.ConsumerKey {
+		if err != nil || vals.RegistrationAccessToken != w.v.RegistrationAccessToken || !vals.ConsumerKey.Same(w.v.ConsumerKey) {
 			t.Errorf("Get %s after the rebuild: %v", w.rec.ClientID, err)
 		}
 	}

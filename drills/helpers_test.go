@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/internal/testbin"
@@ -249,7 +250,7 @@ func (a *ato) readBack(t *testing.T, uri, token string) *flow.Registration {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	reg, err := (&flow.Client{}).Read(ctx, uri, token, a.sim.APIKey())
+	reg, err := (&flow.Client{}).Read(ctx, uri, token, mustKey(t, a.sim.APIKey()))
 	if err != nil {
 		t.Fatalf("the registration access token does not read the registration back: %v", err)
 	}
@@ -316,4 +317,14 @@ func files(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// mustKey is a consumer key made the one way a Key is made.
+func mustKey(t testing.TB, raw string) consumerkey.Key {
+	t.Helper()
+	k, err := consumerkey.New(raw, consumerkey.Typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

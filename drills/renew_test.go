@@ -119,7 +119,7 @@ func TestRenewKilledAtAnyMoment(t *testing.T) {
 		// The token kept in the keychain still manages the registration.
 		show := runBinary(t, config, nil, "", "show", id, "--reveal", "--json")
 		tok := decode[registerOut](t, show.stdout).RegistrationAccessToken
-		if _, err := (&flow.Client{}).Read(context.Background(), rec.RegistrationClientURI, tok, sim.APIKey()); err != nil {
+		if _, err := (&flow.Client{}).Read(context.Background(), rec.RegistrationClientURI, tok, mustKey(t, sim.APIKey())); err != nil {
 			t.Errorf("%s: after the kill the stored token no longer reads the registration: %v", name, err)
 		}
 		if noted && !strings.Contains(runBinary(t, config, nil, "", "pending").stdout, "dcrwizard verify "+id) {

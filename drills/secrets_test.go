@@ -189,7 +189,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	inConfig := newConfig()
-	in := registrar.Input{Env: a.env(), Credential: ks.Credentials[0], APIKey: a.sim.APIKey(), InstanceName: "In process"}
+	in := registrar.Input{Env: a.env(), Credential: ks.Credentials[0], ConsumerKey: mustKey(t, a.sim.APIKey()), InstanceName: "In process"}
 	ctx := context.Background()
 	ok := &registrar.Registrar{Flow: &flow.Client{}, Store: credstore.New(filepath.Join(inConfig, "dcrwizard"))}
 	if res, err := ok.Register(ctx, in, logEvent); err != nil || !res.Stored {
@@ -206,7 +206,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	}
 	bad := in
-	bad.APIKey = "WrongKey0123456789abcdef"
+	bad.ConsumerKey = mustKey(t, "WrongKey0123456789abcdef")
 	_, err = ok.Register(ctx, bad, logEvent)
 	errText("in process, wrong API key", err)
 	a.sim.InjectFault(atosim.Fault{Kind: atosim.FaultMalformedJSON, Endpoint: atosim.EndpointRegister, Nth: 1})

@@ -80,7 +80,7 @@ func BenchmarkSignJWT(b *testing.B) {
 // real run does, and a fresh JWT (the simulator refuses a replayed jti).
 func BenchmarkRegister(b *testing.B) {
 	f := fixture(b)
-	req := Request{Env: f.env, Credential: f.cred, APIKey: f.sim.APIKey(), InstanceName: "Bench"}
+	req := Request{Env: f.env, Credential: f.cred, ConsumerKey: MustKey(f.sim.APIKey()), InstanceName: "Bench"}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

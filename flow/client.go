@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/internal/safetext"
 	"dcrwizard/m2m"
 )
@@ -51,8 +52,8 @@ type Event struct {
 type Request struct {
 	Env          Environment
 	Credential   *m2m.Credential
-	APIKey       string // consumer key of the team app (a secret: never logged)
-	InstanceName string // becomes client_name
+	ConsumerKey  consumerkey.Key // of the team app, cleaned and checked when made
+	InstanceName string          // becomes client_name
 }
 
 // Registration is what the ATO returned, or what a lifecycle call read.
@@ -139,8 +140,6 @@ func (c *Client) httpClient() *http.Client {
 // checks the request before anything is sent. The DCR POST is never
 // repeated: when its answer is lost the error has Unknown set.
 func (c *Client) Register(ctx context.Context, r Request) (*Registration, error) {
-	// A pasted key often brings a space along; the ATO compares exactly.
-	r.APIKey = strings.TrimSpace(r.APIKey)
 	r.InstanceName = strings.TrimSpace(r.InstanceName)
 	if err := c.check(r); err != nil {
 		return nil, c.fail(err)
@@ -192,7 +191,7 @@ func (c *Client) check(r Request) *Error {
 		}
 		return input(KindCredential, msg, nil)
 	}
-	if strings.TrimSpace(r.APIKey) == "" {
+	if r.ConsumerKey.IsZero() {
 		return input(KindInput, "Enter the consumer (API) key of your team app. You find it in the ATO API portal under your team app.", nil)
 	}
 	if strings.TrimSpace(r.InstanceName) == "" {

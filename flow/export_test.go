@@ -1,6 +1,10 @@
 package flow
 
-import "strings"
+import (
+	"strings"
+
+	"dcrwizard/consumerkey"
+)
 
 // The advice on an *Error lives in package guidance, which imports flow, so
 // this package's own tests cannot import it. guidance_hook_test.go (package
@@ -14,3 +18,12 @@ func adviceAction(e *Error) string  { _, a, _ := Advise(e); return a }
 // adviceNext is the advice's next steps, as "extra-ca" or
 // "check-registration ID", one a line.
 func adviceNext(e *Error) string { _, _, n := Advise(e); return strings.Join(n, "\n") }
+
+// MustKey is a consumer key for the tests, made the one way a Key is made.
+func MustKey(raw string) consumerkey.Key {
+	k, err := consumerkey.New(raw, consumerkey.Typed)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}

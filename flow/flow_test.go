@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"dcrwizard/consumerkey"
 )
 
 // These tests run the flow over real HTTP against httptest servers that
@@ -111,7 +113,7 @@ func TestRegisterSuccess(t *testing.T) {
 func TestRegisterTrimsAPIKey(t *testing.T) {
 	f := newFakeATO(t)
 	r := request(f.env(), goodCredential(t))
-	r.APIKey = "  " + testAPIKey + "\n"
+	r.ConsumerKey = MustKey("  " + testAPIKey + "\n")
 	if _, err := newTestClient(&events{}).Register(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
@@ -594,7 +596,7 @@ func TestRegisterChecksInput(t *testing.T) {
 		{"expired", func(r *Request) { r.Credential = testCredential(t, now.AddDate(-2, 0, 0), now.AddDate(0, 0, -1)) }, KindCredential, "expired on", nil},
 		{"expires within 6 months", func(r *Request) { r.Credential = testCredential(t, now.AddDate(-1, 0, 0), now.AddDate(0, 3, 0)) }, KindCredential, "within 6 months", nil},
 		{"not yet valid", func(r *Request) { r.Credential = testCredential(t, now.AddDate(0, 0, 2), now.AddDate(2, 0, 0)) }, KindCredential, "not valid until", nil},
-		{"no API key", func(r *Request) { r.APIKey = "  " }, KindInput, "consumer (API) key", nil},
+		{"no API key", func(r *Request) { r.ConsumerKey = consumerkey.Key{} }, KindInput, "consumer (API) key", nil},
 		{"no name", func(r *Request) { r.InstanceName = "" }, KindInput, "name", nil},
 		{"http to a remote host", func(r *Request) { r.Env = insecure }, KindInput, "plain http://", ErrInsecureURL},
 		{"empty environment", func(r *Request) { r.Env = Environment{} }, KindInput, "registration client id", nil},
@@ -708,7 +710,7 @@ func TestLifecycleHTTPTest(t *testing.T) {
 	c := newTestClient(&events{})
 	ctx := context.Background()
 
-	reg, err := c.Read(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey)
+	reg, err := c.Read(ctx, srv.URL+"/c/ok", testRegToken, MustKey(testAPIKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -722,7 +724,7 @@ func TestLifecycleHTTPTest(t *testing.T) {
 
 	md := map[string]any{"client_id": "ok", "client_name": "new", "registration_access_token": "x",
 		"registration_client_uri": "y", "client_id_issued_at": "z", "client_secret_expires_at": 0}
-	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey, md); err != nil {
+	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, MustKey(testAPIKey), md); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(gotBody, map[string]any{"client_id": "ok", "client_name": "new"}) {
@@ -731,26 +733,26 @@ func TestLifecycleHTTPTest(t *testing.T) {
 	if len(md) != 6 {
 		t.Error("Update changed the caller's map")
 	}
-	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey, map[string]any{"client_name": "x"}); asError(t, err).Kind != KindInput {
+	if _, err := c.Update(ctx, srv.URL+"/c/ok", testRegToken, MustKey(testAPIKey), map[string]any{"client_name": "x"}); asError(t, err).Kind != KindInput {
 		t.Errorf("update without client_id: %v", err)
 	}
 
-	_, err = c.Read(ctx, srv.URL+"/c/forbidden", testRegToken, testAPIKey)
+	_, err = c.Read(ctx, srv.URL+"/c/forbidden", testRegToken, MustKey(testAPIKey))
 	fe := asError(t, err)
 	if fe.Status != 403 || fe.Step != StepRead || adviceMessage(fe) != "The ATO refused this request for this registration." {
 		t.Errorf("403: %+v %q", fe, adviceMessage(fe))
 	}
-	if err := c.Delete(ctx, srv.URL+"/c/ok", testRegToken, testAPIKey); err != nil {
+	if err := c.Delete(ctx, srv.URL+"/c/ok", testRegToken, MustKey(testAPIKey)); err != nil {
 		t.Errorf("delete: %v", err)
 	}
 
 	for _, uri := range []string{"http://ato.example.com/c/1", "c/1", ""} {
-		err := c.Delete(ctx, uri, testRegToken, testAPIKey)
+		err := c.Delete(ctx, uri, testRegToken, MustKey(testAPIKey))
 		if fe := asError(t, err); fe.Kind != KindInput || fe.Step != StepDelete {
 			t.Errorf("%q: %+v", uri, fe)
 		}
 	}
-	if _, err := c.Read(ctx, srv.URL+"/c/ok", "", testAPIKey); asError(t, err).Kind != KindInput {
+	if _, err := c.Read(ctx, srv.URL+"/c/ok", "", MustKey(testAPIKey)); asError(t, err).Kind != KindInput {
 		t.Errorf("read without a token: %v", err)
 	}
 }

@@ -253,7 +253,7 @@ func newTestClient(ev *events) *Client {
 }
 
 func request(env Environment, cred *m2m.Credential) Request {
-	return Request{Env: env, Credential: cred, APIKey: testAPIKey, InstanceName: "Front desk PC"}
+	return Request{Env: env, Credential: cred, ConsumerKey: MustKey(testAPIKey), InstanceName: "Front desk PC"}
 }
 
 // asError unwraps err to *Error or fails.

@@ -21,7 +21,7 @@ import (
 func liveToken(f *simFixture, id, token string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	reg, err := (&flow.Client{HTTP: &http.Client{}}).Read(ctx, f.srv.URL+atosim.RegistrationPath+"/"+id, token, f.sim.APIKey())
+	reg, err := (&flow.Client{HTTP: &http.Client{}}).Read(ctx, f.srv.URL+atosim.RegistrationPath+"/"+id, token, flow.MustKey(f.sim.APIKey()))
 	if err != nil {
 		return ""
 	}
@@ -61,7 +61,7 @@ func TestCancelAfterSendingKeepsTheAnswer(t *testing.T) {
 		} else {
 			ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
 		}
-		got, err := c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
+		got, err := c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, flow.MustKey(f.sim.APIKey()))
 		cancel()
 		if err != nil {
 			t.Fatalf("%s after sending: %v, want the late answer", how, err)
@@ -92,7 +92,7 @@ func TestCancelBeforeSendingAbandons(t *testing.T) {
 	go func() { <-dialled; cancel() }()
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Read(ctx, "https://sandbox.api.ato.gov.au/idp/v1/relyingparties/abc", "token", "key")
+		_, err := c.Read(ctx, "https://sandbox.api.ato.gov.au/idp/v1/relyingparties/abc", "token", flow.MustKey("key-0123456789abcdef"))
 		done <- err
 	}()
 	select {
@@ -120,7 +120,7 @@ func TestNoAnswerAfterSendingIsUnknown(t *testing.T) {
 	c.StepTimeout = 300 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err = c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
+	_, err = c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, flow.MustKey(f.sim.APIKey()))
 	fe := flowError(t, err)
 	if !fe.Unknown || fe.Kind != flow.KindUnknownOutcome {
 		t.Fatalf("got %+v, want an unknown outcome", fe)

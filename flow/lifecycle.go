@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/internal/safetext"
 )
 
@@ -28,11 +29,11 @@ var readOnlyFields = []string{
 // Read fetches a registration (RFC 7592 GET). The returned
 // RegistrationAccessToken is the one to use from now on: a new one when the
 // ATO rotated it, else token itself; compare them to know whether to store.
-// apiKey is the consumer key, sent as the gateway's apikey header (as on
+// key is the consumer key, sent as the gateway's apikey header (as on
 // every RFC 7592 call): the ATO's gateway guards its APIs with it.
-func (c *Client) Read(ctx context.Context, uri, token, apiKey string) (*Registration, error) {
+func (c *Client) Read(ctx context.Context, uri, token string, key consumerkey.Key) (*Registration, error) {
 	c.emit(StepRead, StateStarted, "Reading the registration from "+hostOf(uri)+"…")
-	reg, err := c.lifecycle(ctx, StepRead, http.MethodGet, uri, token, apiKey, nil)
+	reg, err := c.lifecycle(ctx, StepRead, http.MethodGet, uri, token, key, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func (c *Client) Read(ctx context.Context, uri, token, apiKey string) (*Registra
 
 // Update replaces a registration's metadata (RFC 7592 PUT). metadata must
 // hold client_id; the server-managed fields are left out for the caller.
-func (c *Client) Update(ctx context.Context, uri, token, apiKey string, metadata map[string]any) (*Registration, error) {
+func (c *Client) Update(ctx context.Context, uri, token string, key consumerkey.Key, metadata map[string]any) (*Registration, error) {
 	c.emit(StepUpdate, StateStarted, "Updating the registration at "+hostOf(uri)+"…")
 	body := make(map[string]any, len(metadata))
 	for k, v := range metadata {
@@ -59,7 +60,7 @@ func (c *Client) Update(ctx context.Context, uri, token, apiKey string, metadata
 	if err != nil {
 		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput, Err: fmt.Errorf("the registration details cannot be sent: %w", err)})
 	}
-	reg, err := c.lifecycle(ctx, StepUpdate, http.MethodPut, uri, token, apiKey, data)
+	reg, err := c.lifecycle(ctx, StepUpdate, http.MethodPut, uri, token, key, data)
 	if err != nil {
 		return nil, err
 	}
@@ -68,9 +69,9 @@ func (c *Client) Update(ctx context.Context, uri, token, apiKey string, metadata
 }
 
 // Delete removes a registration (RFC 7592 DELETE, 204).
-func (c *Client) Delete(ctx context.Context, uri, token, apiKey string) error {
+func (c *Client) Delete(ctx context.Context, uri, token string, key consumerkey.Key) error {
 	c.emit(StepDelete, StateStarted, "Removing the registration at "+hostOf(uri)+"…")
-	if _, err := c.lifecycle(ctx, StepDelete, http.MethodDelete, uri, token, apiKey, nil); err != nil {
+	if _, err := c.lifecycle(ctx, StepDelete, http.MethodDelete, uri, token, key, nil); err != nil {
 		return err
 	}
 	c.emit(StepDelete, StateDone, "Removed the registration.")
@@ -95,7 +96,7 @@ func rotatedNote(reg *Registration, old string) string {
 }
 
 // lifecycle sends one RFC 7592 request. For Delete it returns (nil, nil).
-func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, apiKey string, body []byte) (*Registration, error) {
+func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token string, key consumerkey.Key, body []byte) (*Registration, error) {
 	// The registration access token and the consumer key go here: the
 	// address gets the trust rules' host checks (trust.go) too.
 	if err := CheckAddress("registration", uri); err != nil {
@@ -116,7 +117,7 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 		url:     uri,
 		header:  http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}},
 		body:    body,
-		secrets: redactor{token, apiKey},
+		secrets: redactor{token, key.Header()},
 		// A request that reached the server may have been acted on even if
 		// its answer is lost — an update made, a registration deleted, or
 		// on any of them the registration access token rotated: never
@@ -127,8 +128,8 @@ func (c *Client) lifecycle(ctx context.Context, step Step, method, uri, token, a
 	if body != nil {
 		cl.header.Set("Content-Type", "application/json")
 	}
-	if apiKey != "" {
-		cl.header.Set("Apikey", apiKey)
+	if !key.IsZero() {
+		cl.header.Set("Apikey", key.Header())
 	}
 	resp, e := c.do(ctx, cl)
 	if e != nil {

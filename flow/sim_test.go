@@ -82,7 +82,7 @@ func newSim(t testing.TB, opts atosim.Options) *simFixture {
 }
 
 func (f *simFixture) request(name string) flow.Request {
-	return flow.Request{Env: f.env, Credential: f.cred, APIKey: f.sim.APIKey(), InstanceName: name}
+	return flow.Request{Env: f.env, Credential: f.cred, ConsumerKey: flow.MustKey(f.sim.APIKey()), InstanceName: name}
 }
 
 // count is how many recorded requests went to an endpoint ("token",
@@ -170,7 +170,7 @@ func TestSimRejections(t *testing.T) {
 		code    string
 		message string
 	}{
-		{"wrong API key", func(f *simFixture, r *flow.Request) { r.APIKey = "not-the-key-0123456789" },
+		{"wrong API key", func(f *simFixture, r *flow.Request) { r.ConsumerKey = flow.MustKey("not-the-key-0123456789") },
 			flow.StepRegister, 401, "401-01", "The consumer (API) key was not accepted."},
 		{"sandbox scenario ELDORAS144", func(f *simFixture, r *flow.Request) { r.InstanceName = atosim.ScenarioInvalidRequest },
 			flow.StepRegister, 400, "invalid_request", "rejected the request as invalid. The ATO said: “invalid request”"},
@@ -350,7 +350,7 @@ func TestSimLifecycle(t *testing.T) {
 	}
 	token := reg.RegistrationAccessToken
 
-	got, err := f.c.Read(ctx, reg.RegistrationClientURI, token, f.sim.APIKey())
+	got, err := f.c.Read(ctx, reg.RegistrationClientURI, token, flow.MustKey(f.sim.APIKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestSimLifecycle(t *testing.T) {
 
 	md := got.Metadata
 	md["client_name"] = "Reception PC (renamed)"
-	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, token, f.sim.APIKey(), md)
+	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, token, flow.MustKey(f.sim.APIKey()), md)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,13 +368,13 @@ func TestSimLifecycle(t *testing.T) {
 		t.Errorf("update = %+v; simulator has %+v", upd, f.sim.Clients())
 	}
 
-	if err := f.c.Delete(ctx, reg.RegistrationClientURI, token, f.sim.APIKey()); err != nil {
+	if err := f.c.Delete(ctx, reg.RegistrationClientURI, token, flow.MustKey(f.sim.APIKey())); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.sim.Clients()) != 0 {
 		t.Error("still registered after Delete")
 	}
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, token, f.sim.APIKey())
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, token, flow.MustKey(f.sim.APIKey()))
 	fe := flowError(t, err)
 	if fe.Status != 401 || fe.Step != flow.StepRead || guidance.For(fe).Message() != "The ATO no longer recognises this registration or its access token." {
 		t.Errorf("read after delete: %+v %q", fe, guidance.For(fe).Message())
@@ -390,7 +390,7 @@ func TestSimLifecycleRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := reg.RegistrationAccessToken
-	got, err := f.c.Read(ctx, reg.RegistrationClientURI, old, f.sim.APIKey())
+	got, err := f.c.Read(ctx, reg.RegistrationClientURI, old, flow.MustKey(f.sim.APIKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,12 +401,12 @@ func TestSimLifecycleRotation(t *testing.T) {
 		t.Errorf("rotation not in the log:\n%s", f.log.text())
 	}
 	// The old token is retired.
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, old, f.sim.APIKey())
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, old, flow.MustKey(f.sim.APIKey()))
 	if fe := flowError(t, err); fe.Status != 401 || fe.Kind != flow.KindRefused {
 		t.Errorf("old token: %+v", fe)
 	}
 	// The new one works, and rotates again.
-	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, got.RegistrationAccessToken, f.sim.APIKey(), got.Metadata)
+	upd, err := f.c.Update(ctx, reg.RegistrationClientURI, got.RegistrationAccessToken, flow.MustKey(f.sim.APIKey()), got.Metadata)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +423,7 @@ func TestSimDeleteNotAllowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = f.c.Delete(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
+	err = f.c.Delete(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, flow.MustKey(f.sim.APIKey()))
 	fe := flowError(t, err)
 	if fe.Status != 405 || fe.Step != flow.StepDelete || guidance.For(fe).Message() != "The ATO does not offer removing a registration from here, so it still exists at the ATO." || !flow.NotOffered(err) {
 		t.Errorf("got %+v %q", fe, guidance.For(fe).Message())
@@ -441,12 +441,12 @@ func TestSimLifecycleFault(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultHTTPError, Endpoint: atosim.EndpointClient, Nth: 1, Status: 503})
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, flow.MustKey(f.sim.APIKey()))
 	if fe := flowError(t, err); fe.Kind != flow.KindServer || fe.Step != flow.StepRead || fe.Status != 503 {
 		t.Errorf("got %+v", fe)
 	}
 	f.sim.InjectFault(atosim.Fault{Kind: atosim.FaultMalformedJSON, Endpoint: atosim.EndpointClient, Nth: 1})
-	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey())
+	_, err = f.c.Read(ctx, reg.RegistrationClientURI, reg.RegistrationAccessToken, flow.MustKey(f.sim.APIKey()))
 	// A success that cannot be read may have carried a new registration
 	// access token: the outcome is unknown, and the message says what to run.
 	if fe := flowError(t, err); fe.Kind != flow.KindUnknownOutcome || !fe.Unknown || fe.Status != 200 ||

@@ -36,7 +36,7 @@ func (c *Client) token(ctx context.Context, r Request, assertion string) (*acces
 func (c *Client) tokenAt(ctx context.Context, step Step, r Request, assertion string) (*accessToken, error) {
 	host := hostOf(r.Env.TokenURL)
 	c.emit(step, StateStarted, "Getting an access token from "+host+"…")
-	secrets := redactor{r.APIKey, assertion}
+	secrets := redactor{r.ConsumerKey.Header(), assertion}
 	backoff := c.RetryBackoff
 	if backoff <= 0 {
 		backoff = DefaultRetryBackoff
@@ -145,7 +145,7 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 	c.emit(StepRegister, StateStarted, "Registering “"+r.InstanceName+"” with "+host+"…")
 	body, err := json.Marshal(dcrBody{
 		ClientName:      r.InstanceName,
-		ATOAPIKey:       r.APIKey,
+		ATOAPIKey:       r.ConsumerKey.Header(),
 		X509Certificate: certBase64(r.Credential),
 		GrantTypes:      []string{"client_credentials"},
 	})
@@ -166,12 +166,12 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 		url:    r.Env.RegistrationURL,
 		header: http.Header{
 			"Authorization": {"Bearer " + tok.value},
-			"Apikey":        {r.APIKey},
+			"Apikey":        {r.ConsumerKey.Header()},
 			"Content-Type":  {"application/json"},
 			"Accept":        {"application/json"},
 		},
 		body:      body,
-		secrets:   redactor{r.APIKey, tok.value},
+		secrets:   redactor{r.ConsumerKey.Header(), tok.value},
 		instance:  r.InstanceName,
 		trackSent: true,
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/m2m"
 )
 
@@ -20,10 +21,10 @@ const (
 // VerifyRequest names a registered client and the credential it was
 // registered with.
 type VerifyRequest struct {
-	Env        Environment // TokenURL, VerifyScope and HeartbeatURL are used
-	Credential *m2m.Credential
-	ClientID   string
-	APIKey     string // sent as apikey to the heartbeat; "" leaves it out
+	Env         Environment // TokenURL, VerifyScope and HeartbeatURL are used
+	Credential  *m2m.Credential
+	ClientID    string
+	ConsumerKey consumerkey.Key // sent as apikey to the heartbeat; the zero Key leaves it out
 }
 
 // Verification is what the test proved. It never holds the token.
@@ -79,7 +80,7 @@ func (c *Client) clientToken(ctx context.Context, step Step, r VerifyRequest) (*
 	env := r.Env
 	env.RegistrationClientID = r.ClientID
 	env.Scope = r.Env.VerifyScope
-	req := Request{Env: env, Credential: r.Credential, APIKey: r.APIKey}
+	req := Request{Env: env, Credential: r.Credential, ConsumerKey: r.ConsumerKey}
 	assertion, err := newAssertion(r.Credential, env, c.now())
 	if err != nil {
 		return nil, c.fail(&Error{Step: StepSign, Kind: KindCredential, Err: err})
@@ -113,11 +114,11 @@ func (c *Client) heartbeat(ctx context.Context, r VerifyRequest, tok *accessToke
 	header := http.Header{"Authorization": {"Bearer " + tok.value}, "Accept": {"application/json"}}
 	// The consumer key goes to the registration endpoint's own host only
 	// (trust.go): the ATO's heartbeat is there; another host gets none.
-	if r.APIKey != "" && sameHost(r.Env.HeartbeatURL, r.Env.RegistrationURL) {
-		header.Set("Apikey", r.APIKey)
+	if !r.ConsumerKey.IsZero() && sameHost(r.Env.HeartbeatURL, r.Env.RegistrationURL) {
+		header.Set("Apikey", r.ConsumerKey.Header())
 	}
 	cl := call{step: StepHeartbeat, method: http.MethodGet, url: r.Env.HeartbeatURL, header: header,
-		secrets: redactor{r.APIKey, tok.value}}
+		secrets: redactor{r.ConsumerKey.Header(), tok.value}}
 	resp, e := c.do(ctx, cl)
 	if e != nil {
 		return c.fail(e)

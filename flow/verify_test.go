@@ -17,7 +17,7 @@ func verifyReq(f *simFixture, clientID string) flow.VerifyRequest {
 	ep := f.sim.Endpoints(f.srv.URL)
 	env := f.env
 	env.VerifyScope, env.HeartbeatURL = ep.VerifyScope, ep.HeartbeatURL
-	return flow.VerifyRequest{Env: env, Credential: f.cred, ClientID: clientID, APIKey: f.sim.APIKey()}
+	return flow.VerifyRequest{Env: env, Credential: f.cred, ClientID: clientID, ConsumerKey: flow.MustKey(f.sim.APIKey())}
 }
 
 func TestVerifyNewRegistration(t *testing.T) {

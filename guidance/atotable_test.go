@@ -198,7 +198,7 @@ func TestATOInvalidClientIDOnUpdate(t *testing.T) {
 		md[k] = v
 	}
 	md["client_id"] = "00000000-0000-4000-8000-000000000000"
-	_, err = f.c.Update(context.Background(), reg.RegistrationClientURI, reg.RegistrationAccessToken, f.sim.APIKey(), md)
+	_, err = f.c.Update(context.Background(), reg.RegistrationClientURI, reg.RegistrationAccessToken, mustKey(f.sim.APIKey()), md)
 	fe := flowError(t, err)
 	if fe.Status != 400 || fe.Code != "Invalid_request" || !strings.Contains(fe.Description, "invalid client id for client_id") {
 		t.Fatalf("got %d %q %q", fe.Status, fe.Code, fe.Description)
@@ -225,7 +225,7 @@ func TestGatewayErrorNamesTheField(t *testing.T) {
 			_, _ = io.WriteString(w, `{"errors":[{"code":"OAS.VAL.00000","detail":"Request validation failed","source":`+tt.source+`}]}`)
 		}))
 		c := &flow.Client{HTTP: srv.Client()}
-		_, err := c.Read(context.Background(), srv.URL+atosim.RegistrationPath+"/x", "token", "key")
+		_, err := c.Read(context.Background(), srv.URL+atosim.RegistrationPath+"/x", "token", mustKey("key-0123456789abcdef"))
 		srv.Close()
 		fe := flowError(t, err)
 		if fe.Field != tt.field || !strings.Contains(fe.Description, "(field: "+tt.field+")") {

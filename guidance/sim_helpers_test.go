@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
 )
@@ -68,7 +69,7 @@ func newSim(t testing.TB, opts atosim.Options) *simFixture {
 }
 
 func (f *simFixture) request(name string) flow.Request {
-	return flow.Request{Env: f.env, Credential: f.cred, APIKey: f.sim.APIKey(), InstanceName: name}
+	return flow.Request{Env: f.env, Credential: f.cred, ConsumerKey: mustKey(f.sim.APIKey()), InstanceName: name}
 }
 
 // count is how many recorded requests went to an endpoint ("token",
@@ -80,4 +81,13 @@ func flowError(t *testing.T, err error) *flow.Error {
 		t.Fatalf("err = %v (%T), want *flow.Error", err, err)
 	}
 	return fe
+}
+
+// mustKey is a consumer key made the one way a Key is made.
+func mustKey(raw string) consumerkey.Key {
+	k, err := consumerkey.New(raw, consumerkey.Typed)
+	if err != nil {
+		panic(err)
+	}
+	return k
 }

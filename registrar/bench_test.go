@@ -46,7 +46,7 @@ func BenchmarkRegisterKeychain(b *testing.B) {
 		b.Fatal(err)
 	}
 	store := credstore.New(b.TempDir())
-	in := Input{Env: p.Env, Credential: cred, APIKey: p.APIKey, InstanceName: "Bench"}
+	in := Input{Env: p.Env, Credential: cred, ConsumerKey: p.ConsumerKey, InstanceName: "Bench"}
 	ctx := context.Background()
 	// window is the time from the ATO's answer to the values being in the
 	// keychain and read back: a kill in it leaves a registration whose

@@ -15,6 +15,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/atosim/atosimtest"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -68,9 +69,13 @@ func crashChild() {
 	if err != nil {
 		panic(err)
 	}
+	key, err := consumerkey.New(os.Getenv("CRASH_API_KEY"), consumerkey.Typed)
+	if err != nil {
+		panic(err)
+	}
 	r := Registrar{Flow: &flow.Client{}, Store: credstore.NewWithKeyring(os.Getenv("CRASH_DIR"), refusingKeyring{})}
 	env := flow.Practice(os.Getenv("CRASH_TOKEN_URL"), os.Getenv("CRASH_REG_URL"), os.Getenv("CRASH_CLIENT_ID"), os.Getenv("CRASH_SCOPE"))
-	_, err = r.Register(context.Background(), Input{Env: env, Credential: ks.Credentials[0], APIKey: os.Getenv("CRASH_API_KEY"), InstanceName: "Killed"},
+	_, err = r.Register(context.Background(), Input{Env: env, Credential: ks.Credentials[0], ConsumerKey: key, InstanceName: "Killed"},
 		func(e flow.Event) {
 			if e.Step == flow.StepSave && e.State == flow.StateStarted {
 				syscall.Kill(os.Getpid(), syscall.SIGKILL)

@@ -166,19 +166,18 @@ var ErrNoConsumerKey = errors.New("this registration was saved without the consu
 // when the key needed for RFC 7592 calls is missing.
 func (r *Registrar) access(ctx context.Context, clientID string) (credstore.Record, credstore.Values, error) {
 	rec, vals, err := r.Store.Get(ctx, clientID)
-	if err == nil && vals.ConsumerKey == "" {
+	if err == nil && vals.ConsumerKey.IsZero() {
 		err = fmt.Errorf("%s (%s): %w", rec.Name, rec.ClientID, ErrNoConsumerKey)
 	}
 	return rec, vals, err
 }
 
 // ProvideConsumerKey keeps the consumer key of a registration stored without
-// it, after the same checks as typed input. The next call uses it; if the ATO
+// it (checked when the Key was made). The next call uses it; if the ATO
 // refuses it (401-01), provide the right one: it replaces this.
-func (r *Registrar) ProvideConsumerKey(ctx context.Context, clientID, key string) error {
-	key = consumerkey.Clean(key)
-	if err := consumerkey.Valid(key); err != nil {
-		return err
+func (r *Registrar) ProvideConsumerKey(ctx context.Context, clientID string, key consumerkey.Key) error {
+	if key.IsZero() {
+		return &consumerkey.InvalidError{Problem: consumerkey.Empty}
 	}
 	return r.Store.SetConsumerKey(ctx, clientID, key)
 }

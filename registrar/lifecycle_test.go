@@ -24,7 +24,7 @@ func lifecycleFixture(t *testing.T, opts atosim.Options) (*atosim.Simulator, *Re
 	r := &Registrar{Flow: &flow.Client{}, Store: store}
 	res, err := r.Register(context.Background(), Input{
 		Env:        flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: f.Credential(t), APIKey: f.Sim.APIKey(), InstanceName: "Original",
+		Credential: f.Credential(t), ConsumerKey: testKey(t, f.Sim.APIKey()), InstanceName: "Original",
 	}, nil)
 	if err != nil {
 		t.Fatalf("Register: %v", err)

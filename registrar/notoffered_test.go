@@ -2,6 +2,7 @@ package registrar
 
 import (
 	"context"
+	"dcrwizard/consumerkey"
 	"dcrwizard/guidance"
 	"errors"
 	"strings"
@@ -125,7 +126,7 @@ func TestRenewNotOfferedRegistersAgain(t *testing.T) {
 	if notes, _ := rf.r.Store.Pending(); len(notes) != 0 {
 		t.Errorf("pending notes left: %+v", notes)
 	}
-	again, err := rf.r.RegisterAgain(ctx, rf.clientID, rf.renewed, "", nil)
+	again, err := rf.r.RegisterAgain(ctx, rf.clientID, rf.renewed, consumerkey.Key{}, nil)
 	if err != nil || again.Result == nil || !again.Result.Stored || again.VerifyErr != nil || !again.OldMarked {
 		t.Fatalf("register again: %+v %v", again, err)
 	}

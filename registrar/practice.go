@@ -4,16 +4,17 @@ import (
 	"fmt"
 
 	"dcrwizard/atosim"
+	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
 )
 
 // Practice is the offline rehearsal: the built-in ATO simulator on a
 // loopback port and a demo credential made for it.
 type Practice struct {
-	Env    flow.Environment
-	Demo   atosim.Demo
-	APIKey string
-	server *atosim.Server
+	Env         flow.Environment
+	Demo        atosim.Demo
+	ConsumerKey consumerkey.Key
+	server      *atosim.Server
 }
 
 // StartPractice starts the simulator on 127.0.0.1 and writes its demo
@@ -32,15 +33,20 @@ func StartPractice(dir string) (*Practice, error) {
 		_ = srv.Close()
 		return nil, fmt.Errorf("could not write the Practice credential: %w", err)
 	}
+	key, err := consumerkey.New(sim.APIKey(), consumerkey.Practice)
+	if err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("could not start Practice mode: %w", err)
+	}
 	ep := srv.Endpoints()
 	env := flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope)
 	// Practice rehearses the test of a new registration too.
 	env.VerifyScope, env.HeartbeatURL = ep.VerifyScope, ep.HeartbeatURL
 	return &Practice{
-		Env:    env,
-		Demo:   demo,
-		APIKey: sim.APIKey(),
-		server: srv,
+		Env:         env,
+		Demo:        demo,
+		ConsumerKey: key,
+		server:      srv,
 	}, nil
 }
 

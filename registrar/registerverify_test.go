@@ -19,7 +19,7 @@ func TestRegisterAndVerify(t *testing.T) {
 	f := atosimtest.Start(t, atosim.Options{})
 	sim, cred, ep := f.Sim, f.Credential(t), f.Endpoints
 	in := Input{Env: flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Tested"}
+		Credential: cred, ConsumerKey: testKey(t, sim.APIKey()), InstanceName: "Tested"}
 	r, err := New(Options{HTTP: http.DefaultClient, Store: store})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -25,7 +26,7 @@ const SaveTimeout = 2 * time.Minute
 type Input struct {
 	Env          flow.Environment
 	Credential   *m2m.Credential
-	APIKey       string
+	ConsumerKey  consumerkey.Key
 	InstanceName string
 	// Vendor is recorded with the registration when a setup file was used.
 	Vendor credstore.Vendor
@@ -162,7 +163,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	reg, err := fc.Register(ctx, flow.Request{
 		Env:          in.Env,
 		Credential:   in.Credential,
-		APIKey:       in.APIKey,
+		ConsumerKey:  in.ConsumerKey,
 		InstanceName: in.InstanceName,
 	})
 	if err != nil {
@@ -208,7 +209,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		ClientID:                reg.ClientID,
 		RegistrationAccessToken: reg.RegistrationAccessToken,
 		RegistrationClientURI:   reg.RegistrationClientURI,
-		ConsumerKey:             in.APIKey, // for the RFC 7592 calls that manage it
+		ConsumerKey:             in.ConsumerKey, // for the RFC 7592 calls that manage it
 	})
 	var nameErr *credstore.NameItemError
 	if errors.As(err, &nameErr) {

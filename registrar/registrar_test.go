@@ -10,6 +10,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/atosim/atosimtest"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -81,7 +82,7 @@ func TestNotReadyRefusedBeforeSending(t *testing.T) {
 	f := atosimtest.Start(t, atosim.Options{})
 	sim, cred, ep := f.Sim, f.Credential(t), f.Endpoints
 	in := Input{Env: flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Early"}
+		Credential: cred, ConsumerKey: testKey(t, sim.APIKey()), InstanceName: "Early"}
 	newer := t.TempDir()
 	if err := os.WriteFile(newer+"/index.json", []byte(`{"version":7,"registrations":[]}`), 0o600); err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestNameDifferingOnlyInCaseRefusedBeforeSending(t *testing.T) {
 	sim, cred, ep := f.Sim, f.Credential(t), f.Endpoints
 	r := Registrar{Flow: &flow.Client{}, Store: store}
 	in := Input{Env: flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Front Desk"}
+		Credential: cred, ConsumerKey: testKey(t, sim.APIKey()), InstanceName: "Front Desk"}
 	first, err := r.Register(context.Background(), in, nil)
 	if err != nil || !first.Stored {
 		t.Fatalf("first: %v", err)
@@ -134,7 +135,7 @@ func TestNameDifferingOnlyInCaseRefusedBeforeSending(t *testing.T) {
 }
 
 func input(p *Practice, cred *m2m.Credential, name string) Input {
-	return Input{Env: p.Env, Credential: cred, APIKey: p.APIKey, InstanceName: name}
+	return Input{Env: p.Env, Credential: cred, ConsumerKey: p.ConsumerKey, InstanceName: name}
 }
 
 func TestRegisterStoresAndReadsBack(t *testing.T) {
@@ -234,7 +235,7 @@ func TestUnknownOutcomeKeepsPending(t *testing.T) {
 	r := Registrar{Flow: &flow.Client{}, Store: store}
 	res, err := r.Register(context.Background(), Input{
 		Env:        flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: cred, APIKey: sim.APIKey(), InstanceName: "Lost answer",
+		Credential: cred, ConsumerKey: testKey(t, sim.APIKey()), InstanceName: "Lost answer",
 	}, nil)
 	var fe *flow.Error
 	if res != nil || !errors.As(err, &fe) || !fe.Unknown {
@@ -247,4 +248,14 @@ func TestUnknownOutcomeKeepsPending(t *testing.T) {
 	if len(pend) != 1 || pend[0].Name != "Lost answer" || pend[0].Environment != "practice" {
 		t.Fatalf("pending = %+v, want one record telling the user to check", pend)
 	}
+}
+
+// testKey is a consumer key made the one way a Key is made.
+func testKey(t testing.TB, raw string) consumerkey.Key {
+	t.Helper()
+	k, err := consumerkey.New(raw, consumerkey.Typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -2,6 +2,7 @@ package registrar
 
 import (
 	"context"
+	"dcrwizard/consumerkey"
 	"dcrwizard/guidance"
 	"encoding/base64"
 	"errors"
@@ -32,7 +33,7 @@ type RenewInput struct {
 	// AllowOtherABN confirms a credential of another business: the caller
 	// asked the user, naming both ABNs (see OtherABNError).
 	AllowOtherABN bool
-	APIKey        string // the consumer key, for the heartbeat; "" means the stored one
+	ConsumerKey   consumerkey.Key // for the heartbeat; the zero Key means the stored one
 }
 
 // RenewResult is a registration updated in place.
@@ -87,8 +88,8 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	if err != nil {
 		return nil, err
 	}
-	if in.APIKey == "" {
-		in.APIKey = vals.ConsumerKey
+	if in.ConsumerKey.IsZero() {
+		in.ConsumerKey = vals.ConsumerKey
 	}
 	if err := r.checkRenewal(rec, in); err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 		res.VerifyErr = envErr
 		return res, nil
 	}
-	t := r.verifyNew(ctx, VerifyInput{Env: env, Credential: in.Credential, ClientID: rec.ClientID, APIKey: in.APIKey}, onEvent)
+	t := r.verifyNew(ctx, VerifyInput{Env: env, Credential: in.Credential, ClientID: rec.ClientID, ConsumerKey: in.ConsumerKey}, onEvent)
 	res.Verification, res.VerifyErr = t.Verification, t.Err
 	return res, nil
 }
@@ -196,23 +197,23 @@ type AgainResult struct {
 }
 
 // RegisterAgain registers the installation anew with the renewed
-// credential, under the old registration's name and environment (apiKey ""
-// means the consumer key stored with the old one). Only once
+// credential, under the old registration's name and environment (the zero
+// key means the consumer key stored with the old one). Only once
 // the new one is stored and proven by a sign-in is the old one marked
 // "replaced by"; it is never removed here: the caller offers that.
-func (r *Registrar) RegisterAgain(ctx context.Context, oldClientID string, cred *m2m.Credential, apiKey string, onEvent func(flow.Event)) (*AgainResult, error) {
+func (r *Registrar) RegisterAgain(ctx context.Context, oldClientID string, cred *m2m.Credential, key consumerkey.Key, onEvent func(flow.Event)) (*AgainResult, error) {
 	old, oldVals, err := r.Store.Get(ctx, oldClientID)
 	if err != nil {
 		return nil, err
 	}
-	if apiKey == "" {
-		apiKey = oldVals.ConsumerKey // the vendor's key does not change with the credential
+	if key.IsZero() {
+		key = oldVals.ConsumerKey // the vendor's key does not change with the credential
 	}
 	env, err := registrationEnvironment(old)
 	if err != nil {
 		return nil, err
 	}
-	res, t, err := r.RegisterAndVerify(ctx, Input{Env: env, Credential: cred, APIKey: apiKey, InstanceName: old.Name, Vendor: old.Vendor}, onEvent, nil)
+	res, t, err := r.RegisterAndVerify(ctx, Input{Env: env, Credential: cred, ConsumerKey: key, InstanceName: old.Name, Vendor: old.Vendor}, onEvent, nil)
 	out := &AgainResult{Result: res}
 	if t == nil {
 		return out, err

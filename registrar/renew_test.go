@@ -8,6 +8,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/atosim/atosimtest"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -16,11 +17,12 @@ import (
 // renewFixture is a simulator with opts, a registration made in it with a
 // first credential, and a renewed credential (same id and ABN, new key).
 type renewFixture struct {
-	sim              *atosim.Simulator
-	env              flow.Environment
-	r                Registrar
-	old, renewed     *m2m.Credential
-	clientID, apiKey string
+	sim          *atosim.Simulator
+	env          flow.Environment
+	r            Registrar
+	old, renewed *m2m.Credential
+	clientID     string
+	key          consumerkey.Key
 }
 
 func newRenewFixture(t *testing.T, opts atosim.Options) *renewFixture {
@@ -38,10 +40,10 @@ func newRenewFixture(t *testing.T, opts atosim.Options) *renewFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rf := &renewFixture{sim: f.Sim, env: env, old: old, renewed: renewed, apiKey: f.Sim.APIKey(),
+	rf := &renewFixture{sim: f.Sim, env: env, old: old, renewed: renewed, key: testKey(t, f.Sim.APIKey()),
 		r: Registrar{Flow: &flow.Client{}, Store: realStore(t)}}
 	// The old credential has eight months to run: it can still register.
-	res, err := rf.r.Register(context.Background(), Input{Env: env, Credential: old, APIKey: rf.apiKey, InstanceName: "Front desk"}, nil)
+	res, err := rf.r.Register(context.Background(), Input{Env: env, Credential: old, ConsumerKey: rf.key, InstanceName: "Front desk"}, nil)
 	if err != nil || !res.Stored {
 		t.Fatalf("register: %v", err)
 	}
@@ -72,7 +74,7 @@ func TestRenewInPlace(t *testing.T) {
 	if _, err := rf.r.Renew(ctx, RenewInput{ClientID: rf.clientID, Credential: rf.old}, nil); !errors.Is(err, ErrSameCertificate) {
 		t.Errorf("renew with the registered certificate: %v", err)
 	}
-	res, err := rf.r.Renew(ctx, RenewInput{ClientID: rf.clientID, Credential: rf.renewed, APIKey: rf.apiKey}, nil)
+	res, err := rf.r.Renew(ctx, RenewInput{ClientID: rf.clientID, Credential: rf.renewed, ConsumerKey: rf.key}, nil)
 	if err != nil {
 		t.Fatalf("renew: %v", err)
 	}
@@ -134,7 +136,7 @@ func TestRenewRefusedThenRegisterAgain(t *testing.T) {
 	if notes, _ := rf.r.Store.Pending(); len(notes) != 0 {
 		t.Errorf("a refused update left a pending note: %+v", notes)
 	}
-	again, err := rf.r.RegisterAgain(ctx, rf.clientID, rf.renewed, rf.apiKey, nil)
+	again, err := rf.r.RegisterAgain(ctx, rf.clientID, rf.renewed, rf.key, nil)
 	if err != nil || again.Result == nil || !again.Result.Stored || again.VerifyErr != nil || !again.OldMarked {
 		t.Fatalf("register again: %+v %v", again, err)
 	}

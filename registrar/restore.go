@@ -26,9 +26,9 @@ import (
 type RestoreInput struct {
 	ClientID string
 	Token    string
-	// APIKey is the consumer key, needed only when none is kept with the
-	// registration ("" uses the kept one).
-	APIKey string
+	// ConsumerKey is needed only when none is kept with the registration
+	// (the zero Key uses the kept one).
+	ConsumerKey consumerkey.Key
 }
 
 // RestoreResult is a token checked with the ATO and stored.
@@ -86,13 +86,10 @@ func (r *Registrar) Restore(ctx context.Context, in RestoreInput) (*RestoreResul
 		return nil, err
 	}
 	key := vals.ConsumerKey
-	if in.APIKey != "" {
-		key = consumerkey.Clean(in.APIKey)
-		if err := consumerkey.Valid(key); err != nil {
-			return nil, err
-		}
+	if !in.ConsumerKey.IsZero() {
+		key = in.ConsumerKey
 	}
-	if key == "" {
+	if key.IsZero() {
 		return nil, fmt.Errorf("%s (%s): %w", rec.Name, rec.ClientID, ErrNoConsumerKey)
 	}
 	uri := vals.RegistrationClientURI
@@ -119,7 +116,7 @@ func (r *Registrar) Restore(ctx context.Context, in RestoreInput) (*RestoreResul
 		if err := r.Store.UpdateToken(saveCtx, rec.ClientID, reg.RegistrationAccessToken); err != nil {
 			return nil, err
 		}
-		if key != vals.ConsumerKey {
+		if !key.Same(vals.ConsumerKey) {
 			if err := r.Store.SetConsumerKey(saveCtx, rec.ClientID, key); err != nil {
 				return res, fmt.Errorf("the token is stored, but the consumer (API) key could not be kept with it: %w", err)
 			}

@@ -66,12 +66,12 @@ func BenchmarkRegisterRTT(b *testing.B) {
 						flow.Preconnect(context.Background(), hc, flow.Sandbox)
 					}
 					r := Registrar{Flow: &flow.Client{HTTP: hc}, Store: store}
-					in := Input{Env: flow.Sandbox, Credential: cred, APIKey: sim.APIKey(), InstanceName: fmt.Sprintf("RTT %s %d %d", tc.name, i, now.UnixNano())}
+					in := Input{Env: flow.Sandbox, Credential: cred, ConsumerKey: testKey(b, sim.APIKey()), InstanceName: fmt.Sprintf("RTT %s %d %d", tc.name, i, now.UnixNano())}
 					b.StartTimer()
 					start := time.Now()
 					res, err := r.Register(context.Background(), in, nil)
 					if err == nil && tc.verify {
-						_, err = r.Verify(context.Background(), VerifyInput{Env: flow.Sandbox, Credential: cred, ClientID: res.Registration.ClientID, APIKey: in.APIKey}, nil)
+						_, err = r.Verify(context.Background(), VerifyInput{Env: flow.Sandbox, Credential: cred, ClientID: res.Registration.ClientID, ConsumerKey: in.ConsumerKey}, nil)
 					}
 					total += time.Since(start)
 					b.StopTimer()

@@ -39,14 +39,15 @@ type Setup struct {
 	// value when it does not say): set it on the Registrar (notoffered.go).
 	Offered Offered
 
-	apiKey string // the vendor's secret: see APIKey and KeyHint
+	consumerKey consumerkey.Key // the vendor's secret: see ConsumerKey and KeyHint
 }
 
-// APIKey is the consumer key from the file, for sending to the ATO only.
-func (s *Setup) APIKey() string { return s.apiKey }
+// ConsumerKey is the consumer key from the file (the zero Key when it has
+// none), for sending to the ATO only.
+func (s *Setup) ConsumerKey() consumerkey.Key { return s.consumerKey }
 
 // KeyHint is all that is ever shown of the key: its last four characters.
-func (s *Setup) KeyHint() string { return setupfile.KeyHint(s.apiKey) }
+func (s *Setup) KeyHint() string { return setupfile.KeyHint(s.consumerKey.Header()) }
 
 // String keeps the key out of %v and %s.
 func (s *Setup) String() string {
@@ -109,15 +110,15 @@ func checkSetup(f *setupfile.File, parseErr error, path string) (*Setup, error) 
 		errs.Add(f, "support", "give at least one of phone, email and url, or leave \"support\" out.")
 	}
 
-	key := consumerkey.Clean(f.ConsumerKey)
 	if f.Has("consumer_key") {
+		key, err := consumerkey.New(f.ConsumerKey, consumerkey.SetupFile)
 		switch {
 		case strings.ContainsAny(f.ConsumerKey, "<>"):
 			errs.Add(f, "consumer_key", "replace the placeholder with the consumer key of your team app (ATO API portal).")
-		case consumerkey.Valid(key) != nil:
-			errs.Add(f, "consumer_key", consumerkey.Valid(key).Error())
+		case err != nil:
+			errs.Add(f, "consumer_key", err.Error())
 		default:
-			s.apiKey = key
+			s.consumerKey = key
 		}
 	}
 
@@ -469,13 +470,31 @@ const (
 )
 
 // Given is what the user chose themselves; an empty value (nil Env) was not
-// given and is taken from the setup file. Each From says how it was given.
+// given and is taken from the setup file. Each From says how it was given;
+// the consumer key says so itself (Key.Source).
 type Given struct {
-	Env                *flow.Environment
-	EnvFrom            string
-	APIKey, APIKeyFrom string
-	Name, NameFrom     string
-	CAFile, CAFrom     string
+	Env            *flow.Environment
+	EnvFrom        string
+	ConsumerKey    consumerkey.Key
+	Name, NameFrom string
+	CAFile, CAFrom string
+}
+
+// keySource is a key's source in register --json's "sources" words.
+func keySource(s consumerkey.Source) string {
+	switch s {
+	case consumerkey.SetupFile:
+		return FromSetup
+	case consumerkey.Flag:
+		return FromFlag
+	case consumerkey.KeyFile:
+		return FromKeyFile
+	case consumerkey.EnvVar:
+		return FromEnvVar
+	case consumerkey.Practice:
+		return FromPractice
+	}
+	return FromTyped
 }
 
 // Sources says where each value of a registration came from.
@@ -509,10 +528,10 @@ func ApplySetup(s *Setup, g Given, caDir string) (Applied, error) {
 		return a, errors.New("choose the environment: sandbox, production, practice or custom")
 	}
 	switch {
-	case g.APIKey != "":
-		a.Input.APIKey, a.Sources.ConsumerKey = consumerkey.Clean(g.APIKey), g.APIKeyFrom
+	case !g.ConsumerKey.IsZero():
+		a.Input.ConsumerKey, a.Sources.ConsumerKey = g.ConsumerKey, keySource(g.ConsumerKey.Source())
 	case s != nil:
-		a.Input.APIKey, a.Sources.ConsumerKey = s.apiKey, FromSetup
+		a.Input.ConsumerKey, a.Sources.ConsumerKey = s.consumerKey, FromSetup
 	}
 	switch {
 	case g.Name != "":
@@ -540,8 +559,8 @@ func ApplySetup(s *Setup, g Given, caDir string) (Applied, error) {
 	if err := a.Input.Env.Check(a.CAFile != ""); err != nil {
 		return a, err
 	}
-	if err := consumerkey.Valid(a.Input.APIKey); err != nil {
-		return a, err
+	if a.Input.ConsumerKey.IsZero() {
+		return a, &consumerkey.InvalidError{Problem: consumerkey.Empty}
 	}
 	if err := ValidateInstanceName(a.Input.InstanceName); err != nil {
 		return a, err

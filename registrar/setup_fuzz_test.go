@@ -27,7 +27,7 @@ func FuzzParseSetup(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := ParseSetup(data, "f")
 		if err == nil {
-			if consumerkey.Valid(s.APIKey()) != nil || s.Env.Validate() != nil || ValidateInstanceName(s.SuggestedName("PC")) != nil {
+			if consumerkey.Valid(s.ConsumerKey().Header()) != nil || s.Env.Validate() != nil || ValidateInstanceName(s.SuggestedName("PC")) != nil {
 				t.Fatalf("accepted a setup that typed input would refuse: %v", s)
 			}
 			return

@@ -48,7 +48,7 @@ func TestLoadDocumentedExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the example in docs/ is refused: %v", err)
 	}
-	if s.Env != flow.Sandbox || s.APIKey() != exampleKey || s.Vendor.Product != "Example Practice Manager" ||
+	if s.Env != flow.Sandbox || s.ConsumerKey().Header() != exampleKey || s.Vendor.Product != "Example Practice Manager" ||
 		s.Vendor.SupportPhone != "1300 000 000" {
 		t.Fatalf("%+v", *s)
 	}
@@ -157,7 +157,7 @@ func TestApplySetupSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Input.Env != flow.Sandbox || a.Input.APIKey != exampleKey || !strings.HasPrefix(a.Input.InstanceName, "Example Practice Manager – ") ||
+	if a.Input.Env != flow.Sandbox || a.Input.ConsumerKey.Header() != exampleKey || !strings.HasPrefix(a.Input.InstanceName, "Example Practice Manager – ") ||
 		a.Input.Vendor.Name != "Example Software Pty Ltd" {
 		t.Fatalf("%+v", a.Input)
 	}
@@ -166,11 +166,15 @@ func TestApplySetupSources(t *testing.T) {
 	}
 	// What was given wins.
 	prod := flow.Production
-	a, err = ApplySetup(s, Given{Env: &prod, EnvFrom: FromFlag, APIKey: "OtherKey0123456789", APIKeyFrom: FromFlag, Name: "Desk", NameFrom: FromFlag}, t.TempDir())
+	flagKey, err := consumerkey.New("OtherKey0123456789", consumerkey.Flag)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Input.Env != prod || a.Input.APIKey != "OtherKey0123456789" || a.Input.InstanceName != "Desk" ||
+	a, err = ApplySetup(s, Given{Env: &prod, EnvFrom: FromFlag, ConsumerKey: flagKey, Name: "Desk", NameFrom: FromFlag}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Input.Env != prod || a.Input.ConsumerKey.Header() != "OtherKey0123456789" || a.Input.InstanceName != "Desk" ||
 		a.Sources.Environment != FromFlag || a.Sources.ConsumerKey != FromFlag || a.Sources.Name != FromFlag {
 		t.Errorf("%+v %+v", a.Input, a.Sources)
 	}
@@ -264,7 +268,7 @@ func TestRegisterWithSetupFile(t *testing.T) {
 		t.Errorf("vendor not remembered: %+v", recs[0])
 	}
 	raw, _ := os.ReadFile(filepath.Join(store.Dir(), "index.json"))
-	if !strings.Contains(string(raw), `"support_phone": "1300 000 000"`) || strings.Contains(string(raw), s.APIKey()) {
+	if !strings.Contains(string(raw), `"support_phone": "1300 000 000"`) || strings.Contains(string(raw), s.ConsumerKey().Header()) {
 		t.Errorf("index.json: %s", raw)
 	}
 }

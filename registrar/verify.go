@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -16,10 +17,10 @@ import (
 // with. Env is where the registration signs in: the environment just used
 // for a new one, or EnvironmentOf for a stored one.
 type VerifyInput struct {
-	Env        flow.Environment
-	Credential *m2m.Credential
-	ClientID   string
-	APIKey     string // the consumer key, sent to the heartbeat when known
+	Env         flow.Environment
+	Credential  *m2m.Credential
+	ClientID    string
+	ConsumerKey consumerkey.Key // sent to the heartbeat when known
 }
 
 // Verify proves a registration usable: an access token as the registered
@@ -34,7 +35,7 @@ func (r *Registrar) Verify(ctx context.Context, in VerifyInput, onEvent func(flo
 	fc := *r.Flow
 	fc.OnEvent = onEvent
 	fc.BeforeRegister = nil
-	return fc.Verify(ctx, flow.VerifyRequest{Env: in.Env, Credential: in.Credential, ClientID: in.ClientID, APIKey: in.APIKey})
+	return fc.Verify(ctx, flow.VerifyRequest{Env: in.Env, Credential: in.Credential, ClientID: in.ClientID, ConsumerKey: in.ConsumerKey})
 }
 
 // ErrNoTokenEndpoint: a stored Practice or custom registration from before
@@ -107,7 +108,7 @@ func (r *Registrar) VerifyStored(ctx context.Context, clientID string, cred *m2m
 			*v.to = v.from
 		}
 	}
-	return r.Verify(ctx, VerifyInput{Env: env, Credential: cred, ClientID: rec.ClientID, APIKey: vals.ConsumerKey}, onEvent)
+	return r.Verify(ctx, VerifyInput{Env: env, Credential: cred, ClientID: rec.ClientID, ConsumerKey: vals.ConsumerKey}, onEvent)
 }
 
 // Tested is the test (Verify) made right after a change at the ATO.
@@ -136,7 +137,7 @@ func (r *Registrar) RegisterAndVerify(ctx context.Context, in Input, onEvent fun
 		onStored(res)
 	}
 	return res, r.verifyNew(ctx, VerifyInput{Env: in.Env, Credential: in.Credential,
-		ClientID: res.Registration.ClientID, APIKey: in.APIKey}, onEvent), err
+		ClientID: res.Registration.ClientID, ConsumerKey: in.ConsumerKey}, onEvent), err
 }
 
 // verifyNew tests what was just stored (RegisterAndVerify, Renew): skipped

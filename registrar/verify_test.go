@@ -22,7 +22,7 @@ func TestVerifyAfterRegister(t *testing.T) {
 		t.Fatalf("register: %v", err)
 	}
 	var steps []flow.Step
-	v, err := r.Verify(context.Background(), VerifyInput{Env: p.Env, Credential: cred, ClientID: res.Registration.ClientID, APIKey: p.APIKey},
+	v, err := r.Verify(context.Background(), VerifyInput{Env: p.Env, Credential: cred, ClientID: res.Registration.ClientID, ConsumerKey: p.ConsumerKey},
 		func(e flow.Event) {
 			if e.State == flow.StateDone {
 				steps = append(steps, e.Step)

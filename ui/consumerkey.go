@@ -26,13 +26,16 @@ func (w *Wizard) askConsumerKey(c *regCard, act lifeAction, status string,
 		"your team app in the ATO API portal). It is kept in the keychain with the registration, so you are asked only once."))
 	nd := w.showNameDialog("The consumer key of “"+c.rec.Name+"”", intro, "Consumer key", "", "Continue", widget.HighImportance,
 		func(s string) string {
-			if err := consumerkey.Valid(consumerkey.Clean(s)); err != nil {
+			if err := consumerkey.Valid(s); err != nil {
 				return err.Error()
 			}
 			return ""
 		},
 		func(s string) {
-			key := consumerkey.Clean(s)
+			key, err := consumerkey.New(s, consumerkey.Typed)
+			if err != nil {
+				return // the check above refused it already
+			}
 			w.runRegistrationCall(c, act, status, func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 				if err := r.ProvideConsumerKey(ctx, id, key); err != nil {
 					return nil, err

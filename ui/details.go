@@ -41,7 +41,7 @@ func (w *Wizard) buildDetails() {
 		w.refreshNav()
 	}
 	p.pasteBtn = w.newButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
-		p.apiKey.SetText(consumerkey.Clean(w.app.Clipboard().Content()))
+		p.apiKey.SetText(w.app.Clipboard().Content()) // OnChanged shows it cleaned
 		w.win.Canvas().Focus(p.apiKey)
 	})
 	p.apiErr = errPara("")
@@ -49,7 +49,7 @@ func (w *Wizard) buildDetails() {
 	p.practiceKey = para("")
 	p.usePractice = w.newButtonWithIcon("Use the Practice key", theme.ConfirmIcon(), func() {
 		if w.practice.p != nil {
-			p.apiKey.SetText(w.practice.p.APIKey)
+			p.apiKey.SetText(w.practice.p.ConsumerKey.Header())
 		}
 	})
 	p.useRow = container.NewHBox(p.usePractice)
@@ -84,7 +84,7 @@ func (w *Wizard) buildDetails() {
 		p.nameCount,
 		p.nameErr,
 	)
-	w.problems[stepDetails] = func() string { return detailsProblem(w.detailsKey(), p.name.Text) } // setup hook: detailsKey
+	w.problems[stepDetails] = func() string { _, keyErr := w.detailsKeyChecked(); return detailsProblem(keyErr, p.name.Text) } // setup hook: detailsKeyChecked
 	w.focusers[stepDetails] = func() fyne.Focusable {
 		if w.setupKeyLocked() { // setup hook: the key is not asked for
 			return p.name
@@ -106,17 +106,18 @@ func (w *Wizard) refreshDetails() {
 			l.Hide()
 		}
 	}
-	showErr(p.apiErr, p.apiKey.Text, consumerkey.Valid(consumerkey.Clean(p.apiKey.Text)))
+	showErr(p.apiErr, p.apiKey.Text, consumerkey.Valid(p.apiKey.Text))
 	name := registrar.CleanName(p.name.Text)
 	showErr(p.nameErr, p.name.Text, registrar.ValidateInstanceName(name))
 	p.nameCount.SetText(fmt.Sprintf("%d of %d characters", utf8.RuneCountInString(name), registrar.MaxNameLength))
-	setShown(p.useRow, w.practice.p != nil && consumerkey.Clean(p.apiKey.Text) != w.practice.p.APIKey)
+	typed, _ := consumerkey.New(p.apiKey.Text, consumerkey.Typed)
+	setShown(p.useRow, w.practice.p != nil && !typed.Same(w.practice.p.ConsumerKey))
 }
 
 func (w *Wizard) detailsShown() {
 	p := &w.details
 	if w.isPractice() && w.practice.p != nil {
-		key := w.practice.p.APIKey
+		key := w.practice.p.ConsumerKey.Header()
 		p.practiceKey.SetText("Practice mode: the simulator's consumer key is " + key + ".")
 		if p.apiKey.Text == "" {
 			p.apiKey.SetText(key)

@@ -437,7 +437,7 @@ type supportInfo struct {
 	Env        flow.Environment
 	Credential string // id, ABN, serial, valid until
 	Name       string
-	APIKey     string // masked
+	KeyShown   string // the consumer key, masked
 	CAFile     string
 	Result     *registrar.Result
 	SaveErr    string // why the keychain did not keep the values
@@ -462,7 +462,7 @@ func supportSummary(info supportInfo) string {
 	line("Registration endpoint", info.Env.RegistrationURL)
 	line("Credential", info.Credential)
 	line("Instance name", info.Name)
-	line("Consumer key", info.APIKey)
+	line("Consumer key", info.KeyShown)
 	line("Extra CA file", info.CAFile)
 	for _, row := range supportVendorLines(info.Vendor) { // setup hook
 		line(row[0], row[1])
@@ -541,17 +541,17 @@ func supportSummary(info supportInfo) string {
 func (w *Wizard) supportText() string {
 	in := w.review.input
 	info := supportInfo{
-		Version: w.cfg.Version,
-		At:      w.now(),
-		OS:      runtime.GOOS + "/" + runtime.GOARCH,
-		Env:     in.Env,
-		Name:    in.InstanceName,
-		APIKey:  w.shownKey(in.APIKey), // setup hook: only the last 4 of a vendor's key
-		CAFile:  w.environment.caFile,
-		Result:  w.done.res,
-		Err:     w.done.failErr,
-		Vendor:  w.supportVendor(), // setup hook
-		Verify:  w.done.verify,
+		Version:  w.cfg.Version,
+		At:       w.now(),
+		OS:       runtime.GOOS + "/" + runtime.GOARCH,
+		Env:      in.Env,
+		Name:     in.InstanceName,
+		KeyShown: w.shownKey(in.ConsumerKey), // setup hook: only the last 4 of a vendor's key
+		CAFile:   w.environment.caFile,
+		Result:   w.done.res,
+		Err:      w.done.failErr,
+		Vendor:   w.supportVendor(), // setup hook
+		Verify:   w.done.verify,
 	}
 	if c := in.Credential; c != nil {
 		info.Credential = fmt.Sprintf("%s, ABN %s, serial %s, valid until %s", c.ID, c.ABN, c.Serial, formatDate(c.NotAfter))

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/atosim"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/credstore/credstoretest"
 	"dcrwizard/flow"
@@ -214,12 +215,17 @@ func startTestPractice(dir string, clock func() time.Time) (*practiceRun, *atosi
 		_ = srv.Close()
 		return nil, nil, err
 	}
+	key, err := consumerkey.New(sim.APIKey(), consumerkey.Practice)
+	if err != nil {
+		_ = srv.Close()
+		return nil, nil, err
+	}
 	ep := srv.Endpoints()
 	return &practiceRun{
-		Env:    flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Demo:   demo,
-		APIKey: sim.APIKey(),
-		Close:  srv.Close,
+		Env:         flow.Practice(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
+		Demo:        demo,
+		ConsumerKey: key,
+		Close:       srv.Close,
 		Rehearse: func(dir string) (atosim.Demo, error) {
 			return sim.WriteRenewedDemo(dir, atosim.DemoPassword, true)
 		},
@@ -420,3 +426,13 @@ func (h *harness) wantText(parts ...string) {
 }
 
 type widgetButton = widget.Button
+
+// testKey is a consumer key made the one way a Key is made.
+func testKey(t testing.TB, raw string) consumerkey.Key {
+	t.Helper()
+	k, err := consumerkey.New(raw, consumerkey.Typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"dcrwizard/atosim"
+	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
 	"dcrwizard/internal/cleanup"
 	"dcrwizard/registrar"
@@ -13,10 +14,10 @@ import (
 // practiceRun is a running simulator as the wizard needs it. Tests make
 // their own (with a fixed clock); the program uses registrar.StartPractice.
 type practiceRun struct {
-	Env    flow.Environment
-	Demo   atosim.Demo
-	APIKey string
-	Close  func() error
+	Env         flow.Environment
+	Demo        atosim.Demo
+	ConsumerKey consumerkey.Key
+	Close       func() error
 	// Rehearse writes a renewed demo credential into dir (regs: renew.go).
 	Rehearse func(dir string) (atosim.Demo, error)
 	// SetLifecycle switches the simulator's RFC 7592 calls on or off, to
@@ -31,7 +32,7 @@ func startRegistrarPractice(dir string) (*practiceRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &practiceRun{Env: p.Env, Demo: p.Demo, APIKey: p.APIKey, Close: p.Close, Rehearse: p.RehearseRenewal, SetLifecycle: p.SetLifecycle}, nil
+	return &practiceRun{Env: p.Env, Demo: p.Demo, ConsumerKey: p.ConsumerKey, Close: p.Close, Rehearse: p.RehearseRenewal, SetLifecycle: p.SetLifecycle}, nil
 }
 
 // practiceState is Practice mode: the built-in simulator, started on

@@ -46,7 +46,7 @@ func (h *harness) registerAt(opts atosim.Options, name string) (*atosim.Simulato
 	r := &registrar.Registrar{Flow: &flow.Client{Now: clock}, Store: h.store, Now: clock}
 	res, err := r.Register(context.Background(), registrar.Input{
 		Env:        flow.Custom(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: cred, APIKey: sim.APIKey(), InstanceName: name,
+		Credential: cred, ConsumerKey: testKey(h.t, sim.APIKey()), InstanceName: name,
 	}, nil)
 	if err != nil {
 		h.t.Fatalf("Register: %v", err)
@@ -457,7 +457,7 @@ func TestRegistrationsRotatedTokenNotStored(t *testing.T) {
 		t.Fatal("the Copy button did not copy the new token, or it is shown in full")
 	}
 	// It is the one the ATO now accepts.
-	if _, err := (&flow.Client{}).Read(context.Background(), rec.RegistrationClientURI, tok, sim.APIKey()); err != nil {
+	if _, err := (&flow.Client{}).Read(context.Background(), rec.RegistrationClientURI, tok, testKey(t, sim.APIKey())); err != nil {
 		t.Errorf("the copied token does not work: %v", err)
 	}
 	if h.w.registrations.unkeptTokens() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"dcrwizard/consumerkey"
 	"dcrwizard/guidance"
 	"errors"
 	"fmt"
@@ -171,7 +172,7 @@ func (w *Wizard) registerAgain(c *regCard, cred *m2m.Credential) {
 	old := c.rec
 	w.runRegistrationCall(c, actAgain, cardWords(c, "Registering “"+old.Name+"” again with the renewed credential…"),
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
-			res, err := r.RegisterAgain(ctx, old.ClientID, cred, "", nil)
+			res, err := r.RegisterAgain(ctx, old.ClientID, cred, consumerkey.Key{}, nil)
 			if res == nil || res.Result == nil || !res.Result.Stored {
 				if err == nil {
 					err = errors.New("the new registration was not stored")

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"dcrwizard/atosim"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -58,7 +59,7 @@ func (h *harness) renewFixture(opts atosim.Options, name string) renewFixture {
 	r := &registrar.Registrar{Flow: &flow.Client{Now: clock}, Store: h.store, Now: clock}
 	res, err := r.Register(context.Background(), registrar.Input{
 		Env:        flow.Custom(ep.TokenURL, ep.RegistrationURL, ep.RegistrationClientID, ep.Scope),
-		Credential: oldCred, APIKey: sim.APIKey(), InstanceName: name,
+		Credential: oldCred, ConsumerKey: testKey(t, sim.APIKey()), InstanceName: name,
 	}, nil)
 	if err != nil {
 		t.Fatalf("Register: %v", err)
@@ -246,7 +247,7 @@ func TestRegistrationsNoConsumerKeyAskedOnce(t *testing.T) {
 	if err := h.store.Delete(ctx, rec.ClientID); err != nil {
 		t.Fatal(err)
 	}
-	vals.ConsumerKey = ""
+	vals.ConsumerKey = consumerkey.Key{}
 	if err := h.store.Save(ctx, rec, vals); err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +269,7 @@ func TestRegistrationsNoConsumerKeyAskedOnce(t *testing.T) {
 	h.key(fyne.KeyReturn)
 	h.waitCall("the check")
 	h.wantText("The ATO holds this registration.")
-	if got := storedValues(t, h, rec.ClientID).ConsumerKey; got != sim.APIKey() {
+	if got := storedValues(t, h, rec.ClientID).ConsumerKey.Header(); got != sim.APIKey() {
 		t.Error("the consumer key was not kept")
 	}
 	if strings.Contains(h.texts(), sim.APIKey()) {

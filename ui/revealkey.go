@@ -7,8 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-
-	"dcrwizard/consumerkey"
 )
 
 // summaryValue is one value of Review's summary. The consumer key the
@@ -20,8 +18,8 @@ func (w *Wizard) summaryValue(label, value string) fyne.CanvasObject {
 	if label != "Consumer key" || w.setupKeyLocked() {
 		return para(value)
 	}
-	key := consumerkey.Clean(w.detailsKey())
-	if key == "" || (w.setup.s != nil && key == w.setup.s.APIKey()) {
+	key := w.detailsKey()
+	if key.IsZero() || (w.setup.s != nil && key.Same(w.setup.s.ConsumerKey())) {
 		return para(value)
 	}
 	shown := para(value)
@@ -29,7 +27,7 @@ func (w *Wizard) summaryValue(label, value string) fyne.CanvasObject {
 	btn = w.newButtonWithIcon("Show the key", theme.VisibilityIcon(), func() {
 		if btn.Text == "Show the key" {
 			shown.TextStyle.Monospace = true
-			shown.SetText(readableKey(key))
+			shown.SetText(readableKey(key.Header()))
 			btn.SetText("Hide the key")
 			btn.SetIcon(theme.VisibilityOffIcon())
 			return

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/internal/safetext"
@@ -166,7 +165,7 @@ func (w *Wizard) summaryRows() [][2]string {
 	}
 	rows = append(rows,
 		[2]string{"File", safetext.Line(w.credential.path)},
-		[2]string{"Consumer key", w.shownKey(consumerkey.Clean(w.detailsKey()))}, // setup hook: only the last 4 of a vendor's key
+		[2]string{"Consumer key", w.shownKey(w.detailsKey())}, // setup hook: only the last 4 of a vendor's key
 		[2]string{"Name", registrar.CleanName(w.details.name.Text)})
 	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setupVendor()})...) // setup hook
 	if ca := w.environment.caFile; ca != "" {
@@ -203,7 +202,7 @@ func (w *Wizard) startRegister() {
 	in := registrar.Input{
 		Env:          env,
 		Credential:   w.selectedCredential(),
-		APIKey:       consumerkey.Clean(w.detailsKey()), // setup hook: detailsKey
+		ConsumerKey:  w.detailsKey(), // setup hook: detailsKey
 		InstanceName: registrar.CleanName(w.details.name.Text),
 	}
 	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient

@@ -7,6 +7,7 @@ package ui
 // registrar.LoadSetup, the same function the command line uses.
 
 import (
+	"dcrwizard/consumerkey"
 	"dcrwizard/guidance"
 	"errors"
 	"path/filepath"
@@ -197,22 +198,30 @@ func (w *Wizard) setupKeyLocked() bool {
 	return st.s != nil && !st.keyChanged && !w.isPractice()
 }
 
-// detailsKey is the consumer key the run will use (setup hook on Details).
-func (w *Wizard) detailsKey() string {
+// detailsKeyChecked is the consumer key the run will use (setup hook on
+// Details), or why the typed one is refused.
+func (w *Wizard) detailsKeyChecked() (consumerkey.Key, error) {
 	w.ensurePage(stepDetails) // flowui: built on first use
 	if w.setupKeyLocked() {
-		return w.setup.s.APIKey()
+		return w.setup.s.ConsumerKey(), nil
 	}
-	return w.details.apiKey.Text
+	return consumerkey.New(w.details.apiKey.Text, consumerkey.Typed)
+}
+
+// detailsKey is detailsKeyChecked's key: the zero Key while the typed one
+// is refused (Details says why).
+func (w *Wizard) detailsKey() consumerkey.Key {
+	k, _ := w.detailsKeyChecked()
+	return k
 }
 
 // shownKey is what may be shown of key: only the last four characters when
 // it is the vendor's (setup hook on Review and the support summary).
-func (w *Wizard) shownKey(key string) string {
-	if s := w.setup.s; s != nil && key == s.APIKey() {
+func (w *Wizard) shownKey(key consumerkey.Key) string {
+	if s := w.setup.s; s != nil && !key.IsZero() && key.Same(s.ConsumerKey()) {
 		return "ending " + s.KeyHint() + " (from " + s.Vendor.Name + "'s setup file)"
 	}
-	return maskKey(key)
+	return maskKey(key.Header())
 }
 
 // setupVendor is recorded with the registration.
@@ -236,7 +245,7 @@ func (w *Wizard) applySetupRun(in registrar.Input, caFile string) (registrar.Inp
 		g.Env, g.EnvFrom = &in.Env, registrar.FromTyped
 	}
 	if !w.setupKeyLocked() {
-		g.APIKey, g.APIKeyFrom = in.APIKey, registrar.FromTyped
+		g.ConsumerKey = in.ConsumerKey
 	}
 	a, err := registrar.ApplySetup(s, g, w.cfg.Store.Dir())
 	if err != nil {

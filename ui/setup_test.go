@@ -154,7 +154,7 @@ func TestSetupFileInPracticeMode(t *testing.T) {
 	h.wantText("Practice mode: nothing is sent to the ATO. Example Software Pty Ltd's setup (custom addresses) is used when you register for real.")
 	h.next()
 	h.wantStep(stepDetails)
-	if h.w.details.apiKey.Text != h.w.practice.p.APIKey || h.w.details.name.Text != "Example Practice Manager – Front desk PC" {
+	if h.w.details.apiKey.Text != h.w.practice.p.ConsumerKey.Header() || h.w.details.name.Text != "Example Practice Manager – Front desk PC" {
 		t.Errorf("key %q name %q", h.w.details.apiKey.Text, h.w.details.name.Text)
 	}
 	h.next()

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
@@ -133,10 +132,11 @@ func environmentProblem(e environmentChoice) string {
 }
 
 // detailsProblem says why Next is not yet allowed on the Details step, or
-// "" when it is. The registrar validators have the wording.
-func detailsProblem(apiKey, name string) string {
-	if err := consumerkey.Valid(consumerkey.Clean(apiKey)); err != nil {
-		return err.Error()
+// "" when it is. keyErr is why the consumer key was refused when made; the
+// validators have the wording.
+func detailsProblem(keyErr error, name string) string {
+	if keyErr != nil {
+		return keyErr.Error()
 	}
 	if err := registrar.ValidateInstanceName(registrar.CleanName(name)); err != nil {
 		return err.Error()

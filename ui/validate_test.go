@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -105,7 +106,7 @@ func TestDetailsProblem(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := detailsProblem(tc.key, tc.inst)
+			got := detailsProblem(consumerkey.Valid(tc.key), tc.inst)
 			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
@@ -184,7 +185,7 @@ func TestSupportSummaryHasNoSecrets(t *testing.T) {
 	}
 	out := supportSummary(supportInfo{
 		Version: "1.2.3", At: testNow, OS: "linux/amd64", Env: flow.Sandbox, Credential: "ABRD:1_X",
-		Name: "PC", APIKey: maskKey(apiKey), Result: res, SaveErr: "keychain locked",
+		Name: "PC", KeyShown: maskKey(apiKey), Result: res, SaveErr: "keychain locked",
 	})
 	for _, want := range []string{"1.2.3", "cid-1", "6300000000042", "sandbox", "ABRD:1_X", "keychain locked", "abcd…6789"} {
 		if !strings.Contains(out, want) {

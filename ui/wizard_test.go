@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/atosim"
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/m2m"
@@ -131,9 +132,9 @@ func TestRegisterSuccess(t *testing.T) {
 	// The consumer key is kept too (for managing the registration later);
 	// the Done page shows only the three values the ATO issued.
 	key := vals.ConsumerKey
-	vals.ConsumerKey = ""
-	if vals != d.values || rec.Name != "Front desk PC" || key == "" {
-		t.Errorf("keychain holds %v (consumer key kept: %v) / %+v, want %v", vals, key != "", rec, d.values)
+	vals.ConsumerKey = consumerkey.Key{}
+	if vals != d.values || rec.Name != "Front desk PC" || key.IsZero() {
+		t.Errorf("keychain holds %v (consumer key kept: %v) / %+v, want %v", vals, !key.IsZero(), rec, d.values)
 	}
 }
 
@@ -509,7 +510,7 @@ func TestPracticeModeEndToEnd(t *testing.T) {
 	h.wantText("Demo credential file:", atosim.DemoPassword)
 	h.next()
 	h.wantStep(stepDetails)
-	if h.w.details.apiKey.Text != h.w.practice.p.APIKey {
+	if h.w.details.apiKey.Text != h.w.practice.p.ConsumerKey.Header() {
 		t.Errorf("practice key not filled in: %q", h.w.details.apiKey.Text)
 	}
 	h.next()
