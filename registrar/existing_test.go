@@ -78,7 +78,7 @@ func TestExistingFindsAStoredRegistration(t *testing.T) {
 	ctx := context.Background()
 	r := Registrar{Flow: &flow.Client{}, Store: store}
 	custom := flow.Custom(p.Env.TokenURL, p.Env.RegistrationURL, p.Env.RegistrationClientID, p.Env.Scope)
-	in := Input{Env: custom, Credential: cred, APIKey: p.APIKey, InstanceName: "Front desk"}
+	in := Input{Env: custom, Credential: cred, ConsumerKey: p.ConsumerKey, InstanceName: "Front desk"}
 
 	if got, err := Existing(ctx, store, custom, "Front desk", cred); err != nil || len(got) != 0 {
 		t.Fatalf("before registering: %v %v", got, err)

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/registrar"
 )
@@ -66,7 +65,7 @@ func (w *Wizard) reviewInput() (registrar.Input, bool) {
 	in := registrar.Input{
 		Env:          env,
 		Credential:   w.selectedCredential(),
-		APIKey:       consumerkey.Clean(w.detailsKey()),
+		ConsumerKey:  w.detailsKey(),
 		InstanceName: registrar.CleanName(w.details.name.Text),
 	}
 	in, _, err := w.applySetupRun(in, w.environment.caFile)
