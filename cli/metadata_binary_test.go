@@ -66,4 +66,3 @@ func TestCheckPrintsLabelledLines(t *testing.T) {
 		t.Fatalf("check --json: exit %d %+v", res.code, chk.ATO)
 	}
 }
-
