@@ -126,7 +126,7 @@ func readAPIKey(ctx context.Context, st Streams, file string, key *string) (from
 		line, _, _ := strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
 		*key = strings.TrimSpace(line)
 		if *key == "" {
-			return "", inputError{fmt.Errorf("the API key file %s is empty: put the consumer key of your team app on its first line", file)}
+			return "", inputError{fmt.Errorf("the API key file %s is empty: put the consumer key (from the software vendor) on its first line", file)}
 		}
 		return registrar.FromKeyFile, nil
 	case env != "":
@@ -142,7 +142,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	var e endpointFlags
 	k.register(fs)
 	e.register(fs)
-	apiKeyFile := fs.String("api-key-file", "", "read the consumer (API) key of your team app from the first line of `FILE` (or set DCRWIZARD_API_KEY)")
+	apiKeyFile := fs.String("api-key-file", "", "read the consumer (API) key (the software vendor's) from the first line of `FILE` (or set DCRWIZARD_API_KEY)")
 	apiKey := fs.String("api-key", "", "the consumer (API) `KEY` on the command line, where other users of this computer can see it: prefer --api-key-file or DCRWIZARD_API_KEY")
 	name := fs.String("name", "", "a `NAME` for this software instance (default: this computer's name)")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")

@@ -51,7 +51,7 @@ type Event struct {
 type Request struct {
 	Env          Environment
 	Credential   *m2m.Credential
-	APIKey       string // consumer key of the team app (a secret: never logged)
+	APIKey       string // the software vendor's consumer key (a secret: never logged)
 	InstanceName string // becomes client_name
 }
 
@@ -193,7 +193,7 @@ func (c *Client) check(r Request) *Error {
 		return input(KindCredential, msg, nil)
 	}
 	if strings.TrimSpace(r.APIKey) == "" {
-		return input(KindInput, "Enter the consumer (API) key of your team app. You find it in the ATO API portal under your team app.", nil)
+		return input(KindInput, "Enter the consumer (API) key your software vendor gave you.", nil)
 	}
 	if strings.TrimSpace(r.InstanceName) == "" {
 		return input(KindInput, "Enter a name for this installation so you can tell your registrations apart.", nil)

@@ -240,12 +240,6 @@ func maskSecret(s string) string {
 	return s[:4] + "…" + fmt.Sprintf(" (%d characters; use Copy)", len(s))
 }
 
-// errorWords gives the plain message and next action of any failure.
-func errorWords(err error) (msg, action string) {
-	adv := guidance.For(err)
-	return adv.Message(), withNext(adv)
-}
-
 // showFailure shows what went wrong, what to do, and the way back to the
 // step that needs fixing.
 func (w *Wizard) showFailure(err error) {
@@ -254,7 +248,7 @@ func (w *Wizard) showFailure(err error) {
 	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, err, nil
 	practice := w.review.input.Env.Name == practiceName
 	d.box.Objects = nil
-	msg, action := errorWords(err)
+	msg, action := errorWordsFor(err, w.supportVendor())
 	msg, action = practiceWords(practice, msg), practiceWords(practice, action)
 	unknown := outcomeUnknown(err)
 	if unknown {
@@ -580,8 +574,8 @@ func unknownGuidance(practice bool, name string, started time.Time) string {
 		return "This was a practice run against the practice simulator: nothing was sent to the ATO, so there " +
 			"is nothing to check. You can register again at once."
 	}
-	return "Before registering again, find out whether it exists: ask your software provider (or look in the ATO " +
-		"API portal, if you have access) for a registration named " + name + ", made on " + formatDateTime(started) +
+	return "Before registering again, find out whether it exists: ask your software vendor (the registration was made " +
+		"with their consumer key) whether the ATO holds a registration named " + name + ", made on " + formatDateTime(started) +
 		". If there is one, use it or have it removed. DCR Wizard will remind you of it when it next starts."
 }
 

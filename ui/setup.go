@@ -274,6 +274,7 @@ func (w *Wizard) refreshSetup() {
 		st.welcomeErr.SetText(setupErrorText(st.err))
 	}
 	setShown(st.welcomeErr, st.err != nil)
+	w.refreshWelcomeKey()
 	w.refreshSetupEnvironment()
 	w.refreshSetupDetails()
 	w.relayout()
@@ -370,7 +371,7 @@ func (w *Wizard) refreshSetupDetails() {
 		p.keyBox.Show()
 	} else {
 		st.detailsLabel.SetText("Set by " + s.Vendor.Name + ": consumer key ending " + s.KeyHint() +
-			" (the key of " + s.Vendor.Product + "'s team app; you do not need to find it). Press Change only if " +
+			" (" + s.Vendor.Name + "'s key for " + s.Vendor.Product + "; you do not need to find it). Press Change only if " +
 			s.Vendor.Name + " told you to use another key.")
 		st.detailsChange.SetText("Change")
 		p.keyBox.Hide()

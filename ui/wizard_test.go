@@ -476,7 +476,7 @@ func TestPendingNoteAtStart(t *testing.T) {
 	say := textsIn(w.win.Canvas().Overlays().Top())
 	for _, want := range []string{"Reception", "Sandbox (the ATO's test environment)", "1 March 2026, 2:05 pm",
 		"never saw the ATO's answer, so it may exist at the ATO",
-		"for a registration named Reception, made on 1 March 2026, 2:05 pm"} {
+		"whether the ATO holds a registration named Reception, made on 1 March 2026, 2:05 pm"} {
 		if !strings.Contains(say, want) {
 			t.Errorf("the note lacks %q:\n%s", want, say)
 		}
