@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"dcrwizard/flow"
+	"dcrwizard/internal/timewords"
 	"errors"
 	"fmt"
 	"strings"
@@ -461,18 +462,7 @@ func skew(e *flow.Error) string {
 	if d < 2*time.Minute {
 		return ""
 	}
-	return "This computer's clock is about " + roughDuration(d) + " " + dir + " the ATO's."
-}
-
-func roughDuration(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
-	default:
-		return fmt.Sprintf("%d minutes", int(d.Minutes()))
-	}
+	return "This computer's clock is about " + timewords.Rough(d) + " " + dir + " the ATO's."
 }
 
 // notOfferedGuide is the guidance for a lifecycle call the server does not

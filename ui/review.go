@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"dcrwizard/internal/timewords"
 	"errors"
 	"fmt"
 	"strings"
@@ -278,8 +279,7 @@ func (w *Wizard) startRegister() {
 
 func (w *Wizard) drawElapsed() {
 	p := &w.review
-	d := w.now().Sub(p.started).Round(time.Second)
-	p.elapsed.SetText(fmt.Sprintf("Elapsed: %d s", int(d/time.Second)))
+	p.elapsed.SetText("Elapsed: " + timewords.Duration(w.now().Sub(p.started)))
 }
 
 // drawRow shows a row's state: waiting, spinner, tick or cross.

@@ -398,15 +398,6 @@ func (w *Wizard) addSetupSupport(box *fyne.Container) {
 	box.Add(para(text + ". Give them the Details for support."))
 }
 
-// addSetupDone says what the registration is ready for (setup hook in
-// showResult).
-func (w *Wizard) addSetupDone(box *fyne.Container, rec credstore.Record) {
-	if rec.Vendor.Product == "" {
-		return
-	}
-	box.Add(para("The registration is ready for " + rec.Vendor.Product + "."))
-}
-
 // vendorRows are a registration's vendor lines on the Registrations screen
 // (setup hook in fillCard).
 func vendorRows(rec credstore.Record) [][2]string {

@@ -2,11 +2,11 @@ package ui
 
 import (
 	"context"
+	"dcrwizard/internal/timewords"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -170,7 +170,7 @@ func verificationLines(practice bool, v *flow.Verification, err error) []fyne.Ca
 	out := []fyne.CanvasObject{okPara(words("Your software can sign in to the ATO with this registration."))}
 	var facts []string
 	if v.TokenLifetime > 0 {
-		facts = append(facts, words("The ATO issued it an access token valid for "+v.TokenLifetime.Round(time.Second).String()+"."))
+		facts = append(facts, words("The ATO issued it an access token valid for "+timewords.Duration(v.TokenLifetime)+"."))
 	}
 	if v.HeartbeatURL != "" {
 		facts = append(facts, "The health check answered.")

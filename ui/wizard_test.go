@@ -37,6 +37,7 @@ func TestRegisterSuccess(t *testing.T) {
 		t.Fatalf("want a stored registration, got res=%+v notStored=%v fail=%v", d.res, d.notStored, d.failErr)
 	}
 	clientID := d.res.Registration.ClientID
+	h.openTechnicalDetails() // the values are technical details
 	h.wantText("This installation is registered", clientID, d.res.Where, d.res.Registration.Receipt)
 	if got := h.w.heading.String(); got != "Step 5 of 5 — Done" {
 		t.Errorf("heading %q", got)
@@ -265,7 +266,7 @@ func TestCancelDuringSlowStep(t *testing.T) {
 	// The ticker redraws the elapsed time from the clock (read on the UI
 	// goroutine only; the run itself keeps the clock it started with).
 	h.w.cfg.Now = func() time.Time { return testNow.Add(7 * time.Second) }
-	h.loop.until(t, "the elapsed time to tick", func() bool { return h.w.review.elapsed.Text == "Elapsed: 7 s" })
+	h.loop.until(t, "the elapsed time to tick", func() bool { return h.w.review.elapsed.Text == "Elapsed: 7 seconds" })
 
 	start := time.Now()
 	test.Tap(h.w.review.cancelBtn)
