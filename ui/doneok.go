@@ -23,7 +23,7 @@ func (w *Wizard) addStoredResult(d *donePage, res *registrar.Result, ver *verify
 		d.title = "Practice done"
 		d.box.Add(subheading("The practice registration worked"))
 		d.box.Add(para("The practice simulator accepted the registration. The three values it issued are saved in " +
-			res.Where + ", as a real registration's would be. They work only with the practice simulator: " +
+			"this computer's keychain, as a real registration's would be. They work only with the practice simulator: " +
 			"nothing was sent to the ATO. When you are ready, register for real with your own credential."))
 		if p := res.Record.Vendor.Product; p != "" {
 			d.box.Add(para("A real registration will be ready for " + p + ", which finds it itself."))
