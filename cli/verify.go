@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"dcrwizard/internal/timewords"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
 )

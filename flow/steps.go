@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"dcrwizard/internal/timewords"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"dcrwizard/internal/safetext"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 )
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"dcrwizard/internal/timewords"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/internal/safetext"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/registrar"
 )
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"dcrwizard/internal/timewords"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
 )
