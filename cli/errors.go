@@ -109,6 +109,8 @@ func nextWords(n guidance.Next) string {
 		return "Give that file with --ca-file FILE."
 	case guidance.LongerTimeout:
 		return "If the ATO is slow to answer, give a longer --timeout."
+	case guidance.CheckKeyWithVendor:
+		return "If it is still refused, check the key with your software vendor: the consumer key is theirs."
 	}
 	return ""
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -91,18 +90,8 @@ func runLifecycle(ctx context.Context, cmd string, args []string, st Streams) in
 			}{toJSON(res.Record), res.Rotated, publicMetadata(res.Metadata)})
 		}
 		outf(st.Stdout, "The ATO knows %q (%s, client id %s).\n", res.Record.Name, res.Record.Environment, clientID)
-		md := publicMetadata(res.Metadata)
-		keys := make([]string, 0, len(md))
-		for k := range md {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v := fmt.Sprint(md[k])
-			if len(v) > 72 { // a base64 certificate: its start is enough to recognise it
-				v = v[:60] + "…"
-			}
-			outf(st.Stdout, "  %s: %s\n", k, v)
+		for _, line := range metadataLines(res.Metadata) {
+			outf(st.Stdout, "  %s\n", line)
 		}
 		if res.Rotated {
 			fmt.Fprintln(st.Stdout, "The ATO issued a new registration access token; it is stored.")

@@ -139,7 +139,7 @@ func readConsumerKey(ctx context.Context, st Streams, file, flag string) (consum
 	key, err := consumerkey.New(raw, src)
 	var invalid *consumerkey.InvalidError
 	if src == consumerkey.KeyFile && errors.As(err, &invalid) && invalid.Problem == consumerkey.Empty {
-		return consumerkey.Key{}, inputError{fmt.Errorf("the API key file %s is empty: put the consumer key of your team app on its first line", file)}
+		return consumerkey.Key{}, inputError{fmt.Errorf("the API key file %s is empty: put the consumer key (from the software vendor) on its first line", file)}
 	}
 	if err != nil {
 		return consumerkey.Key{}, inputError{err}
@@ -153,7 +153,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	var e endpointFlags
 	k.register(fs)
 	e.register(fs)
-	apiKeyFile := fs.String("api-key-file", "", "read the consumer (API) key of your team app from the first line of `FILE` (or set DCRWIZARD_API_KEY)")
+	apiKeyFile := fs.String("api-key-file", "", "read the consumer (API) key (the software vendor's) from the first line of `FILE` (or set DCRWIZARD_API_KEY)")
 	apiKey := fs.String("api-key", "", "the consumer (API) `KEY` on the command line, where other users of this computer can see it: prefer --api-key-file or DCRWIZARD_API_KEY")
 	name := fs.String("name", "", "a `NAME` for this software instance (default: this computer's name)")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")

@@ -9,6 +9,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
 )
@@ -109,7 +110,7 @@ func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
 		}
 		outf(st.Stdout, "%s\n", tok)
 		if st.StderrIsTerminal {
-			outf(st.Stderr, "This access token is a secret: anyone holding it can act as %q for %s.\n", rec.Name, lifetime.Round(time.Second))
+			outf(st.Stderr, "This access token is a secret: anyone holding it can act as %q for %s.\n", rec.Name, timewords.Duration(lifetime))
 		}
 		return ExitOK
 	}
@@ -157,7 +158,7 @@ func reportVerification(st Streams, asJSON bool, name string, v *flow.Verificati
 	}
 	outf(st.Stdout, "Your software can sign in to the ATO as %q (client id %s).\n", name, v.ClientID)
 	if v.TokenLifetime > 0 {
-		outf(st.Stdout, "  The ATO issued it an access token valid for %s.\n", v.TokenLifetime.Round(time.Second))
+		outf(st.Stdout, "  The ATO issued it an access token valid for %s.\n", timewords.Duration(v.TokenLifetime))
 	}
 	if v.HeartbeatURL != "" {
 		outf(st.Stdout, "  The heartbeat at %s answered.\n", v.HeartbeatURL)

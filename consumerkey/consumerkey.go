@@ -97,13 +97,13 @@ type InvalidError struct {
 func (e *InvalidError) Error() string {
 	switch e.Problem {
 	case Empty:
-		return "Enter the consumer (API) key of your team app. You find it in the ATO API portal under your team app."
+		return "Enter the consumer (API) key your software vendor gave you."
 	case TooShort:
-		return fmt.Sprintf("This consumer (API) key is only %d characters long; ATO keys are longer. Copy the whole key from the API portal.", e.Length)
+		return fmt.Sprintf("This consumer (API) key is only %d characters long; ATO keys are longer. Copy the whole key your software vendor gave you.", e.Length)
 	case TooLong:
-		return "This consumer (API) key is too long. Copy just the key from the API portal, not the text around it."
+		return "This consumer (API) key is too long. Copy just the key your software vendor gave you, not the text around it."
 	}
-	return "This consumer (API) key has characters an ATO key never has. Copy it again from the API portal."
+	return "This consumer (API) key has characters an ATO key never has. Copy it again from what your software vendor gave you."
 }
 
 // Check is New's test of an already cleaned key.

@@ -52,7 +52,7 @@ type Event struct {
 type Request struct {
 	Env          Environment
 	Credential   *m2m.Credential
-	ConsumerKey  consumerkey.Key // of the team app, cleaned and checked when made
+	ConsumerKey  consumerkey.Key // the software vendor's, cleaned and checked when made
 	InstanceName string          // becomes client_name
 }
 
@@ -192,7 +192,7 @@ func (c *Client) check(r Request) *Error {
 		return input(KindCredential, msg, nil)
 	}
 	if r.ConsumerKey.IsZero() {
-		return input(KindInput, "Enter the consumer (API) key of your team app. You find it in the ATO API portal under your team app.", nil)
+		return input(KindInput, "Enter the consumer (API) key your software vendor gave you.", nil)
 	}
 	if strings.TrimSpace(r.InstanceName) == "" {
 		return input(KindInput, "Enter a name for this installation so you can tell your registrations apart.", nil)

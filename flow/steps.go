@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dcrwizard/internal/safetext"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 )
 
@@ -78,7 +79,7 @@ func (c *Client) tokenAt(ctx context.Context, step Step, r Request, assertion st
 			}
 			msg := "Got an access token from " + host
 			if tok.expiresIn > 0 {
-				msg += fmt.Sprintf(" (valid for %s)", tok.expiresIn.Round(time.Second))
+				msg += " (valid for " + timewords.Duration(tok.expiresIn) + ")"
 			}
 			c.emit(step, StateDone, msg+"."+resp.tlsNote)
 			return tok, nil

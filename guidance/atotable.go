@@ -46,7 +46,7 @@ var atoRows = []atoRow{
 		case "client_name":
 			return advice{withSaid(e, "The ATO found no installation name in the registration."), "Enter a name for this installation, then try again.", nil}
 		case "ato_api_key":
-			return advice{withSaid(e, "The ATO found no consumer (API) key in the registration."), actionCheckAPIKey, nil}
+			return advice{withSaid(e, "The ATO found no consumer (API) key in the registration."), actionCheckAPIKey, []Next{askVendor}}
 		case "x509_certificate":
 			return advice{withSaid(e, msgCertRefused+": it found none in the request."), actionCertRenew, nil}
 		}
@@ -75,7 +75,7 @@ var atoRows = []atoRow{
 	{[]string{"invalid_client_metadata"}, regexp.MustCompile(`(?i)^\s*(\S+) is invalid`), func(e *flow.Error, attr string) advice {
 		switch a := strings.ToLower(attr); {
 		case strings.Contains(a, "api_key"):
-			return advice{withSaid(e, "The ATO did not accept the consumer (API) key in the registration."), actionCheckAPIKey, nil}
+			return advice{withSaid(e, "The ATO did not accept the consumer (API) key in the registration."), actionCheckAPIKey, []Next{askVendor}}
 		case strings.Contains(a, "x509") || strings.Contains(a, "certificate") || strings.Contains(a, "jwks"):
 			return advice{withSaid(e, msgCertRefused+": it could not read it."),
 				"Open the credential file again and choose the credential. If the file came from somewhere other than RAM, export it again from RAM (Relationship Authorisation Manager), then try again.", nil}

@@ -129,7 +129,7 @@ func TestATOResponseMessageTable(t *testing.T) {
 		{name: "exceeds the number of", status: 400, code: "Invalid_client_metadata", desc: "contacts exceeds the number of values allowed",
 			canned: true, want: programFault},
 		{name: "api key not the same as header", status: 400, code: "DCR.00001", desc: "ato_api_key is not the same as the apiKey in the header.",
-			edit: func(_ *simFixture, md map[string]any) { md["ato_api_key"] = "fixtureKeyBBBB0123456789" }, want: []string{"does not match the key of your team app"}},
+			edit: func(_ *simFixture, md map[string]any) { md["ato_api_key"] = "fixtureKeyBBBB0123456789" }, want: []string{"does not match the key it was sent with"}},
 		{name: "unauthorised", status: 401, code: "Invalid_token", desc: "Unauthorised",
 			edit: func(_ *simFixture, md map[string]any) { md["client_name"] = atosim.ScenarioUnauthorised }, want: []string{"did not accept the access token", "clock"}},
 		{name: "insufficient scope", status: 403, code: "Insufficient_scope", desc: "The scope provided is invalid for this operation",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"dcrwizard/flow"
+	"dcrwizard/internal/timewords"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,22 +18,33 @@ func fixed(msg, action string) guide {
 	return func(*flow.Error) advice { return advice{msg, action, nil} }
 }
 
+// fixedNext is fixed text with next steps.
+func fixedNext(msg, action string, next ...Next) guide {
+	return func(*flow.Error) advice { return advice{msg, action, next} }
+}
+
+// askVendor is the next step of all advice about the consumer key.
+var askVendor = Next{Step: CheckKeyWithVendor}
+
 // Texts used by several entries.
 const (
-	actionRetryLater   = "This is a problem on the ATO's side. Wait a few minutes and try again. If it keeps happening, check the ATO's system status, or contact the ATO and give them the receipt number, if one is shown."
-	actionSendLog      = "Try again. " + actionIfAgain
-	actionIfAgain      = "If it happens again, send the log of this run to your support contact: it shows what the ATO answered."
-	actionCheckAPIKey  = "Check you copied the sandbox key for a sandbox registration, or the production key for a production one, and that you copied the whole key from your team app in the ATO API portal. Then try again."
-	actionProductAcces = "In the ATO API portal, check that your team app has the OAuth dynamic client registration (DCR) API product for this environment and that you used that app's consumer key. For production, the app needs production access."
+	actionRetryLater = "This is a problem on the ATO's side. Wait a few minutes and try again. If it keeps happening, check the ATO's system status, or contact the ATO and give them the receipt number, if one is shown."
+	actionSendLog    = "Try again. " + actionIfAgain
+	actionIfAgain    = "If it happens again, send the log of this run to your support contact: it shows what the ATO answered."
+	// The consumer key is the software vendor's, never the practice's own
+	// (ato-facts.md §10): advice about it ends in the vendor next step,
+	// which each front end words with the vendor's name when it knows it.
+	actionCheckAPIKey  = "Check the consumer key is the one for this environment (the sandbox key for a sandbox registration, the production key for a production one) and that it was entered whole, then try again."
+	actionProductAcces = "The consumer key used may not be allowed to use the ATO's dynamic client registration (DCR) service in this environment (production needs production access)."
 )
 
 // codeGuides maps ATO and OAuth error codes, in lower case, to guidance.
 // Codes come from ato-facts.md §4 and RFC 6749 §5.2 / RFC 7591 §3.2.2.
 var codeGuides = map[string]guide{
 	// Gateway codes.
-	"401-01": fixed("The consumer (API) key was not accepted.", actionCheckAPIKey),
+	"401-01": fixedNext("The consumer (API) key was not accepted.", actionCheckAPIKey, askVendor),
 	"400-01": fixed("The ATO's gateway rejected the request as badly formed.", actionSendLog),
-	"403-01": fixed("The ATO's gateway refused access to the registration service.", actionProductAcces),
+	"403-01": fixedNext("The ATO's gateway refused access to the registration service.", actionProductAcces, askVendor),
 	"oas.val.00000": func(e *flow.Error) advice {
 		msg := "The request did not match what the ATO's registration service expects."
 		if e.Field != "" {
@@ -47,8 +59,8 @@ var codeGuides = map[string]guide{
 		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
 
 	// DCR codes.
-	"dcr.00001": fixed("The ATO found that the consumer (API) key in the registration does not match the key of your team app.",
-		"Copy the consumer key again from your team app in the ATO API portal, with nothing before or after it, and try again."),
+	"dcr.00001": fixedNext("The ATO found that the consumer (API) key in the registration does not match the key it was sent with.",
+		"Enter the consumer key again exactly as your software vendor gave it, with nothing before or after it, and try again.", askVendor),
 	"invalid_client_metadata": func(e *flow.Error) advice {
 		return advice{withSaid(e, "The ATO did not accept the registration details."),
 			"Check the M2M credential is current and was issued by the ATO for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again.", nil}
@@ -63,8 +75,8 @@ var codeGuides = map[string]guide{
 		return advice{"The ATO did not accept the access token this program had just been given.",
 			"Try again. If it keeps happening, check this computer's clock: its date, time and time zone (it shows " + clock(e.At) + "). Also check you chose the right environment.", nil}
 	},
-	"insufficient_scope": fixed("The access token does not allow registering software (insufficient scope).",
-		actionProductAcces+" For a custom environment, check the scope is "+flow.Sandbox.Scope+"."),
+	"insufficient_scope": fixedNext("The access token does not allow registering software (insufficient scope).",
+		actionProductAcces+" For a custom environment, check the scope is "+flow.Sandbox.Scope+".", askVendor),
 
 	// Token endpoint codes (RFC 6749 §5.2).
 	"invalid_client":         invalidClient,
@@ -109,10 +121,10 @@ var statusGuides = map[int]guide{
 		if e.Step == flow.StepToken || e.Step == flow.StepVerify {
 			return invalidClient(e)
 		}
-		return advice{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey, nil}
+		return advice{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey, []Next{askVendor}}
 	},
 	403: func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO refused the request."), actionProductAcces, nil}
+		return advice{withSaid(e, "The ATO refused the request."), actionProductAcces, []Next{askVendor}}
 	},
 	404: func(e *flow.Error) advice {
 		return advice{"The address " + e.Host + " answered that there is no such service there (not found).",
@@ -140,7 +152,7 @@ func forFlow(e *flow.Error) advice {
 			g.action + " The registration stays stored here, to be tested again.", g.next}.then(Next{TestRegistration, e.ClientID})
 	case e.Step == flow.StepHeartbeat && e.Kind != flow.KindCancelled:
 		return advice{"Signing in to the ATO with the new registration worked, but the ATO's heartbeat check did not answer as expected. " + g.msg,
-			"Your software can sign in with this registration. If an ATO service it calls also refuses, check in the ATO API portal that your team app has that API product. The registration stays stored here.", g.next}
+			"Your software can sign in with this registration. If an ATO service it calls also refuses, ask your software vendor to check that its consumer key may use that ATO service. The registration stays stored here.", g.next}
 	}
 	return g
 }
@@ -204,7 +216,7 @@ func baseGuidance(e *flow.Error) advice {
 	}
 	if strings.HasPrefix(code, "auth.100") {
 		return advice{"The ATO refused the request: its authorisation checks failed (" + e.Code + ").",
-			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your team app may use this API. If it all looks right, contact the ATO with the receipt number shown.", nil}
+			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your software vendor's consumer key may use this API. If it all looks right, contact the ATO with the receipt number shown.", nil}
 	}
 	if g, ok := statusGuides[e.Status]; ok {
 		return g(e)
@@ -450,18 +462,7 @@ func skew(e *flow.Error) string {
 	if d < 2*time.Minute {
 		return ""
 	}
-	return "This computer's clock is about " + roughDuration(d) + " " + dir + " the ATO's."
-}
-
-func roughDuration(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
-	default:
-		return fmt.Sprintf("%d minutes", int(d.Minutes()))
-	}
+	return "This computer's clock is about " + timewords.Rough(d) + " " + dir + " the ATO's."
 }
 
 // notOfferedGuide is the guidance for a lifecycle call the server does not

@@ -22,14 +22,14 @@ func TestGuidance(t *testing.T) {
 	}{
 		// Gateway and DCR codes.
 		{"401-01", flow.Error{Step: flow.StepRegister, Status: 401, Code: "401-01"},
-			"The consumer (API) key was not accepted.", "Check you copied the sandbox key for a sandbox registration"},
+			"The consumer (API) key was not accepted.", "the sandbox key for a sandbox registration"},
 		{"400-01", flow.Error{Step: flow.StepRegister, Status: 400, Code: "400-01"}, "badly formed", "send the log"},
-		{"403-01", flow.Error{Step: flow.StepRegister, Status: 403, Code: "403-01"}, "refused access", "API portal"},
+		{"403-01", flow.Error{Step: flow.StepRegister, Status: 403, Code: "403-01"}, "refused access", "DCR"},
 		{"OAS.VAL.00000", flow.Error{Step: flow.StepRegister, Status: 400, Code: "OAS.VAL.00000"}, "did not match what", "installation name"},
 		{"PYID.00001", flow.Error{Step: flow.StepRegister, Status: 422, Code: "PYID.00001"}, "could not process", "right one for this business"},
 		{"AUTH.10001", flow.Error{Step: flow.StepRegister, Status: 403, Code: "AUTH.10001"}, "authorisation checks failed (AUTH.10001)", "RAM"},
 		{"AUTH.10010 lower case", flow.Error{Step: flow.StepRegister, Status: 403, Code: "auth.10010"}, "authorisation checks failed", "RAM"},
-		{"DCR.00001", flow.Error{Step: flow.StepRegister, Status: 400, Code: "DCR.00001"}, "does not match the key of your team app", "Copy the consumer key again"},
+		{"DCR.00001", flow.Error{Step: flow.StepRegister, Status: 400, Code: "DCR.00001"}, "does not match the key it was sent with", "exactly as your software vendor gave it"},
 		{"dcr.00001 lower case", flow.Error{Step: flow.StepRegister, Status: 400, Code: "dcr.00001"}, "does not match the key", ""},
 		{"invalid_client_metadata with words", flow.Error{Step: flow.StepRegister, Status: 400, Code: "invalid_client_metadata", Description: "x509_certificate is not valid or expired"},
 			"The ATO did not accept the registration details. The ATO said: “x509_certificate is not valid or expired” (invalid_client_metadata).", "test credential"},
@@ -73,7 +73,7 @@ func TestGuidance(t *testing.T) {
 		{"400 no code", flow.Error{Step: flow.StepRegister, Status: 400}, "rejected the request as invalid", "send the log"},
 		{"401 at token step", flow.Error{Step: flow.StepToken, Status: 401, At: at}, "did not accept your M2M credential", ""},
 		{"401 at register step", flow.Error{Step: flow.StepRegister, Status: 401}, "not authorised", "sandbox key"},
-		{"403 no code", flow.Error{Step: flow.StepRegister, Status: 403, Description: "Forbidden"}, "refused the request. The ATO said: “Forbidden”.", "API portal"},
+		{"403 no code", flow.Error{Step: flow.StepRegister, Status: 403, Description: "Forbidden"}, "refused the request. The ATO said: “Forbidden”.", "DCR"},
 		{"404", flow.Error{Step: flow.StepToken, Status: 404, Host: "auth.example.com"}, "auth.example.com answered that there is no such service", "addresses"},
 		{"408", flow.Error{Step: flow.StepToken, Status: 408}, "gave up waiting", "internet connection"},
 		{"429", flow.Error{Step: flow.StepToken, Status: 429}, "too many requests", "Wait a few minutes"},
@@ -198,5 +198,35 @@ func TestNextSteps(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestKeyAdviceSendsToTheVendor: the consumer key is the software vendor's
+// (ato-facts.md §10), so advice about it never sends a practice to a portal
+// or a "team app" of its own, and ends in the vendor next step.
+func TestKeyAdviceSendsToTheVendor(t *testing.T) {
+	for _, e := range []flow.Error{
+		{Step: flow.StepRegister, Status: 401, Code: "401-01"},
+		{Step: flow.StepRegister, Status: 403, Code: "403-01"},
+		{Step: flow.StepRegister, Status: 400, Code: "DCR.00001"},
+		{Step: flow.StepRegister, Status: 400, Code: "invalid_client_metadata", Description: "ato_api_key is invalid"},
+		{Step: flow.StepRegister, Status: 400, Code: "invalid_request", Description: "The ato_api_key field is required"},
+		{Step: flow.StepRegister, Status: 401, Description: "Unauthorized"},
+		{Step: flow.StepRegister, Status: 403, Description: "Forbidden"},
+	} {
+		a := For(&e)
+		text := strings.ToLower(a.Message() + " " + a.Action())
+		for _, w := range []string{"team app", "api portal"} {
+			if strings.Contains(text, w) {
+				t.Errorf("%s %d: advice names %q: %s", e.Code, e.Status, w, text)
+			}
+		}
+		found := false
+		for _, n := range NextOf(a) {
+			found = found || n.Step == CheckKeyWithVendor
+		}
+		if !found {
+			t.Errorf("%s %d: no vendor next step in %v", e.Code, e.Status, NextOf(a))
+		}
 	}
 }

@@ -18,6 +18,10 @@ const (
 	ExtraCA
 	// LongerTimeout: allow the ATO more time to answer (command line only).
 	LongerTimeout
+	// CheckKeyWithVendor: the consumer key is the software vendor's, so
+	// the vendor checks it; each front end names the vendor and its support
+	// contact when a setup file or the registration's record gives them.
+	CheckKeyWithVendor
 )
 
 // Next is a next step, with the registration it is about ("" when not
@@ -54,6 +58,8 @@ func (s NextStep) String() string {
 		return "extra-ca"
 	case LongerTimeout:
 		return "longer-timeout"
+	case CheckKeyWithVendor:
+		return "check-key-with-vendor"
 	}
 	return "none"
 }

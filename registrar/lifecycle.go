@@ -160,7 +160,7 @@ func (r *Registrar) Forget(ctx context.Context, clientID string) error {
 // consumer (API) key with it, and the ATO's gateway needs that key on every
 // call about the registration. Nothing was sent. Ask the user for it once
 // (ProvideConsumerKey keeps it), then try again.
-var ErrNoConsumerKey = errors.New("this registration was saved without the consumer (API) key the ATO needs for managing it: enter the key it was registered with (the same one as then, from your software vendor or your team app) once, and it is kept")
+var ErrNoConsumerKey = errors.New("this registration was saved without the consumer (API) key the ATO needs for managing it: enter the key it was registered with (the same one as then, from your software vendor) once, and it is kept")
 
 // access is a registration's stored values, refused with ErrNoConsumerKey
 // when the key needed for RFC 7592 calls is missing.

@@ -22,8 +22,8 @@ func (w *Wizard) askConsumerKey(c *regCard, act lifeAction, status string,
 		"consumer (API) key, which this computer does not have yet."))}
 	c.result.Refresh()
 	intro := para(cardWords(c, "This registration was saved before DCR Wizard kept the consumer (API) key with it, and "+
-		"the ATO needs that key to manage it. Enter the key it was registered with (from your software vendor, or "+
-		"your team app in the ATO API portal). It is kept in the keychain with the registration, so you are asked only once."))
+		"the ATO needs that key to manage it. Enter the key it was registered with: your software "+
+		"vendor gave it (the key is theirs; ask them if you do not have it). It is kept in the keychain with the registration, so you are asked only once."))
 	nd := w.showNameDialog("The consumer key of “"+c.rec.Name+"”", intro, "Consumer key", "", "Continue", widget.HighImportance,
 		func(s string) string {
 			if err := consumerkey.Valid(s); err != nil {

@@ -67,8 +67,8 @@ func (w *Wizard) buildDetails() {
 	p.nameErr.Hide()
 
 	p.keyBox = container.NewVBox(
-		para("The consumer key of your team app, from the ATO API portal (open your team app; the key is shown there). "+
-			"Copy it and press Paste: stray spaces and line breaks are removed for you."),
+		para("The consumer key your software vendor gave you (the company that makes your practice software; "+
+			"the key is theirs). Copy it and press Paste: stray spaces and line breaks are removed for you."),
 		container.NewBorder(nil, nil, nil, p.pasteBtn, p.apiKey),
 		p.apiErr,
 		p.practiceBox,

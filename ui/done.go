@@ -89,29 +89,10 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 	practice := res.Record.Environment == practiceName
 	grid := container.New(layout.NewFormLayout())
 	if ns == nil {
-		d.title = "Done"
-		if practice {
-			d.title = "Practice done"
-			d.box.Add(subheading("The practice registration worked"))
-			d.box.Add(para("The practice simulator accepted the registration. The three values it issued are saved in " +
-				res.Where + ", as a real registration's would be. They work only with the practice simulator: " +
-				"nothing was sent to the ATO. When you are ready, register for real with your own credential."))
-		} else {
-			d.box.Add(subheading("This installation is registered"))
-			d.box.Add(para("The ATO accepted the registration. The three values it issued are saved in " + res.Where +
-				", and your software can now use them."))
-		}
-		if ver != nil {
-			w.addVerifyOutcome(d, practice, res.Where, ver)
-		}
-		w.addSetupDone(d.box, res.Record) // setup hook
-		w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
-		grid.Add(bold("Registration client URI"))
-		grid.Add(container.NewVBox(monoPara(safetext.Line(d.values.RegistrationClientURI)),
-			caption(practiceWords(practice, "The address at the ATO where this registration is checked, renamed or removed."))))
-		grid.Add(bold("Registration access token"))
-		grid.Add(container.NewVBox(para("stored (hidden)"),
-			caption("The secret that lets this computer manage the registration. It stays in the keychain.")))
+		// The actions follow what to do next; the record's details below.
+		w.addStoredResult(d, res, ver, practice)
+		d.box.Add(w.doneActions())
+		d.box.Add(widget.NewSeparator())
 	} else {
 		d.title = "Registered — keep these values"
 		d.box.Add(subheading("Registered, but not saved on this computer"))
@@ -138,10 +119,6 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 	for _, warning := range res.Warnings {
 		d.box.Add(warnPara(warning))
 	}
-	if ns == nil {
-		w.addKeychainPlaces(d.box, res.Record)
-	}
-
 	if ns != nil {
 		d.savedTo = para("")
 		d.savedTo.Hide()
@@ -156,12 +133,12 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 		d.box.Add(d.keptCheck)
 		w.addSetupSupport(d.box) // setup hook
 	}
-	d.box.Add(widget.NewSeparator())
-	d.box.Add(container.NewHBox(
-		w.copyButton("Copy support summary", w.supportText),
-		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
-		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
-	))
+	if ns != nil {
+		d.box.Add(widget.NewSeparator())
+		d.box.Add(w.doneActions())
+	} else {
+		w.addTechnicalDetails(d, res.Record, res.Where, practice)
+	}
 	d.box.Refresh()
 	w.show(stepDone)
 }
@@ -178,9 +155,9 @@ func (w *Wizard) addVerifyOutcome(d *donePage, practice bool, where string, ver 
 		ok.TextStyle.Bold = true
 		d.box.Add(ok)
 		if ver.v != nil && ver.v.HeartbeatURL != "" {
-			d.box.Add(caption(practiceWords(practice, "DCR Wizard got an access token as the new registration, and the ATO's heartbeat check answered.")))
+			d.box.Add(para(practiceWords(practice, "DCR Wizard got an access token as the new registration, and the ATO's heartbeat check answered.")))
 		} else {
-			d.box.Add(caption(practiceWords(practice, "DCR Wizard got an access token from the ATO as the new registration.")))
+			d.box.Add(para(practiceWords(practice, "DCR Wizard got an access token from the ATO as the new registration.")))
 		}
 	case ver.stopped:
 		d.title = "Registered, not tested"
@@ -198,52 +175,12 @@ func (w *Wizard) addVerifyOutcome(d *donePage, practice bool, where string, ver 
 	}
 }
 
-// addKeychainPlaces lists where each value was saved: the keychain
-// accounts (credstore/LAYOUT.md) and the list file, for support staff.
-func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record) {
-	box.Add(bold("Where to find them"))
-	box.Add(caption("What is this? The keychain is the password store built into this computer: Credential " +
-		"Manager on Windows, Keychain Access on a Mac, and on Linux the Secret Service (GNOME Keyring or KWallet). " +
-		"Only programs running as you can read it."))
-	box.Add(para("Each value is its own keychain item, service \"" + credstore.Service + "\", under these account names. " +
-		"The list of registrations (no secrets) is a file beside them."))
-	grid := container.New(layout.NewFormLayout())
-	for _, row := range keychainPlaces(rec, w.cfg.Store.Dir()) {
-		v := valuePara(row[1]) // account names hold the ATO's client id
-		v.TextStyle.Monospace = true
-		grid.Add(widget.NewLabel(row[0]))
-		grid.Add(v)
-	}
-	box.Add(grid)
-}
-
-// keychainPlaces names where a saved registration's values are.
-func keychainPlaces(rec credstore.Record, storeDir string) [][2]string {
-	rows := [][2]string{
-		{"Registration access token", credstore.TokenAccount(rec.Environment, rec.ClientID)},
-		{"Registration client URI", credstore.URIAccount(rec.Environment, rec.ClientID)},
-	}
-	if rec.Name != "" {
-		rows = append(rows, [2]string{"Client ID, by name", credstore.NameAccount(rec.Environment, rec.Name)})
-	}
-	if storeDir != "" {
-		rows = append(rows, [2]string{"List of registrations", filepath.Join(storeDir, "index.json")})
-	}
-	return rows
-}
-
 // maskSecret shows that a secret is there without showing it.
 func maskSecret(s string) string {
 	if len(s) <= 8 {
 		return strings.Repeat("•", len(s))
 	}
 	return s[:4] + "…" + fmt.Sprintf(" (%d characters; use Copy)", len(s))
-}
-
-// errorWords gives the plain message and next action of any failure.
-func errorWords(err error) (msg, action string) {
-	adv := guidance.For(err)
-	return adv.Message(), withNext(adv)
 }
 
 // showFailure shows what went wrong, what to do, and the way back to the
@@ -254,7 +191,7 @@ func (w *Wizard) showFailure(err error) {
 	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, err, nil
 	practice := w.review.input.Env.Name == practiceName
 	d.box.Objects = nil
-	msg, action := errorWords(err)
+	msg, action := errorWordsFor(err, w.supportVendor())
 	msg, action = practiceWords(practice, msg), practiceWords(practice, action)
 	unknown := outcomeUnknown(err)
 	if unknown {
@@ -580,8 +517,8 @@ func unknownGuidance(practice bool, name string, started time.Time) string {
 		return "This was a practice run against the practice simulator: nothing was sent to the ATO, so there " +
 			"is nothing to check. You can register again at once."
 	}
-	return "Before registering again, find out whether it exists: ask your software provider (or look in the ATO " +
-		"API portal, if you have access) for a registration named " + name + ", made on " + formatDateTime(started) +
+	return "Before registering again, find out whether it exists: ask your software vendor (the registration was made " +
+		"with their consumer key) whether the ATO holds a registration named " + name + ", made on " + formatDateTime(started) +
 		". If there is one, use it or have it removed. DCR Wizard will remind you of it when it next starts."
 }
 

@@ -270,12 +270,12 @@ func (w *Wizard) refreshEnvironment() {
 	case o.env.Name == flow.Production.Name:
 		p.note.Importance = widget.WarningImportance
 		p.note.SetText("This is a real registration with the ATO. It is recorded against your business, and your " +
-			"software will use it to connect to the ATO for real. Use a production credential and the consumer key " +
-			"of your production team app.")
+			"software will use it to connect to the ATO for real. Use a production credential and your software " +
+			"vendor's production consumer key.")
 	case o.env.Name == flow.Sandbox.Name:
-		p.note.SetText("For testing. Use a credential and the consumer key of a team app made for the ATO's test " +
-			"environment (EVTE, the External Vendor Test Environment; its team apps and credentials are separate from " +
-			"production ones). Nothing here affects your live ATO services.")
+		p.note.SetText("For testing. Use a test credential and your software vendor's sandbox consumer key, both made " +
+			"for the ATO's test environment (EVTE, the External Vendor Test Environment; its keys and credentials are " +
+			"separate from production ones). Nothing here affects your live ATO services.")
 	default:
 		p.note.SetText("Addresses: " + o.env.TokenURL + " and " + o.env.RegistrationURL + ".")
 	}

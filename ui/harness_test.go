@@ -384,7 +384,7 @@ func textsIn(o fyne.CanvasObject) string {
 		case *keyButton:
 			b.WriteString("[" + v.Text + "]\n")
 		case *widget.RichText:
-			b.WriteString(v.String() + "\n")
+			b.WriteString(richTextOf(v.Segments) + "\n")
 		case *widget.Check:
 			b.WriteString("[ ] " + v.Text + "\n")
 		case *keyCheck:
@@ -412,6 +412,26 @@ func textsIn(o fyne.CanvasObject) string {
 		}
 	}
 	walk(o)
+	return b.String()
+}
+
+// richTextOf is the text of rich-text segments, list items included (which
+// RichText.String leaves out).
+func richTextOf(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		if l, ok := s.(*widget.ListSegment); ok {
+			for _, item := range l.Items {
+				b.WriteString(richTextOf([]widget.RichTextSegment{item}) + "\n")
+			}
+			continue
+		}
+		if p, ok := s.(*widget.ParagraphSegment); ok {
+			b.WriteString(richTextOf(p.Texts))
+			continue
+		}
+		b.WriteString(s.Textual())
+	}
 	return b.String()
 }
 

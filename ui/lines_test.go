@@ -115,6 +115,7 @@ func TestValuesWithLineBreaksStayOnOneLine(t *testing.T) {
 		}
 	}
 	h.register()
+	h.openTechnicalDetails() // the values are technical details
 	if !strings.Contains(h.texts(), `abc\u000aFORGED`) {
 		t.Fatalf("the Done page does not show the client id escaped:\n%s", h.texts())
 	}

@@ -3,14 +3,18 @@ package ui
 import (
 	"strings"
 
+	"dcrwizard/credstore"
 	"dcrwizard/guidance"
+	"dcrwizard/registrar"
 )
 
 // nextWords is how the wizard names a next step that advice offers: its
 // own screens and buttons. The command line names the same steps as
 // commands (cli/errors.go).
-func nextWords(n guidance.Next) string {
+func nextWords(n guidance.Next, v credstore.Vendor) string {
 	switch n.Step {
+	case guidance.CheckKeyWithVendor:
+		return vendorKeyWords(v)
 	case guidance.CheckRegistration:
 		return "To check it, press Check on it in the Registrations list."
 	case guidance.TestRegistration:
@@ -24,12 +28,37 @@ func nextWords(n guidance.Next) string {
 	return ""
 }
 
+// vendorKeyWords sends the practice to whoever gave it the consumer key: the
+// vendor by name and support contact when known.
+func vendorKeyWords(v credstore.Vendor) string {
+	if v.Name == "" {
+		return "If it is still refused, check the key with your software vendor: the consumer key is theirs, not the practice's."
+	}
+	who := v.Name
+	if c := registrar.SupportContact(v); c != "" {
+		who += " (" + c + ")"
+	}
+	return "If it is still refused, check the key with " + who + ": the consumer key is theirs."
+}
+
 // withNext is an advice's action followed by the wizard's words for its
-// next steps.
-func withNext(adv guidance.Advice) string {
+// next steps; v is the software vendor when known (zero otherwise).
+func withNext(adv guidance.Advice, v credstore.Vendor) string {
 	parts := []string{adv.Action()}
 	for _, n := range guidance.NextOf(adv) {
-		parts = append(parts, nextWords(n))
+		parts = append(parts, nextWords(n, v))
 	}
 	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
+
+// errorWords gives the plain message and next action of any failure.
+func errorWords(err error) (msg, action string) {
+	return errorWordsFor(err, credstore.Vendor{})
+}
+
+// errorWordsFor is errorWords naming the software vendor v (from the setup
+// file or the registration's record) where the advice is about its key.
+func errorWordsFor(err error, v credstore.Vendor) (msg, action string) {
+	adv := guidance.For(err)
+	return adv.Message(), withNext(adv, v)
 }

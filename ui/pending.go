@@ -97,8 +97,8 @@ func pendingGuidance(p credstore.Pending) string {
 			"whether this computer can still manage it."
 	}
 	return "DCR Wizard sent this registration but never saw the ATO's answer, so it may exist at the ATO. " +
-		"Before registering again, ask your software provider (or look in the ATO API portal, if you have " +
-		"access) for a registration named " + safetext.Line(p.Name) + ", made on " + pendingWhen(p) + ". If there is one, " +
+		"Before registering again, ask your software vendor (the registration was made with their consumer " +
+		"key) whether the ATO holds a registration named " + safetext.Line(p.Name) + ", made on " + pendingWhen(p) + ". If there is one, " +
 		"use it or have it removed."
 }
 

@@ -170,6 +170,7 @@ func TestJargonExplained(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
 	h.register()
+	test.Tap(findButton(t, h.w.pages[stepDone], "Technical details"))
 	h.wantText("The address at the ATO where this registration is checked",
 		"The secret that lets this computer manage the registration",
 		"What is this? The keychain is the password store built into this computer")

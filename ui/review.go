@@ -16,6 +16,7 @@ import (
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/internal/safetext"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/registrar"
 )
 
@@ -285,8 +286,7 @@ func (w *Wizard) startRegister() {
 
 func (w *Wizard) drawElapsed() {
 	p := &w.review
-	d := w.now().Sub(p.started).Round(time.Second)
-	p.elapsed.SetText(fmt.Sprintf("Elapsed: %d s", int(d/time.Second)))
+	p.elapsed.SetText("Elapsed: " + timewords.Duration(w.now().Sub(p.started)))
 }
 
 // drawRow shows a row's state: waiting, spinner, tick or cross.

@@ -283,6 +283,7 @@ func (w *Wizard) refreshSetup() {
 		st.welcomeErr.SetText(setupErrorText(st.err))
 	}
 	setShown(st.welcomeErr, st.err != nil)
+	w.refreshWelcomeKey()
 	w.refreshSetupEnvironment()
 	w.refreshSetupDetails()
 	w.relayout()
@@ -379,7 +380,7 @@ func (w *Wizard) refreshSetupDetails() {
 		p.keyBox.Show()
 	} else {
 		st.detailsLabel.SetText("Set by " + s.Vendor.Name + ": consumer key ending " + s.KeyHint() +
-			" (the key of " + s.Vendor.Product + "'s team app; you do not need to find it). Press Change only if " +
+			" (" + s.Vendor.Name + "'s key for " + s.Vendor.Product + "; you do not need to find it). Press Change only if " +
 			s.Vendor.Name + " told you to use another key.")
 		st.detailsChange.SetText("Change")
 		p.keyBox.Hide()
@@ -404,15 +405,6 @@ func (w *Wizard) addSetupSupport(box *fyne.Container) {
 	}
 	box.Add(bold("Support"))
 	box.Add(para(text + ". Give them the Details for support."))
-}
-
-// addSetupDone says what the registration is ready for (setup hook in
-// showResult).
-func (w *Wizard) addSetupDone(box *fyne.Container, rec credstore.Record) {
-	if rec.Vendor.Product == "" {
-		return
-	}
-	box.Add(para("The registration is ready for " + rec.Vendor.Product + "."))
 }
 
 // vendorRows are a registration's vendor lines on the Registrations screen

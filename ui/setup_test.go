@@ -104,7 +104,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	if h.w.done.res == nil || !h.w.done.res.Stored {
 		t.Fatalf("not registered: %v", h.w.done.failErr)
 	}
-	h.wantText("The registration is ready for Example Practice Manager.")
+	h.wantText("Nothing else to do: open Example Practice Manager.", "Questions? Contact Example Software Pty Ltd: 1300 000 000 · help@example.com.")
 	support := h.w.supportText()
 	if !strings.Contains(support, "1300 000 000 · help@example.com") || !strings.Contains(support, "Example Practice Manager") {
 		t.Errorf("support text has no vendor:\n%s", support)
@@ -162,7 +162,7 @@ func TestSetupFileInPracticeMode(t *testing.T) {
 	if h.w.done.res == nil {
 		t.Fatalf("practice run failed: %v", h.w.done.failErr)
 	}
-	h.wantText("The registration is ready for Example Practice Manager.")
+	h.wantText("A real registration will be ready for Example Practice Manager", "Questions? Contact Example Software Pty Ltd: 1300 000 000 · help@example.com.")
 	if rec := h.w.done.res.Record; rec.Environment != "practice" || rec.Vendor.Name != "Example Software Pty Ltd" {
 		t.Errorf("%+v", rec)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,6 +15,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
 )
@@ -170,7 +170,7 @@ func verificationLines(practice bool, v *flow.Verification, err error) []fyne.Ca
 	out := []fyne.CanvasObject{okPara(words("Your software can sign in to the ATO with this registration."))}
 	var facts []string
 	if v.TokenLifetime > 0 {
-		facts = append(facts, words("The ATO issued it an access token valid for "+v.TokenLifetime.Round(time.Second).String()+"."))
+		facts = append(facts, words("The ATO issued it an access token valid for "+timewords.Duration(v.TokenLifetime)+"."))
 	}
 	if v.HeartbeatURL != "" {
 		facts = append(facts, "The health check answered.")

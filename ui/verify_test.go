@@ -48,6 +48,7 @@ func TestNewRegistrationTested(t *testing.T) {
 	if d.res == nil || !d.res.Stored {
 		t.Fatalf("not stored: %v", d.failErr)
 	}
+	h.openTechnicalDetails() // the values are technical details
 	h.wantText("This installation is registered", "Your software can now sign in to the ATO with this registration.",
 		"the ATO's heartbeat check answered", d.res.Registration.ClientID)
 	if got := h.w.heading.String(); got != "Step 5 of 5 — Done" {
@@ -83,6 +84,7 @@ func TestNewRegistrationTestFails(t *testing.T) {
 		t.Fatalf("want stored and a failed test, got res=%+v verify=%+v fail=%v", d.res, d.verify, d.failErr)
 	}
 	clientID := d.res.Registration.ClientID
+	h.openTechnicalDetails() // the values are technical details
 	h.wantText("This installation is registered", "The test sign-in to the ATO with the new registration failed",
 		"The registration exists, but signing in to the ATO with it failed.",
 		"The registration itself exists and is stored in "+d.res.Where, clientID, d.values.RegistrationClientURI)
@@ -129,6 +131,7 @@ func TestCancelDuringTestKeepsRegistration(t *testing.T) {
 	if d.res == nil || !d.res.Stored {
 		t.Fatalf("Cancel during the test did not show the stored registration: fail=%v", d.failErr)
 	}
+	h.openTechnicalDetails() // the values are technical details
 	h.wantText("This installation is registered", "You stopped the test of the new registration",
 		"The registration itself exists and is stored in", d.res.Registration.ClientID)
 	if strings.Contains(h.texts(), "You cancelled the registration") {

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"dcrwizard/setupfile"
 )
 
 // About box facts. The licence is the LICENSE file at the root of the
@@ -26,6 +28,8 @@ type welcomePage struct {
 	attention     *fyne.Container
 	attentionText *widget.Label
 	attentionBtn  *keyButton
+	// needKey is the consumer key's line under "What you need".
+	needKey *widget.RichText
 }
 
 func (w *Wizard) buildWelcome() {
@@ -39,20 +43,21 @@ func (w *Wizard) buildWelcome() {
 	p.registrations = w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
 	p.about = w.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
 	p.about.Importance = widget.LowImportance
-	need := widget.NewRichTextFromMarkdown(
-		"- **Your M2M credential file and its password.** This is the machine credential your practice " +
-			"installed from the ATO: a keystore.xml file, or a .p12/.pfx file exported from it.\n" +
-			"- **The consumer key of your team app.** Find it in the ATO API portal, under your team app " +
-			"(it is also called the API key).\n" +
-			"- **A name for this installation,** for example the computer's name, so that you can tell " +
-			"your registrations apart later.")
-	need.Wrapping = fyne.TextWrapWord
+	// The key's line is its own, hidden while a setup file supplies the key
+	// (refreshWelcomeKey).
+	need := needItem("**Your M2M credential file and its password.** This is the machine credential your practice " +
+		"installed from the ATO: a keystore.xml file, or a .p12/.pfx file exported from it.")
+	p.needKey = needItem("**The consumer key from your software vendor.** The company that makes your practice " +
+		"software gives it to you (it is also called the API key); it is theirs, not your practice's. If they sent " +
+		"a setup file (" + setupfile.Extension + "), open it below and you do not need to enter the key.")
+	needName := needItem("**A name for this installation,** for example the computer's name, so that you can tell " +
+		"your registrations apart later.")
 	w.setPage(stepWelcome,
 		w.buildAttention(), // registrations that need attention (status.go)
 		para("This wizard registers this installation of your software with the Australian Taxation Office (ATO), "+
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
 		subheading("What you need"),
-		need,
+		container.NewVBox(need, p.needKey, needName),
 		w.setup.welcomeBox, // setup hook
 		subheading("Not sure yet?"),
 		para("Practice mode runs the whole registration against a simulator built into this program, with a demo "+
@@ -64,6 +69,22 @@ func (w *Wizard) buildWelcome() {
 	)
 	w.focusers[stepWelcome] = func() fyne.Focusable { return w.nextBtn }
 	w.refreshAttention()
+	w.refreshWelcomeKey()
+}
+
+// needItem is one bullet of "What you need".
+func needItem(md string) *widget.RichText {
+	r := widget.NewRichTextFromMarkdown("- " + md)
+	r.Wrapping = fyne.TextWrapWord
+	return r
+}
+
+// refreshWelcomeKey lists the consumer key under "What you need" only when
+// no setup file supplies it.
+func (w *Wizard) refreshWelcomeKey() {
+	if k := w.welcome.needKey; k != nil {
+		setShown(k, w.setup.s == nil || w.setup.keyChanged)
+	}
 }
 
 // showAbout shows the program's name, version, licence and purpose.

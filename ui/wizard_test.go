@@ -38,6 +38,7 @@ func TestRegisterSuccess(t *testing.T) {
 		t.Fatalf("want a stored registration, got res=%+v notStored=%v fail=%v", d.res, d.notStored, d.failErr)
 	}
 	clientID := d.res.Registration.ClientID
+	h.openTechnicalDetails() // the values are technical details
 	h.wantText("This installation is registered", clientID, d.res.Where, d.res.Registration.Receipt)
 	if got := h.w.heading.String(); got != "Step 5 of 5 — Done" {
 		t.Errorf("heading %q", got)
@@ -266,7 +267,7 @@ func TestCancelDuringSlowStep(t *testing.T) {
 	// The ticker redraws the elapsed time from the clock (read on the UI
 	// goroutine only; the run itself keeps the clock it started with).
 	h.w.cfg.Now = func() time.Time { return testNow.Add(7 * time.Second) }
-	h.loop.until(t, "the elapsed time to tick", func() bool { return h.w.review.elapsed.Text == "Elapsed: 7 s" })
+	h.loop.until(t, "the elapsed time to tick", func() bool { return h.w.review.elapsed.Text == "Elapsed: 7 seconds" })
 
 	start := time.Now()
 	test.Tap(h.w.review.cancelBtn)
@@ -477,7 +478,7 @@ func TestPendingNoteAtStart(t *testing.T) {
 	say := textsIn(w.win.Canvas().Overlays().Top())
 	for _, want := range []string{"Reception", "Sandbox (the ATO's test environment)", "1 March 2026, 2:05 pm",
 		"never saw the ATO's answer, so it may exist at the ATO",
-		"for a registration named Reception, made on 1 March 2026, 2:05 pm"} {
+		"whether the ATO holds a registration named Reception, made on 1 March 2026, 2:05 pm"} {
 		if !strings.Contains(say, want) {
 			t.Errorf("the note lacks %q:\n%s", want, say)
 		}
