@@ -26,7 +26,7 @@ type TLSVersionError struct {
 }
 
 func (e *TLSVersionError) Error() string {
-	return fmt.Sprintf("tls: the connection to %s used %s; the ATO requires TLS 1.3", e.Host, tlsVersionName(e.Version))
+	return fmt.Sprintf("tls: the connection to %s used %s; the ATO requires TLS 1.3", e.Host, TLSVersionName(e.Version))
 }
 
 // verifyATOVersion is the tls.Config VerifyConnection check. It runs once
@@ -41,7 +41,8 @@ func verifyATOVersion(cs tls.ConnectionState) error {
 	return nil
 }
 
-func tlsVersionName(v uint16) string {
+// TLSVersionName names a TLS version as messages do ("TLS 1.2").
+func TLSVersionName(v uint16) string {
 	switch v {
 	case tls.VersionTLS10:
 		return "TLS 1.0"
@@ -58,6 +59,6 @@ func tlsVersionName(v uint16) string {
 // tlsNote is added to a step's "done" line when its connection used less
 // than TLS 1.3 (possible only for custom endpoints).
 func tlsNote(host string, version uint16) string {
-	return " Note: the connection to " + host + " used " + tlsVersionName(version) +
+	return " Note: the connection to " + host + " used " + TLSVersionName(version) +
 		"; the ATO's own servers accept TLS 1.3 only, so the same set-up would fail against them."
 }

@@ -2,7 +2,6 @@ package guidance
 
 import (
 	"context"
-	"crypto/tls"
 	"dcrwizard/flow"
 	"dcrwizard/internal/timewords"
 	"errors"
@@ -191,7 +190,7 @@ func baseGuidance(e *flow.Error) advice {
 	case flow.KindTLS:
 		var versionErr *flow.TLSVersionError
 		if errors.As(e.Err, &versionErr) {
-			return advice{"The secure connection to " + versionErr.Host + " came up with " + tlsVersionName(versionErr.Version) +
+			return advice{"The secure connection to " + versionErr.Host + " came up with " + flow.TLSVersionName(versionErr.Version) +
 				", which the ATO no longer accepts: since 31 January 2026 it accepts TLS 1.3 only. The ATO's servers always offer TLS 1.3, so something between this computer and the ATO — usually a proxy or security software that inspects secure (HTTPS) traffic — answered instead. Nothing was sent.",
 				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to the ATO through without inspection. Then try again.", nil}
 		}
@@ -481,18 +480,4 @@ func notOfferedGuide(e *flow.Error) advice {
 		return advice{"The ATO does not offer removing a registration from here, so it still exists at the ATO.",
 			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only.", nil}
 	}
-}
-
-func tlsVersionName(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLS 1.0"
-	case tls.VersionTLS11:
-		return "TLS 1.1"
-	case tls.VersionTLS12:
-		return "TLS 1.2"
-	case tls.VersionTLS13:
-		return "TLS 1.3"
-	}
-	return fmt.Sprintf("TLS version 0x%04x", v)
 }
