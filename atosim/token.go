@@ -122,50 +122,75 @@ func (s *Simulator) verifyAssertion(raw, tokenURL string, now time.Time) (subjec
 	if len(parts) != 3 {
 		return "", nil, "client_assertion is not a signed JWT (header.payload.signature)."
 	}
-	var header map[string]any
-	if err := decodeSegment(parts[0], &header); err != nil {
-		return "", nil, "The JWT header could not be read."
+	cert, problem := s.signingCert(parts, now)
+	if problem != "" {
+		return "", nil, problem
 	}
-	if alg, _ := header["alg"].(string); alg != "RS256" {
-		return "", nil, "The JWT must be signed with alg RS256."
-	}
-	if typ, _ := header["typ"].(string); typ != "JWT" {
-		return "", nil, "The JWT header must have typ JWT."
-	}
-	if _, ok := header["crit"]; ok {
-		return "", nil, "The JWT header has critical extensions this server does not understand."
-	}
-	x5c, ok := header["x5c"].([]any)
-	switch {
-	case !ok || len(x5c) == 0:
-		return "", nil, "The JWT header must carry the signing certificate in x5c."
-	case len(x5c) > 1:
-		return "", nil, "x5c must hold the signing certificate only, not the certificate chain."
-	}
-	b64, _ := x5c[0].(string)
-	der, err := base64.StdEncoding.Strict().DecodeString(b64)
-	if err != nil || b64 == "" {
-		return "", nil, "The x5c certificate is not standard base64."
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return "", nil, "The x5c certificate could not be read."
-	}
-	if p := s.certProblem(cert, now); p != "" {
-		return "", nil, "The x5c certificate is not acceptable: " + p + "."
-	}
-	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
-	if err != nil {
-		return "", nil, "The JWT signature could not be read."
-	}
-	if err := jwt.SigningMethodRS256.Verify(parts[0]+"."+parts[1], sig, cert.PublicKey.(*rsa.PublicKey)); err != nil {
-		return "", nil, "The JWT signature does not match the x5c certificate."
-	}
-
 	var claims jwt.RegisteredClaims
 	if err := decodeSegment(parts[1], &claims); err != nil {
 		return "", nil, "The JWT claims could not be read."
 	}
+	if subject, registered, problem = s.assertionClient(claims, cert); problem != "" {
+		return "", nil, problem
+	}
+	if problem = checkAssertionClaims(claims, tokenURL, now); problem != "" {
+		return "", nil, problem
+	}
+	if problem = s.useJTI(claims.ID, claims.ExpiresAt.Time, now); problem != "" {
+		return "", nil, problem
+	}
+	return subject, registered, ""
+}
+
+// signingCert checks the JWT's header and signature and returns the
+// certificate it was signed with (x5c).
+func (s *Simulator) signingCert(parts []string, now time.Time) (*x509.Certificate, string) {
+	var header map[string]any
+	if err := decodeSegment(parts[0], &header); err != nil {
+		return nil, "The JWT header could not be read."
+	}
+	if alg, _ := header["alg"].(string); alg != "RS256" {
+		return nil, "The JWT must be signed with alg RS256."
+	}
+	if typ, _ := header["typ"].(string); typ != "JWT" {
+		return nil, "The JWT header must have typ JWT."
+	}
+	if _, ok := header["crit"]; ok {
+		return nil, "The JWT header has critical extensions this server does not understand."
+	}
+	x5c, ok := header["x5c"].([]any)
+	switch {
+	case !ok || len(x5c) == 0:
+		return nil, "The JWT header must carry the signing certificate in x5c."
+	case len(x5c) > 1:
+		return nil, "x5c must hold the signing certificate only, not the certificate chain."
+	}
+	b64, _ := x5c[0].(string)
+	der, err := base64.StdEncoding.Strict().DecodeString(b64)
+	if err != nil || b64 == "" {
+		return nil, "The x5c certificate is not standard base64."
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, "The x5c certificate could not be read."
+	}
+	if p := s.certProblem(cert, now); p != "" {
+		return nil, "The x5c certificate is not acceptable: " + p + "."
+	}
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
+	if err != nil {
+		return nil, "The JWT signature could not be read."
+	}
+	if err := jwt.SigningMethodRS256.Verify(parts[0]+"."+parts[1], sig, cert.PublicKey.(*rsa.PublicKey)); err != nil {
+		return nil, "The JWT signature does not match the x5c certificate."
+	}
+	return cert, ""
+}
+
+// assertionClient is the client the JWT speaks for (iss and sub): the
+// registration client, or a registered client signing with the certificate
+// it registered, whose registration it returns a copy of.
+func (s *Simulator) assertionClient(claims jwt.RegisteredClaims, cert *x509.Certificate) (subject string, registered *client, problem string) {
 	switch {
 	case claims.Issuer == "" || claims.Subject == "":
 		return "", nil, "The JWT must have iss and sub."
@@ -173,43 +198,53 @@ func (s *Simulator) verifyAssertion(raw, tokenURL string, now time.Time) (subjec
 		return "", nil, "The JWT's iss and sub must both be the client id."
 	}
 	subject = claims.Issuer
-	if subject != s.regID {
-		s.mu.Lock()
-		c, ok := s.clients[subject]
-		if ok {
-			cp := *c
-			registered = &cp
-		}
-		s.mu.Unlock()
-		if !ok {
-			return "", nil, "The client id in iss and sub is not known."
-		}
-		if !bytes.Equal(registered.certDER, cert.Raw) {
-			return "", nil, "The x5c certificate is not the one registered for this client."
-		}
+	if subject == s.regID {
+		return subject, nil, ""
 	}
+	s.mu.Lock()
+	c, ok := s.clients[subject]
+	if ok {
+		cp := *c
+		registered = &cp
+	}
+	s.mu.Unlock()
+	if !ok {
+		return "", nil, "The client id in iss and sub is not known."
+	}
+	if !bytes.Equal(registered.certDER, cert.Raw) {
+		return "", nil, "The x5c certificate is not the one registered for this client."
+	}
+	return subject, registered, ""
+}
+
+// checkAssertionClaims checks the JWT's audience, id and times.
+func checkAssertionClaims(claims jwt.RegisteredClaims, tokenURL string, now time.Time) string {
 	switch {
 	case len(claims.Audience) != 1 || claims.Audience[0] != tokenURL:
-		return "", nil, "The JWT's aud must be the token endpoint URL " + tokenURL + "."
+		return "The JWT's aud must be the token endpoint URL " + tokenURL + "."
 	case claims.ID == "":
-		return "", nil, "The JWT must have a jti."
+		return "The JWT must have a jti."
 	case claims.IssuedAt == nil:
-		return "", nil, "The JWT must have iat."
+		return "The JWT must have iat."
 	case claims.ExpiresAt == nil:
-		return "", nil, "The JWT must have exp."
+		return "The JWT must have exp."
 	}
 	iat, exp := claims.IssuedAt.Time, claims.ExpiresAt.Time
 	switch {
 	case iat.Before(now.Add(-MaxClockSkew)) || iat.After(now.Add(MaxClockSkew)):
-		return "", nil, "The JWT's iat is more than 5 minutes from the server's time; check the computer's clock."
+		return "The JWT's iat is more than 5 minutes from the server's time; check the computer's clock."
 	case !exp.After(now):
-		return "", nil, "The JWT has expired (exp is in the past)."
+		return "The JWT has expired (exp is in the past)."
 	case !exp.After(iat) || exp.Sub(iat) > MaxAssertionLifetime:
-		return "", nil, "The JWT's exp must be after iat and at most 10 minutes after it."
+		return "The JWT's exp must be after iat and at most 10 minutes after it."
 	case claims.NotBefore != nil && claims.NotBefore.After(now.Add(MaxClockSkew)):
-		return "", nil, "The JWT is not valid yet (nbf is in the future)."
+		return "The JWT is not valid yet (nbf is in the future)."
 	}
+	return ""
+}
 
+// useJTI refuses a JWT id seen before and remembers this one until exp.
+func (s *Simulator) useJTI(id string, exp, now time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for j, e := range s.jtis { // forget assertions that can no longer be replayed
@@ -217,11 +252,11 @@ func (s *Simulator) verifyAssertion(raw, tokenURL string, now time.Time) (subjec
 			delete(s.jtis, j)
 		}
 	}
-	if _, seen := s.jtis[claims.ID]; seen {
-		return "", nil, "This JWT (jti) has been used before; make a new one for every request."
+	if _, seen := s.jtis[id]; seen {
+		return "This JWT (jti) has been used before; make a new one for every request."
 	}
-	s.jtis[claims.ID] = exp
-	return subject, registered, ""
+	s.jtis[id] = exp
+	return ""
 }
 
 // decodeSegment decodes one base64url part of a JWT into v.
