@@ -28,45 +28,12 @@ const (
 // handleToken is the ATO SSO/IdP token endpoint: client_credentials with a
 // private-key JWT (RFC 7523), answering errors as RFC 6749 §5.2 says.
 func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint accepts POST only.")
-		return
-	}
-	if mediaType(r.Header.Get("Content-Type")) != "application/x-www-form-urlencoded" {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request must be a form (Content-Type: application/x-www-form-urlencoded).")
-		return
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The form body could not be read.")
-		return
-	}
-	for k, v := range form {
-		if len(v) > 1 { // RFC 6749 §3.2: parameters must not repeat
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("The parameter %s is repeated.", k))
-			return
-		}
-	}
-	switch gt := form.Get("grant_type"); {
-	case gt == "":
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The grant_type parameter is missing.")
-		return
-	case gt != "client_credentials":
-		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
-		return
-	}
-	assertionType, assertion := form.Get("client_assertion_type"), form.Get("client_assertion")
-	switch {
-	case assertionType == "" || assertion == "":
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication is missing: send client_assertion_type and client_assertion.")
-		return
-	case assertionType != ClientAssertionType:
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client_assertion_type must be "+ClientAssertionType+".")
+	form, ok := readTokenForm(w, r, body)
+	if !ok {
 		return
 	}
 	now := s.now()
-	subject, registered, problem := s.verifyAssertion(assertion, requestBaseURL(r)+TokenPath, now)
+	subject, registered, problem := s.verifyAssertion(form.Get("client_assertion"), requestBaseURL(r)+TokenPath, now)
 	if problem != "" {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", problem)
 		return
@@ -76,22 +43,9 @@ func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request, body []b
 		return
 	}
 	scopes := strings.Fields(form.Get("scope"))
-	if registered == nil {
-		if len(scopes) != 1 || scopes[0] != Scope {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_scope", "The registration client may ask for the scope "+Scope+" only.")
-			return
-		}
-	} else {
-		for _, sc := range scopes {
-			if sc == Scope {
-				writeOAuthError(w, http.StatusBadRequest, "invalid_scope", "A registered client may not ask for the registration scope.")
-				return
-			}
-		}
-		if registered.grant != "client_credentials" {
-			writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", "This client is not registered for the client_credentials grant.")
-			return
-		}
+	if code, desc := grantProblem(registered, scopes); code != "" {
+		writeOAuthError(w, http.StatusBadRequest, code, desc)
+		return
 	}
 	token, err := s.mintToken(jwt.MapClaims{
 		"sub":       subject,
@@ -112,6 +66,72 @@ func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request, body []b
 		"expires_in":   int(AccessTokenLifetime / time.Second),
 		"token_type":   "Bearer",
 	})
+}
+
+// readTokenForm reads a token request's form and checks its shape: a POSTed
+// form, no parameter repeated, the client_credentials grant and a JWT client
+// assertion. When it is not, it answers the error and returns false.
+func readTokenForm(w http.ResponseWriter, r *http.Request, body []byte) (url.Values, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint accepts POST only.")
+		return nil, false
+	}
+	if mediaType(r.Header.Get("Content-Type")) != "application/x-www-form-urlencoded" {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request must be a form (Content-Type: application/x-www-form-urlencoded).")
+		return nil, false
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The form body could not be read.")
+		return nil, false
+	}
+	for k, v := range form {
+		if len(v) > 1 { // RFC 6749 §3.2: parameters must not repeat
+			writeOAuthError(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("The parameter %s is repeated.", k))
+			return nil, false
+		}
+	}
+	switch gt := form.Get("grant_type"); {
+	case gt == "":
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The grant_type parameter is missing.")
+		return nil, false
+	case gt != "client_credentials":
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
+		return nil, false
+	}
+	assertionType, assertion := form.Get("client_assertion_type"), form.Get("client_assertion")
+	switch {
+	case assertionType == "" || assertion == "":
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication is missing: send client_assertion_type and client_assertion.")
+		return nil, false
+	case assertionType != ClientAssertionType:
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client_assertion_type must be "+ClientAssertionType+".")
+		return nil, false
+	}
+	return form, true
+}
+
+// grantProblem is the error code and description (400) when the client may
+// not have the scopes it asks for: the registration client only the
+// registration scope, a registered client anything else, and only with the
+// grant it registered for. code is "" when the grant is fine.
+func grantProblem(registered *client, scopes []string) (code, desc string) {
+	if registered == nil {
+		if len(scopes) != 1 || scopes[0] != Scope {
+			return "invalid_scope", "The registration client may ask for the scope " + Scope + " only."
+		}
+		return "", ""
+	}
+	for _, sc := range scopes {
+		if sc == Scope {
+			return "invalid_scope", "A registered client may not ask for the registration scope."
+		}
+	}
+	if registered.grant != "client_credentials" {
+		return "unauthorized_client", "This client is not registered for the client_credentials grant."
+	}
+	return "", ""
 }
 
 // verifyAssertion checks a private-key JWT the way the ATO describes it. It
