@@ -120,20 +120,7 @@ func (s *Simulator) handleRegister(w http.ResponseWriter, r *http.Request, body 
 // handleClient serves RFC 7592 read, update and delete on a
 // registration_client_uri.
 func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id string, body []byte) {
-	if s.refuseLifecycle(w, r) {
-		return
-	}
-	methods := []string{http.MethodGet}
-	if !s.opts.RefuseUpdates {
-		methods = append(methods, http.MethodPut)
-	}
-	if !s.opts.DisableDelete {
-		methods = append(methods, http.MethodDelete)
-	}
-	allowed := strings.Join(methods, ", ")
-	if !slices.Contains(methods, r.Method) {
-		w.Header().Set("Allow", allowed)
-		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "This method is not supported on a registration; allowed: "+allowed+".")
+	if s.refuseLifecycle(w, r) || !s.clientMethodAllowed(w, r) {
 		return
 	}
 	// The gateway guards the registration's own URI with the consumer key
@@ -153,28 +140,62 @@ func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id stri
 	now := s.now()
 	var update *client
 	if r.Method == http.MethodPut {
-		md, err := decodeObject(r, body)
-		if err != nil {
-			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, err.Error())
-			return
-		}
-		if md["client_id"] != id {
-			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, "invalid client id for client_id")
-			return
-		}
-		for _, f := range serverOwned {
-			if _, ok := md[f]; ok {
-				writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, f+" is read-only")
-				return
-			}
-		}
-		var merr *metadataError
-		if update, merr = s.checkMetadata(md, apiKey, now); merr != nil {
-			writeMetadataError(w, merr)
+		var ok bool
+		if update, ok = s.readUpdate(w, r, id, body, apiKey, now); !ok {
 			return
 		}
 	}
+	s.answerClient(w, r, id, tokenID, update, now)
+}
 
+// clientMethodAllowed answers 405 to a method the simulator's options leave
+// out (PUT with RefuseUpdates, DELETE with DisableDelete).
+func (s *Simulator) clientMethodAllowed(w http.ResponseWriter, r *http.Request) bool {
+	methods := []string{http.MethodGet}
+	if !s.opts.RefuseUpdates {
+		methods = append(methods, http.MethodPut)
+	}
+	if !s.opts.DisableDelete {
+		methods = append(methods, http.MethodDelete)
+	}
+	if slices.Contains(methods, r.Method) {
+		return true
+	}
+	allowed := strings.Join(methods, ", ")
+	w.Header().Set("Allow", allowed)
+	writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "This method is not supported on a registration; allowed: "+allowed+".")
+	return false
+}
+
+// readUpdate reads and checks an RFC 7592 update of client id; when it is
+// refused, it answers the error and returns false.
+func (s *Simulator) readUpdate(w http.ResponseWriter, r *http.Request, id string, body []byte, apiKey string, now time.Time) (*client, bool) {
+	md, err := decodeObject(r, body)
+	if err != nil {
+		writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, err.Error())
+		return nil, false
+	}
+	if md["client_id"] != id {
+		writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, "invalid client id for client_id")
+		return nil, false
+	}
+	for _, f := range serverOwned {
+		if _, ok := md[f]; ok {
+			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, f+" is read-only")
+			return nil, false
+		}
+	}
+	update, merr := s.checkMetadata(md, apiKey, now)
+	if merr != nil {
+		writeMetadataError(w, merr)
+		return nil, false
+	}
+	return update, true
+}
+
+// answerClient carries out a read, update (update not nil) or delete of
+// client id under s.mu, provided tokenID is still its token, and answers.
+func (s *Simulator) answerClient(w http.ResponseWriter, r *http.Request, id, tokenID string, update *client, now time.Time) {
 	s.mu.Lock()
 	c := s.clients[id]
 	if c == nil || c.tokenID != tokenID { // deleted or rotated meanwhile
