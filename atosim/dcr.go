@@ -120,20 +120,7 @@ func (s *Simulator) handleRegister(w http.ResponseWriter, r *http.Request, body 
 // handleClient serves RFC 7592 read, update and delete on a
 // registration_client_uri.
 func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id string, body []byte) {
-	if s.refuseLifecycle(w, r) {
-		return
-	}
-	methods := []string{http.MethodGet}
-	if !s.opts.RefuseUpdates {
-		methods = append(methods, http.MethodPut)
-	}
-	if !s.opts.DisableDelete {
-		methods = append(methods, http.MethodDelete)
-	}
-	allowed := strings.Join(methods, ", ")
-	if !slices.Contains(methods, r.Method) {
-		w.Header().Set("Allow", allowed)
-		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "This method is not supported on a registration; allowed: "+allowed+".")
+	if s.refuseLifecycle(w, r) || !s.clientMethodAllowed(w, r) {
 		return
 	}
 	// The gateway guards the registration's own URI with the consumer key
@@ -153,28 +140,62 @@ func (s *Simulator) handleClient(w http.ResponseWriter, r *http.Request, id stri
 	now := s.now()
 	var update *client
 	if r.Method == http.MethodPut {
-		md, err := decodeObject(r, body)
-		if err != nil {
-			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, err.Error())
-			return
-		}
-		if md["client_id"] != id {
-			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, "invalid client id for client_id")
-			return
-		}
-		for _, f := range serverOwned {
-			if _, ok := md[f]; ok {
-				writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, f+" is read-only")
-				return
-			}
-		}
-		var merr *metadataError
-		if update, merr = s.checkMetadata(md, apiKey, now); merr != nil {
-			writeMetadataError(w, merr)
+		var ok bool
+		if update, ok = s.readUpdate(w, r, id, body, apiKey, now); !ok {
 			return
 		}
 	}
+	s.answerClient(w, r, id, tokenID, update, now)
+}
 
+// clientMethodAllowed answers 405 to a method the simulator's options leave
+// out (PUT with RefuseUpdates, DELETE with DisableDelete).
+func (s *Simulator) clientMethodAllowed(w http.ResponseWriter, r *http.Request) bool {
+	methods := []string{http.MethodGet}
+	if !s.opts.RefuseUpdates {
+		methods = append(methods, http.MethodPut)
+	}
+	if !s.opts.DisableDelete {
+		methods = append(methods, http.MethodDelete)
+	}
+	if slices.Contains(methods, r.Method) {
+		return true
+	}
+	allowed := strings.Join(methods, ", ")
+	w.Header().Set("Allow", allowed)
+	writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "This method is not supported on a registration; allowed: "+allowed+".")
+	return false
+}
+
+// readUpdate reads and checks an RFC 7592 update of client id; when it is
+// refused, it answers the error and returns false.
+func (s *Simulator) readUpdate(w http.ResponseWriter, r *http.Request, id string, body []byte, apiKey string, now time.Time) (*client, bool) {
+	md, err := decodeObject(r, body)
+	if err != nil {
+		writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, err.Error())
+		return nil, false
+	}
+	if md["client_id"] != id {
+		writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, "invalid client id for client_id")
+		return nil, false
+	}
+	for _, f := range serverOwned {
+		if _, ok := md[f]; ok {
+			writeOAuthError(w, http.StatusBadRequest, CodeInvalidRequest, f+" is read-only")
+			return nil, false
+		}
+	}
+	update, merr := s.checkMetadata(md, apiKey, now)
+	if merr != nil {
+		writeMetadataError(w, merr)
+		return nil, false
+	}
+	return update, true
+}
+
+// answerClient carries out a read, update (update not nil) or delete of
+// client id under s.mu, provided tokenID is still its token, and answers.
+func (s *Simulator) answerClient(w http.ResponseWriter, r *http.Request, id, tokenID string, update *client, now time.Time) {
 	s.mu.Lock()
 	c := s.clients[id]
 	if c == nil || c.tokenID != tokenID { // deleted or rotated meanwhile
@@ -232,79 +253,27 @@ func (s *Simulator) registrationToken(c *client, now time.Time) (string, error) 
 // Codes and descriptions are the ATO's, from its DCR response-message table
 // (ato-facts.md §7), capitalisation included.
 func (s *Simulator) checkMetadata(md map[string]any, apiKey string, now time.Time) (*client, *metadataError) {
-	bad := func(code, desc string) *metadataError {
-		return &metadataError{status: http.StatusBadRequest, code: code, desc: desc}
-	}
 	name, _ := md["client_name"].(string)
 	switch {
 	case strings.TrimSpace(name) == "":
-		return nil, bad(CodeInvalidRequest, "The client_name field is required")
+		return nil, badMetadata(CodeInvalidRequest, "The client_name field is required")
 	case utf8.RuneCountInString(name) > MaxClientNameLength:
-		return nil, bad(CodeInvalidClientMetadata, "client_name exceeded characters limit")
+		return nil, badMetadata(CodeInvalidClientMetadata, "client_name exceeded characters limit")
 	}
 	atoKey, _ := md["ato_api_key"].(string)
 	switch {
 	case strings.TrimSpace(atoKey) == "" || (apiKey == "" && !s.knownAPIKey(atoKey)):
-		return nil, bad(CodeInvalidClientMetadata, "ato_api_key is invalid")
+		return nil, badMetadata(CodeInvalidClientMetadata, "ato_api_key is invalid")
 	case apiKey != "" && atoKey != apiKey:
-		return nil, bad(CodeDCR00001, "ato_api_key is not the same as the apiKey in the header.")
+		return nil, badMetadata(CodeDCR00001, "ato_api_key is not the same as the apiKey in the header.")
 	}
-	_, hasJWKS := md["jwks_uri"]
-	x5, hasX5 := md["x509_certificate"]
-	switch {
-	case hasJWKS && hasX5, !hasJWKS && !hasX5:
-		return nil, bad(CodeInvalidRequest, "client_metadata must contain a jwks_uri OR x509_certificate")
-	case hasJWKS:
-		return nil, bad(CodeInvalidClientMetadata, "jwks_uri is not supported")
+	cert, merr := s.metadataCert(md, now)
+	if merr != nil {
+		return nil, merr
 	}
-	x5s, _ := x5.(string)
-	if strings.HasPrefix(strings.TrimSpace(x5s), "-----BEGIN") {
-		return nil, bad(CodeInvalidClientMetadata, "Format for x509_certificate is not supported")
-	}
-	der, err := base64.StdEncoding.Strict().DecodeString(x5s)
-	if err != nil || x5s == "" {
-		return nil, bad(CodeInvalidClientMetadata, "x509_certificate is invalid")
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, bad(CodeInvalidClientMetadata, "x509_certificate is invalid")
-	}
-	switch p := s.certProblem(cert, now); {
-	case now.After(cert.NotAfter):
-		return nil, bad(CodeInvalidRequest, "x509_certificate is expired")
-	case p != "":
-		return nil, bad(CodeInvalidRequest, "x509_certificate is not valid or expired")
-	}
-	grants, _ := md["grant_types"].([]any)
-	switch {
-	case len(grants) == 0:
-		return nil, bad(CodeInvalidRequest, "The grant_types field is required")
-	case len(grants) > 1:
-		return nil, bad(CodeInvalidRequest, "More than one grant_types provided")
-	}
-	grant, _ := grants[0].(string)
-	redirects, hasRedirects := md["redirect_uris"]
-	switch grant {
-	case "client_credentials":
-		if list, isList := redirects.([]any); hasRedirects && redirects != nil && (!isList || len(list) > 0) {
-			return nil, bad(CodeInvalidRequest, "Selected grant_type cannot be used with redirect_uris value")
-		}
-	case "authorization_code":
-		list, _ := redirects.([]any)
-		if len(list) == 0 {
-			return nil, bad(CodeInvalidRequest, "Selected grant_type requires valid redirect_uris value")
-		}
-		if len(list) > 5 {
-			return nil, bad(CodeInvalidClientMetadata, "More than 5 redirect_uris provided")
-		}
-		for _, v := range list {
-			str, _ := v.(string)
-			if u, err := url.Parse(str); err != nil || u.Scheme != "https" || u.Host == "" || u.Fragment != "" {
-				return nil, bad(CodeInvalidRedirectURI, "redirect_uris is invalid")
-			}
-		}
-	default:
-		return nil, bad(CodeInvalidClientMetadata, "grant_types is not supported")
+	grant, merr := metadataGrant(md)
+	if merr != nil {
+		return nil, merr
 	}
 	stored := cloneMap(md)
 	delete(stored, "client_id")
@@ -312,6 +281,80 @@ func (s *Simulator) checkMetadata(md map[string]any, apiKey string, now time.Tim
 		delete(stored, f)
 	}
 	return &client{metadata: stored, certDER: cert.Raw, grant: grant}, nil
+}
+
+// badMetadata is a 400 refusal of the metadata.
+func badMetadata(code, desc string) *metadataError {
+	return &metadataError{status: http.StatusBadRequest, code: code, desc: desc}
+}
+
+// metadataCert is the certificate the metadata registers: x509_certificate,
+// base64 DER, in date and chaining to the simulator's CA.
+func (s *Simulator) metadataCert(md map[string]any, now time.Time) (*x509.Certificate, *metadataError) {
+	_, hasJWKS := md["jwks_uri"]
+	x5, hasX5 := md["x509_certificate"]
+	switch {
+	case hasJWKS && hasX5, !hasJWKS && !hasX5:
+		return nil, badMetadata(CodeInvalidRequest, "client_metadata must contain a jwks_uri OR x509_certificate")
+	case hasJWKS:
+		return nil, badMetadata(CodeInvalidClientMetadata, "jwks_uri is not supported")
+	}
+	x5s, _ := x5.(string)
+	if strings.HasPrefix(strings.TrimSpace(x5s), "-----BEGIN") {
+		return nil, badMetadata(CodeInvalidClientMetadata, "Format for x509_certificate is not supported")
+	}
+	der, err := base64.StdEncoding.Strict().DecodeString(x5s)
+	if err != nil || x5s == "" {
+		return nil, badMetadata(CodeInvalidClientMetadata, "x509_certificate is invalid")
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, badMetadata(CodeInvalidClientMetadata, "x509_certificate is invalid")
+	}
+	switch p := s.certProblem(cert, now); {
+	case now.After(cert.NotAfter):
+		return nil, badMetadata(CodeInvalidRequest, "x509_certificate is expired")
+	case p != "":
+		return nil, badMetadata(CodeInvalidRequest, "x509_certificate is not valid or expired")
+	}
+	return cert, nil
+}
+
+// metadataGrant is the one grant type the metadata asks for, checked
+// against its redirect_uris.
+func metadataGrant(md map[string]any) (string, *metadataError) {
+	grants, _ := md["grant_types"].([]any)
+	switch {
+	case len(grants) == 0:
+		return "", badMetadata(CodeInvalidRequest, "The grant_types field is required")
+	case len(grants) > 1:
+		return "", badMetadata(CodeInvalidRequest, "More than one grant_types provided")
+	}
+	grant, _ := grants[0].(string)
+	redirects, hasRedirects := md["redirect_uris"]
+	switch grant {
+	case "client_credentials":
+		if list, isList := redirects.([]any); hasRedirects && redirects != nil && (!isList || len(list) > 0) {
+			return "", badMetadata(CodeInvalidRequest, "Selected grant_type cannot be used with redirect_uris value")
+		}
+	case "authorization_code":
+		list, _ := redirects.([]any)
+		if len(list) == 0 {
+			return "", badMetadata(CodeInvalidRequest, "Selected grant_type requires valid redirect_uris value")
+		}
+		if len(list) > 5 {
+			return "", badMetadata(CodeInvalidClientMetadata, "More than 5 redirect_uris provided")
+		}
+		for _, v := range list {
+			str, _ := v.(string)
+			if u, err := url.Parse(str); err != nil || u.Scheme != "https" || u.Host == "" || u.Fragment != "" {
+				return "", badMetadata(CodeInvalidRedirectURI, "redirect_uris is invalid")
+			}
+		}
+	default:
+		return "", badMetadata(CodeInvalidClientMetadata, "grant_types is not supported")
+	}
+	return grant, nil
 }
 
 // clientView is a registration as the API returns it: the attributes sent

@@ -2,6 +2,7 @@ package atosim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -60,24 +61,8 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer finish()
 
 	route := func(w http.ResponseWriter) {
-		switch {
-		case readErr != nil:
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body could not be read.")
-		case len(body) > maxBody:
-			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_request", "The request body is too large.")
-		case endpoint == EndpointToken:
-			s.handleToken(w, r, body)
-		case endpoint == EndpointRegister:
-			s.handleRegister(w, r, body)
-		case endpoint == EndpointClient:
-			s.handleClient(w, r, id, body)
-		case endpoint == EndpointHeartbeat:
-			s.handleHeartbeat(w, r)
-		default:
-			writeGatewayError(w, http.StatusNotFound, "404-01", "No such resource", "")
-		}
+		s.route(w, r, endpoint, id, body, readErr)
 	}
-
 	f := s.takeFault(endpoint)
 	if f == nil {
 		route(sw)
@@ -89,28 +74,18 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		finish()
 		dropConnection(w)
 	case FaultDelay:
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
+		if waitFor(r.Context(), f.Delay) {
 			route(sw)
-		case <-r.Context().Done(): // the client gave up waiting
-		}
+		} // else the client gave up waiting
 	case FaultLateAnswer:
 		bw := &bufferWriter{header: http.Header{}}
 		route(bw)
 		note = fmt.Sprintf(" (fault: %s; processed as %d, answered after %s)", f.Kind, bw.statusOr200(), f.Delay)
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done(): // the client gave up: the answer is lost
+		if !waitFor(r.Context(), f.Delay) { // the client gave up: the answer is lost
 			finish()
 			return
 		}
-		for k, v := range bw.header {
-			sw.Header()[k] = v
-		}
+		bw.copyHeader(sw)
 		sw.WriteHeader(bw.statusOr200())
 		_, _ = sw.Write(bw.body.Bytes())
 	case FaultDropAfterRegister:
@@ -122,28 +97,69 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case FaultMalformedJSON:
 		bw := &bufferWriter{header: http.Header{}}
 		route(bw)
-		for k, v := range bw.header {
-			sw.Header()[k] = v
-		}
-		sw.Header().Del("Content-Length")
-		sw.Header().Set("Content-Type", "application/json")
-		b := bw.body.Bytes()
-		cut := []byte("{")
-		if len(b) > 2 {
-			cut = b[:len(b)/2] // a strict prefix of a JSON object never parses
-		}
-		sw.WriteHeader(bw.statusOr200())
-		_, _ = sw.Write(cut)
+		writeCutJSON(sw, bw)
 	default: // FaultHTTPError
-		status := f.Status
-		if status == 0 {
-			status = http.StatusBadGateway
-		}
-		text := http.StatusText(status)
-		sw.Header().Set("Content-Type", "text/html; charset=utf-8")
-		sw.WriteHeader(status)
-		_, _ = fmt.Fprintf(sw, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>gateway</center>\r\n</body>\r\n</html>\r\n", status, text, status, text)
+		writeGatewayPage(sw, f.Status)
 	}
+}
+
+// route answers a request at its endpoint.
+func (s *Simulator) route(w http.ResponseWriter, r *http.Request, endpoint, id string, body []byte, readErr error) {
+	switch {
+	case readErr != nil:
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body could not be read.")
+	case len(body) > maxBody:
+		writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_request", "The request body is too large.")
+	case endpoint == EndpointToken:
+		s.handleToken(w, r, body)
+	case endpoint == EndpointRegister:
+		s.handleRegister(w, r, body)
+	case endpoint == EndpointClient:
+		s.handleClient(w, r, id, body)
+	case endpoint == EndpointHeartbeat:
+		s.handleHeartbeat(w, r)
+	default:
+		writeGatewayError(w, http.StatusNotFound, "404-01", "No such resource", "")
+	}
+}
+
+// waitFor waits d; false when ctx ended first (the client gave up).
+func waitFor(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// writeCutJSON sends the answer bw holds with its JSON body cut in half, as
+// a connection cut mid-answer would leave it.
+func writeCutJSON(sw *statusWriter, bw *bufferWriter) {
+	bw.copyHeader(sw)
+	sw.Header().Del("Content-Length")
+	sw.Header().Set("Content-Type", "application/json")
+	b := bw.body.Bytes()
+	cut := []byte("{")
+	if len(b) > 2 {
+		cut = b[:len(b)/2] // a strict prefix of a JSON object never parses
+	}
+	sw.WriteHeader(bw.statusOr200())
+	_, _ = sw.Write(cut)
+}
+
+// writeGatewayPage answers with the HTML error page a gateway sends in
+// front of a failing server (502 when status is 0).
+func writeGatewayPage(w http.ResponseWriter, status int) {
+	if status == 0 {
+		status = http.StatusBadGateway
+	}
+	text := http.StatusText(status)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>gateway</center>\r\n</body>\r\n</html>\r\n", status, text, status, text)
 }
 
 // dropConnection closes the client's connection without an answer, as a
@@ -199,6 +215,14 @@ func (w *bufferWriter) Write(b []byte) (int, error) {
 	}
 	return w.body.Write(b)
 }
+
+// copyHeader copies the held header into the header of to.
+func (w *bufferWriter) copyHeader(to http.ResponseWriter) {
+	for k, v := range w.header {
+		to.Header()[k] = v
+	}
+}
+
 func (w *bufferWriter) statusOr200() int {
 	if w.status == 0 {
 		return http.StatusOK

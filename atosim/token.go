@@ -28,45 +28,12 @@ const (
 // handleToken is the ATO SSO/IdP token endpoint: client_credentials with a
 // private-key JWT (RFC 7523), answering errors as RFC 6749 §5.2 says.
 func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint accepts POST only.")
-		return
-	}
-	if mediaType(r.Header.Get("Content-Type")) != "application/x-www-form-urlencoded" {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request must be a form (Content-Type: application/x-www-form-urlencoded).")
-		return
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The form body could not be read.")
-		return
-	}
-	for k, v := range form {
-		if len(v) > 1 { // RFC 6749 §3.2: parameters must not repeat
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("The parameter %s is repeated.", k))
-			return
-		}
-	}
-	switch gt := form.Get("grant_type"); {
-	case gt == "":
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The grant_type parameter is missing.")
-		return
-	case gt != "client_credentials":
-		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
-		return
-	}
-	assertionType, assertion := form.Get("client_assertion_type"), form.Get("client_assertion")
-	switch {
-	case assertionType == "" || assertion == "":
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication is missing: send client_assertion_type and client_assertion.")
-		return
-	case assertionType != ClientAssertionType:
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client_assertion_type must be "+ClientAssertionType+".")
+	form, ok := readTokenForm(w, r, body)
+	if !ok {
 		return
 	}
 	now := s.now()
-	subject, registered, problem := s.verifyAssertion(assertion, requestBaseURL(r)+TokenPath, now)
+	subject, registered, problem := s.verifyAssertion(form.Get("client_assertion"), requestBaseURL(r)+TokenPath, now)
 	if problem != "" {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", problem)
 		return
@@ -76,22 +43,9 @@ func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request, body []b
 		return
 	}
 	scopes := strings.Fields(form.Get("scope"))
-	if registered == nil {
-		if len(scopes) != 1 || scopes[0] != Scope {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_scope", "The registration client may ask for the scope "+Scope+" only.")
-			return
-		}
-	} else {
-		for _, sc := range scopes {
-			if sc == Scope {
-				writeOAuthError(w, http.StatusBadRequest, "invalid_scope", "A registered client may not ask for the registration scope.")
-				return
-			}
-		}
-		if registered.grant != "client_credentials" {
-			writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", "This client is not registered for the client_credentials grant.")
-			return
-		}
+	if code, desc := grantProblem(registered, scopes); code != "" {
+		writeOAuthError(w, http.StatusBadRequest, code, desc)
+		return
 	}
 	token, err := s.mintToken(jwt.MapClaims{
 		"sub":       subject,
@@ -114,6 +68,72 @@ func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request, body []b
 	})
 }
 
+// readTokenForm reads a token request's form and checks its shape: a POSTed
+// form, no parameter repeated, the client_credentials grant and a JWT client
+// assertion. When it is not, it answers the error and returns false.
+func readTokenForm(w http.ResponseWriter, r *http.Request, body []byte) (url.Values, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint accepts POST only.")
+		return nil, false
+	}
+	if mediaType(r.Header.Get("Content-Type")) != "application/x-www-form-urlencoded" {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request must be a form (Content-Type: application/x-www-form-urlencoded).")
+		return nil, false
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The form body could not be read.")
+		return nil, false
+	}
+	for k, v := range form {
+		if len(v) > 1 { // RFC 6749 §3.2: parameters must not repeat
+			writeOAuthError(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("The parameter %s is repeated.", k))
+			return nil, false
+		}
+	}
+	switch gt := form.Get("grant_type"); {
+	case gt == "":
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The grant_type parameter is missing.")
+		return nil, false
+	case gt != "client_credentials":
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
+		return nil, false
+	}
+	assertionType, assertion := form.Get("client_assertion_type"), form.Get("client_assertion")
+	switch {
+	case assertionType == "" || assertion == "":
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication is missing: send client_assertion_type and client_assertion.")
+		return nil, false
+	case assertionType != ClientAssertionType:
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client_assertion_type must be "+ClientAssertionType+".")
+		return nil, false
+	}
+	return form, true
+}
+
+// grantProblem is the error code and description (400) when the client may
+// not have the scopes it asks for: the registration client only the
+// registration scope, a registered client anything else, and only with the
+// grant it registered for. code is "" when the grant is fine.
+func grantProblem(registered *client, scopes []string) (code, desc string) {
+	if registered == nil {
+		if len(scopes) != 1 || scopes[0] != Scope {
+			return "invalid_scope", "The registration client may ask for the scope " + Scope + " only."
+		}
+		return "", ""
+	}
+	for _, sc := range scopes {
+		if sc == Scope {
+			return "invalid_scope", "A registered client may not ask for the registration scope."
+		}
+	}
+	if registered.grant != "client_credentials" {
+		return "unauthorized_client", "This client is not registered for the client_credentials grant."
+	}
+	return "", ""
+}
+
 // verifyAssertion checks a private-key JWT the way the ATO describes it. It
 // returns the authenticated client id and, for a registered client, a copy
 // of its registration; problem says in words what is wrong ("" when fine).
@@ -122,50 +142,75 @@ func (s *Simulator) verifyAssertion(raw, tokenURL string, now time.Time) (subjec
 	if len(parts) != 3 {
 		return "", nil, "client_assertion is not a signed JWT (header.payload.signature)."
 	}
-	var header map[string]any
-	if err := decodeSegment(parts[0], &header); err != nil {
-		return "", nil, "The JWT header could not be read."
+	cert, problem := s.signingCert(parts, now)
+	if problem != "" {
+		return "", nil, problem
 	}
-	if alg, _ := header["alg"].(string); alg != "RS256" {
-		return "", nil, "The JWT must be signed with alg RS256."
-	}
-	if typ, _ := header["typ"].(string); typ != "JWT" {
-		return "", nil, "The JWT header must have typ JWT."
-	}
-	if _, ok := header["crit"]; ok {
-		return "", nil, "The JWT header has critical extensions this server does not understand."
-	}
-	x5c, ok := header["x5c"].([]any)
-	switch {
-	case !ok || len(x5c) == 0:
-		return "", nil, "The JWT header must carry the signing certificate in x5c."
-	case len(x5c) > 1:
-		return "", nil, "x5c must hold the signing certificate only, not the certificate chain."
-	}
-	b64, _ := x5c[0].(string)
-	der, err := base64.StdEncoding.Strict().DecodeString(b64)
-	if err != nil || b64 == "" {
-		return "", nil, "The x5c certificate is not standard base64."
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return "", nil, "The x5c certificate could not be read."
-	}
-	if p := s.certProblem(cert, now); p != "" {
-		return "", nil, "The x5c certificate is not acceptable: " + p + "."
-	}
-	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
-	if err != nil {
-		return "", nil, "The JWT signature could not be read."
-	}
-	if err := jwt.SigningMethodRS256.Verify(parts[0]+"."+parts[1], sig, cert.PublicKey.(*rsa.PublicKey)); err != nil {
-		return "", nil, "The JWT signature does not match the x5c certificate."
-	}
-
 	var claims jwt.RegisteredClaims
 	if err := decodeSegment(parts[1], &claims); err != nil {
 		return "", nil, "The JWT claims could not be read."
 	}
+	if subject, registered, problem = s.assertionClient(claims, cert); problem != "" {
+		return "", nil, problem
+	}
+	if problem = checkAssertionClaims(claims, tokenURL, now); problem != "" {
+		return "", nil, problem
+	}
+	if problem = s.useJTI(claims.ID, claims.ExpiresAt.Time, now); problem != "" {
+		return "", nil, problem
+	}
+	return subject, registered, ""
+}
+
+// signingCert checks the JWT's header and signature and returns the
+// certificate it was signed with (x5c).
+func (s *Simulator) signingCert(parts []string, now time.Time) (*x509.Certificate, string) {
+	var header map[string]any
+	if err := decodeSegment(parts[0], &header); err != nil {
+		return nil, "The JWT header could not be read."
+	}
+	if alg, _ := header["alg"].(string); alg != "RS256" {
+		return nil, "The JWT must be signed with alg RS256."
+	}
+	if typ, _ := header["typ"].(string); typ != "JWT" {
+		return nil, "The JWT header must have typ JWT."
+	}
+	if _, ok := header["crit"]; ok {
+		return nil, "The JWT header has critical extensions this server does not understand."
+	}
+	x5c, ok := header["x5c"].([]any)
+	switch {
+	case !ok || len(x5c) == 0:
+		return nil, "The JWT header must carry the signing certificate in x5c."
+	case len(x5c) > 1:
+		return nil, "x5c must hold the signing certificate only, not the certificate chain."
+	}
+	b64, _ := x5c[0].(string)
+	der, err := base64.StdEncoding.Strict().DecodeString(b64)
+	if err != nil || b64 == "" {
+		return nil, "The x5c certificate is not standard base64."
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, "The x5c certificate could not be read."
+	}
+	if p := s.certProblem(cert, now); p != "" {
+		return nil, "The x5c certificate is not acceptable: " + p + "."
+	}
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
+	if err != nil {
+		return nil, "The JWT signature could not be read."
+	}
+	if err := jwt.SigningMethodRS256.Verify(parts[0]+"."+parts[1], sig, cert.PublicKey.(*rsa.PublicKey)); err != nil {
+		return nil, "The JWT signature does not match the x5c certificate."
+	}
+	return cert, ""
+}
+
+// assertionClient is the client the JWT speaks for (iss and sub): the
+// registration client, or a registered client signing with the certificate
+// it registered, whose registration it returns a copy of.
+func (s *Simulator) assertionClient(claims jwt.RegisteredClaims, cert *x509.Certificate) (subject string, registered *client, problem string) {
 	switch {
 	case claims.Issuer == "" || claims.Subject == "":
 		return "", nil, "The JWT must have iss and sub."
@@ -173,43 +218,53 @@ func (s *Simulator) verifyAssertion(raw, tokenURL string, now time.Time) (subjec
 		return "", nil, "The JWT's iss and sub must both be the client id."
 	}
 	subject = claims.Issuer
-	if subject != s.regID {
-		s.mu.Lock()
-		c, ok := s.clients[subject]
-		if ok {
-			cp := *c
-			registered = &cp
-		}
-		s.mu.Unlock()
-		if !ok {
-			return "", nil, "The client id in iss and sub is not known."
-		}
-		if !bytes.Equal(registered.certDER, cert.Raw) {
-			return "", nil, "The x5c certificate is not the one registered for this client."
-		}
+	if subject == s.regID {
+		return subject, nil, ""
 	}
+	s.mu.Lock()
+	c, ok := s.clients[subject]
+	if ok {
+		cp := *c
+		registered = &cp
+	}
+	s.mu.Unlock()
+	if !ok {
+		return "", nil, "The client id in iss and sub is not known."
+	}
+	if !bytes.Equal(registered.certDER, cert.Raw) {
+		return "", nil, "The x5c certificate is not the one registered for this client."
+	}
+	return subject, registered, ""
+}
+
+// checkAssertionClaims checks the JWT's audience, id and times.
+func checkAssertionClaims(claims jwt.RegisteredClaims, tokenURL string, now time.Time) string {
 	switch {
 	case len(claims.Audience) != 1 || claims.Audience[0] != tokenURL:
-		return "", nil, "The JWT's aud must be the token endpoint URL " + tokenURL + "."
+		return "The JWT's aud must be the token endpoint URL " + tokenURL + "."
 	case claims.ID == "":
-		return "", nil, "The JWT must have a jti."
+		return "The JWT must have a jti."
 	case claims.IssuedAt == nil:
-		return "", nil, "The JWT must have iat."
+		return "The JWT must have iat."
 	case claims.ExpiresAt == nil:
-		return "", nil, "The JWT must have exp."
+		return "The JWT must have exp."
 	}
 	iat, exp := claims.IssuedAt.Time, claims.ExpiresAt.Time
 	switch {
 	case iat.Before(now.Add(-MaxClockSkew)) || iat.After(now.Add(MaxClockSkew)):
-		return "", nil, "The JWT's iat is more than 5 minutes from the server's time; check the computer's clock."
+		return "The JWT's iat is more than 5 minutes from the server's time; check the computer's clock."
 	case !exp.After(now):
-		return "", nil, "The JWT has expired (exp is in the past)."
+		return "The JWT has expired (exp is in the past)."
 	case !exp.After(iat) || exp.Sub(iat) > MaxAssertionLifetime:
-		return "", nil, "The JWT's exp must be after iat and at most 10 minutes after it."
+		return "The JWT's exp must be after iat and at most 10 minutes after it."
 	case claims.NotBefore != nil && claims.NotBefore.After(now.Add(MaxClockSkew)):
-		return "", nil, "The JWT is not valid yet (nbf is in the future)."
+		return "The JWT is not valid yet (nbf is in the future)."
 	}
+	return ""
+}
 
+// useJTI refuses a JWT id seen before and remembers this one until exp.
+func (s *Simulator) useJTI(id string, exp, now time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for j, e := range s.jtis { // forget assertions that can no longer be replayed
@@ -217,11 +272,11 @@ func (s *Simulator) verifyAssertion(raw, tokenURL string, now time.Time) (subjec
 			delete(s.jtis, j)
 		}
 	}
-	if _, seen := s.jtis[claims.ID]; seen {
-		return "", nil, "This JWT (jti) has been used before; make a new one for every request."
+	if _, seen := s.jtis[id]; seen {
+		return "This JWT (jti) has been used before; make a new one for every request."
 	}
-	s.jtis[claims.ID] = exp
-	return subject, registered, ""
+	s.jtis[id] = exp
+	return ""
 }
 
 // decodeSegment decodes one base64url part of a JWT into v.

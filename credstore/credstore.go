@@ -236,61 +236,15 @@ func validate(env, clientID string) error {
 // read back unchanged; otherwise, after one retry, the error is a
 // *NotStoredError carrying the values back for the user to keep.
 func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
-	if rec.ClientID == "" {
-		rec.ClientID = v.ClientID
-	}
-	if v.ClientID == "" {
-		v.ClientID = rec.ClientID
-	}
-	if rec.RegistrationClientURI == "" {
-		rec.RegistrationClientURI = v.RegistrationClientURI
-	}
-	if v.RegistrationClientURI == "" {
-		v.RegistrationClientURI = rec.RegistrationClientURI
-	}
+	rec, v = completeEachOther(rec, v)
 	rec.StoredAt = s.now().UTC()
 	notStored := func(err error) error {
 		return &NotStoredError{Values: v, Record: rec, Where: s.Where(), Err: err}
 	}
-
-	if s.dirErr != nil {
-		return notStored(s.dirErr)
-	}
-	if err := validate(rec.Environment, rec.ClientID); err != nil {
+	if err := s.checkSave(rec, v); err != nil {
 		return notStored(err)
 	}
-	switch {
-	case v.ClientID != rec.ClientID:
-		return notStored(errors.New("the client ID of the record and of the values differ"))
-	case v.RegistrationClientURI != rec.RegistrationClientURI:
-		return notStored(errors.New("the registration client URI of the record and of the values differ"))
-	case v.RegistrationAccessToken == "":
-		return notStored(errors.New("the registration access token is empty"))
-	}
-	own := items(rec, v)
-	its := own
-	if rec.Name != "" {
-		its = append(append([]item(nil), own...), nameItem(rec.Environment, rec.Name, rec.ClientID))
-	}
-	for _, it := range its {
-		if err := checkItem(s.goos, it); err != nil {
-			return notStored(err)
-		}
-	}
-	// The by-name item goes in the same keychain session as the others: a
-	// second session (open, unlock, write, read back) was a third of the
-	// save's time. Not when another registration's name differs from this
-	// one only in case: syncNames takes care there, after the index entry.
-	batch, batched := own, false
-	if rec.Name != "" {
-		if ix, err := s.readIndex(ctx); err == nil {
-			if _, variant := ix.caseVariant(rec.Environment, rec.Name, ""); !variant {
-				it := nameItem(rec.Environment, rec.Name, rec.ClientID)
-				it.shared = true
-				batch, batched = append(append([]item(nil), own...), it), true
-			}
-		}
-	}
+	batch, batched := s.saveBatch(ctx, rec, v)
 	if s.beforeBatch != nil {
 		s.beforeBatch()
 	}
@@ -308,7 +262,101 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 	if s.afterBatch != nil {
 		s.afterBatch()
 	}
-	var nameErr error
+	nameErr, err := s.indexSaved(ctx, rec, batched, changed)
+	if err != nil {
+		return &NotStoredError{Values: v, Record: rec, Where: s.Where(), InKeychain: true, Err: err}
+	}
+	if batched || rec.Name == "" {
+		if nameErr != nil {
+			return &NameItemError{Name: rec.Name, Environment: rec.Environment, Err: nameErr}
+		}
+		return nil
+	}
+	// Stored. The name item follows, under the index lock (newest wins);
+	// failing it is a warning, never "not stored".
+	if err := s.syncNames(ctx, rec.Environment, "", rec.Name); err != nil {
+		return &NameItemError{Name: rec.Name, Environment: rec.Environment, Err: err}
+	}
+	return nil
+}
+
+// completeEachOther fills the client ID and registration client URI either
+// of rec and v lacks from the other.
+func completeEachOther(rec Record, v Values) (Record, Values) {
+	if rec.ClientID == "" {
+		rec.ClientID = v.ClientID
+	}
+	if v.ClientID == "" {
+		v.ClientID = rec.ClientID
+	}
+	if rec.RegistrationClientURI == "" {
+		rec.RegistrationClientURI = v.RegistrationClientURI
+	}
+	if v.RegistrationClientURI == "" {
+		v.RegistrationClientURI = rec.RegistrationClientURI
+	}
+	return rec, v
+}
+
+// checkSave refuses, before anything is written, a registration that could
+// not be saved whole: a settings folder that cannot be used, account names
+// that cannot be made, record and values that disagree, or an item the
+// keychain would not hold.
+func (s *Store) checkSave(rec Record, v Values) error {
+	if s.dirErr != nil {
+		return s.dirErr
+	}
+	if err := validate(rec.Environment, rec.ClientID); err != nil {
+		return err
+	}
+	switch {
+	case v.ClientID != rec.ClientID:
+		return errors.New("the client ID of the record and of the values differ")
+	case v.RegistrationClientURI != rec.RegistrationClientURI:
+		return errors.New("the registration client URI of the record and of the values differ")
+	case v.RegistrationAccessToken == "":
+		return errors.New("the registration access token is empty")
+	}
+	its := items(rec, v)
+	if rec.Name != "" {
+		its = append(its, nameItem(rec.Environment, rec.Name, rec.ClientID))
+	}
+	for _, it := range its {
+		if err := checkItem(s.goos, it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveBatch is what Save writes in one keychain session: the registration's
+// own items and, batched, its name item. The by-name item goes in the same
+// session as the others: a second session (open, unlock, write, read back)
+// was a third of the save's time. Not when another registration's name
+// differs from this one only in case (or the index cannot be read):
+// syncNames takes care there, after the index entry.
+func (s *Store) saveBatch(ctx context.Context, rec Record, v Values) (batch []item, batched bool) {
+	batch = items(rec, v)
+	if rec.Name == "" {
+		return batch, false
+	}
+	ix, err := s.readIndex(ctx)
+	if err != nil {
+		return batch, false
+	}
+	if _, variant := ix.caseVariant(rec.Environment, rec.Name, ""); variant {
+		return batch, false
+	}
+	it := nameItem(rec.Environment, rec.Name, rec.ClientID)
+	it.shared = true
+	return append(batch, it), true
+}
+
+// indexSaved writes rec's index entry, under the index lock, after its
+// keychain items. When the name item was batched, it is pointed again at the
+// newest registration of that name, still under the lock, if it may be
+// wrong: nameErr is that failing, a warning; err is the entry not written.
+func (s *Store) indexSaved(ctx context.Context, rec Record, batched, changed bool) (nameErr, err error) {
 	err = s.retry(ctx, func() error {
 		return s.withIndex(ctx, true, func(ix *indexFile) error {
 			ix.put(rec)
@@ -333,21 +381,7 @@ func (s *Store) Save(ctx context.Context, rec Record, v Values) error {
 			return nil
 		})
 	})
-	if err != nil {
-		return &NotStoredError{Values: v, Record: rec, Where: s.Where(), InKeychain: true, Err: err}
-	}
-	if batched || rec.Name == "" {
-		if nameErr != nil {
-			return &NameItemError{Name: rec.Name, Environment: rec.Environment, Err: nameErr}
-		}
-		return nil
-	}
-	// Stored. The name item follows, under the index lock (newest wins);
-	// failing it is a warning, never "not stored".
-	if err := s.syncNames(ctx, rec.Environment, "", rec.Name); err != nil {
-		return &NameItemError{Name: rec.Name, Environment: rec.Environment, Err: err}
-	}
-	return nil
+	return nameErr, err
 }
 
 // Ready checks, before a registration is sent, that what the ATO returns

@@ -193,11 +193,61 @@ func (s *Store) keychainRecords(ctx context.Context) ([]Record, error) {
 	}); err != nil {
 		return nil, err
 	}
-	type key struct{ env, id string }
-	tokens := map[key]bool{}
-	uris := map[key]bool{}
-	type named struct{ env, name string }
-	var names []named
+	found := parseAccounts(accounts)
+	now := s.now().UTC()
+	byKey := map[clientKey]*Record{}
+	var keys []clientKey
+	for k := range found.tokens {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b clientKey) int {
+		return strings.Compare(a.env+"/"+a.id, b.env+"/"+b.id)
+	})
+	out := make([]Record, len(keys))
+	for i, k := range keys {
+		out[i] = Record{Environment: k.env, ClientID: k.id, StoredAt: now, Recovered: now}
+		byKey[k] = &out[i]
+		if found.uris[k] {
+			uri, err := s.kcGet(ctx, URIAccount(k.env, k.id))
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return nil, err
+			}
+			out[i].RegistrationClientURI = uri
+		}
+	}
+	for _, n := range found.names {
+		id, err := s.kcGet(ctx, NameAccount(n.env, n.name))
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if r := byKey[clientKey{n.env, id}]; r != nil && r.Name == "" {
+			r.Name = n.name
+		}
+	}
+	return out, nil
+}
+
+// clientKey names a registration in the keychain; nameKey a name item.
+type (
+	clientKey struct{ env, id string }
+	nameKey   struct{ env, name string }
+)
+
+// keychainAccounts is what the keychain's account names say: which
+// registrations have a token item and a URI item, and which name items
+// there are.
+type keychainAccounts struct {
+	tokens, uris map[clientKey]bool
+	names        []nameKey
+}
+
+// parseAccounts sorts account names (LAYOUT.md) into keychainAccounts,
+// skipping any it does not know.
+func parseAccounts(accounts []string) keychainAccounts {
+	found := keychainAccounts{tokens: map[clientKey]bool{}, uris: map[clientKey]bool{}}
 	for _, acct := range accounts {
 		env, rest, ok := strings.Cut(acct, "/")
 		if !ok || env == "" {
@@ -210,52 +260,19 @@ func (s *Store) keychainRecords(ctx context.Context) ([]Record, error) {
 			}
 			switch field {
 			case "registration_access_token":
-				tokens[key{env, id}] = true
+				found.tokens[clientKey{env, id}] = true
 			case "registration_client_uri":
-				uris[key{env, id}] = true
+				found.uris[clientKey{env, id}] = true
 			}
 			continue
 		}
 		if n, ok := strings.CutPrefix(rest, "name/"); ok {
 			if name, ok := strings.CutSuffix(n, "/client_id"); ok && name != "" {
-				names = append(names, named{env, name})
+				found.names = append(found.names, nameKey{env, name})
 			}
 		}
 	}
-	now := s.now().UTC()
-	byKey := map[key]*Record{}
-	var keys []key
-	for k := range tokens {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		return strings.Compare(a.env+"/"+a.id, b.env+"/"+b.id)
-	})
-	out := make([]Record, len(keys))
-	for i, k := range keys {
-		out[i] = Record{Environment: k.env, ClientID: k.id, StoredAt: now, Recovered: now}
-		byKey[k] = &out[i]
-		if uris[k] {
-			uri, err := s.kcGet(ctx, URIAccount(k.env, k.id))
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return nil, err
-			}
-			out[i].RegistrationClientURI = uri
-		}
-	}
-	for _, n := range names {
-		id, err := s.kcGet(ctx, NameAccount(n.env, n.name))
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if r := byKey[key{n.env, id}]; r != nil && r.Name == "" {
-			r.Name = n.name
-		}
-	}
-	return out, nil
+	return found
 }
 
 // Recover adds to the list every registration whose registration access

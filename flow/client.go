@@ -250,21 +250,8 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 	if u, err := url.Parse(cl.url); err == nil {
 		host = u.Hostname()
 	}
-	var reqCtx context.Context
-	var cancel context.CancelFunc
-	abandoned := func() bool { return false }
-	if cl.holdOnceSent {
-		reqCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.stepTimeout())
-		h := &hold{cancel: cancel, onHold: c.OnHold, step: cl.step}
-		abandoned = h.wasAbandoned
-		stop := context.AfterFunc(ctx, h.parentDone)
-		defer stop()
-		defer h.release()
-		reqCtx = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{GotConn: h.gotConn})
-	} else {
-		reqCtx, cancel = context.WithTimeout(ctx, c.stepTimeout())
-	}
-	defer cancel()
+	reqCtx, done, abandoned := c.requestContext(ctx, cl)
+	defer done()
 
 	// sent turns true once headers are on their way: from then on the
 	// server may act on the request even if its answer never arrives.
@@ -325,6 +312,27 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		data = data[:maxResponseBody]
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsNote: note}, nil
+}
+
+// requestContext is the context one request runs under: its own
+// StepTimeout, and ctx's end unless cl.holdOnceSent (then the hold decides).
+// done releases it; abandoned reports whether the hold abandoned the
+// request before it was sent.
+func (c *Client) requestContext(ctx context.Context, cl call) (reqCtx context.Context, done func(), abandoned func() bool) {
+	if !cl.holdOnceSent {
+		reqCtx, cancel := context.WithTimeout(ctx, c.stepTimeout())
+		return reqCtx, cancel, func() bool { return false }
+	}
+	reqCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.stepTimeout())
+	h := &hold{cancel: cancel, onHold: c.OnHold, step: cl.step}
+	stop := context.AfterFunc(ctx, h.parentDone)
+	reqCtx = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{GotConn: h.gotConn})
+	done = func() {
+		cancel()
+		h.release()
+		stop()
+	}
+	return reqCtx, done, h.wasAbandoned
 }
 
 // hold decides, once, whether a request is abandoned when its caller's

@@ -161,21 +161,7 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 	if err := ctx.Err(); err != nil {
 		return nil, c.fail(c.cancelled(StepRegister, err))
 	}
-	cl := call{
-		step:   StepRegister,
-		method: http.MethodPost,
-		url:    r.Env.RegistrationURL,
-		header: http.Header{
-			"Authorization": {"Bearer " + tok.value},
-			"Apikey":        {r.ConsumerKey.Header()},
-			"Content-Type":  {"application/json"},
-			"Accept":        {"application/json"},
-		},
-		body:      body,
-		secrets:   redactor{r.ConsumerKey.Header(), tok.value},
-		instance:  r.InstanceName,
-		trackSent: true,
-	}
+	cl := registerCall(r, tok, body)
 	resp, e := c.do(ctx, cl)
 	if e != nil {
 		return nil, c.fail(e)
@@ -223,6 +209,27 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 	}
 	c.emit(StepRegister, StateDone, msg+"."+resp.tlsNote)
 	return reg, nil
+}
+
+// registerCall is the DCR POST for r, authorised by tok, carrying body. It
+// must not be repeated blindly: the server may act on it even when its
+// answer is lost.
+func registerCall(r Request, tok *accessToken, body []byte) call {
+	return call{
+		step:   StepRegister,
+		method: http.MethodPost,
+		url:    r.Env.RegistrationURL,
+		header: http.Header{
+			"Authorization": {"Bearer " + tok.value},
+			"Apikey":        {r.ConsumerKey.Header()},
+			"Content-Type":  {"application/json"},
+			"Accept":        {"application/json"},
+		},
+		body:      body,
+		secrets:   redactor{r.ConsumerKey.Header(), tok.value},
+		instance:  r.InstanceName,
+		trackSent: true,
+	}
 }
 
 // sameOrigin reports whether uri has the scheme and host (port included) of

@@ -55,86 +55,23 @@ func (r *berReader) read(off, depth int) (*berNode, int, error) {
 	if r.count > maxBERElements {
 		return nil, 0, errBER
 	}
-	d := r.data
-	if off >= len(d) {
-		return nil, 0, errBER
+	n, off, err := r.readTag(off)
+	if err != nil {
+		return nil, 0, err
 	}
-	b := d[off]
-	off++
-	n := &berNode{class: int(b >> 6), compound: b&0x20 != 0, tag: int(b & 0x1f)}
-	if n.tag == 0x1f {
-		// High tag number form: base-128, at most 4 bytes (no real tag is bigger).
-		n.tag = 0
-		for i := 0; ; i++ {
-			if off >= len(d) || i >= 4 {
-				return nil, 0, errBER
-			}
-			c := d[off]
-			off++
-			n.tag = n.tag<<7 | int(c&0x7f)
-			if c&0x80 == 0 {
-				break
-			}
-		}
-	}
-	if off >= len(d) {
-		return nil, 0, errBER
-	}
-	l := int(d[off])
-	off++
-	indefinite := false
-	switch {
-	case l == 0x80:
-		indefinite = true
-	case l > 0x80:
-		nb := l & 0x7f
-		if nb > 4 || off+nb > len(d) {
-			return nil, 0, errBER
-		}
-		l = 0
-		for i := 0; i < nb; i++ {
-			l = l<<8 | int(d[off])
-			off++
-		}
-		if l < 0 {
-			return nil, 0, errBER
-		}
-	}
-	if !indefinite && l > len(d)-off {
-		return nil, 0, errBER
+	l, indefinite, off, err := r.readLength(off)
+	if err != nil {
+		return nil, 0, err
 	}
 	if !n.compound {
 		if indefinite {
 			return nil, 0, errBER
 		}
-		n.content = d[off : off+l]
+		n.content = r.data[off : off+l]
 		return n, off + l, nil
 	}
-	end := len(d)
-	if !indefinite {
-		end = off + l
-	}
-	for {
-		if indefinite {
-			if off+2 <= len(d) && d[off] == 0 && d[off+1] == 0 {
-				off += 2
-				break
-			}
-		} else if off == end {
-			break
-		}
-		if off >= end {
-			return nil, 0, errBER
-		}
-		c, next, err := r.read(off, depth+1)
-		if err != nil {
-			return nil, 0, err
-		}
-		if next > end {
-			return nil, 0, errBER
-		}
-		n.children = append(n.children, c)
-		off = next
+	if off, err = r.readChildren(n, off, l, indefinite, depth); err != nil {
+		return nil, 0, err
 	}
 	// DER has no constructed strings: flatten universal string types.
 	if n.class == 0 && isStringTag(n.tag) {
@@ -145,6 +82,99 @@ func (r *berReader) read(off, depth int) (*berNode, int, error) {
 		n.compound, n.children, n.content = false, nil, buf
 	}
 	return n, off, nil
+}
+
+// readTag reads the identifier octets at off: a node with its class, tag
+// and form, and the offset after them.
+func (r *berReader) readTag(off int) (*berNode, int, error) {
+	d := r.data
+	if off >= len(d) {
+		return nil, 0, errBER
+	}
+	b := d[off]
+	off++
+	n := &berNode{class: int(b >> 6), compound: b&0x20 != 0, tag: int(b & 0x1f)}
+	if n.tag != 0x1f {
+		return n, off, nil
+	}
+	// High tag number form: base-128, at most 4 bytes (no real tag is bigger).
+	n.tag = 0
+	for i := 0; ; i++ {
+		if off >= len(d) || i >= 4 {
+			return nil, 0, errBER
+		}
+		c := d[off]
+		off++
+		n.tag = n.tag<<7 | int(c&0x7f)
+		if c&0x80 == 0 {
+			return n, off, nil
+		}
+	}
+}
+
+// readLength reads the length octets at off: the content's length (unless
+// indefinite), whether it is indefinite, and the offset of the content. A
+// definite length must fit in what is left of the input.
+func (r *berReader) readLength(off int) (l int, indefinite bool, next int, err error) {
+	d := r.data
+	if off >= len(d) {
+		return 0, false, 0, errBER
+	}
+	l = int(d[off])
+	off++
+	switch {
+	case l == 0x80:
+		indefinite = true
+	case l > 0x80:
+		nb := l & 0x7f
+		if nb > 4 || off+nb > len(d) {
+			return 0, false, 0, errBER
+		}
+		l = 0
+		for i := 0; i < nb; i++ {
+			l = l<<8 | int(d[off])
+			off++
+		}
+		if l < 0 {
+			return 0, false, 0, errBER
+		}
+	}
+	if !indefinite && l > len(d)-off {
+		return 0, false, 0, errBER
+	}
+	return l, indefinite, off, nil
+}
+
+// readChildren reads a compound node's content at off (l bytes, or up to
+// its end-of-contents octets when indefinite) into n.children, and returns
+// the offset after it.
+func (r *berReader) readChildren(n *berNode, off, l int, indefinite bool, depth int) (int, error) {
+	d := r.data
+	end := len(d)
+	if !indefinite {
+		end = off + l
+	}
+	for {
+		if indefinite {
+			if off+2 <= len(d) && d[off] == 0 && d[off+1] == 0 {
+				return off + 2, nil
+			}
+		} else if off == end {
+			return off, nil
+		}
+		if off >= end {
+			return 0, errBER
+		}
+		c, next, err := r.read(off, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		if next > end {
+			return 0, errBER
+		}
+		n.children = append(n.children, c)
+		off = next
+	}
 }
 
 // isStringTag: universal types BER may split into segments (BIT STRING is

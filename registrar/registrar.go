@@ -147,32 +147,8 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	if err := r.Store.CheckName(ctx, in.Env.Name, strings.TrimSpace(in.InstanceName), ""); err != nil {
 		return nil, err
 	}
-	fc := *r.Flow
-	fc.OnEvent = emit
-	// The pending note must be on disk before the DCR POST, not before the
-	// token request, which creates nothing: it is written beside the
-	// signing and the token request (an fsync off the user's wait), and
-	// the POST waits for it.
-	var pending credstore.Pending
-	noted := make(chan error, 1)
-	go func() { noted <- r.notePending(in, &pending) }()
-	waitNoted := sync.OnceValue(func() error { return <-noted })
-	defer waitNoted() // nothing is left running, whatever happens
-	fc.BeforeRegister = func(context.Context) error { return waitNoted() }
-
-	reg, err := fc.Register(ctx, flow.Request{
-		Env:          in.Env,
-		Credential:   in.Credential,
-		ConsumerKey:  in.ConsumerKey,
-		InstanceName: in.InstanceName,
-	})
+	reg, pending, err := r.sendNoted(ctx, in, emit)
 	if err != nil {
-		// Only a refusal proves nothing was created; with an unknown outcome
-		// the pending record stays, so the next start asks the user to check.
-		var fe *flow.Error
-		if waitNoted() == nil && pending.ID != "" && !(errors.As(err, &fe) && fe.Unknown) {
-			_ = r.Store.ClearPending(pending.ID)
-		}
 		return nil, err
 	}
 	// First, before anything else can fail or the process be killed: keep
@@ -183,21 +159,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		_ = r.Store.MarkAccepted(pending) // best effort: the keychain write below is what counts
 	}
 
-	rec := credstore.Record{
-		Name:                  in.InstanceName,
-		Environment:           in.Env.Name,
-		ClientID:              reg.ClientID,
-		RegistrationClientURI: reg.RegistrationClientURI,
-		IssuedAt:              reg.IssuedAt,
-		Receipt:               reg.Receipt,
-		Vendor:                in.Vendor,
-	}
-	if _, preset := flow.Lookup(in.Env.Name); !preset {
-		// Presets are known by name; other addresses are kept, so the
-		// registration can be tested or made again later.
-		rec.Endpoints = endpointsOf(in.Env)
-	}
-	setCertificate(&rec, in.Credential)
+	rec := recordOf(in, reg)
 	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID, Warnings: reg.Warnings}
 
 	// The ATO has accepted: from here a user's Cancel must not stop us keeping
@@ -229,6 +191,62 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	}
 	emit(flow.Event{Step: flow.StepSave, State: flow.StateDone, Message: "Saved to " + res.Where, At: r.now()})
 	return res, nil
+}
+
+// sendNoted runs the flow's token request and DCR POST with a pending note
+// on disk before the POST, and returns the ATO's answer and the note (its ID
+// "" if none was written). When the registration fails, the note is cleared
+// only if the failure proves nothing was created.
+func (r *Registrar) sendNoted(ctx context.Context, in Input, onEvent func(flow.Event)) (*flow.Registration, credstore.Pending, error) {
+	fc := *r.Flow
+	fc.OnEvent = onEvent
+	// The pending note must be on disk before the DCR POST, not before the
+	// token request, which creates nothing: it is written beside the
+	// signing and the token request (an fsync off the user's wait), and
+	// the POST waits for it.
+	var pending credstore.Pending
+	noted := make(chan error, 1)
+	go func() { noted <- r.notePending(in, &pending) }()
+	waitNoted := sync.OnceValue(func() error { return <-noted })
+	fc.BeforeRegister = func(context.Context) error { return waitNoted() }
+
+	reg, err := fc.Register(ctx, flow.Request{
+		Env:          in.Env,
+		Credential:   in.Credential,
+		ConsumerKey:  in.ConsumerKey,
+		InstanceName: in.InstanceName,
+	})
+	notedErr := waitNoted() // nothing is left running, and pending is settled
+	if err != nil {
+		// Only a refusal proves nothing was created; with an unknown outcome
+		// the pending record stays, so the next start asks the user to check.
+		var fe *flow.Error
+		if notedErr == nil && pending.ID != "" && !(errors.As(err, &fe) && fe.Unknown) {
+			_ = r.Store.ClearPending(pending.ID)
+		}
+		return nil, pending, err
+	}
+	return reg, pending, nil
+}
+
+// recordOf is the index entry for registration reg made from in.
+func recordOf(in Input, reg *flow.Registration) credstore.Record {
+	rec := credstore.Record{
+		Name:                  in.InstanceName,
+		Environment:           in.Env.Name,
+		ClientID:              reg.ClientID,
+		RegistrationClientURI: reg.RegistrationClientURI,
+		IssuedAt:              reg.IssuedAt,
+		Receipt:               reg.Receipt,
+		Vendor:                in.Vendor,
+	}
+	if _, preset := flow.Lookup(in.Env.Name); !preset {
+		// Presets are known by name; other addresses are kept, so the
+		// registration can be tested or made again later.
+		rec.Endpoints = endpointsOf(in.Env)
+	}
+	setCertificate(&rec, in.Credential)
+	return rec
 }
 
 // notePending writes the pending note of in's registration into *p.

@@ -117,28 +117,13 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 
 	var next credstore.Record = rec
 	setCertificate(&next, in.Credential)
-	pid, err := r.Store.BeginPending(credstore.Pending{
-		Name: rec.Name, Environment: rec.Environment, Started: r.now(), CredentialID: in.Credential.ID,
-		Action: credstore.PendingRenew, ClientID: rec.ClientID, RegistrationClientURI: rec.RegistrationClientURI,
-		CertificateSHA256: next.CertificateSHA256,
-	})
+	pid, err := r.Store.BeginPending(r.renewalNote(rec, next, in.Credential))
 	if err != nil {
 		return nil, fmt.Errorf("could not note the update before sending it, so nothing was sent: %w", err)
 	}
 	upd, err := fc.Update(ctx, vals.RegistrationClientURI, vals.RegistrationAccessToken, vals.ConsumerKey, md)
 	if err != nil {
-		var fe *flow.Error
-		if errors.As(err, &fe) && fe.Unknown {
-			return nil, err // the note stays: check before trying again
-		}
-		_ = r.Store.ClearPending(pid)
-		if flow.NotOffered(err) {
-			return nil, renewNotOffered(err)
-		}
-		if errors.As(err, &fe) && (fe.Status == http.StatusBadRequest || fe.Status == http.StatusForbidden || fe.Status == http.StatusMethodNotAllowed) {
-			return nil, &UpdateRefusedError{Err: err}
-		}
-		return nil, err
+		return nil, r.updateFailed(err, pid)
 	}
 	// The ATO holds the new certificate: from here a Cancel must not stop
 	// this computer keeping the record in step with it.
@@ -163,6 +148,34 @@ func (r *Registrar) Renew(ctx context.Context, in RenewInput, onEvent func(flow.
 	t := r.verifyNew(ctx, VerifyInput{Env: env, Credential: in.Credential, ClientID: rec.ClientID, ConsumerKey: in.ConsumerKey}, onEvent)
 	res.Verification, res.VerifyErr = t.Verification, t.Err
 	return res, nil
+}
+
+// renewalNote is the pending note of renewing rec in place as next, with
+// cred, starting now.
+func (r *Registrar) renewalNote(rec, next credstore.Record, cred *m2m.Credential) credstore.Pending {
+	return credstore.Pending{
+		Name: rec.Name, Environment: rec.Environment, Started: r.now(), CredentialID: cred.ID,
+		Action: credstore.PendingRenew, ClientID: rec.ClientID, RegistrationClientURI: rec.RegistrationClientURI,
+		CertificateSHA256: next.CertificateSHA256,
+	}
+}
+
+// updateFailed is the error of a renewal whose update failed, its note pid
+// cleared unless the update's outcome is unknown. An update the ATO does not
+// offer or refuses is an *UpdateRefusedError (the caller may register again).
+func (r *Registrar) updateFailed(err error, pid string) error {
+	var fe *flow.Error
+	if errors.As(err, &fe) && fe.Unknown {
+		return err // the note stays: check before trying again
+	}
+	_ = r.Store.ClearPending(pid)
+	if flow.NotOffered(err) {
+		return renewNotOffered(err)
+	}
+	if errors.As(err, &fe) && (fe.Status == http.StatusBadRequest || fe.Status == http.StatusForbidden || fe.Status == http.StatusMethodNotAllowed) {
+		return &UpdateRefusedError{Err: err}
+	}
+	return err
 }
 
 // checkRenewal refuses, before anything is sent, a credential that cannot
