@@ -265,7 +265,7 @@ func unknownOutcome(e *flow.Error) advice {
 	}
 	name := "“" + e.InstanceName + "”"
 	check := "Before trying again, check whether " + name + " was registered at about " + when +
-		" (contact {the ATO}, or your software provider, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."
+		" (contact {the ATO}, or your software vendor, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."
 	switch {
 	case e.Status/100 == 2:
 		return advice{"At " + when + " {the ATO} answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
