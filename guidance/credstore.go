@@ -12,7 +12,7 @@ func forCredstore(err error) (advice, bool) {
 	switch e := err.(type) {
 	case *credstore.NameCaseError:
 		return advice{msg: Sentence(e.Error()),
-			action: fmt.Sprintf("Register with the name %q exactly, or choose a name that differs in more than capital letters. Nothing was sent to the ATO.", e.Existing)}, true
+			action: fmt.Sprintf("Register with the name %q exactly, or choose a name that differs in more than capital letters. Nothing was sent to {the ATO}.", e.Existing)}, true
 	case *credstore.NotReadyError:
 		action := "Fix the problem with DCR Wizard's settings folder named above (if its list was written by a newer version, update DCR Wizard), then register: nothing was registered."
 		if e.Keychain {

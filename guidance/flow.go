@@ -27,14 +27,14 @@ var askVendor = Next{Step: CheckKeyWithVendor}
 
 // Texts used by several entries.
 const (
-	actionRetryLater = "This is a problem on the ATO's side. Wait a few minutes and try again. If it keeps happening, check the ATO's system status, or contact the ATO and give them the receipt number, if one is shown."
+	actionRetryLater = "This is a problem on {the ATO's} side. Wait a few minutes and try again. If it keeps happening, check {the ATO's} system status, or contact {the ATO} and give them the receipt number, if one is shown."
 	actionSendLog    = "Try again. " + actionIfAgain
-	actionIfAgain    = "If it happens again, send the log of this run to your support contact: it shows what the ATO answered."
+	actionIfAgain    = "If it happens again, send the log of this run to your support contact: it shows what {the ATO} answered."
 	// The consumer key is the software vendor's, never the practice's own
 	// (ato-facts.md §10): advice about it ends in the vendor next step,
 	// which each front end words with the vendor's name when it knows it.
 	actionCheckAPIKey  = "Check the consumer key is the one for this environment (the sandbox key for a sandbox registration, the production key for a production one) and that it was entered whole, then try again."
-	actionProductAcces = "The consumer key used may not be allowed to use the ATO's dynamic client registration (DCR) service in this environment (production needs production access)."
+	actionProductAcces = "The consumer key used may not be allowed to use {the ATO's} dynamic client registration (DCR) service in this environment (production needs production access)."
 )
 
 // codeGuides maps ATO and OAuth error codes, in lower case, to guidance.
@@ -42,36 +42,36 @@ const (
 var codeGuides = map[string]guide{
 	// Gateway codes.
 	"401-01": fixedNext("The consumer (API) key was not accepted.", actionCheckAPIKey, askVendor),
-	"400-01": fixed("The ATO's gateway rejected the request as badly formed.", actionSendLog),
-	"403-01": fixedNext("The ATO's gateway refused access to the registration service.", actionProductAcces, askVendor),
+	"400-01": fixed("{The ATO's} gateway rejected the request as badly formed.", actionSendLog),
+	"403-01": fixedNext("{The ATO's} gateway refused access to the registration service.", actionProductAcces, askVendor),
 	"oas.val.00000": func(e *flow.Error) advice {
-		msg := "The request did not match what the ATO's registration service expects."
+		msg := "The request did not match what {the ATO's} registration service expects."
 		if e.Field != "" {
-			msg = "The ATO's registration service did not accept the value of the field " + e.Field + " in the request."
+			msg = "{The ATO's} registration service did not accept the value of the field " + e.Field + " in the request."
 		}
 		if e.Field == "" || strings.Contains(strings.ToLower(e.Field), "client_name") {
 			return advice{msg, "Check the installation name uses ordinary letters, digits and punctuation, then try again. " + actionIfAgain, nil}
 		}
 		return advice{msg, actionProgramFault, nil}
 	},
-	"pyid.00001": fixed("The ATO could not process the registration for this credential.",
-		"Check the M2M credential is the right one for this business and environment. If it is, contact the ATO with the receipt number shown."),
+	"pyid.00001": fixed("{The ATO} could not process the registration for this credential.",
+		"Check the M2M credential is the right one for this business and environment. If it is, contact {the ATO} with the receipt number shown."),
 
 	// DCR codes.
-	"dcr.00001": fixedNext("The ATO found that the consumer (API) key in the registration does not match the key it was sent with.",
+	"dcr.00001": fixedNext("{The ATO} found that the consumer (API) key in the registration does not match the key it was sent with.",
 		"Enter the consumer key again exactly as your software vendor gave it, with nothing before or after it, and try again.", askVendor),
 	"invalid_client_metadata": func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO did not accept the registration details."),
-			"Check the M2M credential is current and was issued by the ATO for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again.", nil}
+		return advice{withSaid(e, "{The ATO} did not accept the registration details."),
+			"Check the M2M credential is current and was issued by {the ATO} for this environment (a sandbox registration needs a test credential), and that the installation name is a plain name. Then try again.", nil}
 	},
 	"invalid_redirect_uri": func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO did not accept the registration details (redirect address)."), actionSendLog, nil}
+		return advice{withSaid(e, "{The ATO} did not accept the registration details (redirect address)."), actionSendLog, nil}
 	},
 	"invalid_software_statement": func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO did not accept the registration details (software statement)."), actionSendLog, nil}
+		return advice{withSaid(e, "{The ATO} did not accept the registration details (software statement)."), actionSendLog, nil}
 	},
 	"invalid_token": func(e *flow.Error) advice {
-		return advice{"The ATO did not accept the access token this program had just been given.",
+		return advice{"{The ATO} did not accept the access token this program had just been given.",
 			"Try again. If it keeps happening, check this computer's clock: its date, time and time zone (it shows " + clock(e.At) + "). Also check you chose the right environment.", nil}
 	},
 	"insufficient_scope": fixedNext("The access token does not allow registering software (insufficient scope).",
@@ -80,11 +80,11 @@ var codeGuides = map[string]guide{
 	// Token endpoint codes (RFC 6749 §5.2).
 	"invalid_client":         invalidClient,
 	"invalid_grant":          invalidClient,
-	"unauthorized_client":    fixed("The ATO does not allow this M2M credential to register software.", "Check in Relationship Authorisation Manager (RAM) that the machine credential is active for this business, or choose another credential. If it looks right, contact the ATO."),
-	"invalid_scope":          fixed("The ATO did not allow the registration scope.", "For a custom environment, check the scope is "+flow.Sandbox.Scope+". Otherwise contact the ATO: the credential may not be allowed to register software."),
-	"unsupported_grant_type": fixed("The ATO's sign-in service did not accept the kind of request this program sends.", "Check the token endpoint address is right for this environment. "+actionSendLog),
+	"unauthorized_client":    fixed("{The ATO} does not allow this M2M credential to register software.", "Check in Relationship Authorisation Manager (RAM) that the machine credential is active for this business, or choose another credential. If it looks right, contact {the ATO}."),
+	"invalid_scope":          fixed("{The ATO} did not allow the registration scope.", "For a custom environment, check the scope is "+flow.Sandbox.Scope+". Otherwise contact {the ATO}: the credential may not be allowed to register software."),
+	"unsupported_grant_type": fixed("{The ATO's} sign-in service did not accept the kind of request this program sends.", "Check the token endpoint address is right for this environment. "+actionSendLog),
 	"invalid_request": func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO rejected the request as invalid."),
+		return advice{withSaid(e, "{The ATO} rejected the request as invalid."),
 			"Check the installation name and the consumer (API) key, then try again. " + actionIfAgain, nil}
 	},
 }
@@ -92,7 +92,7 @@ var codeGuides = map[string]guide{
 // invalidClient: the token endpoint rejected the signed JWT. The usual
 // causes are the credential and the clock, so show the clock.
 func invalidClient(e *flow.Error) advice {
-	msg := "The ATO did not accept your M2M credential. This happens when the credential has expired or been revoked, when it was not issued by the ATO for this environment (a sandbox registration needs a test credential), or when this computer's clock is wrong: it shows " + clock(e.At) + "."
+	msg := "{The ATO} did not accept your M2M credential. This happens when the credential has expired or been revoked, when it was not issued by {the ATO} for this environment (a sandbox registration needs a test credential), or when this computer's clock is wrong: it shows " + clock(e.At) + "."
 	if d := skew(e); d != "" {
 		msg += " " + d
 	}
@@ -101,10 +101,10 @@ func invalidClient(e *flow.Error) advice {
 
 // lifecycleGuides are the RFC 7592 answers (ato-facts.md §5), by status.
 var lifecycleGuides = map[int]guide{
-	401: fixed("The ATO no longer recognises this registration or its access token.",
+	401: fixed("{The ATO} no longer recognises this registration or its access token.",
 		"The registration may have been removed, or its access token replaced by another program (or while DCR Wizard was ended in the middle of a call, before it could keep the new one). If you still need this installation registered, register it again; otherwise remove it from the list."),
-	403: fixed("The ATO refused this request for this registration.",
-		"The ATO does not allow this change for this registration. If you need it, contact the ATO with the receipt number shown."),
+	403: fixed("{The ATO} refused this request for this registration.",
+		"{The ATO} does not allow this change for this registration. If you need it, contact {the ATO} with the receipt number shown."),
 	// 404, 405 and 501: the ATO does not offer the call (notoffered.go).
 	404: notOfferedGuide,
 	405: notOfferedGuide,
@@ -114,26 +114,26 @@ var lifecycleGuides = map[int]guide{
 // statusGuides apply when no code is known.
 var statusGuides = map[int]guide{
 	400: func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO rejected the request as invalid."), actionSendLog, nil}
+		return advice{withSaid(e, "{The ATO} rejected the request as invalid."), actionSendLog, nil}
 	},
 	401: func(e *flow.Error) advice {
 		if e.Step == flow.StepToken || e.Step == flow.StepVerify {
 			return invalidClient(e)
 		}
-		return advice{withSaid(e, "The ATO did not accept the request's keys (not authorised)."), actionCheckAPIKey, []Next{askVendor}}
+		return advice{withSaid(e, "{The ATO} did not accept the request's keys (not authorised)."), actionCheckAPIKey, []Next{askVendor}}
 	},
 	403: func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO refused the request."), actionProductAcces, []Next{askVendor}}
+		return advice{withSaid(e, "{The ATO} refused the request."), actionProductAcces, []Next{askVendor}}
 	},
 	404: func(e *flow.Error) advice {
 		return advice{"The address " + e.Host + " answered that there is no such service there (not found).",
 			"Check the environment: for a custom environment, check the addresses are right. " + actionSendLog, nil}
 	},
-	408: fixed("The ATO's service gave up waiting for the request.", "Check your internet connection and try again."),
+	408: fixed("{The ATO's} service gave up waiting for the request.", "Check your internet connection and try again."),
 	422: func(e *flow.Error) advice {
-		return advice{withSaid(e, "The ATO could not process the request."), actionSendLog, nil}
+		return advice{withSaid(e, "{The ATO} could not process the request."), actionSendLog, nil}
 	},
-	429: fixed("The ATO is receiving too many requests right now.", "Wait a few minutes, then try again."),
+	429: fixed("{The ATO} is receiving too many requests right now.", "Wait a few minutes, then try again."),
 }
 
 // forFlow picks the most specific guidance for e.
@@ -144,13 +144,13 @@ func forFlow(e *flow.Error) advice {
 		// The registration exists whatever the test says: never let the
 		// words suggest otherwise.
 		if strings.Contains(strings.ToLower(e.Description), "not the one registered") {
-			return advice{"The registration exists, but the ATO holds a different certificate for it than the one in the credential you opened, so it could not sign in with it. This happens after the credential was renewed: the registration still has the old certificate.",
+			return advice{"The registration exists, but {the ATO} holds a different certificate for it than the one in the credential you opened, so it could not sign in with it. This happens after the credential was renewed: the registration still has the old certificate.",
 				"Update the registration with the renewed credential, or open the credential it was registered with. The registration stays stored here.", nil}
 		}
-		return advice{"The registration exists, but signing in to the ATO with it failed. " + g.msg,
+		return advice{"The registration exists, but signing in to {the ATO} with it failed. " + g.msg,
 			g.action + " The registration stays stored here, to be tested again.", g.next}.then(Next{TestRegistration, e.ClientID})
 	case e.Step == flow.StepHeartbeat && e.Kind != flow.KindCancelled:
-		return advice{"Signing in to the ATO with the new registration worked, but the ATO's heartbeat check did not answer as expected. " + g.msg,
+		return advice{"Signing in to {the ATO} with the new registration worked, but {the ATO's} heartbeat check did not answer as expected. " + g.msg,
 			"Your software can sign in with this registration. If an ATO service it calls also refuses, ask your software vendor to check that its consumer key may use that ATO service. The registration stays stored here.", g.next}
 	}
 	return g
@@ -170,7 +170,7 @@ func baseGuidance(e *flow.Error) advice {
 		return advice{errText(e, "The M2M credential cannot be used."),
 			"Choose another credential, or renew this one in Relationship Authorisation Manager (RAM) and open the new file.", nil}
 	case flow.KindAborted:
-		return advice{"Nothing was sent to the ATO: " + errText(e, "the registration could not be prepared."),
+		return advice{"Nothing was sent to {the ATO}: " + errText(e, "the registration could not be prepared."),
 			"Fix the problem above and try again.", nil}
 	case flow.KindCancelled:
 		return advice{"You stopped it before " + stepNoun(e.Step) + " finished.",
@@ -183,7 +183,7 @@ func baseGuidance(e *flow.Error) advice {
 	switch e.Kind {
 	case flow.KindTimeout:
 		return advice{service(e) + " did not answer in time.",
-			"Check your internet connection and try again. If it keeps happening, the ATO's systems may be busy: check the ATO's system status and try later.", nil}
+			"Check your internet connection and try again. If it keeps happening, {the ATO's} systems may be busy: check {the ATO's} system status and try later.", nil}
 	case flow.KindDNS:
 		return advice{"This computer could not find " + orService(e) + " on the internet (the name lookup failed).",
 			"Check you are connected to the internet. If you are, your network may block this address or need a proxy server: ask your IT support. For a custom environment, check the address is spelled correctly.", nil}
@@ -191,8 +191,8 @@ func baseGuidance(e *flow.Error) advice {
 		var versionErr *flow.TLSVersionError
 		if errors.As(e.Err, &versionErr) {
 			return advice{"The secure connection to " + versionErr.Host + " came up with " + flow.TLSVersionName(versionErr.Version) +
-				", which the ATO no longer accepts: since 31 January 2026 it accepts TLS 1.3 only. The ATO's servers always offer TLS 1.3, so something between this computer and the ATO — usually a proxy or security software that inspects secure (HTTPS) traffic — answered instead. Nothing was sent.",
-				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to the ATO through without inspection. Then try again.", nil}
+				", which {the ATO} no longer accepts: since 31 January 2026 it accepts TLS 1.3 only. {The ATO's} servers always offer TLS 1.3, so something between this computer and {the ATO} — usually a proxy or security software that inspects secure (HTTPS) traffic — answered instead. Nothing was sent.",
+				"Ask your IT support to allow TLS 1.3 to *.ato.gov.au, or to let this program's connections to {the ATO} through without inspection. Then try again.", nil}
 		}
 		return advice{"A secure connection to " + orService(e) + " could not be set up: its certificate was not trusted.",
 			"If your practice uses a proxy or security software that inspects secure (HTTPS) traffic, ask your IT support for its CA certificate file and have this program trust it. Also check this computer's date and time are right.", []Next{{Step: ExtraCA}}}
@@ -214,8 +214,8 @@ func baseGuidance(e *flow.Error) advice {
 		return g(e)
 	}
 	if strings.HasPrefix(code, "auth.100") {
-		return advice{"The ATO refused the request: its authorisation checks failed (" + e.Code + ").",
-			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your software vendor's consumer key may use this API. If it all looks right, contact the ATO with the receipt number shown.", nil}
+		return advice{"{The ATO} refused the request: its authorisation checks failed (" + e.Code + ").",
+			"Check the M2M credential belongs to this business and is active in Relationship Authorisation Manager (RAM), and that your software vendor's consumer key may use this API. If it all looks right, contact {the ATO} with the receipt number shown.", nil}
 	}
 	if g, ok := statusGuides[e.Status]; ok {
 		return g(e)
@@ -229,7 +229,7 @@ func baseGuidance(e *flow.Error) advice {
 	case e.Kind == flow.KindBadResponse:
 		return advice{service(e) + " gave an answer this program could not read.", actionSendLog, nil}
 	case e.Status >= 400:
-		return advice{withSaid(e, fmt.Sprintf("The ATO refused the request (HTTP %d).", e.Status)), actionSendLog, nil}
+		return advice{withSaid(e, fmt.Sprintf("{The ATO} refused the request (HTTP %d).", e.Status)), actionSendLog, nil}
 	}
 	return advice{"Something went wrong while " + stepNoun(e.Step) + ".", actionSendLog, nil}
 }
@@ -265,13 +265,13 @@ func unknownOutcome(e *flow.Error) advice {
 	}
 	name := "“" + e.InstanceName + "”"
 	check := "Before trying again, check whether " + name + " was registered at about " + when +
-		" (contact the ATO, or your software provider, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."
+		" (contact {the ATO}, or your software vendor, with the time" + receiptNote(e) + "). Registering again without checking may create a second registration."
 	switch {
 	case e.Status/100 == 2:
-		return advice{"At " + when + " the ATO answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
-			"Do not register again yet. Contact the ATO with the time" + receiptNote(e) + " to have the registration removed or its details resent.", nil}
+		return advice{"At " + when + " {the ATO} answered that it registered " + name + ", but its answer could not be read, so the registration's details were not received.",
+			"Do not register again yet. Contact {the ATO} with the time" + receiptNote(e) + " to have the registration removed or its details resent.", nil}
 	case e.Status == 504:
-		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO's gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check, nil}
+		return advice{"At " + when + " the registration request for " + name + " was sent, but {the ATO's} gateway stopped waiting for an answer (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check, nil}
 	case e.Status >= 300 && e.Status < 400:
 		return advice{"At " + when + " the registration request for " + name + " was sent, and " + orService(e) +
 			" answered by sending this program somewhere else (HTTP " + fmt.Sprint(e.Status) + "). It is not known whether the registration was created.", check, nil}
@@ -279,14 +279,14 @@ func unknownOutcome(e *flow.Error) advice {
 		// A 5xx, 3xx or a 4xx without an ATO error: the request arrived,
 		// and the answer does not say that nothing was created.
 		return advice{withSaid(e, "At "+when+" the registration request for "+name+" was sent, and "+
-			strings.ToLower(service(e)[:1])+service(e)[1:]+" answered with an error (HTTP "+fmt.Sprint(e.Status)+
+			midSentence(service(e))+" answered with an error (HTTP "+fmt.Sprint(e.Status)+
 			") that does not say whether the registration was created."), check, nil}
 	case errors.Is(e.Err, context.Canceled):
 		return advice{"You stopped at " + when + ", after the registration request for " + name + " had been sent. It is not known whether the registration was created.", check, nil}
 	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
-		return advice{"At " + when + " the registration request for " + name + " was sent, but the ATO did not answer in time. It is not known whether the registration was created.", check, nil}
+		return advice{"At " + when + " the registration request for " + name + " was sent, but {the ATO} did not answer in time. It is not known whether the registration was created.", check, nil}
 	}
-	return advice{"At " + when + " the registration request for " + name + " was sent, but the connection broke before the ATO answered. It is not known whether the registration was created.", check, nil}
+	return advice{"At " + when + " the registration request for " + name + " was sent, but the connection broke before {the ATO} answered. It is not known whether the registration was created.", check, nil}
 }
 
 // notSent: an RFC 7592 request stopped before it reached the ATO (what
@@ -303,11 +303,11 @@ func notSent(e *flow.Error) advice {
 	}
 	switch e.Step {
 	case flow.StepUpdate:
-		return advice{what + " before the update was sent: the registration at the ATO is unchanged.", action, next}
+		return advice{what + " before the update was sent: the registration at {the ATO} is unchanged.", action, next}
 	case flow.StepDelete:
-		return advice{what + " before the removal was sent: the registration still exists at the ATO and here.", action, next}
+		return advice{what + " before the removal was sent: the registration still exists at {the ATO} and here.", action, next}
 	}
-	return advice{what + " before the registration was read: nothing was sent to the ATO.", action, next}
+	return advice{what + " before the registration was read: nothing was sent to {the ATO}.", action, next}
 }
 
 // lifecycleUnknown: an RFC 7592 request left this computer and no usable
@@ -322,22 +322,22 @@ func lifecycleUnknown(e *flow.Error, when string) advice {
 	case errors.Is(e.Err, context.Canceled):
 		why = "it was stopped before the answer came"
 	case e.Err != nil && (errors.Is(e.Err, context.DeadlineExceeded) || isTimeout(e.Err)):
-		why = "the ATO did not answer in time"
+		why = "{the ATO} did not answer in time"
 	case e.Err != nil:
-		why = "the connection broke before the ATO answered"
+		why = "the connection broke before {the ATO} answered"
 	}
-	check := "Check the registration with the ATO now."
+	check := "Check the registration with {the ATO} now."
 	checkIt := Next{CheckRegistration, e.ClientID}
-	lost := " If the ATO answers that it no longer recognises the registration or its access token, the ATO issued a new token with the lost answer: the registration still exists and your software can still sign in with its client ID, but it can no longer be changed from this computer. Then contact the ATO with the time" + receiptNote(e) + ", or register this installation again."
-	token := " The ATO may also have issued a new registration access token with that answer, which this computer never received."
+	lost := " If {the ATO} answers that it no longer recognises the registration or its access token, {the ATO} issued a new token with the lost answer: the registration still exists and your software can still sign in with its client ID, but it can no longer be changed from this computer. Then contact {the ATO} with the time" + receiptNote(e) + ", or register this installation again."
+	token := " {The ATO} may also have issued a new registration access token with that answer, which this computer never received."
 	switch e.Step {
 	case flow.StepUpdate:
-		return advice{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether the ATO changed the registration." + token,
+		return advice{"At " + when + " the update of the registration was sent, but " + why + ". It is not known whether {the ATO} changed the registration." + token,
 			check + " If it works, nothing was lost: see whether the change was made, and if it was a renewal, test the registration with the renewed credential (if it signs in, the update was made)." + lost,
 			[]Next{checkIt, {TestRegistration, e.ClientID}}}
 	case flow.StepDelete:
-		return advice{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether the ATO removed it.",
-			check + " If the ATO answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer.",
+		return advice{"At " + when + " the request to remove the registration was sent, but " + why + ". It is not known whether {the ATO} removed it.",
+			check + " If {the ATO} answers that it has no such registration or no longer recognises it, it was removed: forget it on this computer.",
 			[]Next{checkIt, {ForgetRegistration, e.ClientID}}}
 	}
 	return advice{"At " + when + " the request to read the registration was sent, but " + why + "." + token,
@@ -360,13 +360,13 @@ func receiptNote(e *flow.Error) string {
 // any: they are often the most specific thing we have.
 func withSaid(e *flow.Error, msg string) string {
 	if d := strings.TrimSpace(e.Description); d != "" {
-		msg += " The ATO said: “" + d + "”"
+		msg += " {The ATO} said: “" + d + "”"
 		if e.Code != "" {
 			msg += " (" + e.Code + ")"
 		}
 		msg += "."
 	} else if e.Code != "" {
-		msg += " The ATO gave the code " + e.Code + "."
+		msg += " {The ATO} gave the code " + e.Code + "."
 	}
 	return msg
 }
@@ -385,11 +385,11 @@ func service(e *flow.Error) string {
 	var s string
 	switch e.Step {
 	case flow.StepToken, flow.StepSign, flow.StepVerify:
-		s = "The ATO's sign-in service"
+		s = "{The ATO's} sign-in service"
 	case flow.StepHeartbeat:
-		s = "The ATO's heartbeat service"
+		s = "{The ATO's} heartbeat service"
 	case flow.StepRegister, flow.StepRead, flow.StepUpdate, flow.StepDelete:
-		s = "The ATO's registration service"
+		s = "{The ATO's} registration service"
 	default:
 		s = "The server"
 	}
@@ -404,7 +404,7 @@ func orService(e *flow.Error) string {
 	if e.Host != "" {
 		return e.Host
 	}
-	return strings.ToLower(service(e)[:1]) + service(e)[1:]
+	return midSentence(service(e))
 }
 
 func stepNoun(s flow.Step) string {
@@ -426,7 +426,7 @@ func stepNoun(s flow.Step) string {
 	case flow.StepVerify:
 		return "testing the new registration"
 	case flow.StepHeartbeat:
-		return "calling the ATO's heartbeat"
+		return "calling {the ATO's} heartbeat"
 	}
 	return "checking the details"
 }
@@ -461,7 +461,7 @@ func skew(e *flow.Error) string {
 	if d < 2*time.Minute {
 		return ""
 	}
-	return "This computer's clock is about " + timewords.Rough(d) + " " + dir + " the ATO's."
+	return "This computer's clock is about " + timewords.Rough(d) + " " + dir + " {the ATO's}."
 }
 
 // notOfferedGuide is the guidance for a lifecycle call the server does not
@@ -470,14 +470,14 @@ func skew(e *flow.Error) string {
 func notOfferedGuide(e *flow.Error) advice {
 	switch e.Step {
 	case flow.StepRead:
-		return advice{"The ATO does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
-			"To prove the registration works, test it: sign in to the ATO as it with its credential. Do not register again because of this.",
+		return advice{"{The ATO} does not offer reading a registration back, so it cannot say what it holds. This does not mean the registration is gone.",
+			"To prove the registration works, test it: sign in to {the ATO} as it with its credential. Do not register again because of this.",
 			[]Next{{TestRegistration, e.ClientID}}}
 	case flow.StepUpdate:
-		return advice{"The ATO does not offer changing a registration from here. Nothing was changed at the ATO.",
+		return advice{"{The ATO} does not offer changing a registration from here. Nothing was changed at {the ATO}.",
 			"The registration is unchanged and still works as before. A new name can be kept on this computer only; a renewed credential needs a new registration.", nil}
 	default:
-		return advice{"The ATO does not offer removing a registration from here, so it still exists at the ATO.",
+		return advice{"{The ATO} does not offer removing a registration from here, so it still exists at {the ATO}.",
 			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only.", nil}
 	}
 }

@@ -42,15 +42,19 @@ func (a advice) then(next ...Next) advice {
 	return a
 }
 
-// For is the advice for err: the first error in its chain that is a
-// *flow.Error, a credstore refusal or knows its own advice (or what to do:
-// an Action) decides; otherwise err's own text,
-// as a sentence. For(nil) is nil.
-func For(err error) Advice {
+// For is the advice for err when the ATO answered (or was to answer): the
+// first error in its chain that is a *flow.Error, a credstore refusal or
+// knows its own advice (or what to do: an Action) decides; otherwise err's
+// own text, as a sentence. For(nil) is nil.
+func For(err error) Advice { return ForAt(err, ATO) }
+
+// ForAt is For with who answered named: Practice's simulator is never
+// called the ATO.
+func ForAt(err error, c Counterpart) Advice {
 	if err == nil {
 		return nil
 	}
-	switch a := find(err).(type) {
+	switch a := find(err, c).(type) {
 	case nil:
 	case actionOnly:
 		// The error says what to do but not what happened: its whole
@@ -63,15 +67,16 @@ func For(err error) Advice {
 }
 
 // find walks err's chain (and joined errors) as errors.As does.
-func find(err error) Advice {
+func find(err error, c Counterpart) Advice {
 	switch e := err.(type) {
 	case *flow.Error:
 		g := forFlow(e)
-		return advice{safetext.Line(g.msg), safetext.Line(g.action), g.next}
+		return advice{safetext.Line(c.fill(g.msg)), safetext.Line(c.fill(g.action)), g.next}
 	case Advice:
 		return e
 	}
 	if a, ok := forCredstore(err); ok {
+		a.msg, a.action = c.fill(a.msg), c.fill(a.action)
 		return a
 	}
 	if a, ok := err.(interface{ Action() string }); ok {
@@ -81,14 +86,14 @@ func find(err error) Advice {
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
 		if next := u.Unwrap(); next != nil {
-			return find(next)
+			return find(next, c)
 		}
 	case interface{ Unwrap() []error }:
 		for _, next := range u.Unwrap() {
 			if next == nil {
 				continue
 			}
-			if a := find(next); a != nil {
+			if a := find(next, c); a != nil {
 				return a
 			}
 		}
