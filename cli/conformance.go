@@ -33,9 +33,7 @@ func (s *scopeList) Set(v string) error {
 
 // conformanceFlags are conformance's flags.
 type conformanceFlags struct {
-	k         keystoreFlags
-	e         endpointFlags
-	key       apiKeyFlags
+	madeWithFlags
 	out       outputFlag
 	report    string
 	scopes    scopeList
@@ -44,9 +42,7 @@ type conformanceFlags struct {
 }
 
 func (f *conformanceFlags) register(fs *flag.FlagSet) {
-	f.k.register(fs)
-	f.e.register(fs)
-	f.key.register(fs, "read the team app's consumer (API) key from the first line of `FILE` (or set DCRWIZARD_API_KEY)",
+	f.madeWithFlags.register(fs, "read the team app's consumer (API) key from the first line of `FILE` (or set DCRWIZARD_API_KEY)",
 		"the consumer (API) `KEY` on the command line (visible to other users: prefer --api-key-file)")
 	fs.StringVar(&f.report, "report", "", "write the report (Markdown, no secrets) to `FILE.md`")
 	fs.BoolVar(&f.out.json, "json", false, "print the checks as JSON")

@@ -201,13 +201,7 @@ var errNotConfirmed = inputError{errors.New("not confirmed: nothing was removed 
 
 // runRemove is `dcrwizard remove CLIENT_ID`: at the ATO, then here.
 func runRemove(ctx context.Context, args []string, st Streams) int {
-	var c lifecycle
-	fs := c.flags("remove", st, true)
-	yes := fs.Bool("yes", false, "do not ask for confirmation")
-	return c.run(ctx, fs, args, st, func(ctx context.Context, cl call) int {
-		if !*yes && !confirm(st, "remove", cl.rec) {
-			return cl.rep.fail(errNotConfirmed)
-		}
+	return removal(ctx, args, st, "remove", func(ctx context.Context, cl call) int {
 		err := cl.r.Remove(ctx, cl.clientID)
 		if out, ok := notOfferedOf(cl.rec, err); ok {
 			out.Action = "This computer keeps its values. Leave the registration in place (an unused registration does no harm) or have it removed by other means; to stop listing it on this computer only, run: dcrwizard forget " + cl.rec.ClientID
@@ -228,17 +222,25 @@ func runRemove(ctx context.Context, args []string, st Streams) int {
 
 // runForget is `dcrwizard forget CLIENT_ID`: from this computer only.
 func runForget(ctx context.Context, args []string, st Streams) int {
-	var c lifecycle
-	fs := c.flags("forget", st, false)
-	yes := fs.Bool("yes", false, "do not ask for confirmation")
-	return c.run(ctx, fs, args, st, func(ctx context.Context, cl call) int {
-		if !*yes && !confirm(st, "forget", cl.rec) {
-			return cl.rep.fail(errNotConfirmed)
-		}
+	return removal(ctx, args, st, "forget", func(ctx context.Context, cl call) int {
 		if err := cl.r.Forget(ctx, cl.clientID); err != nil {
 			return lifecycleFail(cl.rep, err)
 		}
 		return cl.rep.show(removedJSON{cl.clientID, "from this computer (the ATO still holds it)", cl.rec.Name}, ExitOK)
+	})
+}
+
+// removal runs remove or forget (cmd) once confirmed: by --yes, or by the
+// name typed at the prompt.
+func removal(ctx context.Context, args []string, st Streams, cmd string, remove func(context.Context, call) int) int {
+	var c lifecycle
+	fs := c.flags(cmd, st, cmd == "remove")
+	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	return c.run(ctx, fs, args, st, func(ctx context.Context, cl call) int {
+		if !*yes && !confirm(st, cmd, cl.rec) {
+			return cl.rep.fail(errNotConfirmed)
+		}
+		return remove(ctx, cl)
 	})
 }
 

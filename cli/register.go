@@ -160,11 +160,23 @@ func (a apiKeyFlags) read(ctx context.Context, st Streams) (consumerkey.Key, err
 	return readConsumerKey(ctx, st, a.file, a.key)
 }
 
+// madeWithFlags choose what a registration is made with: the credential,
+// the environment and the consumer key (register, conformance).
+type madeWithFlags struct {
+	k   keystoreFlags
+	e   endpointFlags
+	key apiKeyFlags
+}
+
+func (m *madeWithFlags) register(fs *flag.FlagSet, keyFileUsage, keyUsage string) {
+	m.k.register(fs)
+	m.e.register(fs)
+	m.key.register(fs, keyFileUsage, keyUsage)
+}
+
 // registerFlags are register's flags.
 type registerFlags struct {
-	k       keystoreFlags
-	e       endpointFlags
-	key     apiKeyFlags
+	madeWithFlags
 	vf      verifyFlags
 	out     outputFlag
 	name    string
@@ -175,9 +187,7 @@ type registerFlags struct {
 }
 
 func (f *registerFlags) register(fs *flag.FlagSet) {
-	f.k.register(fs)
-	f.e.register(fs)
-	f.key.register(fs, "read the consumer (API) key (the software vendor's) from the first line of `FILE` (or set DCRWIZARD_API_KEY)",
+	f.madeWithFlags.register(fs, "read the consumer (API) key (the software vendor's) from the first line of `FILE` (or set DCRWIZARD_API_KEY)",
 		"the consumer (API) `KEY` on the command line, where other users of this computer can see it: prefer --api-key-file or DCRWIZARD_API_KEY")
 	fs.StringVar(&f.name, "name", "", "a `NAME` for this software instance (default: this computer's name)")
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up after this `DURATION`")
