@@ -48,9 +48,9 @@ func notOfferedOf(rec credstore.Record, err error) (out notOfferedJSON, ok bool)
 }
 
 func (out notOfferedJSON) text(st Streams) {
-	fmt.Fprintln(st.Stderr, out.Message)
+	outf(st.Stderr, "%s\n", out.Message)
 	if out.Action != "" {
-		fmt.Fprintln(st.Stderr, "What to do: "+out.Action)
+		outf(st.Stderr, "What to do: %s\n", out.Action)
 	}
 }
 

@@ -176,7 +176,7 @@ func (out renewedJSON) text(st Streams) {
 		out.name, out.CredentialSerial, out.notAfter.Local().Format("2 January 2006"), out.ClientID)
 	if out.testFailed() && out.stopped {
 		// Only the test is left to do.
-		fmt.Fprintf(st.Stderr, "The update was made and is stored; the test sign-in with the renewed credential was stopped before it finished.\n"+
+		outf(st.Stderr, "The update was made and is stored; the test sign-in with the renewed credential was stopped before it finished.\n"+
 			"Test it with: dcrwizard verify %s --keystore FILE\n", out.ClientID)
 		return
 	}
