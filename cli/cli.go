@@ -261,10 +261,20 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runShow(ctx, rest, st)
 	case "pending":
 		return runPending(ctx, rest, st)
-	case "check", "rename", "remove", "forget", "export":
-		return runLifecycle(ctx, cmd, rest, st)
-	case "verify", "token":
-		return runVerify(ctx, cmd, rest, st)
+	case "check":
+		return runCheck(ctx, rest, st)
+	case "rename":
+		return runRename(ctx, rest, st)
+	case "remove":
+		return runRemove(ctx, rest, st)
+	case "forget":
+		return runForget(ctx, rest, st)
+	case "export":
+		return runExport(ctx, rest, st)
+	case "verify":
+		return runVerify(ctx, rest, st)
+	case "token":
+		return runToken(ctx, rest, st)
 	case "renew":
 		return runRenew(ctx, rest, st)
 	case "restore":

@@ -17,7 +17,8 @@ type inputError struct{ err error }
 func (e inputError) Error() string { return e.err.Error() }
 func (e inputError) Unwrap() error { return e.err }
 
-// errorJSON is what --json prints on stdout for a failure.
+// errorJSON is a failure as a command's result: what --json prints on
+// stdout, and what text words on stderr.
 type errorJSON struct {
 	Error struct {
 		Step    string `json:"step,omitempty"`
@@ -27,7 +28,9 @@ type errorJSON struct {
 		Action  string `json:"action,omitempty"`
 		Receipt string `json:"receipt,omitempty"`
 	} `json:"error"`
-	ExitCode int `json:"exit_code"`
+	ExitCode int         `json:"exit_code"`
+	err      error       // a setup file's problems get a line each
+	fe       *flow.Error // details for support
 }
 
 // exitCode classifies an error by what it means for the user's registration.
@@ -50,27 +53,24 @@ func exitCode(err error) int {
 	return ExitBadInput
 }
 
-// fail reports err — as plain text on stderr, or as JSON on stdout — and
-// returns the exit code. Messages come from the packages that know the cause;
-// none of them carries a secret.
-func fail(st Streams, asJSON bool, err error) int {
-	code := exitCode(err)
-	var out errorJSON
-	out.ExitCode = code
+// failure is err as a result, with the exit code it means. Messages come
+// from the packages that know the cause; none of them carries a secret.
+func failure(err error) errorJSON {
+	out := errorJSON{ExitCode: exitCode(err), err: err}
 	adv := guidance.For(err)
 	// The whole chain's text, as its wrapping says where it happened; a
 	// call to the ATO is told by its advice alone.
 	out.Error.Message, out.Error.Action = sentence(err.Error()), withNext(adv)
-	var fe *flow.Error
-	if errors.As(err, &fe) {
+	if errors.As(err, &out.fe) {
+		fe := out.fe
 		out.Error.Step, out.Error.Status, out.Error.Code = string(fe.Step), fe.Status, fe.Code
 		out.Error.Message, out.Error.Receipt = adv.Message(), fe.Receipt
 	}
-	if asJSON {
-		printJSON(st, out)
-		return code
-	}
-	for i, line := range messageLines(err, out.Error.Message) {
+	return out
+}
+
+func (out errorJSON) text(st Streams) {
+	for i, line := range messageLines(out.err, out.Error.Message) {
 		if i == 0 {
 			outf(st.Stderr, "Error: %s\n", line)
 		} else {
@@ -80,14 +80,13 @@ func fail(st Streams, asJSON bool, err error) int {
 	if out.Error.Action != "" {
 		outf(st.Stderr, "What to do: %s\n", out.Error.Action)
 	}
-	if fe != nil && (fe.Status != 0 || fe.Code != "") {
+	if fe := out.fe; fe != nil && (fe.Status != 0 || fe.Code != "") {
 		outf(st.Stderr, "Details for support: step %s, HTTP %d, code %q", fe.Step, fe.Status, fe.Code)
 		if fe.Receipt != "" {
 			outf(st.Stderr, ", receipt %s", fe.Receipt)
 		}
 		fmt.Fprintln(st.Stderr)
 	}
-	return code
 }
 
 // nextWords is how the command line names a next step that advice offers:

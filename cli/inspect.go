@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -81,6 +80,15 @@ func (k *keystoreFlags) open(pw string, given bool) (*m2m.Store, error) {
 	return store, nil
 }
 
+// loadOne opens the keystore and chooses its credential (pick).
+func (k *keystoreFlags) loadOne(ctx context.Context, st Streams) (*m2m.Credential, error) {
+	store, err := k.load(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	return k.pick(store)
+}
+
 // pick chooses the credential named by --credential, or the only one.
 func (k *keystoreFlags) pick(store *m2m.Store) (*m2m.Credential, error) {
 	if k.credential != "" {
@@ -120,39 +128,45 @@ func describe(c *m2m.Credential, now time.Time) credentialJSON {
 	}
 }
 
+// inspectJSON is what inspect shows: the keystore and its credentials.
+type inspectJSON struct {
+	File        string           `json:"file"`
+	Format      string           `json:"format"`
+	Credentials []credentialJSON `json:"credentials"`
+}
+
 func runInspect(ctx context.Context, args []string, st Streams) int {
 	fs := newFlagSet("inspect", st)
 	var k keystoreFlags
+	var o outputFlag
 	k.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	o.register(fs)
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	}
+	rep := o.reporter(st)
 	store, err := k.load(ctx, st)
 	if err != nil {
-		return fail(st, *asJSON, err)
+		return rep.fail(err)
 	}
 	creds := store.Credentials
 	if k.credential != "" {
 		c, err := k.pick(store)
 		if err != nil {
-			return fail(st, *asJSON, err)
+			return rep.fail(err)
 		}
 		creds = []*m2m.Credential{c}
 	}
 	now := time.Now()
-	out := struct {
-		File        string           `json:"file"`
-		Format      string           `json:"format"`
-		Credentials []credentialJSON `json:"credentials"`
-	}{File: k.path, Format: string(store.Format)}
+	out := inspectJSON{File: k.path, Format: string(store.Format)}
 	for _, c := range creds {
 		out.Credentials = append(out.Credentials, describe(c, now))
 	}
-	if *asJSON {
-		return printJSON(st, out)
-	}
-	outf(st.Stdout, "%s — %s, %d credential(s)\n\n", k.path, store.Format, len(creds))
+	return rep.show(out, ExitOK)
+}
+
+func (out inspectJSON) text(st Streams) {
+	outf(st.Stdout, "%s — %s, %d credential(s)\n\n", out.File, out.Format, len(out.Credentials))
 	for _, c := range out.Credentials {
 		tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
 		outf(tw, "ID\t%s\n", c.ID)
@@ -169,15 +183,4 @@ func runInspect(ctx context.Context, args []string, st Streams) int {
 		tw.Flush()
 		fmt.Fprintln(st.Stdout)
 	}
-	return ExitOK
-}
-
-func printJSON(st Streams, v any) int {
-	enc := json.NewEncoder(st.Stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		outf(st.Stderr, "could not write output: %v\n", err)
-		return ExitBadInput
-	}
-	return ExitOK
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -116,28 +117,46 @@ func describeStatus(cs registrar.CredentialState) string {
 	return "unknown"
 }
 
+// listJSON is what list shows: the registrations, each with its
+// credential's state; --json prints the list alone.
+type listJSON struct {
+	records []listedJSON
+	// expiring is --expiring's window when a credential ends within it.
+	expiring string
+}
+
+// listedJSON is one registration of the list.
+type listedJSON struct {
+	recordJSON
+	state registrar.CredentialState
+}
+
+func (l listJSON) MarshalJSON() ([]byte, error) { return json.Marshal(l.records) }
+
 func runList(ctx context.Context, args []string, st Streams) int {
 	fs := newFlagSet("list", st)
-	asJSON := fs.Bool("json", false, "print JSON")
+	var o outputFlag
+	o.register(fs)
 	expiring := fs.String("expiring", "", "exit 6 when a credential ends within this `WINDOW` (e.g. 180d)")
 	keystore := fs.String("keystore", "", "a keystore `FILE` to look in for renewed credentials (no password needed)")
-	if pos, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return flagExit(err)
-	} else if len(pos) > 0 {
-		return fail(st, *asJSON, inputError{fmt.Errorf("list takes no arguments, got %q", pos)})
+	}
+	rep := o.reporter(st)
+	if len(pos) > 0 {
+		return rep.fail(inputError{fmt.Errorf("list takes no arguments, got %q", pos)})
 	}
 	var window time.Duration
 	if *expiring != "" {
-		var err error
 		if window, err = parseWindow(*expiring); err != nil {
-			return fail(st, *asJSON, inputError{err})
+			return rep.fail(inputError{err})
 		}
 	}
 	var renewedIn *m2m.Store
 	if *keystore != "" {
-		var err error
 		if renewedIn, err = m2m.OpenPublic(*keystore); err != nil {
-			return fail(st, *asJSON, inputError{err})
+			return rep.fail(inputError{err})
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
@@ -148,76 +167,85 @@ func runList(ctx context.Context, args []string, st Streams) int {
 	if errors.As(err, &aside) {
 		outf(st.Stderr, "Warning: %s\n", aside) // the records it could read follow
 	} else if err != nil {
-		return fail(st, *asJSON, err)
+		return rep.fail(err)
 	}
 	warnPending(st, store)
 	now := time.Now()
 	code := ExitOK
-	states := make([]registrar.CredentialState, len(recs))
-	for i, r := range recs {
-		states[i] = registrar.StateWith(r, now, renewedIn)
+	out := listJSON{records: make([]listedJSON, 0, len(recs))}
+	for _, r := range recs {
+		cs := registrar.StateWith(r, now, renewedIn)
+		out.records = append(out.records, listedJSON{toJSONWith(r, cs), cs})
 		if *expiring != "" && r.ReplacedBy == "" && !r.CredentialNotAfter.IsZero() && r.CredentialNotAfter.Sub(now) <= window {
-			code = ExitExpiring
+			code, out.expiring = ExitExpiring, *expiring
 		}
 	}
-	if *asJSON {
-		out := make([]recordJSON, 0, len(recs))
-		for i, r := range recs {
-			out = append(out, toJSONWith(r, states[i]))
-		}
-		printJSON(st, out)
-		return code
-	}
-	if len(recs) == 0 {
+	return rep.show(out, code)
+}
+
+func (l listJSON) text(st Streams) {
+	if len(l.records) == 0 {
 		fmt.Fprintln(st.Stdout, "No registrations are stored on this computer yet.")
-		return code
+		return
 	}
 	tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tCLIENT ID\tISSUED\tCREDENTIAL EXPIRES\tCREDENTIAL")
-	for i, r := range recs {
-		j := toJSONWith(r, states[i])
+	for _, j := range l.records {
 		if j.Name == "" {
 			j.Name = "(name unknown)" // rebuilt from the keychain without its name
 		}
-		status := describeStatus(states[i])
-		if r.ReplacedBy != "" {
-			status = "replaced by " + r.ReplacedBy + ": remove it when ready"
+		status := describeStatus(j.state)
+		if j.ReplacedBy != "" {
+			status = "replaced by " + j.ReplacedBy + ": remove it when ready"
 		}
-		if r.Purpose == credstore.PurposeConformance {
+		if j.Purpose == credstore.PurposeConformance {
 			status = "conformance test registration: remove it at the ATO by other means, then forget it"
 		}
 		outf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Environment, j.ClientID, j.ClientIDIssuedAt, j.CredentialNotAfter, status)
 	}
 	tw.Flush()
-	if code == ExitExpiring {
-		outf(st.Stderr, "A credential ends within %s: renew it in RAM, then run dcrwizard renew CLIENT_ID --keystore FILE.\n", *expiring)
+	if l.expiring != "" {
+		outf(st.Stderr, "A credential ends within %s: renew it in RAM, then run dcrwizard renew CLIENT_ID --keystore FILE.\n", l.expiring)
 	}
-	return code
+}
+
+// showJSON is what show shows: one registration, its token only with
+// --reveal.
+type showJSON struct {
+	recordJSON
+	reveal bool
 }
 
 func runShow(ctx context.Context, args []string, st Streams) int {
 	fs := newFlagSet("show", st)
-	asJSON := fs.Bool("json", false, "print JSON")
+	var o outputFlag
+	o.register(fs)
 	reveal := fs.Bool("reveal", false, "also print the registration access token (a secret)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return flagExit(err)
 	}
+	rep := o.reporter(st)
 	if len(pos) != 1 {
-		return fail(st, *asJSON, inputError{errors.New("give one client id: dcrwizard show CLIENT_ID (see dcrwizard list)")})
+		return rep.fail(inputError{errors.New("give one client id: dcrwizard show CLIENT_ID (see dcrwizard list)")})
 	}
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	rec, vals, err := st.store().Get(ctx, pos[0])
 	if err != nil {
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(inputError{err})
 	}
-	j := toJSON(rec)
+	out := showJSON{toJSON(rec), *reveal}
 	if *reveal {
-		j.RegistrationAccessToken = vals.RegistrationAccessToken
+		out.RegistrationAccessToken = vals.RegistrationAccessToken
 	}
-	if *asJSON {
-		return printJSON(st, j)
+	return rep.show(out, ExitOK)
+}
+
+func (j showJSON) text(st Streams) {
+	var vendor credstore.Vendor
+	if j.Vendor != nil {
+		vendor = *j.Vendor
 	}
 	tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
 	for _, row := range [][2]string{
@@ -225,17 +253,16 @@ func runShow(ctx context.Context, args []string, st Streams) int {
 		{"Registration client URI", j.RegistrationClientURI}, {"Issued at", j.ClientIDIssuedAt},
 		{"ATO receipt", j.Receipt}, {"Credential", j.CredentialID}, {"Credential ABN", j.CredentialABN},
 		{"Credential expires", j.CredentialNotAfter}, {"Stored at", j.StoredAt},
-		{"Software", rec.Vendor.Product}, {"Software vendor", rec.Vendor.Name}, {"Vendor support", registrar.SupportContact(rec.Vendor)},
+		{"Software", vendor.Product}, {"Software vendor", vendor.Name}, {"Vendor support", registrar.SupportContact(vendor)},
 	} {
 		if row[1] != "" {
 			outf(tw, "%s\t%s\n", row[0], row[1])
 		}
 	}
-	if *reveal {
+	if j.reveal {
 		outf(tw, "Registration access token\t%s\n", j.RegistrationAccessToken)
 	} else {
 		outf(tw, "Registration access token\t(in the keychain; add --reveal to print it)\n")
 	}
 	tw.Flush()
-	return ExitOK
 }

@@ -32,7 +32,7 @@ func TestNextStepsInTheCommandLinesWords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			fail(Streams{Stderr: &stderr}, false, tt.err)
+			textReporter{Streams{Stderr: &stderr}}.fail(tt.err)
 			for _, w := range tt.want {
 				if !strings.Contains(stderr.String(), w) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -26,20 +25,8 @@ type notOfferedFlags struct {
 	setup    string
 }
 
-func (n *notOfferedFlags) register(fs *flag.FlagSet, cmd string) {
-	if cmd == "check" || cmd == "rename" || cmd == "remove" {
-		fs.StringVar(&n.setup, "setup", "", "the software vendor's setup `FILE`, for what it says the ATO offers (default: dcrwizard-setup.json beside the program)")
-	}
-	switch cmd {
-	case "check":
-		n.k.register(fs)
-		n.v.register(fs, false)
-	case "rename":
-		fs.BoolVar(&n.hereOnly, "here-only", false, "if the ATO does not offer renaming, change the name on this computer only (the ATO keeps the old one)")
-	}
-}
-
-// notOfferedJSON is what --json prints for an operation the ATO does not offer.
+// notOfferedJSON is what an operation the ATO does not offer shows; in
+// words, the message and what to do, on stderr.
 type notOfferedJSON struct {
 	ClientID     string      `json:"client_id"`
 	NotOffered   string      `json:"not_offered"`
@@ -50,51 +37,69 @@ type notOfferedJSON struct {
 	Verification *verifyJSON `json:"verification,omitempty"`
 }
 
-// handle deals with err when it is a NotOfferedError; ok is false otherwise.
-func (n *notOfferedFlags) handle(ctx context.Context, st Streams, asJSON bool, r *registrar.Registrar, cmd string, rec credstore.Record, err error) (code int, ok bool) {
+// notOfferedOf is err as what the ATO does not offer; ok is false when err
+// is no NotOfferedError.
+func notOfferedOf(rec credstore.Record, err error) (out notOfferedJSON, ok bool) {
 	op, ok := registrar.NotOffered(err)
 	if !ok {
-		return 0, false
+		return out, false
 	}
-	out := notOfferedJSON{ClientID: rec.ClientID, NotOffered: string(op), Message: sentence(err.Error())}
-	switch cmd {
-	case "check":
-		return n.check(ctx, st, asJSON, r, rec, out), true
-	case "rename":
-		return n.rename(ctx, st, asJSON, r, rec, err, out), true
+	return notOfferedJSON{ClientID: rec.ClientID, NotOffered: string(op), Message: sentence(err.Error())}, true
+}
+
+func (out notOfferedJSON) text(st Streams) {
+	outf(st.Stderr, "%s\n", out.Message)
+	if out.Action != "" {
+		outf(st.Stderr, "What to do: %s\n", out.Action)
 	}
-	out.Action = "This computer keeps its values. Leave the registration in place (an unused registration does no harm) or have it removed by other means; to stop listing it on this computer only, run: dcrwizard forget " + rec.ClientID
-	return notOfferedReport(st, asJSON, out, ExitRefused), true
 }
 
 // check proves the registration by a sign-in as it, when the credential is
 // at hand: the one thing that can be proven without an RFC 7592 read.
-func (n *notOfferedFlags) check(ctx context.Context, st Streams, asJSON bool, r *registrar.Registrar, rec credstore.Record, out notOfferedJSON) int {
+func (n *notOfferedFlags) check(ctx context.Context, st Streams, cl call, out notOfferedJSON) int {
+	rec := cl.rec
 	if n.k.path == "" {
 		out.Action = fmt.Sprintf("Do not register again because of this. To prove it works, sign in to the ATO as it with its credential: dcrwizard check %s --keystore FILE (or dcrwizard verify %s --keystore FILE).", rec.ClientID, rec.ClientID)
-		return notOfferedReport(st, asJSON, out, ExitRefused)
+		return cl.rep.show(out, ExitRefused)
 	}
 	cred, err := openFor(ctx, st, &n.k, rec, registrar.ForVerify)
 	if err != nil {
-		return fail(st, asJSON, err)
+		return cl.rep.fail(err)
 	}
-	v, err := r.VerifyStored(ctx, rec.ClientID, cred, registrar.VerifyOverrides{VerifyScope: n.v.scope, HeartbeatURL: n.v.heartbeat}, progressTo(st, asJSON))
+	v, err := cl.r.VerifyStored(ctx, rec.ClientID, cred, registrar.VerifyOverrides{VerifyScope: n.v.scope, HeartbeatURL: n.v.heartbeat}, progressTo(st, cl.rep, false))
 	out.Verification = verification(v, err)
 	if err != nil {
-		if !asJSON {
-			outf(st.Stderr, "%s\n", out.Message)
-		}
-		return fail(st, asJSON, err)
+		f := notProvenJSON{failure(err), out.Message}
+		return cl.rep.show(f, f.ExitCode)
 	}
-	if asJSON {
-		return printJSON(st, out)
-	}
+	out.Verification.name = rec.Name
+	return cl.rep.show(provenJSON{out}, ExitOK)
+}
+
+// provenJSON: what the ATO does not offer, and the sign-in that proved
+// the registration instead.
+type provenJSON struct{ notOfferedJSON }
+
+func (out provenJSON) text(st Streams) {
 	outf(st.Stdout, "%s\nSo DCR Wizard proved it another way:\n", out.Message)
-	return reportVerification(st, false, rec.Name, v)
+	out.Verification.text(st)
+}
+
+// notProvenJSON is the failed sign-in that was to prove the registration:
+// a failure, in words after why it was tried.
+type notProvenJSON struct {
+	errorJSON
+	why string
+}
+
+func (out notProvenJSON) text(st Streams) {
+	outf(st.Stderr, "%s\n", out.why)
+	out.errorJSON.text(st)
 }
 
 // rename keeps the new name on this computer only, with the user's consent.
-func (n *notOfferedFlags) rename(ctx context.Context, st Streams, asJSON bool, r *registrar.Registrar, rec credstore.Record, err error, out notOfferedJSON) int {
+func (n *notOfferedFlags) rename(ctx context.Context, st Streams, cl call, out notOfferedJSON, err error) int {
+	rec := cl.rec
 	var no *registrar.NotOfferedError
 	newName := ""
 	if errors.As(err, &no) {
@@ -103,18 +108,24 @@ func (n *notOfferedFlags) rename(ctx context.Context, st Streams, asJSON bool, r
 	out.Name = newName
 	if !n.hereOnly && !n.askHereOnly(st, rec, newName, out.Message) {
 		out.Action = fmt.Sprintf("Nothing was changed. The name can be changed on this computer only (the ATO keeps %q): dcrwizard rename %s --name %q --here-only", rec.Name, rec.ClientID, newName)
-		return notOfferedReport(st, asJSON, out, ExitRefused)
+		return cl.rep.show(out, ExitRefused)
 	}
-	updated, err := r.RenameHere(ctx, rec.ClientID, newName)
+	updated, err := cl.r.RenameHere(ctx, rec.ClientID, newName)
 	if err != nil {
-		return fail(st, asJSON, inputError{err})
+		return cl.rep.fail(inputError{err})
 	}
 	out.RenamedHere, out.Name = true, updated.Name
-	if asJSON {
-		return printJSON(st, out)
-	}
-	outf(st.Stdout, "Renamed %q to %q on this computer only. The ATO does not offer renaming registrations, so it keeps the name %q; the registration itself is unchanged and still works.\n", rec.Name, updated.Name, rec.Name)
-	return ExitOK
+	return cl.rep.show(renamedHereJSON{out, rec.Name}, ExitOK)
+}
+
+// renamedHereJSON: renamed on this computer only.
+type renamedHereJSON struct {
+	notOfferedJSON
+	from string
+}
+
+func (out renamedHereJSON) text(st Streams) {
+	outf(st.Stdout, "Renamed %q to %q on this computer only. The ATO does not offer renaming registrations, so it keeps the name %q; the registration itself is unchanged and still works.\n", out.from, out.Name, out.from)
 }
 
 // askHereOnly asks on a terminal whether to change the name here only.
@@ -125,18 +136,6 @@ func (n *notOfferedFlags) askHereOnly(st Streams, rec credstore.Record, newName,
 	fmt.Fprintf(st.Stderr, "%s\nChange the name to %q on this computer only? The ATO keeps %q. Type yes to change it here: ", why, newName, rec.Name)
 	line, _ := bufio.NewReader(st.Stdin).ReadString('\n')
 	return strings.EqualFold(strings.TrimSpace(line), "yes")
-}
-
-func notOfferedReport(st Streams, asJSON bool, out notOfferedJSON, code int) int {
-	if asJSON {
-		printJSON(st, out)
-		return code
-	}
-	fmt.Fprintln(st.Stderr, out.Message)
-	if out.Action != "" {
-		fmt.Fprintln(st.Stderr, "What to do: "+out.Action)
-	}
-	return code
 }
 
 // apply sets what the vendor's setup file says the ATO offers: the one

@@ -165,3 +165,36 @@ func TestRenewNotOffered(t *testing.T) {
 		t.Error("the old registration was dropped")
 	}
 }
+
+// renew where the vendor's setup file says the ATO offers no update: the
+// refusal is known before anything is sent, and it is exit 3 with --json
+// as in words (as for check, rename and remove), with the JSON's
+// exit_code saying the same.
+func TestRenewUpdateNotOfferedBySetupFile(t *testing.T) {
+	needSecretService(t)
+	f := atosimtest.Start(t, atosim.Options{})
+	_, config, pw, id := registerForRenewal(t, f)
+	newKS := writeCredential(t, f.Sim, time.Now().Add(-time.Minute), time.Now().AddDate(2, 0, 0))
+	setup := simSetup(f)
+	setup["lifecycle"] = map[string]any{"update": false}
+	path := writeSetupFile(t, t.TempDir(), setup)
+	before := len(f.Sim.Requests())
+
+	res := run{args: []string{"renew", id, "--keystore", newKS, "--setup", path}, env: pw, config: config}.exec(t)
+	if res.code != 3 || !strings.Contains(res.stderr, "--register-again") {
+		t.Errorf("renew: exit %d\n%s", res.code, res.stderr)
+	}
+	res = run{args: []string{"renew", id, "--keystore", newKS, "--setup", path, "--json"}, env: pw, config: config}.exec(t)
+	out := decode[struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+		ExitCode int `json:"exit_code"`
+	}](t, res.stdout)
+	if res.code != 3 || out.ExitCode != 3 || !strings.Contains(out.Error.Message, "register this installation again") {
+		t.Errorf("renew --json: exit %d, exit_code %d\n%s", res.code, out.ExitCode, res.stdout)
+	}
+	if n := len(f.Sim.Requests()) - before; n != 0 {
+		t.Errorf("%d requests sent for an update the setup file says the ATO does not offer", n)
+	}
+}

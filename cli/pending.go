@@ -12,40 +12,47 @@ import (
 // computer never saw (see credstore: a registration may exist at the ATO).
 func runPending(_ context.Context, args []string, st Streams) int {
 	fs := newFlagSet("pending", st)
-	asJSON := fs.Bool("json", false, "print JSON")
+	var o outputFlag
+	o.register(fs)
 	clear := fs.String("clear", "", "forget the note `ID` once you have checked with the ATO")
-	if pos, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return flagExit(err)
-	} else if len(pos) > 0 {
-		return fail(st, *asJSON, inputError{fmt.Errorf("pending takes no arguments, got %q", pos)})
+	}
+	rep := o.reporter(st)
+	if len(pos) > 0 {
+		return rep.fail(inputError{fmt.Errorf("pending takes no arguments, got %q", pos)})
 	}
 	store := st.store()
 	if *clear != "" {
 		if err := store.ClearPending(*clear); err != nil {
-			return fail(st, *asJSON, inputError{err})
+			return rep.fail(inputError{err})
 		}
-		outf(st.Stderr, "Forgot the note %s.\n", *clear)
+		outf(st.Stderr, "Forgot the note %s.\n", *clear) // with --json too
 		return ExitOK
 	}
 	notes, err := store.Pending()
 	if err != nil {
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(inputError{err})
 	}
-	if *asJSON {
-		if notes == nil {
-			notes = []credstore.Pending{}
-		}
-		return printJSON(st, notes)
+	if notes == nil {
+		notes = []credstore.Pending{}
 	}
+	return rep.show(pendingJSON(notes), ExitOK)
+}
+
+// pendingJSON is what pending shows: the notes of unfinished registrations.
+type pendingJSON []credstore.Pending
+
+func (notes pendingJSON) text(st Streams) {
 	if len(notes) == 0 {
 		fmt.Fprintln(st.Stdout, "No unfinished registrations.")
-		return ExitOK
+		return
 	}
 	for _, p := range notes {
 		describePending(st, p)
 	}
 	fmt.Fprintln(st.Stdout, "Once you have checked with the ATO, forget a note with: dcrwizard pending --clear ID")
-	return ExitOK
 }
 
 func describePending(st Streams, p credstore.Pending) {

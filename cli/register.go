@@ -2,15 +2,15 @@ package cli
 
 import (
 	"context"
-	"dcrwizard/consumerkey"
-	"dcrwizard/guidance"
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/internal/cleanup"
@@ -147,114 +147,165 @@ func readConsumerKey(ctx context.Context, st Streams, file, flag string) (consum
 	return key, nil
 }
 
+// apiKeyFlags are --api-key-file and --api-key (readConsumerKey: the
+// file, DCRWIZARD_API_KEY or the flag, only one of them).
+type apiKeyFlags struct{ file, key string }
+
+func (a *apiKeyFlags) register(fs *flag.FlagSet, fileUsage, keyUsage string) {
+	fs.StringVar(&a.file, "api-key-file", "", fileUsage)
+	fs.StringVar(&a.key, "api-key", "", keyUsage)
+}
+
+func (a apiKeyFlags) read(ctx context.Context, st Streams) (consumerkey.Key, error) {
+	return readConsumerKey(ctx, st, a.file, a.key)
+}
+
+// madeWithFlags choose what a registration is made with: the credential,
+// the environment and the consumer key (register, conformance).
+type madeWithFlags struct {
+	k   keystoreFlags
+	e   endpointFlags
+	key apiKeyFlags
+}
+
+func (m *madeWithFlags) register(fs *flag.FlagSet, keyFileUsage, keyUsage string) {
+	m.k.register(fs)
+	m.e.register(fs)
+	m.key.register(fs, keyFileUsage, keyUsage)
+}
+
+// registerFlags are register's flags.
+type registerFlags struct {
+	madeWithFlags
+	vf      verifyFlags
+	out     outputFlag
+	name    string
+	timeout time.Duration
+	verify  bool
+	again   bool
+	setup   string
+}
+
+func (f *registerFlags) register(fs *flag.FlagSet) {
+	f.madeWithFlags.register(fs, "read the consumer (API) key (the software vendor's) from the first line of `FILE` (or set DCRWIZARD_API_KEY)",
+		"the consumer (API) `KEY` on the command line, where other users of this computer can see it: prefer --api-key-file or DCRWIZARD_API_KEY")
+	fs.StringVar(&f.name, "name", "", "a `NAME` for this software instance (default: this computer's name)")
+	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up after this `DURATION`")
+	f.out.register(fs)
+	fs.BoolVar(&f.verify, "verify", false, "then prove the registration usable: get an access token as the new client")
+	f.vf.register(fs, false)
+	fs.BoolVar(&f.again, "again", false, "register even when this environment, name and credential are already registered here (a second registration at the ATO)")
+	fs.StringVar(&f.setup, "setup", "", "take the environment, consumer key and name from the software vendor's setup `FILE` (flags still win)")
+}
+
 func runRegister(ctx context.Context, args []string, st Streams) int {
+	var f registerFlags
 	fs := newFlagSet("register", st)
-	var k keystoreFlags
-	var e endpointFlags
-	k.register(fs)
-	e.register(fs)
-	apiKeyFile := fs.String("api-key-file", "", "read the consumer (API) key (the software vendor's) from the first line of `FILE` (or set DCRWIZARD_API_KEY)")
-	apiKey := fs.String("api-key", "", "the consumer (API) `KEY` on the command line, where other users of this computer can see it: prefer --api-key-file or DCRWIZARD_API_KEY")
-	name := fs.String("name", "", "a `NAME` for this software instance (default: this computer's name)")
-	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")
-	asJSON := fs.Bool("json", false, "print JSON")
-	verify := fs.Bool("verify", false, "then prove the registration usable: get an access token as the new client")
-	var vf verifyFlags
-	vf.register(fs, false)
-	again := fs.Bool("again", false, "register even when this environment, name and credential are already registered here (a second registration at the ATO)")
-	setupPath := fs.String("setup", "", "take the environment, consumer key and name from the software vendor's setup `FILE` (flags still win)")
+	f.register(fs)
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
 	}
-	if err := checkTimeout(*timeout); err != nil {
-		return fail(st, *asJSON, err)
+	rep := f.out.reporter(st)
+	if err := checkTimeout(f.timeout); err != nil {
+		return rep.fail(err)
 	}
-	key, err := readConsumerKey(ctx, st, *apiKeyFile, *apiKey)
+	key, err := f.key.read(ctx, st)
 	if err != nil {
-		return fail(st, *asJSON, err)
+		return rep.fail(err)
 	}
-
 	var practice *registrar.Practice
-	if e.env == "practice" {
-		dir, err := os.MkdirTemp("", "dcrwizard-practice-")
+	if f.e.env == "practice" {
+		p, stop, err := practiceMode(&f.k, &st)
 		if err != nil {
-			return fail(st, *asJSON, inputError{fmt.Errorf("could not make a folder for Practice mode: %w", err)})
+			return rep.fail(err)
 		}
-		defer cleanup.RemoveAll(dir) // not os.RemoveAll alone: it fails under Wine
-		practice, err = registrar.StartPractice(dir)
-		if err != nil {
-			return fail(st, *asJSON, inputError{err})
-		}
-		defer practice.Close()
-		if k.path == "" {
-			k.path, k.credential = practice.Demo.KeystorePath, practice.Demo.CredentialID
-			st.Getenv = withEnv(st.Getenv, "DCRWIZARD_PASSWORD", practice.Demo.Password)
-			k.pw = passwordSource{}
-		}
+		defer stop()
+		practice = p
 		if key.IsZero() {
 			key = practice.ConsumerKey
 		}
 	}
-	applied, err := registerValues(*setupPath, &e, practice, key, *name, st)
+	applied, err := registerValues(f.setup, &f.e, practice, key, f.name, st)
 	if err != nil {
-		return fail(st, *asJSON, err)
+		return rep.fail(err)
 	}
-	vf.apply(&applied.Input.Env)
-	env := applied.Input.Env
+	f.vf.apply(&applied.Input.Env)
 	r, err := registrar.New(registrar.Options{CAFile: applied.CAFile, Store: st.store()})
 	if err != nil {
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(inputError{err})
 	}
-	httpClient := r.Flow.HTTP
 	// While the keystore's key is decrypted (its KDF is slow on purpose),
 	// connect to both ATO hosts, so the requests pay only their own round
 	// trips. Nothing is sent until the registration runs.
-	warmCtx, stopWarm := context.WithCancel(ctx)
-	warmed := make(chan struct{})
-	go func() { defer close(warmed); flow.Preconnect(warmCtx, httpClient, env) }()
-	defer func() { stopWarm(); <-warmed; flow.ClosePreconnected(httpClient) }()
-	store, err := k.load(ctx, st)
+	defer preconnect(ctx, r.Flow.HTTP, applied.Input.Env)()
+	cred, err := f.k.loadOne(ctx, st)
 	if err != nil {
-		return fail(st, *asJSON, err)
-	}
-	cred, err := k.pick(store)
-	if err != nil {
-		return fail(st, *asJSON, err)
+		return rep.fail(err)
 	}
 	if v := cred.Verdict(time.Now()); !v.OK() {
-		return fail(st, *asJSON, inputError{errors.New(v.Message)})
+		return rep.fail(inputError{errors.New(v.Message)})
 	}
-
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	var progress func(flow.Event)
-	if st.StderrIsTerminal && !*asJSON {
-		progress = func(ev flow.Event) {
-			if ev.State != flow.StateDone || ev.Step == flow.StepSave {
-				outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], ev.Message)
-			}
-		}
-	}
 	in := applied.Input
 	in.Credential = cred
-	if done, code := registeredAlready(ctx, st, *asJSON, *again, r, in, cred, &applied.Sources); done {
+	if done, code := registeredAlready(ctx, rep, f.again, r, in, cred, &applied.Sources); done {
 		return code
 	}
-	if !*verify {
+	return registerWith(ctx, rep, r, in, f.verify, &applied.Sources, progressTo(st, rep, true))
+}
+
+// practiceMode starts the built-in ATO simulator for --env practice;
+// without --keystore, the simulator's demo credential and its password are
+// used. stop ends the simulator and removes its folder.
+func practiceMode(k *keystoreFlags, st *Streams) (practice *registrar.Practice, stop func(), err error) {
+	dir, err := os.MkdirTemp("", "dcrwizard-practice-")
+	if err != nil {
+		return nil, nil, inputError{fmt.Errorf("could not make a folder for Practice mode: %w", err)}
+	}
+	practice, err = registrar.StartPractice(dir)
+	if err != nil {
+		cleanup.RemoveAll(dir)
+		return nil, nil, inputError{err}
+	}
+	if k.path == "" {
+		k.path, k.credential = practice.Demo.KeystorePath, practice.Demo.CredentialID
+		st.Getenv = withEnv(st.Getenv, "DCRWIZARD_PASSWORD", practice.Demo.Password)
+		k.pw = passwordSource{}
+	}
+	return practice, func() {
+		practice.Close()
+		cleanup.RemoveAll(dir) // not os.RemoveAll alone: it fails under Wine
+	}, nil
+}
+
+// preconnect dials both of env's hosts until stop is called, which then
+// closes the connections left idle. Nothing is sent.
+func preconnect(ctx context.Context, hc *http.Client, env flow.Environment) (stop func()) {
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() { defer close(warmed); flow.Preconnect(warmCtx, hc, env) }()
+	return func() { stopWarm(); <-warmed; flow.ClosePreconnected(hc) }
+}
+
+// registerWith registers, with verify then tests the new registration,
+// and shows the outcome.
+func registerWith(ctx context.Context, rep reporter, r *registrar.Registrar, in registrar.Input, verify bool, sources *registrar.Sources, progress func(flow.Event)) int {
+	if !verify {
 		res, err := r.Register(ctx, in, progress)
 		if res == nil {
-			return fail(st, *asJSON, err)
+			return rep.fail(err)
 		}
-		return reportRegistration(st, *asJSON, res, err, &applied.Sources, nil)
+		return reportRegistration(rep, res, err, sources, nil)
 	}
 	res, t, err := r.RegisterAndVerify(ctx, in, progress, nil)
 	if res == nil {
-		return fail(st, *asJSON, err)
+		return rep.fail(err)
 	}
 	if t == nil {
-		return reportRegistration(st, *asJSON, res, err, &applied.Sources, nil)
+		return reportRegistration(rep, res, err, sources, nil)
 	}
-	return reportRegistration(st, *asJSON, res, nil, &applied.Sources, &verifyOutcome{t.Verification, t.Err})
+	return reportRegistration(rep, res, nil, sources, &verifyOutcome{t.Verification, t.Err})
 }
 
 // verifyOutcome is the result of register --verify's test.
@@ -263,10 +314,27 @@ type verifyOutcome struct {
 	err error
 }
 
-// reportRegistration prints what the ATO returned. When it was not stored,
-// the registration access token is printed too, whatever the output mode:
+// reportRegistration shows what the ATO returned. When it was not stored,
+// the registration access token is shown too, whatever the output mode:
 // the user must keep it.
-func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr error, sources *registrar.Sources, ver *verifyOutcome) int {
+func reportRegistration(rep reporter, res *registrar.Result, storeErr error, sources *registrar.Sources, ver *verifyOutcome) int {
+	out := registration(res, storeErr, sources)
+	code := ExitOK
+	if !res.Stored {
+		code = ExitNotStored
+	}
+	if ver != nil {
+		out.Verification = verification(ver.v, ver.err)
+		out.Verification.ClientID, out.Verification.name = out.ClientID, out.Name
+		if ver.err != nil {
+			code = ExitNotUsable
+		}
+	}
+	return rep.show(out, code)
+}
+
+// registration is what the ATO returned and where it is kept.
+func registration(res *registrar.Result, storeErr error, sources *registrar.Sources) registerJSON {
 	reg := res.Registration
 	out := registerJSON{
 		ClientID:              reg.ClientID,
@@ -284,68 +352,36 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 	if !reg.IssuedAt.IsZero() {
 		out.ClientIDIssuedAt = reg.IssuedAt.UTC().Format(time.RFC3339)
 	}
-	code := ExitOK
 	if res.Stored {
 		out.StoredIn = res.Where
-	} else {
-		code = ExitNotStored
-		out.RegistrationAccessToken = reg.RegistrationAccessToken
-		out.Warning = "The ATO accepted this registration but it could not be saved in " + res.Where +
-			". Keep these values now (they include a secret): your software needs all three. Do not register again: the registration exists."
-		if storeErr != nil {
-			var ns *credstore.NotStoredError
-			if errors.As(storeErr, &ns) {
-				out.Warning += " Reason: " + ns.Error()
-			}
-		}
+		return out
 	}
-	if !res.Stored && res.PendingID != "" {
+	out.RegistrationAccessToken = reg.RegistrationAccessToken
+	out.Warning = "The ATO accepted this registration but it could not be saved in " + res.Where +
+		". Keep these values now (they include a secret): your software needs all three. Do not register again: the registration exists."
+	var ns *credstore.NotStoredError
+	if storeErr != nil && errors.As(storeErr, &ns) {
+		out.Warning += " Reason: " + ns.Error()
+	}
+	if res.PendingID != "" {
 		out.PendingID = res.PendingID
 		out.Warning += " Once you have kept them, clear the note this left: dcrwizard pending --clear " + res.PendingID
 	}
-	if ver != nil {
-		out.Verification = &verifyJSON{ClientID: reg.ClientID}
-		if ver.err != nil {
-			code = ExitNotUsable
-			var fe *flow.Error
-			if errors.As(ver.err, &fe) {
-				adv := guidance.For(fe)
-				out.Verification.Problem, out.Verification.Action = adv.Message(), withNext(adv)
-			} else {
-				out.Verification.Problem = sentence(ver.err.Error())
-			}
-		} else {
-			out.Verification.Usable = true
-			out.Verification.TokenLifetime = int(ver.v.TokenLifetime / time.Second)
-			out.Verification.Scope, out.Verification.Heartbeat = ver.v.Scope, ver.v.HeartbeatURL
-		}
-	}
-	if asJSON {
-		printJSON(st, out)
-		return code
-	}
-	defer func() {
-		switch {
-		case ver == nil:
-		case ver.err == nil:
-			fmt.Fprintln(st.Stdout)
-			reportVerification(st, false, out.Name, ver.v)
-		default:
-			outf(st.Stderr, "\nThe registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n",
-				out.Verification.Problem, out.Verification.Action)
-		}
-	}()
-	if res.Stored {
+	return out
+}
+
+func (out registerJSON) text(st Streams) {
+	if out.Stored {
 		outf(st.Stdout, "Registered %q in %s.\n\n", out.Name, out.Environment)
 	} else {
 		outf(st.Stderr, "WARNING: %s\n\n", out.Warning)
 	}
-	for _, w := range res.Warnings {
+	for _, w := range out.Warnings {
 		outf(st.Stderr, "Note: %s\n\n", w)
 	}
 	outf(st.Stdout, "Client id:                %s\n", out.ClientID)
 	outf(st.Stdout, "Registration client URI:  %s\n", out.RegistrationClientURI)
-	if !res.Stored {
+	if !out.Stored {
 		outf(st.Stdout, "Registration access token: %s\n", out.RegistrationAccessToken)
 	}
 	if out.ClientIDIssuedAt != "" {
@@ -354,7 +390,7 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 	if out.Receipt != "" {
 		outf(st.Stdout, "ATO receipt:              %s\n", out.Receipt)
 	}
-	if res.Stored {
+	if out.Stored {
 		outf(st.Stdout, "Stored in:                %s\n", out.StoredIn) // credstore's Where: the keychain and its service
 	}
 	if out.Vendor != nil {
@@ -363,7 +399,15 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 			outf(st.Stdout, "Vendor support:           %s\n", c)
 		}
 	}
-	return code
+	switch v := out.Verification; {
+	case v == nil:
+	case v.Usable:
+		fmt.Fprintln(st.Stdout)
+		v.text(st)
+	default:
+		outf(st.Stderr, "\nThe registration is stored, but the test sign-in as it failed.\nError: %s\nWhat to do: %s\n",
+			v.Problem, v.Action)
+	}
 }
 
 func withEnv(get func(string) string, key, value string) func(string) string {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
@@ -17,74 +16,73 @@ import (
 // standard input (a prompt without echo on a terminal; never a flag, which
 // every user of the computer could read), checked with the ATO, and stored.
 func runRestore(ctx context.Context, args []string, st Streams) int {
+	var f regFlags
+	var key apiKeyFlags
 	fs := newFlagSet("restore", st)
-	asJSON := fs.Bool("json", false, "print JSON")
-	caFile := fs.String("ca-file", "", "extra trusted CA certificates, PEM `FILE` (for networks that inspect TLS)")
-	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")
-	var apiKey, apiKeyFile string
-	fs.StringVar(&apiKeyFile, "api-key-file", "", "a `FILE` holding the consumer (API) key, for a registration saved without it")
-	fs.StringVar(&apiKey, "api-key", "", "the consumer (API) `KEY`, for a registration saved without it (visible to other users: prefer --api-key-file)")
-	pos, err := parse(fs, args)
+	f.register(fs)
+	key.registerForStored(fs)
+	return f.start(fs, args, st, "dcrwizard restore CLIENT_ID, with the token on standard input (see dcrwizard list and dcrwizard pending)",
+		func(rep reporter, clientID string) int { return restore(ctx, st, rep, f, key, clientID) })
+}
+
+// restore reads the consumer key (if given) and the token, and has the
+// registrar check and store them.
+func restore(ctx context.Context, st Streams, rep reporter, f regFlags, keyFlags apiKeyFlags, clientID string) int {
+	key, err := keyFlags.read(ctx, st)
 	if err != nil {
-		return flagExit(err)
-	}
-	if err := checkTimeout(*timeout); err != nil {
-		return fail(st, *asJSON, err)
-	}
-	if len(pos) != 1 {
-		return fail(st, *asJSON, inputError{errors.New("give one client id: dcrwizard restore CLIENT_ID, with the token on standard input (see dcrwizard list and dcrwizard pending)")})
-	}
-	clientID := pos[0]
-	key, err := readConsumerKey(ctx, st, apiKeyFile, apiKey)
-	if err != nil {
-		return fail(st, *asJSON, err)
+		return rep.fail(err)
 	}
 	token, err := readToken(ctx, st)
 	if err != nil {
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(inputError{err})
 	}
 	store := st.store()
-	r, err := registrar.New(registrar.Options{CAFile: *caFile, OnHold: noteHold, Store: store})
+	r, err := registrar.New(registrar.Options{CAFile: f.caFile, OnHold: noteHold, Store: store})
 	if err != nil {
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(inputError{err})
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	res, err := r.Restore(ctx, registrar.RestoreInput{ClientID: clientID, Token: token, ConsumerKey: key})
 	var refused *registrar.TokenRefusedError
 	switch {
 	case errors.As(err, &refused):
-		if *asJSON {
-			var out errorJSON
-			out.ExitCode, out.Error.Step, out.Error.Status = ExitRefused, string(flow.StepRead), 401
-			out.Error.Message, out.Error.Action = refused.Error(), refused.Action()
-			printJSON(st, out)
-			return ExitRefused
-		}
-		outf(st.Stderr, "Error: %s\n", refused)
-		outf(st.Stderr, "What to do: %s\n", refused.Action())
-		return ExitRefused
+		out := errorJSON{ExitCode: ExitRefused, err: refused}
+		out.Error.Step, out.Error.Status = string(flow.StepRead), 401
+		out.Error.Message, out.Error.Action = refused.Error(), refused.Action()
+		return rep.show(out, ExitRefused)
 	case errors.Is(err, registrar.ErrNoConsumerKey):
-		return fail(st, *asJSON, inputError{fmt.Errorf("%w. Command line: add --api-key-file FILE", err)})
+		return rep.fail(inputError{fmt.Errorf("%w. Command line: add --api-key-file FILE", err)})
 	case errors.Is(err, registrar.ErrNotAToken):
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(inputError{err})
 	case err != nil:
-		return lifecycleFail(st, *asJSON, err)
+		return lifecycleFail(rep, err)
 	}
-	if *asJSON {
-		return printJSON(st, map[string]any{"client_id": res.Record.ClientID, "name": res.Record.Name, "environment": res.Record.Environment,
-			"stored": true, "token_rotated": res.Rotated, "listed_again": res.Listed})
-	}
+	return rep.show(restoredJSON{ClientID: res.Record.ClientID, Environment: res.Record.Environment, ListedAgain: res.Listed,
+		Name: res.Record.Name, Stored: true, TokenRotated: res.Rotated, where: store.Where()}, ExitOK)
+}
+
+// restoredJSON is what restore shows: the token is stored again.
+type restoredJSON struct {
+	ClientID     string `json:"client_id"`
+	Environment  string `json:"environment"`
+	ListedAgain  bool   `json:"listed_again"`
+	Name         string `json:"name"`
+	Stored       bool   `json:"stored"`
+	TokenRotated bool   `json:"token_rotated"`
+	where        string
+}
+
+func (out restoredJSON) text(st Streams) {
 	outf(st.Stdout, "The ATO accepted the token for %q (%s, client id %s), and it is stored in %s.\n",
-		res.Record.Name, res.Record.Environment, res.Record.ClientID, store.Where())
-	if res.Rotated {
+		out.Name, out.Environment, out.ClientID, out.where)
+	if out.TokenRotated {
 		fmt.Fprintln(st.Stdout, "The ATO issued a new registration access token as it was checked; that one is stored, and the one you gave no longer works.")
 	}
-	if res.Listed {
+	if out.ListedAgain {
 		fmt.Fprintln(st.Stdout, "The registration is listed on this computer again, and the note of its unfinished save is cleared.")
 	}
 	fmt.Fprintln(st.Stdout, "Delete any copy of the token you kept elsewhere: it is a secret.")
-	return ExitOK
 }
 
 // readToken reads the token: at a terminal, from a prompt without echo;

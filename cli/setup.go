@@ -71,74 +71,86 @@ func registerValues(setupPath string, e *endpointFlags, practice *registrar.Prac
 // will show of it. With no FILE, the one beside the program.
 func runSetupCheck(_ context.Context, args []string, st Streams) int {
 	fset := newFlagSet("setup-check", st)
-	asJSON := fset.Bool("json", false, "print JSON")
+	var o outputFlag
+	o.register(fset)
 	pos, err := parse(fset, args)
 	if err != nil {
 		return flagExit(err)
 	}
+	rep := o.reporter(st)
 	var path string
 	switch len(pos) {
 	case 0:
 		p, ok := registrar.SetupBesideProgram()
 		if !ok {
-			return fail(st, *asJSON, inputError{errors.New("give the setup file: dcrwizard setup-check FILE (no " + setupfile.BesideName + " is beside the program)")})
+			return rep.fail(inputError{errors.New("give the setup file: dcrwizard setup-check FILE (no " + setupfile.BesideName + " is beside the program)")})
 		}
 		path = p
 	case 1:
 		path = pos[0]
 	default:
-		return fail(st, *asJSON, inputError{fmt.Errorf("give one setup file, got %d", len(pos))})
+		return rep.fail(inputError{fmt.Errorf("give one setup file, got %d", len(pos))})
 	}
 	s, err := registrar.LoadSetup(path)
+	var se *setupfile.Error
+	if errors.As(err, &se) {
+		out := setupProblemsJSON{File: path, err: inputError{err}}
+		for _, p := range se.Problems {
+			out.Problems = append(out.Problems, setupProblem{p.Field, p.Line, p.Message})
+		}
+		return rep.show(out, ExitBadInput)
+	}
 	if err != nil {
-		var se *setupfile.Error
-		if *asJSON && errors.As(err, &se) {
-			type problem struct {
-				Field   string `json:"field,omitempty"`
-				Line    int    `json:"line,omitempty"`
-				Message string `json:"message"`
-			}
-			out := struct {
-				File     string    `json:"file"`
-				OK       bool      `json:"ok"`
-				Problems []problem `json:"problems"`
-			}{File: path}
-			for _, p := range se.Problems {
-				out.Problems = append(out.Problems, problem{p.Field, p.Line, p.Message})
-			}
-			printJSON(st, out)
-			return ExitBadInput
-		}
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(inputError{err})
 	}
-	computer := registrar.DefaultInstanceName()
 	if n := s.AddressNotice(); n != "" {
-		fmt.Fprintf(st.Stderr, "Note: %s\n", n)
+		fmt.Fprintf(st.Stderr, "Note: %s\n", n) // with --json too
 	}
-	if *asJSON {
-		type row struct {
-			Label string `json:"label"`
-			Value string `json:"value"`
-		}
-		out := struct {
-			File     string `json:"file"`
-			OK       bool   `json:"ok"`
-			Headline string `json:"headline"`
-			Shown    []row  `json:"shown"`
-		}{File: path, OK: true, Headline: s.Headline()}
-		for _, r := range s.Summary(computer) {
-			out.Shown = append(out.Shown, row{r.Label, r.Value})
-		}
-		return printJSON(st, out)
+	out := setupShownJSON{File: path, OK: true, Headline: s.Headline()}
+	for _, r := range s.Summary(registrar.DefaultInstanceName()) {
+		out.Shown = append(out.Shown, setupRow{r.Label, r.Value})
 	}
-	outf(st.Stdout, "%s is a good setup file. The wizard will show:\n\n  %s\n\n", path, s.Headline())
+	return rep.show(out, ExitOK)
+}
+
+// setupProblemsJSON is a setup file with problems: in words, the failure
+// (a line each).
+type setupProblemsJSON struct {
+	File     string         `json:"file"`
+	OK       bool           `json:"ok"`
+	Problems []setupProblem `json:"problems"`
+	err      error
+}
+
+type setupProblem struct {
+	Field   string `json:"field,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+func (out setupProblemsJSON) text(st Streams) { failure(out.err).text(st) }
+
+// setupShownJSON is a good setup file and what the wizard will show of it.
+type setupShownJSON struct {
+	File     string     `json:"file"`
+	OK       bool       `json:"ok"`
+	Headline string     `json:"headline"`
+	Shown    []setupRow `json:"shown"`
+}
+
+type setupRow struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+func (out setupShownJSON) text(st Streams) {
+	outf(st.Stdout, "%s is a good setup file. The wizard will show:\n\n  %s\n\n", out.File, out.Headline)
 	tw := tabwriter.NewWriter(st.Stdout, 0, 0, 2, ' ', 0)
-	for _, r := range s.Summary(computer) {
+	for _, r := range out.Shown {
 		outf(tw, "  %s\t%s\n", r.Label, r.Value)
 	}
 	tw.Flush()
 	outf(st.Stdout, "\nThe practice chooses only its M2M credential, types its password and presses Register.\n")
-	return ExitOK
 }
 
 // runSetupNew writes a setup file template, to stdout or --out FILE.
@@ -150,7 +162,7 @@ func runSetupNew(_ context.Context, args []string, st Streams) int {
 		return flagExit(err)
 	}
 	if len(pos) > 0 {
-		return fail(st, false, inputError{fmt.Errorf("setup-new takes no arguments, got %q; use --out FILE", pos)})
+		return textReporter{st}.fail(inputError{fmt.Errorf("setup-new takes no arguments, got %q; use --out FILE", pos)})
 	}
 	if *out == "" {
 		fmt.Fprint(st.Stdout, setupfile.Template)
@@ -158,17 +170,17 @@ func runSetupNew(_ context.Context, args []string, st Streams) int {
 	}
 	f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return fail(st, false, inputError{fmt.Errorf("%s exists already; choose another name or remove it first", *out)})
+		return textReporter{st}.fail(inputError{fmt.Errorf("%s exists already; choose another name or remove it first", *out)})
 	}
 	if err != nil {
-		return fail(st, false, inputError{fmt.Errorf("could not write %s: %w", *out, err)})
+		return textReporter{st}.fail(inputError{fmt.Errorf("could not write %s: %w", *out, err)})
 	}
 	_, werr := f.WriteString(setupfile.Template)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
 	if werr != nil {
-		return fail(st, false, inputError{fmt.Errorf("could not write %s: %w", *out, werr)})
+		return textReporter{st}.fail(inputError{fmt.Errorf("could not write %s: %w", *out, werr)})
 	}
 	outf(st.Stderr, "Wrote %s. Replace each <…> with your values (see docs/SETUP-FILE.md), then check it with: dcrwizard setup-check %s\n", *out, *out)
 	if send := sendName(*out); send != filepath.Base(*out) {

@@ -17,10 +17,10 @@ func runSimulate(ctx context.Context, args []string, st Streams) int {
 		return flagExit(err)
 	}
 	if *out == "" {
-		return fail(st, false, inputError{errors.New("choose a folder for the demo credentials with --out DIR")})
+		return textReporter{st}.fail(inputError{errors.New("choose a folder for the demo credentials with --out DIR")})
 	}
 	if err := atosim.ServeWithOptions(ctx, atosim.Options{AllowNonLoopback: *remote, NoLifecycle: *noLifecycle}, *listen, *out, st.Stdout); err != nil {
-		return fail(st, false, inputError{err})
+		return textReporter{st}.fail(inputError{err})
 	}
 	return ExitOK
 }

@@ -9,6 +9,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
@@ -54,71 +55,156 @@ type verifyJSON struct {
 	Heartbeat     string `json:"heartbeat_url,omitempty"`
 	Problem       string `json:"problem,omitempty"` // register --verify: why the test failed
 	Action        string `json:"action,omitempty"`
+	name          string // the registration's name
+	v             *flow.Verification
 }
 
-// runVerify is `dcrwizard verify CLIENT_ID --keystore FILE` and, with
-// token, `dcrwizard token CLIENT_ID --keystore FILE --scope S`.
-func runVerify(ctx context.Context, cmd string, args []string, st Streams) int {
+// verification is a test's outcome as data; nil when there was none.
+func verification(v *flow.Verification, err error) *verifyJSON {
+	if v == nil && err == nil {
+		return nil
+	}
+	out := &verifyJSON{v: v}
+	if err != nil {
+		var fe *flow.Error
+		if errors.As(err, &fe) {
+			adv := guidance.For(fe)
+			out.Problem, out.Action = adv.Message(), withNext(adv)
+		} else {
+			out.Problem = sentence(err.Error())
+		}
+		return out
+	}
+	out.ClientID, out.Usable = v.ClientID, true
+	out.TokenLifetime, out.Scope, out.Heartbeat = int(v.TokenLifetime/time.Second), v.Scope, v.HeartbeatURL
+	return out
+}
+
+// text words a test that proved the registration usable.
+func (out verifyJSON) text(st Streams) {
+	v := out.v
+	outf(st.Stdout, "Your software can sign in to the ATO as %q (client id %s).\n", out.name, v.ClientID)
+	if v.TokenLifetime > 0 {
+		outf(st.Stdout, "  The ATO issued it an access token valid for %s.\n", timewords.Duration(v.TokenLifetime))
+	}
+	if v.HeartbeatURL != "" {
+		outf(st.Stdout, "  The heartbeat at %s answered.\n", v.HeartbeatURL)
+	}
+}
+
+// signInFlags are the flags of verify and token.
+type signInFlags struct {
+	k       keystoreFlags
+	v       verifyFlags
+	out     outputFlag
+	scope   string
+	timeout time.Duration
+}
+
+// signIn is what verify and token sign in with: the stored registration,
+// its environment and its credential.
+type signIn struct {
+	rec  credstore.Record
+	vals credstore.Values
+	env  flow.Environment
+	cred *m2m.Credential
+	r    *registrar.Registrar
+}
+
+// run parses verify's or token's flags and one client id, opens the
+// registration, its environment and its credential for purpose, and
+// runs do with them under --timeout.
+func (f *signInFlags) run(ctx context.Context, cmd string, args []string, st Streams, purpose registrar.Purpose,
+	do func(context.Context, reporter, signIn) int) int {
 	fs := newFlagSet(cmd, st)
-	var k keystoreFlags
-	var v verifyFlags
-	k.register(fs)
-	v.register(fs, true)
-	scope := fs.String("scope", "", "the `SCOPE` of the API the token is for (token only)")
-	timeout := fs.Duration("timeout", 60*time.Second, "give up after this `DURATION`")
-	asJSON := fs.Bool("json", false, "print JSON")
+	f.k.register(fs)
+	f.v.register(fs, true)
+	fs.StringVar(&f.scope, "scope", "", "the `SCOPE` of the API the token is for (token only)")
+	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up after this `DURATION`")
+	f.out.register(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return flagExit(err)
 	}
+	rep := f.out.reporter(st)
 	if len(pos) != 1 {
-		return fail(st, *asJSON, inputError{fmt.Errorf("give one client id: dcrwizard %s CLIENT_ID --keystore FILE (see dcrwizard list)", cmd)})
+		return rep.fail(inputError{fmt.Errorf("give one client id: dcrwizard %s CLIENT_ID --keystore FILE (see dcrwizard list)", cmd)})
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	rec, vals, err := st.store().Get(ctx, pos[0])
+	s, err := f.open(ctx, st, pos[0], purpose)
 	if err != nil {
-		return fail(st, *asJSON, inputError{err})
+		return rep.fail(err)
 	}
-	env, err := registrar.EnvironmentOf(rec)
-	if err != nil && !(errors.Is(err, registrar.ErrNoTokenEndpoint) && v.tokenURL != "") {
-		return fail(st, *asJSON, inputError{err})
+	return do(ctx, rep, s)
+}
+
+func (f *signInFlags) open(ctx context.Context, st Streams, clientID string, purpose registrar.Purpose) (signIn, error) {
+	var s signIn
+	var err error
+	if s.rec, s.vals, err = st.store().Get(ctx, clientID); err != nil {
+		return s, inputError{err}
 	}
-	v.apply(&env)
-	if cmd == "token" {
-		env.VerifyScope = *scope
+	s.env, err = registrar.EnvironmentOf(s.rec)
+	if err != nil && !(errors.Is(err, registrar.ErrNoTokenEndpoint) && f.v.tokenURL != "") {
+		return s, inputError{err}
 	}
-	purpose := registrar.ForVerify
-	if cmd == "token" {
-		purpose = registrar.ForToken
+	f.v.apply(&s.env)
+	if purpose == registrar.ForToken {
+		s.env.VerifyScope = f.scope
 	}
-	cred, err := openFor(ctx, st, &k, rec, purpose)
-	if err != nil {
-		return fail(st, *asJSON, err)
+	if s.cred, err = openFor(ctx, st, &f.k, s.rec, purpose); err != nil {
+		return s, err
 	}
-	r, err := registrar.New(registrar.Options{CAFile: v.caFile, Store: st.store()})
-	if err != nil {
-		return fail(st, *asJSON, inputError{err})
+	if s.r, err = registrar.New(registrar.Options{CAFile: f.v.caFile, Store: st.store()}); err != nil {
+		return s, inputError{err}
 	}
-	if cmd == "token" {
-		tok, lifetime, err := r.Flow.ClientToken(ctx, flow.VerifyRequest{Env: env, Credential: cred, ClientID: rec.ClientID, ConsumerKey: vals.ConsumerKey})
+	return s, nil
+}
+
+// runVerify is `dcrwizard verify CLIENT_ID --keystore FILE`: a sign-in as
+// the registration.
+func runVerify(ctx context.Context, args []string, st Streams) int {
+	var f signInFlags
+	return f.run(ctx, "verify", args, st, registrar.ForVerify, func(ctx context.Context, rep reporter, s signIn) int {
+		res, err := s.r.VerifyStored(ctx, s.rec.ClientID, s.cred, registrar.VerifyOverrides{TokenURL: f.v.tokenURL, VerifyScope: f.v.scope, HeartbeatURL: f.v.heartbeat},
+			progressTo(st, rep, false))
 		if err != nil {
-			return fail(st, *asJSON, err)
+			return rep.fail(err)
 		}
-		if *asJSON {
-			return printJSON(st, map[string]any{"access_token": tok, "expires_in": int(lifetime / time.Second), "client_id": rec.ClientID})
+		out := verification(res, nil)
+		out.name = s.rec.Name
+		return rep.show(out, ExitOK)
+	})
+}
+
+// tokenJSON is what token shows: an access token (a secret).
+type tokenJSON struct {
+	AccessToken string `json:"access_token"`
+	ClientID    string `json:"client_id"`
+	ExpiresIn   int    `json:"expires_in"`
+	name        string
+	lifetime    time.Duration
+}
+
+// runToken is `dcrwizard token CLIENT_ID --keystore FILE --scope S`: an
+// access token as the registration, for the API of that scope.
+func runToken(ctx context.Context, args []string, st Streams) int {
+	var f signInFlags
+	return f.run(ctx, "token", args, st, registrar.ForToken, func(ctx context.Context, rep reporter, s signIn) int {
+		tok, lifetime, err := s.r.Flow.ClientToken(ctx, flow.VerifyRequest{Env: s.env, Credential: s.cred, ClientID: s.rec.ClientID, ConsumerKey: s.vals.ConsumerKey})
+		if err != nil {
+			return rep.fail(err)
 		}
-		outf(st.Stdout, "%s\n", tok)
-		if st.StderrIsTerminal {
-			outf(st.Stderr, "This access token is a secret: anyone holding it can act as %q for %s.\n", rec.Name, timewords.Duration(lifetime))
-		}
-		return ExitOK
+		return rep.show(tokenJSON{AccessToken: tok, ClientID: s.rec.ClientID, ExpiresIn: int(lifetime / time.Second), name: s.rec.Name, lifetime: lifetime}, ExitOK)
+	})
+}
+
+func (t tokenJSON) text(st Streams) {
+	outf(st.Stdout, "%s\n", t.AccessToken)
+	if st.StderrIsTerminal {
+		outf(st.Stderr, "This access token is a secret: anyone holding it can act as %q for %s.\n", t.name, timewords.Duration(t.lifetime))
 	}
-	res, err := r.VerifyStored(ctx, rec.ClientID, cred, registrar.VerifyOverrides{TokenURL: v.tokenURL, VerifyScope: v.scope, HeartbeatURL: v.heartbeat}, progressTo(st, *asJSON))
-	if err != nil {
-		return fail(st, *asJSON, err)
-	}
-	return reportVerification(st, *asJSON, rec.Name, res)
 }
 
 // openFor opens the keystore and picks the credential for rec
@@ -140,28 +226,15 @@ func openFor(ctx context.Context, st Streams, k *keystoreFlags, rec credstore.Re
 	return c, nil
 }
 
-func progressTo(st Streams, asJSON bool) func(flow.Event) {
-	if !st.StderrIsTerminal || asJSON {
+// progressTo prints flow's events on stderr for a person watching: each
+// step as it starts or fails, and with save the end of saving too.
+func progressTo(st Streams, rep reporter, save bool) func(flow.Event) {
+	if !rep.watched() {
 		return nil
 	}
 	return func(ev flow.Event) {
-		if ev.State != flow.StateDone {
-			outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateFailed: "✗"}[ev.State], ev.Message)
+		if ev.State != flow.StateDone || save && ev.Step == flow.StepSave {
+			outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], ev.Message)
 		}
 	}
-}
-
-func reportVerification(st Streams, asJSON bool, name string, v *flow.Verification) int {
-	out := verifyJSON{ClientID: v.ClientID, Usable: true, TokenLifetime: int(v.TokenLifetime / time.Second), Scope: v.Scope, Heartbeat: v.HeartbeatURL}
-	if asJSON {
-		return printJSON(st, out)
-	}
-	outf(st.Stdout, "Your software can sign in to the ATO as %q (client id %s).\n", name, v.ClientID)
-	if v.TokenLifetime > 0 {
-		outf(st.Stdout, "  The ATO issued it an access token valid for %s.\n", timewords.Duration(v.TokenLifetime))
-	}
-	if v.HeartbeatURL != "" {
-		outf(st.Stdout, "  The heartbeat at %s answered.\n", v.HeartbeatURL)
-	}
-	return ExitOK
 }
