@@ -315,14 +315,30 @@ func confirm(st Streams, cmd string, rec credstore.Record) bool {
 	return strings.TrimSpace(line) == rec.Name
 }
 
-// publicMetadata hides the API key the ATO echoes back.
+// publicMetadata is the ATO's metadata without the secrets it may echo back
+// (secretMetadata, at any depth): what check --json prints, as check's text
+// leaves them out.
 func publicMetadata(md map[string]any) map[string]any {
 	out := make(map[string]any, len(md))
 	for k, v := range md {
-		if k == "ato_api_key" || k == "registration_access_token" {
+		if secretMetadata[k] {
 			continue
 		}
-		out[k] = v
+		out[k] = publicValue(v)
 	}
 	return out
+}
+
+func publicValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return publicMetadata(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = publicValue(e)
+		}
+		return out
+	}
+	return v
 }
