@@ -24,6 +24,8 @@ import (
 var credentialExtensions = []string{".xml", ".p12", ".pfx", ".pem", ".crt", ".key"}
 
 type credentialPage struct {
+	w *Wizard
+
 	path      string
 	pathLabel *widget.Label
 	// A PEM certificate and its key may come as two files: pairPath is the
@@ -51,7 +53,7 @@ type credentialPage struct {
 	radios       []*widget.RadioGroup
 }
 
-func (w *Wizard) buildCredential() {
+func (w *Wizard) buildCredential() *fyne.Container {
 	p := &w.credential
 	p.selected = -1
 	p.pathLabel = para("No file chosen yet.")
@@ -97,7 +99,7 @@ func (w *Wizard) buildCredential() {
 
 	fileRow := container.NewBorder(nil, nil, nil, p.chooseBtn, p.pathLabel)
 	pwRow := container.NewBorder(nil, nil, nil, p.openBtn, p.password)
-	w.setPage(stepCredential,
+	box := container.NewVBox(
 		para("Choose the file that holds your M2M credential: the ATO keystore.xml, or a .p12/.pfx file exported "+
 			"from it. You can also drag the file onto this window."),
 		bold("Credential file"),
@@ -113,9 +115,17 @@ func (w *Wizard) buildCredential() {
 		p.pairRow,
 		p.list,
 	)
-	w.problems[stepCredential] = func() string { return credentialProblem(w.credentialChoice(), w.now()) }
-	w.focusers[stepCredential] = func() fyne.Focusable { return p.password }
 	w.refreshCredential()
+	return box
+}
+
+func (p *credentialPage) build() *fyne.Container { return p.w.buildCredential() }
+func (p *credentialPage) shown()                 { p.w.refreshCredential() }
+func (p *credentialPage) leaving()               { p.w.credentialLeaving() }
+func (p *credentialPage) focus() fyne.Focusable  { return p.password }
+
+func (p *credentialPage) problem() string {
+	return credentialProblem(p.w.credentialChoice(), p.w.now())
 }
 
 // credentialChoice is the page's state as plain data for the validator.
@@ -499,4 +509,3 @@ func (w *Wizard) credentialLeaving() {
 	}
 }
 
-func (w *Wizard) credentialShown() { w.refreshCredential() }

@@ -13,7 +13,7 @@ import (
 // like a page that will not go on.
 func (w *Wizard) revealCredentialList() {
 	p := &w.credential
-	sc, ok := w.pages[stepCredential].(*container.Scroll)
+	sc, ok := w.views[stepCredential].(*container.Scroll)
 	if !ok || w.step != stepCredential || p.store == nil || len(p.list.Objects) == 0 || p.selected >= 0 {
 		return // a credential chosen by itself needs nothing: the page stays at its top
 	}

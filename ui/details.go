@@ -15,6 +15,8 @@ import (
 )
 
 type detailsPage struct {
+	w *Wizard
+
 	apiKey      *keyEntry
 	apiErr      *widget.Label
 	pasteBtn    *keyButton
@@ -28,7 +30,7 @@ type detailsPage struct {
 	keyBox      *fyne.Container // the key's widgets; hidden when a setup file gives the key
 }
 
-func (w *Wizard) buildDetails() {
+func (w *Wizard) buildDetails() *fyne.Container {
 	p := &w.details
 	p.apiKey = w.newEntry("Paste the consumer key here")
 	p.apiKey.OnChanged = func(s string) {
@@ -73,7 +75,7 @@ func (w *Wizard) buildDetails() {
 		p.apiErr,
 		p.practiceBox,
 	)
-	w.setPage(stepDetails,
+	box := container.NewVBox(
 		subheading("Consumer (API) key"),
 		w.setup.detailsBox, // setup hook
 		p.keyBox,
@@ -84,14 +86,24 @@ func (w *Wizard) buildDetails() {
 		p.nameCount,
 		p.nameErr,
 	)
-	w.problems[stepDetails] = func() string { _, keyErr := w.detailsKeyChecked(); return detailsProblem(keyErr, p.name.Text) } // setup hook: detailsKeyChecked
-	w.focusers[stepDetails] = func() fyne.Focusable {
-		if w.setupKeyLocked() { // setup hook: the key is not asked for
-			return p.name
-		}
-		return p.apiKey
-	}
 	w.refreshDetails()
+	return box
+}
+
+func (p *detailsPage) build() *fyne.Container { return p.w.buildDetails() }
+func (p *detailsPage) shown()                 { p.w.detailsShown() }
+func (p *detailsPage) leaving()               {}
+
+func (p *detailsPage) problem() string {
+	_, keyErr := p.w.detailsKeyChecked()
+	return detailsProblem(keyErr, p.name.Text)
+}
+
+func (p *detailsPage) focus() fyne.Focusable {
+	if p.w.setupKeyLocked() { // the key is not asked for
+		return p.name
+	}
+	return p.apiKey
 }
 
 // refreshDetails shows each field's own problem under it, once something

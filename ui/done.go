@@ -46,16 +46,9 @@ type verifyOutcome struct {
 // unkeptValues reports whether closing now would lose what the ATO issued.
 func (d *donePage) unkeptValues() bool { return d.notStored != nil && !d.kept }
 
-func (w *Wizard) buildDone() {
-	w.setPage(stepDone)
-	w.done.box = w.boxes[stepDone]
-	w.focusers[stepDone] = func() fyne.Focusable {
-		// Not Close: a stray Enter must not close the window.
-		if b := firstButton(w.done.box); b != nil {
-			return b
-		}
-		return nil
-	}
+func (w *Wizard) buildDone() *fyne.Container {
+	w.done.box = container.NewVBox()
+	return w.done.box
 }
 
 // valueRow is a label, a value and a Copy button.

@@ -30,6 +30,8 @@ type envOption struct {
 }
 
 type environmentPage struct {
+	w *Wizard
+
 	options    []envOption
 	radio      *choiceGroup
 	note       *widget.Label
@@ -56,7 +58,7 @@ func envOptionLabel(e flow.Environment) string {
 	return e.Label
 }
 
-func (w *Wizard) buildEnvironment() {
+func (w *Wizard) buildEnvironment() *fyne.Container {
 	p := &w.environment
 	for _, e := range w.cfg.Environments {
 		p.options = append(p.options, envOption{label: envOptionLabel(e), env: e})
@@ -133,7 +135,7 @@ func (w *Wizard) buildEnvironment() {
 		}
 	}
 
-	w.setPage(stepEnvironment,
+	box := container.NewVBox(
 		para("Choose where to register this installation."),
 		w.setup.envBox, // setup hook
 		p.radio,
@@ -141,9 +143,17 @@ func (w *Wizard) buildEnvironment() {
 		p.practice,
 		p.advanced.Container,
 	)
-	w.problems[stepEnvironment] = func() string { return environmentProblem(w.environmentChoice()) }
-	w.focusers[stepEnvironment] = func() fyne.Focusable { return p.radio }
 	w.refreshEnvironment()
+	return box
+}
+
+func (p *environmentPage) build() *fyne.Container { return p.w.buildEnvironment() }
+func (p *environmentPage) shown()                 { p.w.environmentShown() }
+func (p *environmentPage) leaving()               { p.w.environmentLeaving() }
+func (p *environmentPage) focus() fyne.Focusable  { return p.radio }
+
+func (p *environmentPage) problem() string {
+	return environmentProblem(p.w.environmentChoice())
 }
 
 // selectedOption is the chosen option, or nil.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -141,13 +140,6 @@ func setShown(o fyne.CanvasObject, shown bool) {
 	}
 }
 
-// setPage makes objs the content of step s, in a scroll so that long pages
-// scroll instead of growing the window.
-func (w *Wizard) setPage(s step, objs ...fyne.CanvasObject) {
-	w.boxes[s] = container.NewVBox(objs...)
-	w.pages[s] = container.NewVScroll(container.NewPadded(w.boxes[s]))
-}
-
 // relayout lays the current page out again. Fyne does not re-run a
 // container's layout when a child is shown or hidden, so every change of
 // what is visible ends here.
@@ -155,7 +147,7 @@ func (w *Wizard) relayout() {
 	if b := w.boxes[w.step]; b != nil {
 		b.Refresh()
 	}
-	if p := w.pages[w.step]; p != nil {
+	if p := w.views[w.step]; p != nil {
 		p.Refresh()
 	}
 	if w.footer != nil {

@@ -136,7 +136,7 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 			fits("Review")
 			h.register()
 			fits("Done")
-			test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+			test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 			h.next()
 			h.w.details.name.SetText(atosim.ScenarioInvalidRequest)
 			h.next()

@@ -150,7 +150,7 @@ func (w *Wizard) revealFocused(o fyne.CanvasObject) {
 	case w.backBtn, w.nextBtn, w.closeBtn:
 		return // the footer, outside the page: it never scrolls
 	}
-	scroll, ok := w.pages[w.step].(*container.Scroll)
+	scroll, ok := w.views[w.step].(*container.Scroll)
 	if !ok || !o.Visible() {
 		return
 	}

@@ -366,7 +366,7 @@ func (h *harness) register() {
 }
 
 // texts is every label's text on the current page, for assertions.
-func (h *harness) texts() string { return textsIn(h.w.pages[h.w.step]) }
+func (h *harness) texts() string { return textsIn(h.w.views[h.w.step]) }
 
 // textsIn is every visible label's, button's and check's text under o.
 func textsIn(o fyne.CanvasObject) string {

@@ -92,7 +92,7 @@ func TestPracticeRehearsesNoLifecycle(t *testing.T) {
 	t.Setenv("APPDATA", "")
 	h.practiceToDone()
 	id := h.w.done.res.Record.ClientID
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	c := h.card(id)
 	h.tapCard(c, "Rehearse an ATO without check, rename and remove")

@@ -89,7 +89,7 @@ const (
 	actRehearse // a renewed practice credential
 )
 
-func (w *Wizard) buildRegistrations() {
+func (w *Wizard) buildRegistrations() *fyne.Container {
 	p := &w.registrations
 	p.byID = map[string]*regCard{}
 	p.unkept = map[string]bool{}
@@ -114,7 +114,7 @@ func (w *Wizard) buildRegistrations() {
 	// Shown in the card being worked on, where the user is looking.
 	p.status = container.NewBorder(nil, nil, p.activity, p.cancelBtn, p.statusMsg)
 	p.refreshBtn = w.newButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
-	w.setPage(stepRegistrations,
+	return container.NewVBox(
 		p.intro,
 		p.listErr,
 		p.notice,
@@ -122,18 +122,6 @@ func (w *Wizard) buildRegistrations() {
 		p.cards,
 		container.NewHBox(p.refreshBtn),
 	)
-	w.problems[stepRegistrations] = func() string {
-		if p.running() {
-			return "Working… Press Cancel to stop waiting."
-		}
-		return ""
-	}
-	w.focusers[stepRegistrations] = func() fyne.Focusable {
-		if b := firstButton(w.pages[stepRegistrations]); b != nil {
-			return b
-		}
-		return w.backBtn
-	}
 }
 
 // showRegistrations opens the screen from wherever the user is; Back

@@ -78,7 +78,7 @@ type reviewPage struct {
 
 func (r *reviewPage) running() bool { return r.cancel != nil }
 
-func (w *Wizard) buildReview() {
+func (w *Wizard) buildReview() *fyne.Container {
 	p := &w.review
 	p.summary = container.New(layout.NewFormLayout())
 	p.prodNote = warnPara("Production: this is a real registration with the ATO.")
@@ -110,25 +110,13 @@ func (w *Wizard) buildReview() {
 		widget.NewSeparator(),
 	)
 	p.runBox.Hide()
-	w.setPage(stepReview,
+	return container.NewVBox(
 		para("Check these details. When they are right, press Register. It usually takes a few seconds."),
 		p.runBox,
 		p.summary,
 		p.prodNote,
 		w.buildExisting(),
 	)
-	w.problems[stepReview] = func() string {
-		if p.running() {
-			if p.stored != nil {
-				return "Registered and stored. Testing it… Press Cancel to stop the test."
-			}
-			return "Registering… Press Cancel to stop."
-		}
-		return ""
-	}
-	// Register, as Enter advanced every earlier page; in Production it
-	// asks first (confirmRegister).
-	w.focusers[stepReview] = func() fyne.Focusable { return w.nextBtn }
 }
 
 // maskKey shows enough of a consumer key to recognise it.

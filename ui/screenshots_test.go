@@ -83,7 +83,7 @@ func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 	practiceID := h.w.done.res.Registration.ClientID
 
 	// A refusal, for the failure screen.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.next()
 	h.w.details.name.SetText(atosim.ScenarioInvalidRequest)
 	h.next()

@@ -64,7 +64,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	setup := h.vendorSetup(nil)
 	h.wantText("I have a setup file from my software vendor")
-	test.Tap(findButton(t, h.w.pages[stepWelcome], "I have a setup file from my software vendor"))
+	test.Tap(findButton(t, h.w.views[stepWelcome], "I have a setup file from my software vendor"))
 	if h.w.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("no file dialog opened")
 	}
@@ -119,7 +119,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	if got := h.sim.Clients(); len(got) != 1 || got[0].Name != "Example Practice Manager – Front desk PC" {
 		t.Errorf("the ATO holds %+v", got)
 	}
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.loop.until(t, "the list of registrations", func() bool { return !h.w.registrations.loading })
 	h.wantText("Example Practice Manager (Example Software Pty Ltd)", "1300 000 000 · help@example.com")
 }
@@ -190,7 +190,7 @@ func TestSetupFileBesideTheProgram(t *testing.T) {
 	h.acceptSetup()  // a custom file is asked about first
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded (dcrwizard-setup.json)")
 	// "Don't use it" goes back to asking for the key.
-	test.Tap(findButton(t, h.w.pages[stepWelcome], "Don't use it"))
+	test.Tap(findButton(t, h.w.views[stepWelcome], "Don't use it"))
 	h.openKeystore(h.goodKeystore(), testPassword)
 	h.next()
 	h.next()
@@ -216,7 +216,7 @@ func TestSetupFileDroppedAndChanged(t *testing.T) {
 	if !h.w.environment.tokenURL.Disabled() {
 		t.Error("the file's addresses can be edited without Change")
 	}
-	test.Tap(findButton(t, h.w.pages[stepEnvironment], "Change"))
+	test.Tap(findButton(t, h.w.views[stepEnvironment], "Change"))
 	if h.w.environment.tokenURL.Disabled() || h.w.environment.custom.Disabled() {
 		t.Error("Change did not let the user edit the environment")
 	}
@@ -235,9 +235,9 @@ func TestSetupFileDroppedAndChanged(t *testing.T) {
 		t.Errorf("support text:\n%s", support)
 	}
 	// Back to Details: Change shows an empty key field to type into.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Go back to Details"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Go back to Details"))
 	h.wantStep(stepDetails)
-	test.Tap(findButton(t, h.w.pages[stepDetails], "Change"))
+	test.Tap(findButton(t, h.w.views[stepDetails], "Change"))
 	if !h.w.details.keyBox.Visible() || h.w.details.apiKey.Text != "" {
 		t.Fatalf("Change: key box visible %v, field %q", h.w.details.keyBox.Visible(), h.w.details.apiKey.Text)
 	}

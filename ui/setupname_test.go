@@ -68,7 +68,7 @@ func TestSetupFileChosenOnWelcomeOffersDcrwizard(t *testing.T) {
 		asked = append(asked, req)
 		return setup, nil
 	}
-	test.Tap(findButton(t, h.w.pages[stepWelcome], "I have a setup file from my software vendor"))
+	test.Tap(findButton(t, h.w.views[stepWelcome], "I have a setup file from my software vendor"))
 	h.loop.until(t, "the setup file", func() bool { return !h.w.setup.busy && h.w.setup.s != nil })
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded")
 	mu.Lock()

@@ -21,6 +21,8 @@ const (
 )
 
 type welcomePage struct {
+	w *Wizard
+
 	practice      *keyCheck
 	registrations *keyButton
 	about         *keyButton
@@ -32,7 +34,7 @@ type welcomePage struct {
 	needKey *widget.RichText
 }
 
-func (w *Wizard) buildWelcome() {
+func (w *Wizard) buildWelcome() *fyne.Container {
 	p := &w.welcome
 	p.practice = w.newCheck("Try it in Practice mode first (nothing is sent to the ATO)", func(on bool) {
 		if on {
@@ -52,7 +54,7 @@ func (w *Wizard) buildWelcome() {
 		"a setup file (" + setupfile.Extension + "), open it below and you do not need to enter the key.")
 	needName := needItem("**A name for this installation,** for example the computer's name, so that you can tell " +
 		"your registrations apart later.")
-	w.setPage(stepWelcome,
+	box := container.NewVBox(
 		w.buildAttention(), // registrations that need attention (status.go)
 		para("This wizard registers this installation of your software with the Australian Taxation Office (ATO), "+
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
@@ -67,9 +69,20 @@ func (w *Wizard) buildWelcome() {
 		para("Press Start (or Enter) to begin. You can go Back at any time; what you typed is kept."),
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
-	w.focusers[stepWelcome] = func() fyne.Focusable { return w.nextBtn }
 	w.refreshAttention()
 	w.refreshWelcomeKey()
+	return box
+}
+
+func (p *welcomePage) build() *fyne.Container { return p.w.buildWelcome() }
+func (p *welcomePage) shown()                 {}
+func (p *welcomePage) problem() string        { return "" }
+func (p *welcomePage) focus() fyne.Focusable  { return p.w.nextBtn }
+
+func (p *welcomePage) leaving() {
+	if p.practice.Checked {
+		p.w.choosePractice()
+	}
 }
 
 // needItem is one bullet of "What you need".

@@ -84,10 +84,11 @@ type Wizard struct {
 	nextBtn  *keyButton
 	closeBtn *keyButton // on Done, where Next was: the wizard's "Finish"
 	footer   *fyne.Container
-	pages    [stepRegistrations + 1]fyne.CanvasObject
-	boxes    [stepRegistrations + 1]*fyne.Container
-	problems [stepRegistrations + 1]func() string
-	focusers [stepRegistrations + 1]func() fyne.Focusable
+	// steps are the pages; views their scrolls on screen, boxes the
+	// scrolls' contents (ensurePage).
+	steps [stepRegistrations + 1]page
+	views [stepRegistrations + 1]fyne.CanvasObject
+	boxes [stepRegistrations + 1]*fyne.Container
 
 	welcome     welcomePage
 	credential  credentialPage
@@ -113,22 +114,10 @@ func (w *Wizard) ensurePage(s step) {
 		return
 	}
 	w.built[s] = true // before building: a builder may refresh its own page
-	switch s {
-	case stepWelcome:
-		w.buildWelcome()
-	case stepCredential:
-		w.buildCredential()
-	case stepEnvironment:
-		w.buildEnvironment()
-	case stepDetails:
-		w.buildDetails()
-	case stepReview:
-		w.buildReview()
-	case stepDone:
-		w.buildDone()
-	case stepRegistrations:
-		w.buildRegistrations()
-	}
+	box := w.steps[s].build()
+	// In a scroll, so that long pages scroll instead of growing the window.
+	w.boxes[s] = box
+	w.views[s] = container.NewVScroll(container.NewPadded(box))
 }
 
 // credentialState is the Credential page, built if need be: for tests and
@@ -170,6 +159,16 @@ func New(a fyne.App, cfg Config) *Wizard {
 		cfg.tick = time.Second
 	}
 	w := &Wizard{cfg: cfg, app: a}
+	w.welcome.w, w.credential.w, w.environment.w, w.details.w = w, w, w, w
+	w.steps = [...]page{
+		stepWelcome:       &w.welcome,
+		stepCredential:    &w.credential,
+		stepEnvironment:   &w.environment,
+		stepDetails:       &w.details,
+		stepReview:        reviewStep{w},
+		stepDone:          doneStep{w},
+		stepRegistrations: registrationsStep{w},
+	}
 	a.Settings().SetTheme(newWizardTheme(a.Settings().Theme()))
 	if cfg.Icon != nil {
 		a.SetIcon(cfg.Icon)
@@ -252,38 +251,24 @@ func (w *Wizard) show(s step) {
 	}
 	w.heading.Segments[0].(*widget.TextSegment).Text = heading
 	w.heading.Refresh()
-	w.body.Objects = []fyne.CanvasObject{w.pages[s]}
-	if sc, ok := w.pages[s].(*container.Scroll); ok {
+	w.body.Objects = []fyne.CanvasObject{w.views[s]}
+	if sc, ok := w.views[s].(*container.Scroll); ok {
 		sc.Offset = fyne.Position{} // every page opens at its top, heading first
 	}
 	w.body.Refresh()
-	switch s {
-	case stepCredential:
-		w.credentialShown()
-	case stepEnvironment:
-		w.environmentShown()
-	case stepDetails:
-		w.detailsShown()
-	case stepReview:
-		w.reviewShown()
-	}
+	w.steps[s].shown()
 	w.refreshNav()
 	c := w.win.Canvas()
 	c.Unfocus()
-	if f := w.focusers[s]; f != nil {
-		if obj := f(); obj != nil {
-			c.Focus(obj)
-		}
+	if f := w.steps[s].focus(); f != nil {
+		c.Focus(f)
 	}
 }
 
 // refreshNav enables Next only when the current step is complete and says
 // why it is not.
 func (w *Wizard) refreshNav() {
-	problem := ""
-	if p := w.problems[w.step]; p != nil {
-		problem = p()
-	}
+	problem := w.steps[w.step].problem()
 	w.hint.SetText(problem)
 	running := w.review.running()
 	switch w.step {
@@ -342,25 +327,13 @@ func (w *Wizard) next() {
 	if w.nextBtn.Disabled() || !w.nextBtn.Visible() {
 		return
 	}
-	if p := w.problems[w.step]; p != nil && p() != "" {
+	from := w.step
+	if w.steps[from].problem() != "" {
 		return
 	}
-	switch w.step {
-	case stepWelcome:
-		if w.welcome.practice.Checked {
-			w.choosePractice()
-		}
-		w.show(stepCredential)
-	case stepCredential:
-		w.credentialLeaving()
-		w.show(stepEnvironment)
-	case stepEnvironment:
-		w.environmentLeaving()
-		w.show(stepDetails)
-	case stepDetails:
-		w.show(stepReview)
-	case stepReview:
-		w.reviewNext()
+	w.steps[from].leaving() // Review's starts the registration
+	if from < stepReview {
+		w.show(from + 1)
 	}
 }
 

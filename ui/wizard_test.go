@@ -53,7 +53,7 @@ func TestRegisterSuccess(t *testing.T) {
 	}
 
 	// Support summary: useful, without secrets.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Copy support summary"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Copy support summary"))
 	summary := h.app.Clipboard().Content()
 	for _, want := range []string{clientID, d.res.Registration.Receipt, "Front desk PC", "ABRD:80000000001_TestMachine"} {
 		if !strings.Contains(summary, want) {
@@ -81,7 +81,7 @@ func TestRegisterSuccess(t *testing.T) {
 	}
 
 	// Copy button of the client id.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Copy"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Copy"))
 	if got := h.app.Clipboard().Content(); got != clientID {
 		t.Errorf("copied %q, want the client id", got)
 	}
@@ -99,7 +99,7 @@ func TestRegisterSuccess(t *testing.T) {
 	}
 
 	// View registrations lists it; Back (Escape) returns here.
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.wantStep(stepRegistrations)
 	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[clientID] != nil })
 	h.key(fyne.KeyEscape)
@@ -211,7 +211,7 @@ func TestWrongConsumerKeyGoesBackToDetails(t *testing.T) {
 	if got := h.w.heading.String(); got != "Step 5 of 5 — Not registered" {
 		t.Errorf("heading %q", got)
 	}
-	test.Tap(findButton(t, h.w.pages[stepDone], "Go back to Details"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Go back to Details"))
 	h.wantStep(stepDetails)
 	if got := h.w.details.apiKey.Text; got != wrongKey {
 		t.Errorf("consumer key now %q, want what was typed", got)
@@ -238,7 +238,7 @@ func TestATORefusesName(t *testing.T) {
 		t.Fatalf("no plain words for %v", err)
 	}
 	h.wantText(msg, action, "Go back to Details")
-	test.Tap(findButton(t, h.w.pages[stepDone], "Details for support"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Details for support"))
 	if top := h.w.win.Canvas().Overlays().Top(); top == nil {
 		t.Fatal("no support details shown")
 	}
@@ -290,7 +290,7 @@ func TestCancelDuringSlowStep(t *testing.T) {
 	// Try again goes back to Review with everything kept.
 	h.w.cfg.Now = func() time.Time { return testNow }
 	h.sim.ClearFaults()
-	test.Tap(findButton(t, h.w.pages[stepDone], "Try again"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Try again"))
 	h.wantStep(stepReview)
 	h.register()
 	if h.w.done.res == nil {
@@ -327,7 +327,7 @@ func TestKeychainFailureShowsValues(t *testing.T) {
 		t.Error("the token is shown in full on screen")
 	}
 	// The token's Copy button copies it whole.
-	buttons := findButtons(h.w.pages[stepDone], "Copy")
+	buttons := findButtons(h.w.views[stepDone], "Copy")
 	if len(buttons) != 3 {
 		t.Fatalf("%d Copy buttons, want 3", len(buttons))
 	}
@@ -450,7 +450,7 @@ func TestDetailsCleansPastedKey(t *testing.T) {
 		t.Errorf("focus on Details is %T, want the consumer key", f)
 	}
 	h.app.Clipboard().SetContent("  " + h.sim.APIKey()[:6] + "\n" + h.sim.APIKey()[6:] + " \r\n")
-	test.Tap(findButton(t, h.w.pages[stepDetails], "Paste"))
+	test.Tap(findButton(t, h.w.views[stepDetails], "Paste"))
 	if got := h.w.details.apiKey.Text; got != h.sim.APIKey() {
 		t.Errorf("pasted key %q, want it cleaned", got)
 	}
@@ -534,7 +534,7 @@ func TestPracticeModeEndToEnd(t *testing.T) {
 
 	// Register another: back at Environment, choosing a real environment
 	// with the demo credential is refused with a reason.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.wantStep(stepEnvironment)
 	h.chooseEnv("Sandbox")
 	if !h.w.nextBtn.Disabled() || !strings.Contains(h.w.hint.Text, "works only in Practice mode") {
