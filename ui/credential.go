@@ -58,8 +58,8 @@ func (w *Wizard) buildCredential() *fyne.Container {
 	p.selected = -1
 	p.pathLabel = para("No file chosen yet.")
 	p.pathLabel.TextStyle.Monospace = true
-	p.chooseBtn = w.newButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
-	p.password = w.newPasswordEntry("Password of the credential file")
+	p.chooseBtn = w.kit.newButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
+	p.password = w.kit.newPasswordEntry("Password of the credential file")
 	p.password.OnChanged = func(string) {
 		p.demoPassword = false
 		w.credentialInputChanged()
@@ -71,7 +71,7 @@ func (w *Wizard) buildCredential() *fyne.Container {
 		}
 		w.next()
 	}
-	p.openBtn = w.newButtonWithIcon("Open", theme.ConfirmIcon(), w.openCredential)
+	p.openBtn = w.kit.newButtonWithIcon("Open", theme.ConfirmIcon(), w.openCredential)
 	p.activity = widget.NewActivity()
 	p.activity.Hide()
 	p.status = para("")
@@ -84,7 +84,7 @@ func (w *Wizard) buildCredential() *fyne.Container {
 	p.pairLabel = para("")
 	p.pairLabel.TextStyle.Monospace = true
 	p.pairLabel.Hide()
-	p.pairBtn = w.newButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), w.choosePairFile)
+	p.pairBtn = w.kit.newButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), w.choosePairFile)
 	p.pairRow = container.NewHBox(p.pairBtn)
 	p.pairRow.Hide()
 
@@ -153,7 +153,7 @@ func (w *Wizard) selectedCredential() *m2m.Credential {
 // chooseKeystore opens the file dialog (the system's, else the wizard's), starting
 // in the folder of the last file.
 func (w *Wizard) chooseKeystore() {
-	w.openFileDialog(credentialExtensions, w.lastFolder(), w.setKeystorePath)
+	w.kit.openFileDialog(credentialExtensions, w.lastFolder(), w.setKeystorePath)
 }
 
 // lastFolder is the folder of the file in use, else of the remembered one,
@@ -193,7 +193,7 @@ func (w *Wizard) setKeystorePath(path string) {
 
 // choosePairFile picks the second file of a PEM certificate/key pair.
 func (w *Wizard) choosePairFile() {
-	w.openFileDialog([]string{".pem", ".key", ".crt", ".cer"}, w.lastFolder(), w.setPairPath)
+	w.kit.openFileDialog([]string{".pem", ".key", ".crt", ".cer"}, w.lastFolder(), w.setPairPath)
 }
 
 // setPairPath takes the second PEM file and opens the pair.
@@ -508,4 +508,3 @@ func (w *Wizard) credentialLeaving() {
 		w.app.Preferences().SetString(prefKeystorePath, w.credential.path)
 	}
 }
-

@@ -32,7 +32,7 @@ type detailsPage struct {
 
 func (w *Wizard) buildDetails() *fyne.Container {
 	p := &w.details
-	p.apiKey = w.newEntry("Paste the consumer key here")
+	p.apiKey = w.kit.newEntry("Paste the consumer key here")
 	p.apiKey.OnChanged = func(s string) {
 		// Pasting from a web page or e-mail brings spaces and line breaks.
 		if clean := consumerkey.Clean(s); clean != s {
@@ -42,14 +42,14 @@ func (w *Wizard) buildDetails() *fyne.Container {
 		w.refreshDetails()
 		w.refreshNav()
 	}
-	p.pasteBtn = w.newButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
+	p.pasteBtn = w.kit.newButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
 		p.apiKey.SetText(w.app.Clipboard().Content()) // OnChanged shows it cleaned
 		w.win.Canvas().Focus(p.apiKey)
 	})
 	p.apiErr = errPara("")
 	p.apiErr.Hide()
 	p.practiceKey = para("")
-	p.usePractice = w.newButtonWithIcon("Use the Practice key", theme.ConfirmIcon(), func() {
+	p.usePractice = w.kit.newButtonWithIcon("Use the Practice key", theme.ConfirmIcon(), func() {
 		if w.practice.p != nil {
 			p.apiKey.SetText(w.practice.p.ConsumerKey.Header())
 		}
@@ -58,7 +58,7 @@ func (w *Wizard) buildDetails() *fyne.Container {
 	p.practiceBox = container.NewVBox(p.practiceKey, p.useRow)
 	p.practiceBox.Hide()
 
-	p.name = w.newEntry("For example: Front desk PC")
+	p.name = w.kit.newEntry("For example: Front desk PC")
 	p.name.SetText(w.cfg.DefaultName)
 	p.name.OnChanged = func(string) {
 		w.refreshDetails()

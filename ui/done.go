@@ -56,7 +56,7 @@ func (w *Wizard) valueRow(grid *fyne.Container, label, shown, value string) {
 	v := para(safetext.Line(shown)) // from the ATO: no control or bidi character shown as itself
 	v.TextStyle.Monospace = true
 	grid.Add(bold(label))
-	grid.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return value }), v))
+	grid.Add(container.NewBorder(nil, nil, nil, w.kit.copyButton("Copy", func() string { return value }), v))
 }
 
 // showResult shows an accepted registration: stored, or not stored with the
@@ -121,7 +121,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 				w.clearResultPending()
 			}
 		})
-		d.box.Add(container.NewHBox(w.newButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
+		d.box.Add(container.NewHBox(w.kit.newButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
 		d.box.Add(d.savedTo)
 		d.box.Add(d.keptCheck)
 		w.addSetupSupport(d.box) // setup hook
@@ -215,14 +215,14 @@ func (w *Wizard) showFailure(err error) {
 	}
 	buttons := container.NewHBox()
 	if unknown {
-		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
-		buttons.Add(w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+		buttons.Add(w.kit.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+		buttons.Add(w.kit.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
 	} else {
 		if fix != stepReview {
-			buttons.Add(w.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+			buttons.Add(w.kit.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
 		}
-		buttons.Add(w.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
-		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+		buttons.Add(w.kit.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+		buttons.Add(w.kit.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
 	}
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(buttons)
@@ -237,10 +237,10 @@ func (w *Wizard) showSupport() {
 	l.TextStyle.Monospace = true
 	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true
-	content := container.NewBorder(nil, container.NewHBox(w.copyButton("Copy", func() string { return text })), nil, nil,
+	content := container.NewBorder(nil, container.NewHBox(w.kit.copyButton("Copy", func() string { return text })), nil, nil,
 		container.NewVScroll(l))
 	dlg := dialog.NewCustom("Details for support", "Close", content, w.win)
-	dlg.Resize(w.fitDialog(w.win.Canvas().Size().SubtractWidthHeight(80, 80)))
+	dlg.Resize(w.kit.fitDialog(w.win.Canvas().Size().SubtractWidthHeight(80, 80)))
 	dlg.Show()
 }
 
@@ -303,7 +303,7 @@ func (w *Wizard) saveValues() {
 			if !ok {
 				return
 			}
-			w.saveFileDialog(valuesFileName(rec.Name), func(path string) {
+			w.kit.saveFileDialog(valuesFileName(rec.Name), func(path string) {
 				now := w.now()
 				w.background(func() func() {
 					err := writeValuesFile(path, rec, vals, now)
@@ -547,8 +547,8 @@ func (w *Wizard) doneGone(notice string) {
 	d.box.Add(para(notice))
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
-		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
-		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.kit.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	))
 	d.box.Refresh()
 }

@@ -68,13 +68,13 @@ func (w *Wizard) buildEnvironment() *fyne.Container {
 	for i, o := range p.options {
 		labels[i] = o.label
 	}
-	p.radio = w.newChoiceGroup(labels, func(string) { w.environmentChanged() })
+	p.radio = w.kit.newChoiceGroup(labels, func(string) { w.environmentChanged() })
 	p.radio.ask = w.askProduction
 	p.note = para("")
 	p.note.Hide()
 
 	p.demoInfo = para("")
-	p.useDemo = w.newButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
+	p.useDemo = w.kit.newButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
 		w.useDemoCredential()
 		w.refreshNav()
 	})
@@ -83,14 +83,14 @@ func (w *Wizard) buildEnvironment() *fyne.Container {
 	p.practice.Hide()
 
 	prefs := w.app.Preferences()
-	p.custom = w.newCheck("Use these addresses instead of the choice above", func(on bool) {
+	p.custom = w.kit.newCheck("Use these addresses instead of the choice above", func(on bool) {
 		if on {
 			w.prefillCustom()
 		}
 		w.environmentChanged()
 	})
 	entry := func(placeholder, pref string) *keyEntry {
-		e := w.newEntry(placeholder)
+		e := w.kit.newEntry(placeholder)
 		e.SetText(prefs.String(pref))
 		e.OnChanged = func(string) { w.refreshNav() }
 		return e
@@ -100,9 +100,9 @@ func (w *Wizard) buildEnvironment() *fyne.Container {
 	p.clientID = entry("registration client id", prefCustomClientID)
 	p.scop = entry("scope", prefCustomScope)
 	p.caLabel = para("None: only the certificates your computer already trusts.")
-	p.caClear = w.newButtonWithIcon("Remove", theme.ContentClearIcon(), func() { w.setCAFile("") })
+	p.caClear = w.kit.newButtonWithIcon("Remove", theme.ContentClearIcon(), func() { w.setCAFile("") })
 	p.caClear.Hide()
-	caChoose := w.newButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), w.chooseCAFile)
+	caChoose := w.kit.newButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), w.chooseCAFile)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Token endpoint", p.tokenURL),
@@ -120,7 +120,7 @@ func (w *Wizard) buildEnvironment() *fyne.Container {
 			"you its certificate file (.pem, .crt or .cer). It is trusted in addition to your computer's own."),
 		container.NewBorder(nil, nil, nil, container.NewHBox(caChoose, p.caClear), p.caLabel),
 	)
-	p.advanced = w.newDisclosure("Advanced", adv)
+	p.advanced = w.kit.newDisclosure("Advanced", adv)
 
 	// The remembered choice, if it is still offered.
 	if name := prefs.String(prefEnvironment); name != "" {
@@ -324,7 +324,7 @@ func (w *Wizard) refreshPractice() {
 
 // chooseCAFile picks an extra CA certificate file.
 func (w *Wizard) chooseCAFile() {
-	w.openFileDialog([]string{".pem", ".crt", ".cer"}, "", w.setCAFile)
+	w.kit.openFileDialog([]string{".pem", ".crt", ".cer"}, "", w.setCAFile)
 }
 
 func (w *Wizard) setCAFile(path string) {

@@ -48,7 +48,7 @@ const existingLookupTimeout = time.Minute
 func (w *Wizard) buildExisting() fyne.CanvasObject {
 	c := &w.review.existing
 	c.text = para("")
-	c.againBtn = w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
+	c.againBtn = w.kit.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
 	c.box = container.NewVBox(
 		widget.NewSeparator(),
 		subheading("Already registered on this computer"),

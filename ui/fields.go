@@ -14,18 +14,18 @@ type keyEntry struct {
 	reveal   func(fyne.CanvasObject)
 }
 
-func (w *Wizard) newEntry(placeholder string) *keyEntry {
-	e := &keyEntry{onEscape: w.back, reveal: w.revealFocused}
+func (k *kit) newEntry(placeholder string) *keyEntry {
+	e := &keyEntry{onEscape: k.back, reveal: k.reveal}
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.PlaceHolder = placeholder
-	e.OnSubmitted = func(string) { w.next() }
+	e.OnSubmitted = func(string) { k.next() }
 	e.ExtendBaseWidget(e)
 	return e
 }
 
 // newPasswordEntry is masked; Fyne adds the show/hide button itself.
-func (w *Wizard) newPasswordEntry(placeholder string) *keyEntry {
-	e := w.newEntry(placeholder)
+func (k *kit) newPasswordEntry(placeholder string) *keyEntry {
+	e := k.newEntry(placeholder)
 	e.Password = true
 	return e
 }
@@ -56,8 +56,8 @@ type keyCheck struct {
 	reveal            func(fyne.CanvasObject)
 }
 
-func (w *Wizard) newCheck(text string, changed func(bool)) *keyCheck {
-	c := &keyCheck{onEnter: w.next, onEscape: w.back, reveal: w.revealFocused}
+func (k *kit) newCheck(text string, changed func(bool)) *keyCheck {
+	c := &keyCheck{onEnter: k.next, onEscape: k.back, reveal: k.reveal}
 	c.Text = text
 	c.OnChanged = changed
 	c.ExtendBaseWidget(c)
@@ -156,8 +156,8 @@ func (w *Wizard) relayout() {
 }
 
 // copyButton copies what value() returns to the clipboard.
-func (w *Wizard) copyButton(label string, value func() string) *keyButton {
-	return w.newButtonWithIcon(label, theme.ContentCopyIcon(), func() {
-		w.app.Clipboard().SetContent(value())
+func (k *kit) copyButton(label string, value func() string) *keyButton {
+	return k.newButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+		k.app.Clipboard().SetContent(value())
 	})
 }

@@ -86,7 +86,7 @@ func TestSystemFileDialogUsed(t *testing.T) {
 	var mu sync.Mutex // the dialog runs off the UI goroutine
 	var asked []fileRequest
 	answer, answerErr := ks, error(nil)
-	h.w.cfg.nativeFile = func(req fileRequest) (string, error) {
+	h.w.kit.nativeFile = func(req fileRequest) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		asked = append(asked, req)

@@ -63,13 +63,13 @@ func (w *Wizard) notOfferedButtons(c *regCard, err error) {
 	box := c.result
 	switch no.Op {
 	case registrar.OpRead:
-		box.Add(container.NewHBox(w.newButtonWithIcon("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })))
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })))
 	case registrar.OpUpdate:
 		if no.Name == "" {
 			return
 		}
 		name := no.Name
-		box.Add(container.NewHBox(w.newButtonWithIcon("Rename on this computer only…", theme.DocumentCreateIcon(),
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Rename on this computer only…", theme.DocumentCreateIcon(),
 			func() { w.askRenameHere(c, name) })))
 	}
 }

@@ -68,15 +68,15 @@ func (w *Wizard) askProductionDialog(title string, msg fyne.CanvasObject, yesTex
 			no()
 		}
 	}
-	use := w.newButtonWithIcon(yesText, theme.ConfirmIcon(), func() { answer(true) })
+	use := w.kit.newButtonWithIcon(yesText, theme.ConfirmIcon(), func() { answer(true) })
 	use.Importance = widget.DangerImportance
-	keep := w.newButtonWithIcon(noText, theme.CancelIcon(), func() { answer(false) })
+	keep := w.kit.newButtonWithIcon(noText, theme.CancelIcon(), func() { answer(false) })
 	use.onEscape = func() { answer(false) }
 	keep.onEscape = use.onEscape
 	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(msg), w.win)
 	d.SetButtons([]fyne.CanvasObject{keep, use})
 	d.SetOnClosed(func() { answer(false) })
-	d.Resize(w.fitDialog(dialogSizeFor(msg, 520)))
+	d.Resize(w.kit.fitDialog(dialogSizeFor(msg, 520)))
 	d.Show()
 	w.win.Canvas().Focus(keep)
 }

@@ -110,10 +110,10 @@ func (w *Wizard) buildRegistrations() *fyne.Container {
 	p.cards = container.NewVBox()
 	p.activity = widget.NewActivity()
 	p.statusMsg = para("")
-	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
+	p.cancelBtn = w.kit.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
 	// Shown in the card being worked on, where the user is looking.
 	p.status = container.NewBorder(nil, nil, p.activity, p.cancelBtn, p.statusMsg)
-	p.refreshBtn = w.newButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
+	p.refreshBtn = w.kit.newButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
 	return container.NewVBox(
 		p.intro,
 		p.listErr,
@@ -251,7 +251,7 @@ func (w *Wizard) fillCard(c *regCard) {
 
 	actions := container.NewHBox()
 	add := func(label string, icon fyne.Resource, tapped func()) *keyButton {
-		b := w.newButtonWithIcon(label, icon, tapped)
+		b := w.kit.newButtonWithIcon(label, icon, tapped)
 		c.buttons = append(c.buttons, b)
 		actions.Add(b)
 		return b
@@ -271,7 +271,7 @@ func (w *Wizard) fillCard(c *regCard) {
 	if !w.practiceOnly(rec) { // verify.go, renew.go
 		more := container.NewHBox()
 		add = func(label string, icon fyne.Resource, tapped func()) *keyButton {
-			b := w.newButtonWithIcon(label, icon, tapped)
+			b := w.kit.newButtonWithIcon(label, icon, tapped)
 			c.buttons = append(c.buttons, b)
 			more.Add(b)
 			return b
@@ -432,7 +432,7 @@ func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	}
 	box.Add(grid)
 	rows := atoRows(res.Metadata)
-	box.Add(container.NewHBox(w.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
+	box.Add(container.NewHBox(w.kit.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
 	if atoName, _ := res.Metadata["client_name"].(string); atoName != "" && atoName != c.rec.Name {
 		box.Add(warnPara(practiceWords(practice, "The name at the ATO (“"+safetext.Line(atoName)+"”) is not the name on this computer (“"+safetext.Line(c.rec.Name)+
 			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places.")))

@@ -24,7 +24,7 @@ func (w *Wizard) summaryValue(label, value string) fyne.CanvasObject {
 	}
 	shown := para(value)
 	var btn *keyButton
-	btn = w.newButtonWithIcon("Show the key", theme.VisibilityIcon(), func() {
+	btn = w.kit.newButtonWithIcon("Show the key", theme.VisibilityIcon(), func() {
 		if btn.Text == "Show the key" {
 			shown.TextStyle.Monospace = true
 			shown.SetText(readableKey(key.Header()))

@@ -101,7 +101,7 @@ func (w *Wizard) buildReview() *fyne.Container {
 			container.NewVBox(row.label, row.message)))
 	}
 	p.elapsed = widget.NewLabel("")
-	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
+	p.cancelBtn = w.kit.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
 	// Cancel sits above the list, beside the heading: the list grows as
 	// steps report, and a button that moves is hard to hit.
 	p.runBox = container.NewVBox(

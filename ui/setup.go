@@ -53,22 +53,22 @@ type setupState struct {
 // buildSetup makes the setup file's widgets; the pages place them.
 func (w *Wizard) buildSetup() {
 	st := &w.setup
-	choose := w.newButtonWithIcon("I have a setup file from my software vendor", theme.FolderOpenIcon(), func() {
-		w.openFileDialog([]string{setupfile.Extension, ".json"}, "", w.loadSetup) // .json: also *.dcrwizard.json
+	choose := w.kit.newButtonWithIcon("I have a setup file from my software vendor", theme.FolderOpenIcon(), func() {
+		w.kit.openFileDialog([]string{setupfile.Extension, ".json"}, "", w.loadSetup) // .json: also *.dcrwizard.json
 	})
 	st.welcomeStatus = para("")
 	st.welcomeStatus.Importance = widget.SuccessImportance
 	st.welcomeStatus.Hide()
 	st.welcomeErr = errPara("")
 	st.welcomeErr.Hide()
-	st.welcomeForget = w.newButtonWithIcon("Don't use it", theme.ContentClearIcon(), w.forgetSetup)
+	st.welcomeForget = w.kit.newButtonWithIcon("Don't use it", theme.ContentClearIcon(), w.forgetSetup)
 	st.welcomeForget.Importance = widget.LowImportance
 	st.welcomeForget.Hide()
 	st.welcomeBox = container.NewVBox(container.NewHBox(choose, st.welcomeForget), st.welcomeStatus, st.welcomeErr)
 
 	st.envLabel = para("")
 	st.envLabel.Importance = widget.HighImportance
-	st.envChange = w.newButtonWithIcon("Change", theme.DocumentCreateIcon(), func() {
+	st.envChange = w.kit.newButtonWithIcon("Change", theme.DocumentCreateIcon(), func() {
 		st.envChanged = true
 		w.refreshEnvironment()
 		w.refreshNav()
@@ -78,7 +78,7 @@ func (w *Wizard) buildSetup() {
 
 	st.detailsLabel = para("")
 	st.detailsLabel.Importance = widget.HighImportance
-	st.detailsChange = w.newButtonWithIcon("Change", theme.DocumentCreateIcon(), w.toggleSetupKey)
+	st.detailsChange = w.kit.newButtonWithIcon("Change", theme.DocumentCreateIcon(), w.toggleSetupKey)
 	st.detailsBox = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(st.detailsChange), st.detailsLabel))
 	st.detailsBox.Hide()
 }

@@ -45,13 +45,13 @@ func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConf
 		sc.d.Hide()
 		done(ok)
 	}
-	sc.use = w.newButtonWithIcon("Use these addresses", theme.ConfirmIcon(), func() { answer(true) })
+	sc.use = w.kit.newButtonWithIcon("Use these addresses", theme.ConfirmIcon(), func() { answer(true) })
 	sc.use.Importance = widget.DangerImportance
 	sc.use.Disable()
 	sc.use.onEscape = func() { answer(false) }
-	sc.cancel = w.newButtonWithIcon("Don't use this file", theme.CancelIcon(), func() { answer(false) })
+	sc.cancel = w.kit.newButtonWithIcon("Don't use this file", theme.CancelIcon(), func() { answer(false) })
 	sc.cancel.onEscape = func() { answer(false) }
-	sc.checked = w.newCheck("I have checked with "+s.Vendor.Name+" that these are their addresses", func(on bool) {
+	sc.checked = w.kit.newCheck("I have checked with "+s.Vendor.Name+" that these are their addresses", func(on bool) {
 		if on {
 			sc.use.Enable()
 		} else {
@@ -69,7 +69,7 @@ func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConf
 	sc.d = dialog.NewCustomWithoutButtons("Addresses that are not the ATO's", content, w.win)
 	sc.d.SetButtons([]fyne.CanvasObject{sc.cancel, sc.use})
 	sc.d.SetOnClosed(func() { answer(false) })
-	sc.d.Resize(w.fitDialog(want))
+	sc.d.Resize(w.kit.fitDialog(want))
 	sc.d.Show()
 	w.win.Canvas().Focus(sc.cancel)
 	return sc

@@ -62,7 +62,7 @@ func TestSetupFileChosenOnWelcomeOffersDcrwizard(t *testing.T) {
 	setup := h.sandboxSetupAs("Practice.dcrwizard")
 	var mu sync.Mutex // the dialog runs off the UI goroutine
 	var asked []fileRequest
-	h.w.cfg.nativeFile = func(req fileRequest) (string, error) {
+	h.w.kit.nativeFile = func(req fileRequest) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		asked = append(asked, req)

@@ -36,14 +36,14 @@ type welcomePage struct {
 
 func (w *Wizard) buildWelcome() *fyne.Container {
 	p := &w.welcome
-	p.practice = w.newCheck("Try it in Practice mode first (nothing is sent to the ATO)", func(on bool) {
+	p.practice = w.kit.newCheck("Try it in Practice mode first (nothing is sent to the ATO)", func(on bool) {
 		if on {
 			w.choosePractice()
 		}
 		w.refreshNav()
 	})
-	p.registrations = w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
-	p.about = w.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
+	p.registrations = w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
+	p.about = w.kit.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
 	p.about.Importance = widget.LowImportance
 	// The key's line is its own, hidden while a setup file supplies the key
 	// (refreshWelcomeKey).
@@ -123,6 +123,6 @@ func (w *Wizard) showAbout() {
 	content.Add(widget.NewLabelWithStyle("Licence: "+appLicence, fyne.TextAlignCenter, fyne.TextStyle{}))
 	content.Add(widget.NewLabelWithStyle(appCopyrightLine, fyne.TextAlignCenter, fyne.TextStyle{}))
 	d := dialog.NewCustom("About "+appName, "Close", content, w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(content, 460)))
+	d.Resize(w.kit.fitDialog(dialogSizeFor(content, 460)))
 	d.Show()
 }

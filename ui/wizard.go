@@ -75,6 +75,7 @@ type Wizard struct {
 	app fyne.App
 	win fyne.Window
 	bg  sync.WaitGroup // background jobs still running (tests wait for them)
+	kit kit            // makes controls and dialogs (kit.go)
 
 	step     step
 	heading  *widget.RichText
@@ -177,19 +178,20 @@ func New(a fyne.App, cfg Config) *Wizard {
 	if cfg.Icon != nil {
 		w.win.SetIcon(cfg.Icon)
 	}
+	w.kit = newKit(w)
 
 	w.heading = widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyleHeading})
 	w.hint = widget.NewLabel("")
 	w.hint.Wrapping = fyne.TextWrapWord
 	w.hint.Importance = widget.MediumImportance
-	w.backBtn = w.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
-	w.nextBtn = w.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
+	w.backBtn = w.kit.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
+	w.nextBtn = w.kit.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
 	w.nextBtn.Importance = widget.HighImportance
 	w.nextBtn.freshPress = true // a held Enter's repeats never press Register (focus.go)
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
 	// Close asks first when values are unkept, as the window's own close
 	// button does. It is not bound to Enter: a stray key must not close.
-	w.closeBtn = w.newButton("Close", w.closeRequested)
+	w.closeBtn = w.kit.newButton("Close", w.closeRequested)
 
 	w.buildSetup() // setup hook: before the pages that show it
 	// Only the first page now: the others are built when first needed
