@@ -124,7 +124,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 		d.box.Add(container.NewHBox(w.kit.newButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
 		d.box.Add(d.savedTo)
 		d.box.Add(d.keptCheck)
-		w.addSetupSupport(d.box) // setup hook
+		w.setup.addSupport(d.box) // setup hook
 	}
 	if ns != nil {
 		d.box.Add(widget.NewSeparator())
@@ -184,7 +184,7 @@ func (w *Wizard) showFailure(err error) {
 	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, err, nil
 	practice := w.review.input.Env.Name == practiceName
 	d.box.Objects = nil
-	msg, action := errorWordsFor(err, w.supportVendor())
+	msg, action := errorWordsFor(err, w.setup.vendor())
 	msg, action = practiceWords(practice, msg), practiceWords(practice, action)
 	unknown := outcomeUnknown(err)
 	if unknown {
@@ -207,7 +207,7 @@ func (w *Wizard) showFailure(err error) {
 			d.box.Add(para(action))
 		}
 	}
-	w.addSetupSupport(d.box) // setup hook: the vendor's support on every failure page
+	w.setup.addSupport(d.box) // setup hook: the vendor's support on every failure page
 	fix := fixStepFor(err)
 	var cerr *cancelledError
 	if errors.As(err, &cerr) {
@@ -476,11 +476,11 @@ func (w *Wizard) supportText() string {
 		OS:       runtime.GOOS + "/" + runtime.GOARCH,
 		Env:      in.Env,
 		Name:     in.InstanceName,
-		KeyShown: w.shownKey(in.ConsumerKey), // setup hook: only the last 4 of a vendor's key
-		CAFile:   w.environment.caFile,
+		KeyShown: w.setup.shownKey(in.ConsumerKey), // setup hook: only the last 4 of a vendor's key
+		CAFile:   w.draft.CAFile,
 		Result:   w.done.res,
 		Err:      w.done.failErr,
-		Vendor:   w.supportVendor(), // setup hook
+		Vendor:   w.setup.vendor(), // setup hook
 		Verify:   w.done.verify,
 	}
 	if c := in.Credential; c != nil {

@@ -61,14 +61,7 @@ func (w *Wizard) buildExisting() fyne.CanvasObject {
 
 // reviewInput is what Register would send (as startRegister builds it).
 func (w *Wizard) reviewInput() (registrar.Input, bool) {
-	env, _ := w.currentEnv()
-	in := registrar.Input{
-		Env:          env,
-		Credential:   w.selectedCredential(),
-		ConsumerKey:  w.detailsKey(),
-		InstanceName: registrar.CleanName(w.details.name.Text),
-	}
-	in, _, err := w.applySetupRun(in, w.environment.caFile)
+	in, _, err := w.input()
 	return in, err == nil
 }
 

@@ -99,11 +99,11 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 			h.key(fyne.KeyReturn)
 			h.loop.until(t, "the file to open", func() bool { return !h.w.credential.opening })
 			fits("Credential, wrong password")
-			h.w.chooseKeystore()
+			h.w.credential.chooseKeystore()
 			fits("Credential, file dialog open")
 			h.w.win.Canvas().Overlays().Top().Hide()
 			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
-			h.w.showAbout()
+			h.w.welcome.showAbout()
 			fits("About")
 			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
 			h.w.showPending([]credstore.Pending{

@@ -456,3 +456,10 @@ func testKey(t testing.TB, raw string) consumerkey.Key {
 	}
 	return k
 }
+
+// offeredKeystore is the credential file the Credential step starts with
+// (built if need be, as when first shown).
+func (h *harness) offeredKeystore() string {
+	h.w.ensurePage(stepCredential)
+	return h.w.draft.Keystore
+}

@@ -106,8 +106,8 @@ func TestKeyboardOnlySandbox(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	ks = h.goodKeystore()
 	h.app.Preferences().SetString(prefKeystorePath, ks)
-	h.w.credential.path = ks // as a start with the remembered file does
-	h.press(fyne.KeyReturn)  // Start
+	h.w.draft.Keystore = ks // as a start with the remembered file does
+	h.press(fyne.KeyReturn) // Start
 	h.wantStep(stepCredential)
 	h.wantFocus(h.w.credential.password, "the password")
 	h.typeText(testPassword)

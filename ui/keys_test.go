@@ -57,14 +57,14 @@ func TestEnterAndSpacePressWelcomeButtons(t *testing.T) {
 		m["environment"] = "sandbox"
 		delete(m, "endpoints")
 	})
-	h.w.loadSetup(setup)
+	h.w.setup.load(setup)
 	h.waitSetup()
-	if h.w.setup.s == nil {
+	if h.w.draft.Setup == nil {
 		t.Fatalf("the setup file was not taken: %v", h.w.setup.err)
 	}
 	h.tabTo(h.w.setup.welcomeForget, "Don't use it")
 	h.press(fyne.KeyReturn)
-	if h.w.setup.s != nil {
+	if h.w.draft.Setup != nil {
 		t.Fatal("Enter on a focused \"Don't use it\" did nothing")
 	}
 	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeySpace} {
@@ -257,7 +257,7 @@ func TestStalePasswordErrorClears(t *testing.T) {
 		t.Fatal("a wrong password gave no error")
 	}
 	other := h.writeKeystore("other.xml", h.issue("ABRD:80000000001_Other", "Other Machine", testNow.AddDate(2, 0, 0)))
-	h.w.setKeystorePath(other)
+	h.w.credential.setKeystorePath(other)
 	h.loop.drain()
 	h.loop.until(t, "the file to open", func() bool { return !h.w.credential.opening })
 	if h.w.credential.errLabel.Visible() {
@@ -304,7 +304,7 @@ func TestReviewShowsTypedKeyOnRequest(t *testing.T) {
 
 func TestReviewNeverRevealsASetupFilesKey(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	h.w.loadSetup(h.vendorSetup(func(m map[string]any) {
+	h.w.setup.load(h.vendorSetup(func(m map[string]any) {
 		m["environment"] = "sandbox"
 		delete(m, "endpoints")
 	}))

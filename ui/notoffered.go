@@ -126,7 +126,7 @@ func oldCredentialPara(old credstore.Record, practice bool) *widget.Label {
 // offered is what the loaded setup file says the ATO offers of RFC 7592
 // (everything when none is loaded).
 func (w *Wizard) offered() registrar.Offered {
-	if s := w.setup.s; s != nil {
+	if s := w.draft.Setup; s != nil {
 		return s.Offered
 	}
 	return registrar.Offered{}

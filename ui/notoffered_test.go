@@ -111,7 +111,7 @@ func TestPracticeRehearsesNoLifecycle(t *testing.T) {
 func TestSetupFileLifecycleInWizard(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	sim, rec := h.registerAt(atosim.Options{}, "Reception")
-	h.w.loadSetup(h.vendorSetup(func(m map[string]any) {
+	h.w.setup.load(h.vendorSetup(func(m map[string]any) {
 		m["lifecycle"] = map[string]any{"read": false}
 	}))
 	h.acceptSetup() // a custom file is asked about first

@@ -31,7 +31,7 @@ func (w *Wizard) askCloseWhileRegistering() {
 	msg := para("A registration is being sent to the ATO. If you close now, DCR Wizard cannot see or keep the " +
 		"ATO's answer: the registration may be made at the ATO without being saved on this computer. " +
 		"What is known is noted, and shown the next time you start DCR Wizard.")
-	if w.isPractice() {
+	if w.draft.Practising() {
 		msg.SetText("A practice registration is being sent to the practice simulator. If you close now, it stops " +
 			"and nothing is kept.")
 	}

@@ -353,7 +353,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 	c.result.Refresh()
 	w.drawBusy()
 
-	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
+	caFile, timeout, newClient := w.draft.CAFile, w.cfg.Timeout, w.cfg.NewHTTPClient
 	store, now, offered := w.cfg.Store, w.cfg.Now, w.offered()
 	p.held.Add(1)
 	w.background(func() func() {

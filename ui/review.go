@@ -132,7 +132,7 @@ func (w *Wizard) summaryRows() [][2]string {
 	env, _ := w.currentEnv()
 	rows := [][2]string{}
 	envText := env.Label
-	if o := w.selectedOption(); o != nil && !w.environment.custom.Checked {
+	if o := w.environment.selectedOption(); o != nil {
 		envText = o.label
 	}
 	rows = append(rows, [2]string{"Environment", envText})
@@ -142,7 +142,7 @@ func (w *Wizard) summaryRows() [][2]string {
 			rows = append(rows, [2]string{"Not the ATO's", "These addresses are not the ATO's: " + strings.Join(env.Hosts(), ", ") + "."})
 		}
 	}
-	if c := w.selectedCredential(); c != nil {
+	if c := w.draft.Credential; c != nil {
 		name := safetext.Line(c.Name) // a keystore's names and a file name are one line each
 		if c.ABN != "" {
 			name += " (ABN " + formatABN(c.ABN) + ")"
@@ -153,11 +153,11 @@ func (w *Wizard) summaryRows() [][2]string {
 			[2]string{"Valid until", formatDate(c.NotAfter)})
 	}
 	rows = append(rows,
-		[2]string{"File", safetext.Line(w.credential.path)},
-		[2]string{"Consumer key", w.shownKey(w.detailsKey())}, // setup hook: only the last 4 of a vendor's key
-		[2]string{"Name", registrar.CleanName(w.details.name.Text)})
-	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setupVendor()})...) // setup hook
-	if ca := w.environment.caFile; ca != "" {
+		[2]string{"File", safetext.Line(w.draft.Keystore)},
+		[2]string{"Consumer key", w.setup.shownKey(w.draft.Key(w.practice.key()))}, // only the last 4 of a vendor's key
+		[2]string{"Name", registrar.CleanName(w.draft.Name)})
+	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setup.vendor()})...) // setup hook
+	if ca := w.draft.CAFile; ca != "" {
 		rows = append(rows, [2]string{"Extra CA file", safetext.Line(ca)})
 	}
 	return rows
@@ -168,7 +168,7 @@ func (w *Wizard) reviewShown() {
 	p.summary.Objects = nil
 	for _, r := range w.summaryRows() {
 		p.summary.Add(bold(r[0]))
-		p.summary.Add(w.summaryValue(r[0], r[1])) // the typed key can be shown (revealkey.go)
+		p.summary.Add(w.details.summaryValue(r[0], r[1])) // the typed key can be shown (revealkey.go)
 	}
 	p.summary.Refresh()
 	env, _ := w.currentEnv()
@@ -187,15 +187,8 @@ func (w *Wizard) startRegister() {
 	if p.running() {
 		return
 	}
-	env, _ := w.currentEnv()
-	in := registrar.Input{
-		Env:          env,
-		Credential:   w.selectedCredential(),
-		ConsumerKey:  w.detailsKey(), // setup hook: detailsKey
-		InstanceName: registrar.CleanName(w.details.name.Text),
-	}
-	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
-	in, caFile, setupErr := w.applySetupRun(in, caFile) // setup hook: registrar.ApplySetup, as the CLI
+	in, caFile, setupErr := w.input() // from the draft, through registrar.ApplySetup as the CLI
+	env, timeout, newClient := in.Env, w.cfg.Timeout, w.cfg.NewHTTPClient
 	p.input = in
 	if setupErr != nil {
 		w.showFailure(setupErr)

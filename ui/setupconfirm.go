@@ -33,8 +33,9 @@ type setupConfirm struct {
 	cancel  *keyButton
 }
 
-// confirmSetup asks about s; done gets the answer once.
-func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConfirm {
+// ask asks about s; done gets the answer once.
+func (st *setupState) ask(s *registrar.Setup, done func(ok bool)) *setupConfirm {
+	w := st.w
 	sc := &setupConfirm{}
 	answered := false
 	answer := func(ok bool) {
@@ -63,7 +64,7 @@ func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConf
 
 	// The notice (it names the hosts) and the box stay in view above the
 	// buttons on a small screen (1024x600 at 125 %); the details scroll.
-	notice, rows := warnPara(s.AddressNotice()), w.setupAddressRows(s)
+	notice, rows := warnPara(s.AddressNotice()), setupAddressRows(s)
 	want := dialogSizeFor(container.NewVBox(notice, rows, sc.checked), 620)
 	content := container.NewBorder(notice, sc.checked, nil, nil, container.NewVScroll(rows))
 	sc.d = dialog.NewCustomWithoutButtons("Addresses that are not the ATO's", content, w.win)
@@ -76,7 +77,7 @@ func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConf
 }
 
 // setupAddressRows lists where the file sends what, with the file's name.
-func (w *Wizard) setupAddressRows(s *registrar.Setup) fyne.CanvasObject {
+func setupAddressRows(s *registrar.Setup) fyne.CanvasObject {
 	box := container.NewVBox()
 	row := func(label, value string) {
 		box.Add(bold(label))
@@ -94,25 +95,24 @@ func (w *Wizard) setupAddressRows(s *registrar.Setup) fyne.CanvasObject {
 	return box
 }
 
-// setupArrived is a file read and checked: a custom one is asked about
-// first (setup hook in setupLoaded); it reports whether it handled s.
-func (w *Wizard) setupArrived(gen int, s *registrar.Setup) bool {
+// arrived is a file read and checked: a custom one is asked about first
+// (loaded); it reports whether it handled s.
+func (st *setupState) arrived(gen int, s *registrar.Setup) bool {
 	if !s.NeedsConfirmation() {
 		return false
 	}
-	st := &w.setup
-	st.confirm = w.confirmSetup(s, func(ok bool) {
+	st.confirm = st.ask(s, func(ok bool) {
 		st.confirm = nil
 		if gen != st.gen {
 			return // another file was chosen meanwhile
 		}
 		if ok {
-			w.useSetup(s)
+			st.use(s)
 			return
 		}
 		st.busy = false
 		st.err = errors.New("The setup file " + filepath.Base(s.Path) + " was not used: you chose not to use its addresses.")
-		w.refreshSetup()
+		st.refresh()
 	})
 	return true
 }

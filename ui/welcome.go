@@ -20,6 +20,8 @@ const (
 	appCopyrightLine = "Copyright (c) 2026 The DCR Wizard authors"
 )
 
+// welcomePage is the first screen. Its Practice tick box enters and
+// leaves Practice mode (the draft's).
 type welcomePage struct {
 	w *Wizard
 
@@ -34,16 +36,21 @@ type welcomePage struct {
 	needKey *widget.RichText
 }
 
-func (w *Wizard) buildWelcome() *fyne.Container {
-	p := &w.welcome
+func (p *welcomePage) build() *fyne.Container {
+	w := p.w
 	p.practice = w.kit.newCheck("Try it in Practice mode first (nothing is sent to the ATO)", func(on bool) {
-		if on {
-			w.choosePractice()
+		if on == w.draft.Practising() {
+			return // drawn from the draft (shown), not a change
 		}
-		w.refreshNav()
+		if on {
+			w.practice.enterWithDemo()
+			w.redraw()
+		} else {
+			w.practice.leave()
+		}
 	})
 	p.registrations = w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
-	p.about = w.kit.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
+	p.about = w.kit.newButtonWithIcon("About", theme.InfoIcon(), p.showAbout)
 	p.about.Importance = widget.LowImportance
 	// The key's line is its own, hidden while a setup file supplies the key
 	// (refreshWelcomeKey).
@@ -70,18 +77,19 @@ func (w *Wizard) buildWelcome() *fyne.Container {
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
 	w.refreshAttention()
-	w.refreshWelcomeKey()
+	p.drawKey()
 	return box
 }
 
-func (p *welcomePage) build() *fyne.Container { return p.w.buildWelcome() }
-func (p *welcomePage) shown()                 {}
-func (p *welcomePage) problem() string        { return "" }
-func (p *welcomePage) focus() fyne.Focusable  { return p.w.nextBtn }
+func (p *welcomePage) problem() string       { return "" }
+func (p *welcomePage) focus() fyne.Focusable { return p.w.nextBtn }
+func (p *welcomePage) leaving()              {} // the tick box entered Practice already
 
-func (p *welcomePage) leaving() {
-	if p.practice.Checked {
-		p.w.choosePractice()
+// shown draws the tick box from the draft: Practice may have been left on
+// another page since.
+func (p *welcomePage) shown() {
+	if on := p.w.draft.Practising(); p.practice.Checked != on {
+		p.practice.SetChecked(on) // its callback sees no change
 	}
 }
 
@@ -92,16 +100,18 @@ func needItem(md string) *widget.RichText {
 	return r
 }
 
-// refreshWelcomeKey lists the consumer key under "What you need" only when
-// no setup file supplies it.
-func (w *Wizard) refreshWelcomeKey() {
-	if k := w.welcome.needKey; k != nil {
-		setShown(k, w.setup.s == nil || w.setup.keyChanged)
+// drawKey lists the consumer key under "What you need" only when no setup
+// file supplies it.
+func (p *welcomePage) drawKey() {
+	if k := p.needKey; k != nil {
+		d := &p.w.draft
+		setShown(k, d.Setup == nil || d.OwnKey)
 	}
 }
 
 // showAbout shows the program's name, version, licence and purpose.
-func (w *Wizard) showAbout() {
+func (p *welcomePage) showAbout() {
+	w := p.w
 	version := w.cfg.Version
 	if version == "" {
 		version = "development build"

@@ -20,6 +20,7 @@ import (
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // Preference keys. The password is never stored.
@@ -69,7 +70,8 @@ type Config struct {
 	nativeFile nativeFileFunc
 }
 
-// Wizard is the window and everything it remembers between steps.
+// Wizard is the window: it navigates between the pages and offers them its
+// services. What the user has chosen is the draft; each page draws it.
 type Wizard struct {
 	cfg Config
 	app fyne.App
@@ -77,8 +79,13 @@ type Wizard struct {
 	bg  sync.WaitGroup // background jobs still running (tests wait for them)
 	kit kit            // makes controls and dialogs (kit.go)
 
+	// draft is the registration being put together and the mode
+	// (Practice): the one place the user's choices live.
+	draft journey.Draft
+
 	step     step
 	heading  *widget.RichText
+	banner   *fyne.Container // Practice's, under the heading (practice.go)
 	body     *fyne.Container
 	hint     *widget.Label
 	backBtn  *keyButton
@@ -101,7 +108,7 @@ type Wizard struct {
 	registrations registrationsPage
 
 	practice practiceState
-	setup    setupState // setup hook: a vendor's setup file (setup.go)
+	setup    setupState // a vendor's setup file (setup.go)
 
 	closeOnce sync.Once
 	built     [stepRegistrations + 1]bool // pages made so far (ensurePage)
@@ -119,14 +126,6 @@ func (w *Wizard) ensurePage(s step) {
 	// In a scroll, so that long pages scroll instead of growing the window.
 	w.boxes[s] = box
 	w.views[s] = container.NewVScroll(container.NewPadded(box))
-}
-
-// credentialState is the Credential page, built if need be: for tests and
-// code that read it before it was shown (the environment's accessors,
-// selectedOption and currentEnv, build theirs the same way).
-func (w *Wizard) credentialState() *credentialPage {
-	w.ensurePage(stepCredential)
-	return &w.credential
 }
 
 // pageBuilt reports whether s's page exists yet: refreshes of a page not
@@ -161,6 +160,9 @@ func New(a fyne.App, cfg Config) *Wizard {
 	}
 	w := &Wizard{cfg: cfg, app: a}
 	w.welcome.w, w.credential.w, w.environment.w, w.details.w = w, w, w, w
+	w.setup.w, w.practice.w = w, w
+	w.draft.Name = cfg.DefaultName
+	restoreEnvironment(&w.draft, a.Preferences(), cfg.Environments)
 	w.steps = [...]page{
 		stepWelcome:       &w.welcome,
 		stepCredential:    &w.credential,
@@ -193,14 +195,15 @@ func New(a fyne.App, cfg Config) *Wizard {
 	// button does. It is not bound to Enter: a stray key must not close.
 	w.closeBtn = w.kit.newButton("Close", w.closeRequested)
 
-	w.buildSetup() // setup hook: before the pages that show it
+	w.banner = w.practice.buildBanner()
+	w.setup.build() // before the pages that show it
 	// Only the first page now: the others are built when first needed
 	// (ensurePage), so the window opens as fast as a bare one (issue 20).
 	w.ensurePage(stepWelcome)
 
 	w.body = container.NewStack()
 	w.footer = container.NewBorder(nil, nil, w.backBtn, container.NewHBox(w.nextBtn, w.closeBtn), w.hint)
-	top := container.NewVBox(w.heading, widget.NewSeparator())
+	top := container.NewVBox(w.heading, w.banner, widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), w.footer)
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(minWindowSize)
@@ -215,7 +218,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 
 	w.show(stepWelcome)
 	w.checkPending()
-	w.startSetup() // setup hook
+	w.setup.start()
 	return w
 }
 
@@ -247,12 +250,7 @@ func (w *Wizard) show(s step) {
 		w.coolReview() // flowui: pre-made connections are for Review's Register only
 	}
 	w.step = s
-	heading := stepHeading(s)
-	if s == stepDone && w.done.title != "" {
-		heading = fmt.Sprintf("Step %d of %d — %s", int(s), numberedSteps, w.done.title)
-	}
-	w.heading.Segments[0].(*widget.TextSegment).Text = heading
-	w.heading.Refresh()
+	w.drawFrame()
 	w.body.Objects = []fyne.CanvasObject{w.views[s]}
 	if sc, ok := w.views[s].(*container.Scroll); ok {
 		sc.Offset = fyne.Position{} // every page opens at its top, heading first
@@ -265,6 +263,53 @@ func (w *Wizard) show(s step) {
 	if f := w.steps[s].focus(); f != nil {
 		c.Focus(f)
 	}
+}
+
+// drawFrame draws what is round the page: the heading, which says when
+// this is Practice, and Practice's banner.
+func (w *Wizard) drawFrame() {
+	s := w.step
+	heading := stepHeading(s)
+	if s == stepDone && w.done.title != "" {
+		heading = fmt.Sprintf("Step %d of %d — %s", int(s), numberedSteps, w.done.title)
+	}
+	if w.draft.Practising() && s != stepRegistrations {
+		heading = "Practice — " + heading
+	}
+	w.heading.Segments[0].(*widget.TextSegment).Text = heading
+	w.heading.Refresh()
+	setShown(w.banner, w.draft.Practising())
+}
+
+// redraw draws the frame and the page on screen again from the draft,
+// after a change made elsewhere (Practice left, a setup file loaded),
+// without moving the focus.
+func (w *Wizard) redraw() {
+	if w.body == nil {
+		return // still being made: show draws it
+	}
+	w.drawFrame()
+	w.steps[w.step].shown()
+	w.refreshNav()
+}
+
+// places are where the draft can go: the configured places and, once it
+// runs, Practice's simulator.
+func (w *Wizard) places() journey.Places {
+	pl := journey.Places{Presets: w.cfg.Environments}
+	if p := w.practice.p; p != nil {
+		pl.Practice = p.Env
+	}
+	return pl
+}
+
+// currentEnv is the environment the draft goes to.
+func (w *Wizard) currentEnv() (flow.Environment, bool) { return w.draft.Env(w.places()) }
+
+// input is what Register sends and the CA file to trust, from the draft
+// alone (through registrar.ApplySetup when a setup file is in use).
+func (w *Wizard) input() (registrar.Input, string, error) {
+	return w.draft.Input(w.places(), w.practice.key(), w.cfg.Store.Dir())
 }
 
 // refreshNav enables Next only when the current step is complete and says
@@ -382,11 +427,11 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 	}
 	for _, u := range uris {
 		if u.Scheme() == "file" {
-			if w.droppedSetup(u.Path()) { // setup hook: a vendor's setup file, not a credential
+			if w.setup.dropped(u.Path()) { // a vendor's setup file, not a credential
 				return
 			}
 			w.ensurePage(stepCredential)
-			w.setKeystorePath(u.Path())
+			w.credential.setKeystorePath(u.Path())
 			if w.step != stepCredential {
 				w.show(stepCredential)
 			}
@@ -410,6 +455,6 @@ func (w *Wizard) shutdown() {
 			c()
 		}
 		w.coolReview()
-		w.stopPractice()
+		w.practice.stop()
 	})
 }

@@ -68,7 +68,7 @@ func TestRegisterSuccess(t *testing.T) {
 
 	// Remembered: the file and the environment, never the password.
 	prefs := h.app.Preferences()
-	if got := prefs.String(prefKeystorePath); got != h.w.credential.path {
+	if got := prefs.String(prefKeystorePath); got != h.w.draft.Keystore {
 		t.Errorf("remembered keystore %q", got)
 	}
 	if got := prefs.String(prefEnvironment); got != "custom" {
@@ -190,7 +190,7 @@ func TestExpiredCredentialRefused(t *testing.T) {
 	path = h.writeKeystore("mixed.xml", expired, good)
 	h.drop(path)
 	h.loop.until(t, "the file to open", func() bool { return h.w.credential.store != nil })
-	if c := h.w.selectedCredential(); c == nil || c.ID != good.ID {
+	if c := h.w.draft.Credential; c == nil || c.ID != good.ID {
 		t.Fatalf("selected %v, want the good credential", c)
 	}
 	if h.w.nextBtn.Disabled() {
@@ -412,7 +412,7 @@ func TestBackKeepsWhatWasTyped(t *testing.T) {
 		h.key(fyne.KeyReturn)
 		h.wantStep(want)
 	}
-	if h.w.credential.path != ks || h.w.credential.password.Text != testPassword || h.w.credential.store == nil {
+	if h.w.draft.Keystore != ks || h.w.credential.password.Text != testPassword || h.w.credential.store == nil {
 		t.Error("credential step lost its file or password")
 	}
 	if h.w.details.apiKey.Text != h.sim.APIKey() || h.w.details.name.Text != "Reception" {
@@ -505,7 +505,7 @@ func TestPracticeModeEndToEnd(t *testing.T) {
 	h.wantText("Practice mode: this is the demo credential", atosim.DemoPassword)
 	h.next()
 	h.wantStep(stepEnvironment)
-	if !h.w.isPractice() {
+	if !h.w.draft.Practising() {
 		t.Fatal("Practice not preselected")
 	}
 	h.wantText("Demo credential file:", atosim.DemoPassword)
@@ -547,16 +547,16 @@ func TestRemembersLastFileAndEnvironment(t *testing.T) {
 		a.Preferences().SetString(prefKeystorePath, "/some/folder/keystore.xml")
 		a.Preferences().SetString(prefEnvironment, "production")
 	}})
-	if got := h.w.lastFolder(); got != "/some/folder" {
+	if got := h.w.credential.lastFolder(); got != "/some/folder" {
 		t.Errorf("before the Credential page is built, the file dialog would start in %q", got)
 	}
-	if p := h.w.credentialState(); p.path != "/some/folder/keystore.xml" {
-		t.Errorf("path %q not remembered", p.path)
+	if p := h.offeredKeystore(); p != "/some/folder/keystore.xml" {
+		t.Errorf("path %q not remembered", p)
 	}
-	if got := h.w.lastFolder(); got != "/some/folder" {
+	if got := h.w.credential.lastFolder(); got != "/some/folder" {
 		t.Errorf("file dialog would start in %q", got)
 	}
-	if o := h.w.selectedOption(); o == nil || o.env.Name != "production" {
+	if o := h.w.environment.selectedOption(); o == nil || o.env.Name != "production" {
 		t.Errorf("environment not remembered: %+v", o)
 	}
 	if h.w.credential.password.Text != "" {
@@ -642,13 +642,13 @@ func TestPEMCertificateAndKeyInTwoFiles(t *testing.T) {
 	}
 	h.wantText("Choose the private key file…")
 	// What the file dialog's callback does with the chosen key file.
-	h.w.setPairPath(keyPath)
+	h.w.credential.setPairPath(keyPath)
 	h.loop.until(t, "the pair to open", func() bool { return !h.w.credential.opening })
 	if err := h.w.credential.openErr; err != nil {
 		t.Fatal(err)
 	}
 	h.wantText("Private key file: "+keyPath, "PEM Machine")
-	if c := h.w.selectedCredential(); c == nil || c.Name != "PEM Machine" {
+	if c := h.w.draft.Credential; c == nil || c.Name != "PEM Machine" {
 		t.Fatalf("selected %v", c)
 	}
 	h.next()

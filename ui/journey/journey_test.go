@@ -184,3 +184,27 @@ func TestNoFyne(t *testing.T) {
 		}
 	}
 }
+
+// A listed place that is neither preset (a test server) is chosen as
+// itself; ticking the typed addresses overrides it and unticking restores it.
+func TestChoosePlaceAndTypedAddresses(t *testing.T) {
+	test := flow.Custom("https://test.example/t", "https://test.example/r", "id", "s")
+	var d Draft
+	d.ChoosePlace(test)
+	if e, ok := d.Env(places); !ok || e.TokenURL != test.TokenURL {
+		t.Fatalf("listed place: %+v %v", e, ok)
+	}
+	d.Custom = flow.Custom("https://typed.example/t", "https://typed.example/r", "id", "s")
+	d.Addresses = true
+	if e, _ := d.Env(places); e.TokenURL != "https://typed.example/t" || d.Kind() != Custom {
+		t.Fatalf("typed: %+v", e)
+	}
+	d.Addresses = false
+	if k, e := d.Chosen(); k != Custom || e.TokenURL != test.TokenURL {
+		t.Fatalf("chosen %v %+v", k, e)
+	}
+	d.ChoosePlace(flow.Sandbox)
+	if e, _ := d.Env(places); e.Name != flow.Sandbox.Name {
+		t.Fatalf("sandbox: %+v", e)
+	}
+}
