@@ -202,8 +202,7 @@ func (p *environmentPage) chosen(label string) {
 			w.practice.left()
 		}
 	}
-	p.refresh()
-	w.refreshNav()
+	w.redraw() // the frame too: the banner and heading say whether this is Practice
 }
 
 // typedAddresses takes the tick of "Use these addresses instead".
@@ -220,8 +219,7 @@ func (p *environmentPage) typedAddresses(on bool) {
 		}
 	}
 	d.Custom, d.Addresses = p.typed(), on
-	p.refresh()
-	w.refreshNav()
+	w.redraw()
 }
 
 // typed is the typed addresses.

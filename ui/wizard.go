@@ -278,7 +278,12 @@ func (w *Wizard) drawFrame() {
 	}
 	w.heading.Segments[0].(*widget.TextSegment).Text = heading
 	w.heading.Refresh()
-	setShown(w.banner, w.draft.Practising())
+	if on := w.draft.Practising(); on != w.banner.Visible() {
+		setShown(w.banner, on)
+		if c := w.win.Content(); c != nil {
+			c.Refresh() // the frame lays out again round the banner's height
+		}
+	}
 }
 
 // redraw draws the frame and the page on screen again from the draft,
