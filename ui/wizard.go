@@ -7,7 +7,6 @@ package ui
 import (
 	"fmt"
 	"image/color"
-	"net/http"
 	"sync"
 	"time"
 
@@ -17,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
 	"dcrwizard/ui/journey"
@@ -28,47 +26,6 @@ const (
 	prefKeystorePath = "lastKeystorePath"
 	prefEnvironment  = "environment"
 )
-
-// Config is what the program (or a test) gives the wizard.
-type Config struct {
-	Title   string        // window title; "DCR Wizard" when empty
-	Icon    fyne.Resource // app and window icon; may be nil
-	Version string        // shown in the support summary
-
-	// Store is where registrations are kept (required).
-	Store *credstore.Store
-	// NewHTTPClient makes the client for the ATO, trusting caFile as well
-	// when it is not empty. Default flow.NewHTTPClient.
-	NewHTTPClient func(caFile string, timeout time.Duration) (*http.Client, error)
-	// Now is the clock. Default time.Now.
-	Now func() time.Time
-	// PracticeDir receives Practice mode's demo keystore. Default: a new
-	// temporary folder, removed when the window closes.
-	PracticeDir string
-	// Environments are the choices besides Practice. Default flow.Presets().
-	Environments []flow.Environment
-	// Timeout bounds each HTTP request. Default 60 seconds.
-	Timeout time.Duration
-	// DefaultName is the suggested instance name. Default
-	// registrar.DefaultInstanceName() (the computer's name).
-	DefaultName string
-	// SetupPath is a software vendor's setup file to start with (dcrwizard
-	// --setup FILE); when empty, dcrwizard-setup.json beside the program is
-	// used if there is one (see setup.go).
-	SetupPath string
-
-	// For tests: post replaces fyne.Do; tick is the elapsed-time interval.
-	post          func(func())
-	tick          time.Duration
-	startPractice func(dir string) (*practiceRun, error)
-	setupBeside   func() (string, bool) // default registrar.SetupBesideProgram
-	// workArea is the screen's work area in logical units (default: the
-	// primary screen's, see screen_desktop.go).
-	workArea func() (fyne.Size, bool)
-	// nativeFile replaces the system's file dialog (default: the system's
-	// when the window is a native one, else Fyne's).
-	nativeFile nativeFileFunc
-}
 
 // Wizard is the window: it navigates between the pages and offers them its
 // services. What the user has chosen is the draft; each page draws it.
@@ -134,30 +91,7 @@ func (w *Wizard) pageBuilt(s step) bool { return w.built[s] }
 
 // New builds the wizard window on a. Call it on the UI goroutine.
 func New(a fyne.App, cfg Config) *Wizard {
-	if cfg.Title == "" {
-		cfg.Title = "DCR Wizard"
-	}
-	if cfg.NewHTTPClient == nil {
-		cfg.NewHTTPClient = flow.NewHTTPClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Environments == nil {
-		cfg.Environments = flow.Presets()
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 60 * time.Second
-	}
-	if cfg.DefaultName == "" {
-		cfg.DefaultName = registrar.DefaultInstanceName()
-	}
-	if cfg.startPractice == nil {
-		cfg.startPractice = startRegistrarPractice
-	}
-	if cfg.tick <= 0 {
-		cfg.tick = time.Second
-	}
+	cfg = cfg.withDefaults()
 	w := &Wizard{cfg: cfg, app: a}
 	w.welcome.w, w.credential.w, w.environment.w, w.details.w = w, w, w, w
 	w.setup.w, w.practice.w = w, w

@@ -208,3 +208,21 @@ func TestChoosePlaceAndTypedAddresses(t *testing.T) {
 		t.Fatalf("sandbox: %+v", e)
 	}
 }
+
+// Practising with a setup file loaded rehearses the vendor's registration:
+// it goes to the simulator with Practice's key, recorded with the vendor.
+func TestPracticeWithSetupRecordsVendor(t *testing.T) {
+	var d Draft
+	d.UseSetup(exampleSetup(t))
+	d.EnterPractice()
+	d.Credential = &m2m.Credential{}
+	pk := key(t, "PracticeKey00000000001", consumerkey.Practice)
+	in, _, err := d.Input(places, pk, t.TempDir())
+	if err != nil || KindOf(in.Env) != Practice || !in.ConsumerKey.Same(pk) || in.Vendor != d.Setup.Vendor {
+		t.Fatalf("%+v %v", in, err)
+	}
+	d.LeavePractice()
+	if !d.SetupEnv() || !d.SetupKey() {
+		t.Fatal("leaving Practice did not give the setup file its say again")
+	}
+}
