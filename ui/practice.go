@@ -49,7 +49,8 @@ type practiceState struct {
 	useDemo  bool // load the demo credential as soon as it is ready
 	p        *practiceRun
 	err      error
-	tmpDir   string // removed on close when we made it
+	tmpDir   string     // removed on close when we made it
+	leaveBtn *keyButton // the banner's Leave Practice
 }
 
 // enter starts practising (Welcome's tick box, Environment's Practice
@@ -105,6 +106,9 @@ func (ps *practiceState) left() {
 // was Practice's and a later step needs one, goes to Credential.
 func (ps *practiceState) leaveTo() {
 	w := ps.w
+	if w.review.running() || w.registrations.running() {
+		return // a run goes on with what it was given: no leaving under it
+	}
 	ps.leave()
 	if w.step > stepCredential && w.step <= stepReview && w.draft.Credential == nil {
 		w.show(stepCredential)
@@ -221,8 +225,8 @@ func (ps *practiceState) buildBanner() *fyne.Container {
 	text.Importance = widget.WarningImportance
 	text.TextStyle.Bold = true
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
-	leave := ps.w.kit.newButtonWithIcon("Leave Practice", theme.LogoutIcon(), ps.leaveTo)
-	b := container.NewBorder(nil, nil, container.NewCenter(icon), container.NewCenter(leave), text)
+	ps.leaveBtn = ps.w.kit.newButtonWithIcon("Leave Practice", theme.LogoutIcon(), ps.leaveTo)
+	b := container.NewBorder(nil, nil, container.NewCenter(icon), container.NewCenter(ps.leaveBtn), text)
 	b.Hide()
 	return b
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -237,5 +238,34 @@ func TestRegisterForRealAfterPractice(t *testing.T) {
 	h.wantStep(stepDetails)
 	if h.w.details.keyBox.Visible() {
 		t.Error("Details asks for the key the setup file gives")
+	}
+}
+
+// While a Practice registration runs, Practice cannot be left under it.
+func TestPracticeNotLeftDuringARun(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	test.Tap(h.w.welcome.practice)
+	h.next()
+	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.next()
+	h.next()
+	h.next()
+	h.wantStep(stepReview)
+	h.practiceSim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointRegister, Delay: time.Second, Nth: 1})
+	h.next()
+	leave := findButton(t, h.w.banner, "Leave Practice")
+	if !leave.Disabled() {
+		t.Error("Leave Practice can be pressed during the run")
+	}
+	test.Tap(leave)
+	if !h.w.draft.Practising() || h.w.step != stepReview {
+		t.Errorf("left Practice during the run: practising %v, on %s", h.w.draft.Practising(), h.w.step)
+	}
+	h.loop.until(t, "the outcome", func() bool { return h.w.step == stepDone })
+	if h.w.done.res == nil {
+		t.Fatalf("practice run failed: %v", h.w.done.failErr)
+	}
+	if findButton(t, h.w.banner, "Leave Practice").Disabled() {
+		t.Error("Leave Practice stays disabled after the run")
 	}
 }

@@ -268,10 +268,12 @@ func (w *Wizard) refreshNav() {
 	if w.step == stepRegistrations {
 		running = w.registrations.running()
 	}
-	if running {
-		w.backBtn.Disable()
-	} else {
-		w.backBtn.Enable()
+	for _, b := range []*keyButton{w.backBtn, w.practice.leaveBtn} {
+		if running {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
 	}
 	if w.step == stepDone {
 		w.closeBtn.Show()
