@@ -2,9 +2,9 @@ package ui
 
 // A software vendor's setup file in the wizard (docs/SETUP-FILE.md): it sets
 // the environment and the consumer key, suggests the name and names the
-// vendor's support. Everything here is reached through small, marked hooks
-// in the pages ("setup hook"); the file itself is read and checked by
-// registrar.LoadSetup, the same function the command line uses.
+// vendor's support. The file in use is the draft's (journey.Draft.Setup);
+// this draws it on the pages that show it. The file itself is read and
+// checked by registrar.LoadSetup, the same function the command line uses.
 
 import (
 	"dcrwizard/consumerkey"
@@ -299,7 +299,7 @@ func (st *setupState) addSupport(box *fyne.Container) {
 }
 
 // vendorRows are a registration's vendor lines on the Registrations screen
-// (setup hook in fillCard).
+// (fillCard).
 func vendorRows(rec credstore.Record) [][2]string {
 	v := rec.Vendor
 	if v.IsZero() {

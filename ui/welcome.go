@@ -67,7 +67,7 @@ func (p *welcomePage) build() *fyne.Container {
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
 		subheading("What you need"),
 		container.NewVBox(need, p.needKey, needName),
-		w.setup.welcomeBox, // setup hook
+		w.setup.welcomeBox,
 		subheading("Not sure yet?"),
 		para("Practice mode runs the whole registration against a simulator built into this program, with a demo "+
 			"credential it makes for you. Nothing leaves this computer, so it is a safe way to see every step."),

@@ -181,7 +181,7 @@ func (w *Wizard) now() time.Time { return w.cfg.Now() }
 func (w *Wizard) show(s step) {
 	w.ensurePage(s)
 	if s != stepReview {
-		w.coolReview() // flowui: pre-made connections are for Review's Register only
+		w.coolReview() // pre-made connections are for Review's Register only
 	}
 	w.step = s
 	w.drawFrame()
