@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"dcrwizard/atosim"
 )
@@ -267,5 +268,37 @@ func TestPracticeNotLeftDuringARun(t *testing.T) {
 	}
 	if findButton(t, h.w.banner, "Leave Practice").Disabled() {
 		t.Error("Leave Practice stays disabled after the run")
+	}
+}
+
+// The banner takes room from the page, never from the footer: on the
+// smallest screens every Practice step keeps Back and Next in the window.
+func TestFooterFitsInPractice(t *testing.T) {
+	for _, s := range smallScreens {
+		t.Run(s.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.app.Settings().SetTheme(newWizardTheme(theme.DefaultTheme()))
+			h.w.win.Resize(s.size)
+			fits := func() {
+				t.Helper()
+				h.loop.drain()
+				h.w.win.Resize(s.size)
+				if !h.w.banner.Visible() {
+					t.Fatalf("%s: no banner", h.w.step)
+				}
+				assertFooterFits(t, h, "Practice, "+h.w.step.String())
+			}
+			test.Tap(h.w.welcome.practice)
+			fits()
+			h.next()
+			h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+			fits()
+			for range 3 {
+				h.next()
+				fits()
+			}
+			h.register()
+			fits()
+		})
 	}
 }
