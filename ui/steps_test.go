@@ -155,12 +155,16 @@ func TestPracticeModeEndToEnd(t *testing.T) {
 	}
 
 	// Register another: back at Environment, choosing a real environment
-	// with the demo credential is refused with a reason.
+	// leaves Practice, and its demo credential with it: Next waits, saying
+	// why.
 	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.wantStep(stepEnvironment)
 	h.chooseEnv("Sandbox")
 	if !h.w.nextBtn.Disabled() || !strings.Contains(h.w.hint.Text, "works only in Practice mode") {
 		t.Errorf("demo credential accepted for sandbox: %q", h.w.hint.Text)
+	}
+	if h.w.draft.UsingDemo() {
+		t.Error("the demo credential is still chosen outside Practice")
 	}
 }
 
