@@ -32,8 +32,8 @@ type choiceGroup struct {
 	passed string
 }
 
-func (w *Wizard) newChoiceGroup(options []string, changed func(string)) *choiceGroup {
-	g := &choiceGroup{Options: options, OnChanged: changed, onEnter: w.next, onEscape: w.back, reveal: w.revealFocused}
+func (k *kit) newChoiceGroup(options []string, changed func(string)) *choiceGroup {
+	g := &choiceGroup{Options: options, OnChanged: changed, onEnter: k.next, onEscape: k.back, reveal: k.reveal}
 	g.box = container.NewVBox()
 	for _, o := range options {
 		g.rows = append(g.rows, newChoiceRow(g, o))

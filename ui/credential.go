@@ -3,12 +3,8 @@ package ui
 import (
 	"dcrwizard/guidance"
 	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,12 +19,19 @@ import (
 // credentialExtensions are the files the file dialog offers.
 var credentialExtensions = []string{".xml", ".p12", ".pfx", ".pem", ".crt", ".key"}
 
+// credentialPage is the Credential step. The file, its PEM pair and the
+// credential picked are the draft's (Keystore, Pair, Credential); the page
+// holds what opening the file found.
 type credentialPage struct {
-	path      string
+	w *Wizard
+
 	pathLabel *widget.Label
-	// A PEM certificate and its key may come as two files: pairPath is the
-	// second one, pairIsKey says which part it holds.
-	pairPath  string
+	// shownPath is the file the page's password, list and errors are
+	// about: when the draft's differs (leaving Practice dropped the demo
+	// file), they are dropped (sync).
+	shownPath string
+	// A PEM certificate and its key may come as two files (the draft's
+	// Pair); pairIsKey says which part the second one holds.
 	pairIsKey bool
 	pairLabel *widget.Label
 	pairBtn   *keyButton
@@ -47,29 +50,27 @@ type credentialPage struct {
 	openGen      int  // bumped on every change, so a stale result is dropped
 	store        *m2m.Store
 	openErr      error
-	selected     int
 	radios       []*widget.RadioGroup
 }
 
-func (w *Wizard) buildCredential() {
-	p := &w.credential
-	p.selected = -1
+func (p *credentialPage) build() *fyne.Container {
+	w := p.w
 	p.pathLabel = para("No file chosen yet.")
 	p.pathLabel.TextStyle.Monospace = true
-	p.chooseBtn = w.newButtonWithIcon("Choose file…", theme.FolderOpenIcon(), w.chooseKeystore)
-	p.password = w.newPasswordEntry("Password of the credential file")
+	p.chooseBtn = w.kit.newButtonWithIcon("Choose file…", theme.FolderOpenIcon(), p.chooseKeystore)
+	p.password = w.kit.newPasswordEntry("Password of the credential file")
 	p.password.OnChanged = func(string) {
 		p.demoPassword = false
-		w.credentialInputChanged()
+		p.inputChanged()
 	}
 	p.password.OnSubmitted = func(string) {
 		if p.store == nil && !p.opening {
-			w.openCredential()
+			p.open()
 			return
 		}
 		w.next()
 	}
-	p.openBtn = w.newButtonWithIcon("Open", theme.ConfirmIcon(), w.openCredential)
+	p.openBtn = w.kit.newButtonWithIcon("Open", theme.ConfirmIcon(), p.open)
 	p.activity = widget.NewActivity()
 	p.activity.Hide()
 	p.status = para("")
@@ -82,22 +83,23 @@ func (w *Wizard) buildCredential() {
 	p.pairLabel = para("")
 	p.pairLabel.TextStyle.Monospace = true
 	p.pairLabel.Hide()
-	p.pairBtn = w.newButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), w.choosePairFile)
+	p.pairBtn = w.kit.newButtonWithIcon("Choose the private key file…", theme.FolderOpenIcon(), p.choosePairFile)
 	p.pairRow = container.NewHBox(p.pairBtn)
 	p.pairRow.Hide()
 
-	if last := w.app.Preferences().String(prefKeystorePath); last != "" {
-		p.path = last
-		p.pathLabel.SetText(safetext.Line(last))
-	} else if found := winpaths.RAMKeystores(os.Getenv); len(found) > 0 {
-		// Where RAM's installer put it (%APPDATA%\ATOMAS): offer it.
-		p.path = found[0]
-		p.pathLabel.SetText(safetext.Line(found[0]))
+	if d := &w.draft; d.Keystore == "" {
+		if last := w.app.Preferences().String(prefKeystorePath); last != "" {
+			d.ChooseKeystore(last)
+		} else if found := winpaths.RAMKeystores(os.Getenv); len(found) > 0 {
+			// Where RAM's installer put it (%APPDATA%\ATOMAS): offer it.
+			d.ChooseKeystore(found[0])
+		}
 	}
+	p.shownPath = w.draft.Keystore
 
 	fileRow := container.NewBorder(nil, nil, nil, p.chooseBtn, p.pathLabel)
 	pwRow := container.NewBorder(nil, nil, nil, p.openBtn, p.password)
-	w.setPage(stepCredential,
+	box := container.NewVBox(
 		para("Choose the file that holds your M2M credential: the ATO keystore.xml, or a .p12/.pfx file exported "+
 			"from it. You can also drag the file onto this window."),
 		bold("Credential file"),
@@ -113,44 +115,76 @@ func (w *Wizard) buildCredential() {
 		p.pairRow,
 		p.list,
 	)
-	w.problems[stepCredential] = func() string { return credentialProblem(w.credentialChoice(), w.now()) }
-	w.focusers[stepCredential] = func() fyne.Focusable { return p.password }
-	w.refreshCredential()
+	p.refresh()
+	return box
 }
 
-// credentialChoice is the page's state as plain data for the validator.
-func (w *Wizard) credentialChoice() credentialChoice {
-	p := &w.credential
+func (p *credentialPage) shown()                { p.sync(); p.refresh() }
+func (p *credentialPage) focus() fyne.Focusable { return p.password }
+
+func (p *credentialPage) problem() string {
+	return credentialProblem(p.choice(), p.w.now())
+}
+
+// sync drops what the page found in a file the draft no longer holds
+// (leaving Practice drops the demo credential), and the demo's password.
+func (p *credentialPage) sync() {
+	d := &p.w.draft
+	if p.demoPassword && !d.UsingDemo() {
+		p.password.SetText("") // the demo password belongs to the demo file only
+	}
+	if p.shownPath != d.Keystore {
+		p.shownPath = d.Keystore
+		p.inputChanged()
+	}
+}
+
+// choice is the page's state as plain data for the validator.
+func (p *credentialPage) choice() credentialChoice {
 	return credentialChoice{
-		Path:          p.path,
+		Path:          p.w.draft.Keystore,
 		PasswordGiven: p.password.Text != "",
 		Opening:       p.opening,
 		Store:         p.store,
 		OpenErr:       p.openErr,
-		Selected:      p.selected,
+		Selected:      p.selected(),
 	}
 }
 
-// selectedCredential is the chosen usable credential, or nil.
-func (w *Wizard) selectedCredential() *m2m.Credential {
-	p := &w.credential
-	if p.store == nil || p.selected < 0 || p.selected >= len(p.store.Credentials) {
-		return nil
+// selected is the index of the draft's credential in the opened file, or
+// -1.
+func (p *credentialPage) selected() int {
+	if p.store != nil && p.w.draft.Credential != nil {
+		for i, c := range p.store.Credentials {
+			if c == p.w.draft.Credential {
+				return i
+			}
+		}
 	}
-	return p.store.Credentials[p.selected]
+	return -1
+}
+
+// pick makes credential i (-1: none) the draft's.
+func (p *credentialPage) pick(i int) {
+	if p.store == nil || i < 0 || i >= len(p.store.Credentials) {
+		p.w.draft.Credential = nil
+		return
+	}
+	p.w.draft.Credential = p.store.Credentials[i]
 }
 
 // chooseKeystore opens the file dialog (the system's, else the wizard's), starting
 // in the folder of the last file.
-func (w *Wizard) chooseKeystore() {
-	w.openFileDialog(credentialExtensions, w.lastFolder(), w.setKeystorePath)
+func (p *credentialPage) chooseKeystore() {
+	p.w.kit.openFileDialog(credentialExtensions, p.lastFolder(), p.setKeystorePath)
 }
 
 // lastFolder is the folder of the file in use, else of the remembered one,
 // else RAM's default keystore folder.
-func (w *Wizard) lastFolder() string {
-	path := w.credential.path
-	if path == "" || w.usingDemo() {
+func (p *credentialPage) lastFolder() string {
+	w := p.w
+	path := w.draft.Keystore
+	if path == "" || w.draft.UsingDemo() {
 		path = w.app.Preferences().String(prefKeystorePath)
 	}
 	if path == "" {
@@ -161,94 +195,65 @@ func (w *Wizard) lastFolder() string {
 
 // setKeystorePath takes a newly chosen or dropped file; with the password
 // already typed it is opened at once.
-func (w *Wizard) setKeystorePath(path string) {
-	p := &w.credential
+func (p *credentialPage) setKeystorePath(path string) {
+	w := p.w
 	if p.demoPassword && (w.practice.p == nil || path != w.practice.p.Demo.KeystorePath) {
 		// The demo password belongs to the demo file only: never try it
 		// on the user's own.
 		p.password.SetText("")
 	}
 	p.demoPassword = false
-	p.path = path
-	p.pathLabel.SetText(safetext.Line(path)) // a file name may hold a line break
-	p.pairPath = ""
+	w.draft.ChooseKeystore(path)
+	w.draft.Pair = ""
+	p.shownPath = path
 	retry := p.openErr == nil // a password the last file refused is not tried on this one: its error would look stale
-	w.credentialInputChanged()
+	p.inputChanged()
 	if p.password.Text != "" && retry {
-		w.openCredential()
+		p.open()
 	} else if w.step == stepCredential {
 		w.win.Canvas().Focus(p.password)
 	}
 }
 
 // choosePairFile picks the second file of a PEM certificate/key pair.
-func (w *Wizard) choosePairFile() {
-	w.openFileDialog([]string{".pem", ".key", ".crt", ".cer"}, w.lastFolder(), w.setPairPath)
+func (p *credentialPage) choosePairFile() {
+	p.w.kit.openFileDialog([]string{".pem", ".key", ".crt", ".cer"}, p.lastFolder(), p.setPairPath)
 }
 
 // setPairPath takes the second PEM file and opens the pair.
-func (w *Wizard) setPairPath(path string) {
-	p := &w.credential
+func (p *credentialPage) setPairPath(path string) {
 	isKey := p.pairIsKey
-	w.credentialInputChanged()
-	p.pairPath, p.pairIsKey = path, isKey
-	w.refreshCredential()
-	w.openCredential()
+	p.inputChanged()
+	p.w.draft.Pair, p.pairIsKey = path, isKey
+	p.refresh()
+	p.open()
 }
 
-// openPEMPair reads a certificate file and a key file (each at most
-// m2m.MaxFileSize) and opens them together.
-func openPEMPair(certPath, keyPath, password string) (*m2m.Store, error) {
-	certData, err := readCredentialFile(certPath)
-	if err != nil {
-		return nil, err
-	}
-	keyData, err := readCredentialFile(keyPath)
-	if err != nil {
-		return nil, err
-	}
-	return m2m.ParsePEM(certData, keyData, password)
-}
-
-func readCredentialFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("the file %s could not be opened. Check that it exists and that you may read it: %w", filepath.Base(path), err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, m2m.MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("the file %s could not be read: %w", filepath.Base(path), err)
-	}
-	if len(data) > m2m.MaxFileSize {
-		return nil, &m2m.TooLargeError{Name: filepath.Base(path), Size: -1}
-	}
-	return data, nil
-}
-
-// credentialInputChanged forgets an opened file when the path or password
-// changes, so that what is listed always matches what was typed.
-func (w *Wizard) credentialInputChanged() {
-	p := &w.credential
+// inputChanged forgets an opened file when the path or password changes,
+// so that what is listed always matches what was typed.
+func (p *credentialPage) inputChanged() {
 	p.openGen++
 	p.opening = false
-	p.store, p.openErr, p.selected = nil, nil, -1
-	w.refreshCredential()
-	w.refreshNav()
+	p.store, p.openErr = nil, nil
+	p.w.draft.Credential = nil
+	p.refresh()
+	p.w.refreshNav()
 }
 
-// openCredential decrypts the file in the background.
-func (w *Wizard) openCredential() {
-	p := &w.credential
-	if p.path == "" || p.password.Text == "" || p.opening {
+// open decrypts the file in the background.
+func (p *credentialPage) open() {
+	w := p.w
+	path, pw := w.draft.Keystore, p.password.Text
+	if path == "" || pw == "" || p.opening {
 		return
 	}
 	p.openGen++
-	gen, path, pw := p.openGen, p.path, p.password.Text
-	pair, pairIsKey := p.pairPath, p.pairIsKey
+	gen := p.openGen
+	pair, pairIsKey := w.draft.Pair, p.pairIsKey
 	p.opening = true
-	p.store, p.openErr, p.selected = nil, nil, -1
-	w.refreshCredential()
+	p.store, p.openErr = nil, nil
+	w.draft.Credential = nil
+	p.refresh()
 	w.refreshNav()
 	w.background(func() func() {
 		var st *m2m.Store
@@ -260,18 +265,18 @@ func (w *Wizard) openCredential() {
 		} else {
 			st, err = openPEMPair(pair, path, pw)
 		}
-		return func() { w.credentialOpened(gen, st, err) }
+		return func() { p.opened(gen, st, err) }
 	})
 }
 
-func (w *Wizard) credentialOpened(gen int, st *m2m.Store, err error) {
-	p := &w.credential
+func (p *credentialPage) opened(gen int, st *m2m.Store, err error) {
+	w := p.w
 	if gen != p.openGen {
 		return // the user changed the file or password meanwhile
 	}
 	p.opening = false
 	p.store, p.openErr = st, err
-	p.selected = -1
+	w.draft.Credential = nil
 	if err == nil {
 		// One usable credential: choose it, as anyone would.
 		usable := -1
@@ -284,28 +289,28 @@ func (w *Wizard) credentialOpened(gen int, st *m2m.Store, err error) {
 				usable = i
 			}
 		}
-		if usable >= 0 {
-			p.selected = usable
-		}
-		if !w.usingDemo() {
-			w.app.Preferences().SetString(prefKeystorePath, p.path)
+		p.pick(usable)
+		if !w.draft.UsingDemo() {
+			w.app.Preferences().SetString(prefKeystorePath, w.draft.Keystore)
 		}
 	}
-	w.refreshCredential()
+	p.refresh()
 	w.refreshNav()
-	w.revealCredentialList()
+	p.revealList()
 }
 
-// refreshCredential redraws the status, error and credential list.
-func (w *Wizard) refreshCredential() {
-	p := &w.credential
-	if p.path == "" {
+// refresh redraws the file, status, error and credential list.
+func (p *credentialPage) refresh() {
+	w, d := p.w, &p.w.draft
+	if d.Keystore == "" {
 		p.pathLabel.SetText("No file chosen yet.")
+	} else {
+		p.pathLabel.SetText(safetext.Line(d.Keystore)) // a file name may hold a line break
 	}
 	setShown(p.activity, p.opening)
 	if p.opening {
 		p.activity.Start()
-		p.status.SetText("Opening " + filepath.Base(p.path) + "…")
+		p.status.SetText("Opening " + filepath.Base(d.Keystore) + "…")
 	} else {
 		p.activity.Stop()
 		p.status.SetText("")
@@ -320,15 +325,15 @@ func (w *Wizard) refreshCredential() {
 	// A certificate without its key, or the other way round: offer to
 	// choose the other file.
 	switch {
-	case p.pairPath == "" && errors.Is(p.openErr, m2m.ErrKeyFileNeeded):
+	case d.Pair == "" && errors.Is(p.openErr, m2m.ErrKeyFileNeeded):
 		p.pairIsKey = true
 		p.pairBtn.SetText("Choose the private key file…")
 		p.pairRow.Show()
-	case p.pairPath == "" && errors.Is(p.openErr, m2m.ErrCertFileNeeded):
+	case d.Pair == "" && errors.Is(p.openErr, m2m.ErrCertFileNeeded):
 		p.pairIsKey = false
 		p.pairBtn.SetText("Choose the certificate file…")
 		p.pairRow.Show()
-	case p.pairPath != "" && p.openErr != nil:
+	case d.Pair != "" && p.openErr != nil:
 		if p.pairIsKey {
 			p.pairBtn.SetText("Choose another private key file…")
 		} else {
@@ -338,165 +343,35 @@ func (w *Wizard) refreshCredential() {
 	default:
 		p.pairRow.Hide()
 	}
-	if p.pairPath != "" {
+	if d.Pair != "" {
 		what := "Certificate file: "
 		if p.pairIsKey {
 			what = "Private key file: "
 		}
-		p.pairLabel.SetText(what + p.pairPath)
+		p.pairLabel.SetText(what + d.Pair)
 		p.pairLabel.Show()
 	} else {
 		p.pairLabel.Hide()
 	}
-	if w.usingDemo() {
+	if d.UsingDemo() && w.practice.p != nil {
 		p.demoNote.SetText("Practice mode: this is the demo credential made for the practice simulator. " +
 			"Its password is " + w.practice.p.Demo.Password + " and it works only in Practice mode.")
 		p.demoNote.Show()
 	} else {
 		p.demoNote.Hide()
 	}
-	if p.opening || p.path == "" || p.password.Text == "" {
+	if p.opening || d.Keystore == "" || p.password.Text == "" {
 		p.openBtn.Disable()
 	} else {
 		p.openBtn.Enable()
 	}
 
-	p.radios = nil
-	p.list.Objects = nil
-	if p.store != nil {
-		now := w.now()
-		n := len(p.store.Credentials)
-		switch n {
-		case 0:
-			p.list.Add(errPara("This file holds no credentials."))
-		case 1:
-			p.list.Add(subheading("The credential in this file"))
-		default:
-			usable := 0
-			for _, c := range p.store.Credentials {
-				if c.Verdict(now).OK() {
-					usable++
-				}
-			}
-			if usable == 0 {
-				p.list.Add(subheading(fmt.Sprintf("This file holds %d credentials; none can be used", n)))
-			} else {
-				p.list.Add(subheading(fmt.Sprintf("This file holds %d credentials: choose one", n)))
-			}
-		}
-		for i, c := range p.store.Credentials {
-			p.list.Add(w.credentialRow(i, c, now))
-		}
-	}
-	p.list.Refresh()
+	p.drawList()
 }
 
-// credentialRow shows one credential: a choice, its name, ABN, expiry, a
-// badge, and for a refused one the reason in full.
-func (w *Wizard) credentialRow(i int, c *m2m.Credential, now time.Time) fyne.CanvasObject {
-	p := &w.credential
-	v := c.Verdict(now)
-	title := safetext.Line(c.Name) // from the keystore file
-	if title == "" {
-		title = safetext.Line(c.ID)
-	}
-	var choice fyne.CanvasObject
-	if !v.OK() {
-		// Not a disabled (faded) choice: the name stays readable, and the
-		// badge and reason say why it cannot be chosen.
-		p.radios = append(p.radios, nil)
-		choice = bold(title)
-	} else {
-		choice = w.credentialChoiceRadio(i, title)
-	}
-
-	facts := []string{}
-	if c.ABN != "" {
-		facts = append(facts, "ABN "+formatABN(c.ABN))
-	}
-	facts = append(facts, "valid until "+formatDate(c.NotAfter))
-	if c.ID != "" && c.ID != title {
-		facts = append(facts, "ID "+safetext.Line(c.ID))
-	}
-	info := para(strings.Join(facts, " · "))
-	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), choice), info)
-	if !v.OK() && v.Message != "" {
-		row.Add(errPara(v.Message)) // refused: a stop, not a warning
-	}
-	return container.NewVBox(row, widget.NewSeparator())
-}
-
-// credentialChoiceRadio is the choice of usable credential i.
-func (w *Wizard) credentialChoiceRadio(i int, title string) *widget.RadioGroup {
-	p := &w.credential
-	rg := widget.NewRadioGroup([]string{title}, nil)
-	if p.selected == i {
-		rg.SetSelected(title)
-	}
-	rg.OnChanged = func(s string) {
-		if s == "" {
-			if p.selected == i {
-				p.selected = -1
-			}
-		} else {
-			p.selected = i
-			// One choice across the rows: clear the others without
-			// calling their OnChanged (Refresh does not).
-			for j, other := range p.radios {
-				if j != i && other != nil && other.Selected != "" {
-					other.Selected = ""
-					other.Refresh()
-				}
-			}
-		}
-		w.refreshNav()
-	}
-	p.radios = append(p.radios, rg)
-	return rg
-}
-
-// verdictBadge is the short verdict: icon and word, so colour is not the
-// only cue.
-func verdictBadge(v m2m.Verdict) fyne.CanvasObject {
-	var icon fyne.Resource
-	l := widget.NewLabel("")
-	switch v.Status {
-	case m2m.StatusOK:
-		icon, l.Text, l.Importance = theme.ConfirmIcon(), "Fine", widget.SuccessImportance
-	case m2m.StatusExpiresSoon:
-		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Expires within 6 months", widget.DangerImportance
-	case m2m.StatusExpired:
-		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Expired", widget.DangerImportance
-	case m2m.StatusNotYetValid:
-		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Not valid yet", widget.DangerImportance
-	default:
-		icon, l.Text, l.Importance = theme.NewErrorThemedResource(theme.ErrorIcon()), "Cannot be used", widget.DangerImportance
-	}
-	l.TextStyle.Bold = true
-	return container.NewHBox(widget.NewIcon(icon), l)
-}
-
-// formatABN groups an 11-digit ABN the way the ABR prints it.
-func formatABN(abn string) string {
-	if len(abn) != 11 || strings.Trim(abn, "0123456789") != "" {
-		return abn
-	}
-	return abn[:2] + " " + abn[2:5] + " " + abn[5:8] + " " + abn[8:]
-}
-
-// formatDate is a date as Australians write it in prose.
-func formatDate(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.Local().Format("2 January 2006")
-}
-
-// credentialLeaving remembers the file (never the password).
-func (w *Wizard) credentialLeaving() {
-	if w.credential.path != "" && !w.usingDemo() {
-		w.app.Preferences().SetString(prefKeystorePath, w.credential.path)
+// leaving remembers the file (never the password).
+func (p *credentialPage) leaving() {
+	if d := &p.w.draft; d.Keystore != "" && !d.UsingDemo() {
+		p.w.app.Preferences().SetString(prefKeystorePath, d.Keystore)
 	}
 }
-
-func (w *Wizard) credentialShown() { w.refreshCredential() }

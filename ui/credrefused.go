@@ -6,15 +6,15 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// revealCredentialList scrolls the Credential page, once a file is open
+// revealList scrolls the Credential page, once a file is open
 // and no credential could be chosen by itself, to its first refused one
 // (its name, badge and reason), else to the list: on a small or scaled
 // screen the list starts below the fold, and a refusal nobody sees looks
 // like a page that will not go on.
-func (w *Wizard) revealCredentialList() {
-	p := &w.credential
-	sc, ok := w.pages[stepCredential].(*container.Scroll)
-	if !ok || w.step != stepCredential || p.store == nil || len(p.list.Objects) == 0 || p.selected >= 0 {
+func (p *credentialPage) revealList() {
+	w := p.w
+	sc, ok := w.views[stepCredential].(*container.Scroll)
+	if !ok || w.step != stepCredential || p.store == nil || len(p.list.Objects) == 0 || p.selected() >= 0 {
 		return // a credential chosen by itself needs nothing: the page stays at its top
 	}
 	target := fyne.CanvasObject(p.list)

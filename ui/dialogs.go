@@ -14,15 +14,15 @@ import (
 
 // Fyne's file dialogs live inside the window: size them to it, or they open
 // too small to use.
-func (w *Wizard) dialogSize() fyne.Size {
-	return w.win.Canvas().Size().SubtractWidthHeight(dialogMargin, dialogMargin)
+func (k *kit) dialogSize() fyne.Size {
+	return k.win.Canvas().Size().SubtractWidthHeight(dialogMargin, dialogMargin)
 }
 
 // fitDialog is want, made no larger than the window: a dialog larger than
 // its window makes the window grow past the screen on small or scaled
 // screens.
-func (w *Wizard) fitDialog(want fyne.Size) fyne.Size {
-	return want.Min(w.dialogSize())
+func (k *kit) fitDialog(want fyne.Size) fyne.Size {
+	return want.Min(k.dialogSize())
 }
 
 // dialogSizeFor is the size of a dialog of the given width holding
@@ -64,24 +64,24 @@ func fileDialogText(exts []string) (title, filter string) {
 // showFileDialog shows the system's dialog for req, else Fyne's (fallback
 // calls it); pick gets the path, not called on Cancel. The system dialog
 // blocks, so it runs off the UI goroutine.
-func (w *Wizard) showFileDialog(req fileRequest, fallback func(), pick func(path string)) {
-	native := w.cfg.nativeFile
+func (k *kit) showFileDialog(req fileRequest, fallback func(), pick func(path string)) {
+	native := k.nativeFile
 	if native == nil {
-		h, ok := nativeHandle(w.win)
+		h, ok := nativeHandle(k.win)
 		if !ok {
 			fallback() // tests, and drivers without native windows
 			return
 		}
 		req.parent, native = h, systemFileDialog
 	}
-	w.background(func() func() {
+	k.background(func() func() {
 		path, err := native(req)
 		return func() {
 			switch {
 			case errors.Is(err, errNoNativeDialog):
 				fallback()
 			case err != nil:
-				dialog.ShowError(err, w.win)
+				dialog.ShowError(err, k.win)
 			case path != "":
 				pick(path)
 			}
@@ -92,29 +92,29 @@ func (w *Wizard) showFileDialog(req fileRequest, fallback func(), pick func(path
 // openFileDialog asks for an existing file with one of exts, starting in dir
 // when it is set (else RAM's keystore folder, else Documents); pick gets
 // its path (not called when the user cancels).
-func (w *Wizard) openFileDialog(exts []string, dir string, pick func(path string)) {
+func (k *kit) openFileDialog(exts []string, dir string, pick func(path string)) {
 	dir = startFolder(dir, defaultKeystoreFolder())
 	title, name := fileDialogText(exts)
-	w.showFileDialog(fileRequest{title: title, dir: dir, filter: fileFilter{name: name, exts: exts}},
-		func() { w.fyneOpenDialog(exts, dir, pick) }, pick)
+	k.showFileDialog(fileRequest{title: title, dir: dir, filter: fileFilter{name: name, exts: exts}},
+		func() { k.fyneOpenDialog(exts, dir, pick) }, pick)
 }
 
 // saveFileDialog asks where to write a file, suggesting name in Documents;
 // pick gets the path (not called when the user cancels).
-func (w *Wizard) saveFileDialog(name string, pick func(path string)) {
+func (k *kit) saveFileDialog(name string, pick func(path string)) {
 	// Inside the user's profile, not wherever the last dialog was: on
 	// Windows the file takes the ACL of its folder (credstore/LAYOUT.md).
 	dir := startFolder(winpaths.ExportFolder())
-	w.showFileDialog(fileRequest{title: "Save the values to a file", save: true, dir: dir, name: name,
+	k.showFileDialog(fileRequest{title: "Save the values to a file", save: true, dir: dir, name: name,
 		filter: fileFilter{name: "JSON files", exts: []string{".json"}}},
-		func() { w.fyneSaveDialog(name, dir, pick) }, pick)
+		func() { k.fyneSaveDialog(name, dir, pick) }, pick)
 }
 
 // fyneSaveDialog is Fyne's own Save dialog, sized to the window.
-func (w *Wizard) fyneSaveDialog(name, dir string, pick func(path string)) {
+func (k *kit) fyneSaveDialog(name, dir string, pick func(path string)) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, w.win)
+			dialog.ShowError(err, k.win)
 			return
 		}
 		if wc == nil {
@@ -123,13 +123,13 @@ func (w *Wizard) fyneSaveDialog(name, dir string, pick func(path string)) {
 		path := wc.URI().Path()
 		_ = wc.Close()
 		pick(path)
-	}, w.win)
+	}, k.win)
 	d.SetFileName(name)
 	if dir != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 			d.SetLocation(l)
 		}
 	}
-	d.Resize(w.dialogSize())
+	d.Resize(k.dialogSize())
 	d.Show()
 }

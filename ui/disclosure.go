@@ -17,9 +17,9 @@ type disclosure struct {
 	body   fyne.CanvasObject
 }
 
-func (w *Wizard) newDisclosure(title string, body fyne.CanvasObject) *disclosure {
+func (k *kit) newDisclosure(title string, body fyne.CanvasObject) *disclosure {
 	d := &disclosure{body: body}
-	d.header = w.newButtonWithIcon(title, theme.MenuDropDownIcon(), d.toggle)
+	d.header = k.newButtonWithIcon(title, theme.MenuDropDownIcon(), d.toggle)
 	d.header.Alignment = widget.ButtonAlignLeading
 	d.header.Importance = widget.LowImportance
 	body.Hide()

@@ -46,16 +46,9 @@ type verifyOutcome struct {
 // unkeptValues reports whether closing now would lose what the ATO issued.
 func (d *donePage) unkeptValues() bool { return d.notStored != nil && !d.kept }
 
-func (w *Wizard) buildDone() {
-	w.setPage(stepDone)
-	w.done.box = w.boxes[stepDone]
-	w.focusers[stepDone] = func() fyne.Focusable {
-		// Not Close: a stray Enter must not close the window.
-		if b := firstButton(w.done.box); b != nil {
-			return b
-		}
-		return nil
-	}
+func (w *Wizard) buildDone() *fyne.Container {
+	w.done.box = container.NewVBox()
+	return w.done.box
 }
 
 // valueRow is a label, a value and a Copy button.
@@ -63,7 +56,7 @@ func (w *Wizard) valueRow(grid *fyne.Container, label, shown, value string) {
 	v := para(safetext.Line(shown)) // from the ATO: no control or bidi character shown as itself
 	v.TextStyle.Monospace = true
 	grid.Add(bold(label))
-	grid.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return value }), v))
+	grid.Add(container.NewBorder(nil, nil, nil, w.kit.copyButton("Copy", func() string { return value }), v))
 }
 
 // showResult shows an accepted registration: stored, or not stored with the
@@ -128,10 +121,10 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 				w.clearResultPending()
 			}
 		})
-		d.box.Add(container.NewHBox(w.newButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
+		d.box.Add(container.NewHBox(w.kit.newButtonWithIcon("Save to a file…", theme.DocumentSaveIcon(), w.saveValues)))
 		d.box.Add(d.savedTo)
 		d.box.Add(d.keptCheck)
-		w.addSetupSupport(d.box) // setup hook
+		w.setup.addSupport(d.box) // setup hook
 	}
 	if ns != nil {
 		d.box.Add(widget.NewSeparator())
@@ -191,7 +184,7 @@ func (w *Wizard) showFailure(err error) {
 	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, err, nil
 	practice := w.review.input.Env.Name == practiceName
 	d.box.Objects = nil
-	msg, action := errorWordsFor(err, w.supportVendor())
+	msg, action := errorWordsFor(err, w.setup.vendor())
 	msg, action = practiceWords(practice, msg), practiceWords(practice, action)
 	unknown := outcomeUnknown(err)
 	if unknown {
@@ -214,7 +207,7 @@ func (w *Wizard) showFailure(err error) {
 			d.box.Add(para(action))
 		}
 	}
-	w.addSetupSupport(d.box) // setup hook: the vendor's support on every failure page
+	w.setup.addSupport(d.box) // setup hook: the vendor's support on every failure page
 	fix := fixStepFor(err)
 	var cerr *cancelledError
 	if errors.As(err, &cerr) {
@@ -222,14 +215,14 @@ func (w *Wizard) showFailure(err error) {
 	}
 	buttons := container.NewHBox()
 	if unknown {
-		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
-		buttons.Add(w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+		buttons.Add(w.kit.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+		buttons.Add(w.kit.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
 	} else {
 		if fix != stepReview {
-			buttons.Add(w.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
+			buttons.Add(w.kit.newButtonWithIcon("Go back to "+fix.String(), theme.NavigateBackIcon(), func() { w.show(fix) }))
 		}
-		buttons.Add(w.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
-		buttons.Add(w.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
+		buttons.Add(w.kit.newButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { w.show(stepReview) }))
+		buttons.Add(w.kit.newButtonWithIcon("Details for support", theme.InfoIcon(), w.showSupport))
 	}
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(buttons)
@@ -244,10 +237,10 @@ func (w *Wizard) showSupport() {
 	l.TextStyle.Monospace = true
 	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true
-	content := container.NewBorder(nil, container.NewHBox(w.copyButton("Copy", func() string { return text })), nil, nil,
+	content := container.NewBorder(nil, container.NewHBox(w.kit.copyButton("Copy", func() string { return text })), nil, nil,
 		container.NewVScroll(l))
 	dlg := dialog.NewCustom("Details for support", "Close", content, w.win)
-	dlg.Resize(w.fitDialog(w.win.Canvas().Size().SubtractWidthHeight(80, 80)))
+	dlg.Resize(w.kit.fitDialog(w.win.Canvas().Size().SubtractWidthHeight(80, 80)))
 	dlg.Show()
 }
 
@@ -310,7 +303,7 @@ func (w *Wizard) saveValues() {
 			if !ok {
 				return
 			}
-			w.saveFileDialog(valuesFileName(rec.Name), func(path string) {
+			w.kit.saveFileDialog(valuesFileName(rec.Name), func(path string) {
 				now := w.now()
 				w.background(func() func() {
 					err := writeValuesFile(path, rec, vals, now)
@@ -483,11 +476,11 @@ func (w *Wizard) supportText() string {
 		OS:       runtime.GOOS + "/" + runtime.GOARCH,
 		Env:      in.Env,
 		Name:     in.InstanceName,
-		KeyShown: w.shownKey(in.ConsumerKey), // setup hook: only the last 4 of a vendor's key
-		CAFile:   w.environment.caFile,
+		KeyShown: w.setup.shownKey(in.ConsumerKey), // setup hook: only the last 4 of a vendor's key
+		CAFile:   w.draft.CAFile,
 		Result:   w.done.res,
 		Err:      w.done.failErr,
-		Vendor:   w.supportVendor(), // setup hook
+		Vendor:   w.setup.vendor(), // setup hook
 		Verify:   w.done.verify,
 	}
 	if c := in.Credential; c != nil {
@@ -554,8 +547,8 @@ func (w *Wizard) doneGone(notice string) {
 	d.box.Add(para(notice))
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
-		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
-		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.kit.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	))
 	d.box.Refresh()
 }

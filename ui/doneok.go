@@ -69,7 +69,7 @@ func (w *Wizard) addTechnicalDetails(d *donePage, rec credstore.Record, where st
 		para("The secret that lets this computer manage the registration. It stays in the keychain.")))
 	body := container.NewVBox(grid)
 	w.addKeychainPlaces(body, rec, where)
-	d.box.Add(w.newDisclosure("Technical details", body).Container)
+	d.box.Add(w.kit.newDisclosure("Technical details", body).Container)
 }
 
 // addKeychainPlaces lists where each value was saved: the keychain
@@ -110,8 +110,8 @@ func keychainPlaces(rec credstore.Record, storeDir string) [][2]string {
 // doneActions are Done's buttons after a registration.
 func (w *Wizard) doneActions() fyne.CanvasObject {
 	return container.NewHBox(
-		w.copyButton("Copy support summary", w.supportText),
-		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
-		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+		w.kit.copyButton("Copy support summary", w.supportText),
+		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.kit.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	)
 }

@@ -61,11 +61,11 @@ func TestDoneSaysWhatHappensNext(t *testing.T) {
 			t.Errorf("Done shows %q before Technical details is opened:\n%s", technical, say)
 		}
 	}
-	if small := smallLabels(h.w.pages[stepDone]); len(small) > 0 {
+	if small := smallLabels(h.w.views[stepDone]); len(small) > 0 {
 		t.Errorf("Done has text smaller than the body text: %q", small)
 	}
 	// The keyboard reaches Technical details and Enter opens it.
-	header := findKeyButton(h.w.pages[stepDone], "Technical details")
+	header := findKeyButton(h.w.views[stepDone], "Technical details")
 	if header == nil {
 		t.Fatal("Done has no Technical details button")
 	}
@@ -74,7 +74,7 @@ func TestDoneSaysWhatHappensNext(t *testing.T) {
 	h.wantText(id, "index.json", "Registration client URI")
 
 	// The access token's lifetime, as the steps on Review reported it.
-	review := textsIn(h.w.pages[stepReview])
+	review := textsIn(h.w.views[stepReview])
 	if strings.Contains(review, "h0m") || strings.Contains(review, "0s)") {
 		t.Errorf("a duration as Go prints it:\n%s", review)
 	}
@@ -106,7 +106,7 @@ func findKeyButton(o fyne.CanvasObject, label string) *keyButton {
 // ATO issued and the keychain places are.
 func (h *harness) openTechnicalDetails() {
 	h.t.Helper()
-	b := findKeyButton(h.w.pages[stepDone], "Technical details")
+	b := findKeyButton(h.w.views[stepDone], "Technical details")
 	if b == nil {
 		h.t.Fatal("Done has no Technical details button")
 	}

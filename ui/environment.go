@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"dcrwizard/guidance"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/flow"
+	"dcrwizard/ui/journey"
 )
 
 // Preference keys for the Advanced section (addresses are not secrets).
@@ -20,16 +20,23 @@ const (
 	prefCustomScope    = "customScope"
 )
 
-const practiceName = "practice"
+// practiceName is the environment name Practice registrations are stored
+// under.
+const practiceName = journey.PracticeName
 
 // envOption is one choice on the Environment step.
 type envOption struct {
 	label    string
-	env      flow.Environment // empty for Practice until the simulator runs
+	env      flow.Environment // empty for Practice
 	practice bool
 }
 
+// environmentPage is the Environment step. The choice, the typed addresses
+// and the CA file are the draft's; the page draws them and writes the
+// user's changes back.
 type environmentPage struct {
+	w *Wizard
+
 	options    []envOption
 	radio      *choiceGroup
 	note       *widget.Label
@@ -40,10 +47,12 @@ type environmentPage struct {
 
 	custom                           *keyCheck
 	tokenURL, regURL, clientID, scop *keyEntry
-	caFile                           string
 	caLabel                          *widget.Label
 	caClear                          *keyButton
 	advanced                         *disclosure
+	// drawing: the page is setting its widgets from the draft, so their
+	// change callbacks must not write back.
+	drawing bool
 }
 
 func envOptionLabel(e flow.Environment) string {
@@ -56,51 +65,74 @@ func envOptionLabel(e flow.Environment) string {
 	return e.Label
 }
 
-func (w *Wizard) buildEnvironment() {
-	p := &w.environment
-	for _, e := range w.cfg.Environments {
-		p.options = append(p.options, envOption{label: envOptionLabel(e), env: e})
+// optionList is the choices: the configured places, then Practice.
+func (p *environmentPage) optionList() []envOption {
+	if p.options == nil {
+		for _, e := range p.w.cfg.Environments {
+			p.options = append(p.options, envOption{label: envOptionLabel(e), env: e})
+		}
+		p.options = append(p.options, envOption{label: "Practice — offline, with the practice simulator built into this program", practice: true})
 	}
-	p.options = append(p.options, envOption{label: "Practice — offline, with the practice simulator built into this program", practice: true})
-	labels := make([]string, len(p.options))
-	for i, o := range p.options {
-		labels[i] = o.label
+	return p.options
+}
+
+// restoreEnvironment puts the remembered choice and typed addresses in d
+// (preferences: not secrets). A remembered Practice is not entered again:
+// Practice is entered on purpose.
+func restoreEnvironment(d *journey.Draft, prefs fyne.Preferences, places []flow.Environment) {
+	d.Custom = flow.Custom(prefs.String(prefCustomToken), prefs.String(prefCustomReg),
+		prefs.String(prefCustomClientID), prefs.String(prefCustomScope))
+	name := prefs.String(prefEnvironment)
+	if name == "" || name == practiceName {
+		return
 	}
-	p.radio = w.newChoiceGroup(labels, func(string) { w.environmentChanged() })
-	p.radio.ask = w.askProduction
+	for _, e := range places {
+		if e.Name == name {
+			d.ChoosePlace(e)
+			return
+		}
+	}
+	d.Addresses = name == "custom"
+}
+
+func (p *environmentPage) build() *fyne.Container {
+	w := p.w
+	labels := []string{}
+	for _, o := range p.optionList() {
+		labels = append(labels, o.label)
+	}
+	p.radio = w.kit.newChoiceGroup(labels, p.chosen)
+	p.radio.ask = p.askProduction
 	p.note = para("")
 	p.note.Hide()
 
 	p.demoInfo = para("")
-	p.useDemo = w.newButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
-		w.useDemoCredential()
+	p.useDemo = w.kit.newButtonWithIcon("Use the Practice credential", theme.ConfirmIcon(), func() {
+		w.practice.useDemoCredential()
 		w.refreshNav()
 	})
 	p.useDemoRow = container.NewHBox(p.useDemo)
 	p.practice = container.NewVBox(p.demoInfo, p.useDemoRow)
 	p.practice.Hide()
 
-	prefs := w.app.Preferences()
-	p.custom = w.newCheck("Use these addresses instead of the choice above", func(on bool) {
-		if on {
-			w.prefillCustom()
+	p.custom = w.kit.newCheck("Use these addresses instead of the choice above", p.typedAddresses)
+	entry := func(placeholder string) *keyEntry {
+		e := w.kit.newEntry(placeholder)
+		e.OnChanged = func(string) {
+			if !p.drawing {
+				w.draft.Custom = p.typed()
+			}
+			w.refreshNav()
 		}
-		w.environmentChanged()
-	})
-	entry := func(placeholder, pref string) *keyEntry {
-		e := w.newEntry(placeholder)
-		e.SetText(prefs.String(pref))
-		e.OnChanged = func(string) { w.refreshNav() }
 		return e
 	}
-	p.tokenURL = entry("https://…/connect/token", prefCustomToken)
-	p.regURL = entry("https://…/idp/v1/relyingparties", prefCustomReg)
-	p.clientID = entry("registration client id", prefCustomClientID)
-	p.scop = entry("scope", prefCustomScope)
-	p.caLabel = para("None: only the certificates your computer already trusts.")
-	p.caClear = w.newButtonWithIcon("Remove", theme.ContentClearIcon(), func() { w.setCAFile("") })
-	p.caClear.Hide()
-	caChoose := w.newButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), w.chooseCAFile)
+	p.tokenURL = entry("https://…/connect/token")
+	p.regURL = entry("https://…/idp/v1/relyingparties")
+	p.clientID = entry("registration client id")
+	p.scop = entry("scope")
+	p.caLabel = para("")
+	p.caClear = w.kit.newButtonWithIcon("Remove", theme.ContentClearIcon(), func() { p.setCAFile("") })
+	caChoose := w.kit.newButtonWithIcon("Choose CA file…", theme.FolderOpenIcon(), p.chooseCAFile)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Token endpoint", p.tokenURL),
@@ -118,122 +150,155 @@ func (w *Wizard) buildEnvironment() {
 			"you its certificate file (.pem, .crt or .cer). It is trusted in addition to your computer's own."),
 		container.NewBorder(nil, nil, nil, container.NewHBox(caChoose, p.caClear), p.caLabel),
 	)
-	p.advanced = w.newDisclosure("Advanced", adv)
-
-	// The remembered choice, if it is still offered.
-	if name := prefs.String(prefEnvironment); name != "" {
-		for _, o := range p.options {
-			if (o.practice && name == practiceName) || (!o.practice && o.env.Name == name) {
-				p.radio.Selected = o.label
-				p.radio.update()
-			}
-		}
-		if name == "custom" && p.radio.Selected == "" {
-			p.custom.Checked = true
-		}
-	}
-
-	w.setPage(stepEnvironment,
+	p.advanced = w.kit.newDisclosure("Advanced", adv)
+	box := container.NewVBox(
 		para("Choose where to register this installation."),
-		w.setup.envBox, // setup hook
+		w.setup.envBox,
 		p.radio,
 		p.note,
 		p.practice,
 		p.advanced.Container,
 	)
-	w.problems[stepEnvironment] = func() string { return environmentProblem(w.environmentChoice()) }
-	w.focusers[stepEnvironment] = func() fyne.Focusable { return p.radio }
-	w.refreshEnvironment()
+	p.refresh()
+	return box
 }
 
-// selectedOption is the chosen option, or nil.
-func (w *Wizard) selectedOption() *envOption {
-	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
-	p := &w.environment
-	for i := range p.options {
-		if p.options[i].label == p.radio.Selected {
+func (p *environmentPage) focus() fyne.Focusable { return p.radio }
+
+func (p *environmentPage) problem() string {
+	return environmentProblem(p.choice())
+}
+
+func (p *environmentPage) shown() {
+	if p.w.draft.Practising() {
+		p.w.practice.start() // once: it may have been entered before its page was built
+	}
+	p.refresh()
+}
+
+// option is the choice labelled label, or nil.
+func (p *environmentPage) option(label string) *envOption {
+	for i, o := range p.optionList() {
+		if o.label == label {
 			return &p.options[i]
 		}
 	}
 	return nil
 }
 
-// isPractice reports whether the run will go to the built-in simulator.
-func (w *Wizard) isPractice() bool {
-	o := w.selectedOption()
-	return o != nil && o.practice && !w.environment.custom.Checked
-}
-
-// currentEnv is the environment the run will use.
-func (w *Wizard) currentEnv() (flow.Environment, bool) {
-	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
-	p := &w.environment
-	if p.custom.Checked {
-		return flow.Custom(strings.TrimSpace(p.tokenURL.Text), strings.TrimSpace(p.regURL.Text),
-			strings.TrimSpace(p.clientID.Text), strings.TrimSpace(p.scop.Text)), true
-	}
-	o := w.selectedOption()
+// chosen takes the user's choice (the radio's change).
+func (p *environmentPage) chosen(label string) {
+	w, d := p.w, &p.w.draft
+	o := p.option(label)
 	switch {
-	case o == nil:
-		return flow.Environment{}, false
+	case p.drawing || o == nil:
+		return
 	case o.practice:
-		if w.practice.p == nil {
-			return flow.Environment{Name: practiceName}, true
+		w.practice.enter()
+	default:
+		was := d.Practising()
+		d.ChoosePlace(o.env) // leaves Practice
+		if was {
+			w.practice.left()
 		}
-		return w.practice.p.Env, true
 	}
-	return o.env, true
+	w.redraw() // the frame too: the banner and heading say whether this is Practice
 }
 
-func (w *Wizard) environmentChoice() environmentChoice {
+// typedAddresses takes the tick of "Use these addresses instead".
+func (p *environmentPage) typedAddresses(on bool) {
+	w, d := p.w, &p.w.draft
+	if p.drawing {
+		return
+	}
+	if on {
+		p.prefillCustom()
+		if d.Practising() {
+			d.LeavePractice()
+			w.practice.left()
+		}
+	}
+	d.Custom, d.Addresses = p.typed(), on
+	w.redraw()
+}
+
+// typed is the typed addresses.
+func (p *environmentPage) typed() flow.Environment {
+	return flow.Custom(strings.TrimSpace(p.tokenURL.Text), strings.TrimSpace(p.regURL.Text),
+		strings.TrimSpace(p.clientID.Text), strings.TrimSpace(p.scop.Text))
+}
+
+// optionIndex is the option the draft's choice is, or -1: Practice while
+// practising, the setup file's preset while it decides, else the chosen.
+func (p *environmentPage) optionIndex() int {
+	d := &p.w.draft
+	k, place := d.Chosen()
+	switch {
+	case d.Practising():
+		k = journey.Practice
+	case d.SetupEnv():
+		k, place = journey.KindOf(d.Setup.Env), flow.Environment{}
+	}
+	for i, o := range p.optionList() {
+		switch {
+		case o.practice:
+			if k == journey.Practice {
+				return i
+			}
+		case journey.KindOf(o.env) != k:
+		case k != journey.Custom:
+			return i
+		case place.TokenURL != "" && o.env.TokenURL == place.TokenURL && o.env.RegistrationURL == place.RegistrationURL:
+			return i
+		}
+	}
+	return -1
+}
+
+// typedShown reports whether typed addresses are in use: the user's, or a
+// setup file's own.
+func (p *environmentPage) typedShown() bool {
+	d := &p.w.draft
+	switch {
+	case d.Practising():
+		return false
+	case d.SetupEnv():
+		return journey.KindOf(d.Setup.Env) == journey.Custom
+	}
+	return d.Addresses
+}
+
+// selectedOption is the chosen option, or nil (none, or typed addresses
+// instead).
+func (p *environmentPage) selectedOption() *envOption {
+	i := p.optionIndex()
+	if i < 0 || p.typedShown() {
+		return nil
+	}
+	return &p.options[i]
+}
+
+func (p *environmentPage) choice() environmentChoice {
+	w, d := p.w, &p.w.draft
 	env, have := w.currentEnv()
 	return environmentChoice{
 		Env:           env,
-		Practice:      w.isPractice(),
+		Practice:      d.Practising(),
 		PracticeReady: w.practice.p != nil,
 		PracticeErr:   w.practice.err,
-		UsingDemo:     w.usingDemo(),
-		HaveEnv:       have,
-		ExtraCA:       w.environment.caFile != "",
+		UsingDemo:     d.UsingDemo(),
+		HaveEnv:       have || d.Practising(),
+		ExtraCA:       d.CAFile != "",
+		NoCredential:  d.Credential == nil,
 	}
 }
 
-// selectPractice picks Practice (from the Welcome page's tick).
-func (w *Wizard) selectPractice() {
-	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
-	p := &w.environment
-	for _, o := range p.options {
-		if o.practice {
-			p.radio.SetSelected(o.label)
-		}
-	}
-	if p.custom.Checked {
-		p.custom.SetChecked(false)
-	}
-}
-
-func (w *Wizard) environmentChanged() {
-	if w.isPractice() {
-		w.practice.wanted = true
-		w.startPractice()
-	} else {
-		w.practice.wanted = false
-	}
-	w.refreshEnvironment()
-	w.refreshNav()
-}
-
-// prefillCustom starts the custom addresses from the chosen preset, so
+// prefillCustom starts the custom addresses from the chosen place, so
 // that only what differs needs typing.
-func (w *Wizard) prefillCustom() {
-	p := &w.environment
-	o := w.selectedOption()
-	if o == nil {
+func (p *environmentPage) prefillCustom() {
+	env, ok := p.w.currentEnv()
+	if !ok {
 		return
-	}
-	env := o.env
-	if o.practice && w.practice.p != nil {
-		env = w.practice.p.Env
 	}
 	fill := func(e *keyEntry, v string) {
 		if strings.TrimSpace(e.Text) == "" {
@@ -244,117 +309,4 @@ func (w *Wizard) prefillCustom() {
 	fill(p.regURL, env.RegistrationURL)
 	fill(p.clientID, env.RegistrationClientID)
 	fill(p.scop, env.Scope)
-}
-
-// refreshEnvironment redraws the note for the choice and the Practice box.
-func (w *Wizard) refreshEnvironment() {
-	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
-	p := &w.environment
-	w.refreshSetupEnvironment() // setup hook: the file's choice, before the note is drawn
-	o := w.selectedOption()
-	if p.custom.Checked {
-		p.radio.Disable()
-		p.advanced.Open(0)
-	} else {
-		p.radio.Enable()
-	}
-	p.note.Importance = widget.MediumImportance
-	switch {
-	case p.custom.Checked:
-		p.note.SetText("Custom addresses (see Advanced below) are used instead of the choice above.")
-	case o == nil:
-		p.note.SetText("")
-	case o.practice:
-		p.note.SetText("Nothing is sent to the ATO. A simulator built into this program plays the ATO, with a demo " +
-			"credential it makes for you. Use it to see every step before doing it for real.")
-	case o.env.Name == flow.Production.Name:
-		p.note.Importance = widget.WarningImportance
-		p.note.SetText("This is a real registration with the ATO. It is recorded against your business, and your " +
-			"software will use it to connect to the ATO for real. Use a production credential and your software " +
-			"vendor's production consumer key.")
-	case o.env.Name == flow.Sandbox.Name:
-		p.note.SetText("For testing. Use a test credential and your software vendor's sandbox consumer key, both made " +
-			"for the ATO's test environment (EVTE, the External Vendor Test Environment; its keys and credentials are " +
-			"separate from production ones). Nothing here affects your live ATO services.")
-	default:
-		p.note.SetText("Addresses: " + o.env.TokenURL + " and " + o.env.RegistrationURL + ".")
-	}
-	setShown(p.note, p.note.Text != "")
-	p.note.Refresh()
-	w.refreshPractice()
-	if w.setupEnvLocked() { // setup hook: shown, not editable, until Change
-		p.radio.Disable()
-	}
-}
-
-// refreshPractice updates what the Environment step says about Practice.
-func (w *Wizard) refreshPractice() {
-	w.ensurePage(stepEnvironment) // flowui: the choice lives on the page, built on first use
-	p := &w.environment
-	if !w.isPractice() {
-		p.practice.Hide()
-		return
-	}
-	ps := &w.practice
-	switch {
-	case ps.err != nil:
-		p.demoInfo.SetText(guidance.Sentence("Practice mode could not start: " + ps.err.Error()))
-		p.demoInfo.Importance = widget.DangerImportance
-	case ps.p == nil:
-		p.demoInfo.SetText("Starting the practice simulator…")
-		p.demoInfo.Importance = widget.MediumImportance
-	default:
-		p.demoInfo.SetText("Demo credential file: " + ps.p.Demo.KeystorePath + "\nIts password: " + ps.p.Demo.Password)
-		p.demoInfo.Importance = widget.MediumImportance
-	}
-	p.demoInfo.Refresh()
-	setShown(p.useDemoRow, ps.p != nil && !w.usingDemo())
-	p.practice.Show()
-}
-
-// chooseCAFile picks an extra CA certificate file.
-func (w *Wizard) chooseCAFile() {
-	w.openFileDialog([]string{".pem", ".crt", ".cer"}, "", w.setCAFile)
-}
-
-func (w *Wizard) setCAFile(path string) {
-	p := &w.environment
-	p.caFile = path
-	if path == "" {
-		p.caLabel.SetText("None: only the certificates your computer already trusts.")
-		p.caClear.Hide()
-	} else {
-		p.caLabel.SetText(path)
-		p.caClear.Show()
-	}
-	w.refreshNav()
-}
-
-// environmentLeaving remembers the choice (and any custom addresses).
-func (w *Wizard) environmentLeaving() {
-	if w.setupEnvLocked() {
-		return // setup hook: the vendor's choice is not the user's to remember
-	}
-	p := &w.environment
-	prefs := w.app.Preferences()
-	env, ok := w.currentEnv()
-	if !ok {
-		return
-	}
-	prefs.SetString(prefEnvironment, env.Name)
-	if p.custom.Checked {
-		prefs.SetString(prefCustomToken, strings.TrimSpace(p.tokenURL.Text))
-		prefs.SetString(prefCustomReg, strings.TrimSpace(p.regURL.Text))
-		prefs.SetString(prefCustomClientID, strings.TrimSpace(p.clientID.Text))
-		prefs.SetString(prefCustomScope, strings.TrimSpace(p.scop.Text))
-	}
-}
-
-func (w *Wizard) environmentShown() {
-	if w.isPractice() {
-		// Practice may be the remembered choice: start it now.
-		w.practice.wanted = true
-		w.startPractice()
-	}
-	w.refreshEnvironment()
 }

@@ -48,7 +48,7 @@ const existingLookupTimeout = time.Minute
 func (w *Wizard) buildExisting() fyne.CanvasObject {
 	c := &w.review.existing
 	c.text = para("")
-	c.againBtn = w.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
+	c.againBtn = w.kit.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
 	c.box = container.NewVBox(
 		widget.NewSeparator(),
 		subheading("Already registered on this computer"),
@@ -61,14 +61,7 @@ func (w *Wizard) buildExisting() fyne.CanvasObject {
 
 // reviewInput is what Register would send (as startRegister builds it).
 func (w *Wizard) reviewInput() (registrar.Input, bool) {
-	env, _ := w.currentEnv()
-	in := registrar.Input{
-		Env:          env,
-		Credential:   w.selectedCredential(),
-		ConsumerKey:  w.detailsKey(),
-		InstanceName: registrar.CleanName(w.details.name.Text),
-	}
-	in, _, err := w.applySetupRun(in, w.environment.caFile)
+	in, _, err := w.input()
 	return in, err == nil
 }
 

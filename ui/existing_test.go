@@ -23,7 +23,7 @@ func TestReviewNamesTheSameRegistrationAndSendsNothing(t *testing.T) {
 	}
 	first := h.w.done.res.Registration.ClientID
 
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.next() // Environment, as before
 	h.next() // Details, as before
 	h.wantStep(stepReview)
@@ -67,7 +67,7 @@ func TestReviewNamesTheSameRegistrationAndSendsNothing(t *testing.T) {
 	h.loop.drain()
 	h.wantStep(stepReview)
 	h.loop.until(t, "the lookup", func() bool { return !h.w.review.existing.pending })
-	test.Tap(findButton(t, h.w.pages[stepReview], "Register again anyway"))
+	test.Tap(findButton(t, h.w.views[stepReview], "Register again anyway"))
 	h.loop.until(t, "the second registration", func() bool { return h.w.step == stepDone })
 	if h.w.done.res == nil || h.w.done.res.Registration.ClientID == first || registrations() != 2 {
 		t.Fatalf("Register again anyway: %v, %d at the ATO", h.w.done.failErr, registrations())
@@ -79,7 +79,7 @@ func TestReviewOtherNameRegisters(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk")
 	h.register()
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.next()
 	h.w.details.name.SetText("Back office")
 	h.next()

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -15,18 +14,18 @@ type keyEntry struct {
 	reveal   func(fyne.CanvasObject)
 }
 
-func (w *Wizard) newEntry(placeholder string) *keyEntry {
-	e := &keyEntry{onEscape: w.back, reveal: w.revealFocused}
+func (k *kit) newEntry(placeholder string) *keyEntry {
+	e := &keyEntry{onEscape: k.back, reveal: k.reveal}
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.PlaceHolder = placeholder
-	e.OnSubmitted = func(string) { w.next() }
+	e.OnSubmitted = func(string) { k.next() }
 	e.ExtendBaseWidget(e)
 	return e
 }
 
 // newPasswordEntry is masked; Fyne adds the show/hide button itself.
-func (w *Wizard) newPasswordEntry(placeholder string) *keyEntry {
-	e := w.newEntry(placeholder)
+func (k *kit) newPasswordEntry(placeholder string) *keyEntry {
+	e := k.newEntry(placeholder)
 	e.Password = true
 	return e
 }
@@ -57,8 +56,8 @@ type keyCheck struct {
 	reveal            func(fyne.CanvasObject)
 }
 
-func (w *Wizard) newCheck(text string, changed func(bool)) *keyCheck {
-	c := &keyCheck{onEnter: w.next, onEscape: w.back, reveal: w.revealFocused}
+func (k *kit) newCheck(text string, changed func(bool)) *keyCheck {
+	c := &keyCheck{onEnter: k.next, onEscape: k.back, reveal: k.reveal}
 	c.Text = text
 	c.OnChanged = changed
 	c.ExtendBaseWidget(c)
@@ -141,13 +140,6 @@ func setShown(o fyne.CanvasObject, shown bool) {
 	}
 }
 
-// setPage makes objs the content of step s, in a scroll so that long pages
-// scroll instead of growing the window.
-func (w *Wizard) setPage(s step, objs ...fyne.CanvasObject) {
-	w.boxes[s] = container.NewVBox(objs...)
-	w.pages[s] = container.NewVScroll(container.NewPadded(w.boxes[s]))
-}
-
 // relayout lays the current page out again. Fyne does not re-run a
 // container's layout when a child is shown or hidden, so every change of
 // what is visible ends here.
@@ -155,7 +147,7 @@ func (w *Wizard) relayout() {
 	if b := w.boxes[w.step]; b != nil {
 		b.Refresh()
 	}
-	if p := w.pages[w.step]; p != nil {
+	if p := w.views[w.step]; p != nil {
 		p.Refresh()
 	}
 	if w.footer != nil {
@@ -164,8 +156,8 @@ func (w *Wizard) relayout() {
 }
 
 // copyButton copies what value() returns to the clipboard.
-func (w *Wizard) copyButton(label string, value func() string) *keyButton {
-	return w.newButtonWithIcon(label, theme.ContentCopyIcon(), func() {
-		w.app.Clipboard().SetContent(value())
+func (k *kit) copyButton(label string, value func() string) *keyButton {
+	return k.newButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+		k.app.Clipboard().SetContent(value())
 	})
 }

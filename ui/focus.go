@@ -30,12 +30,12 @@ type keyButton struct {
 	keyDown    bool
 }
 
-func (w *Wizard) newButton(label string, tapped func()) *keyButton {
-	return w.newButtonWithIcon(label, nil, tapped)
+func (k *kit) newButton(label string, tapped func()) *keyButton {
+	return k.newButtonWithIcon(label, nil, tapped)
 }
 
-func (w *Wizard) newButtonWithIcon(label string, icon fyne.Resource, tapped func()) *keyButton {
-	b := &keyButton{reveal: w.revealFocused, onEscape: w.escape}
+func (k *kit) newButtonWithIcon(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := &keyButton{reveal: k.reveal, onEscape: k.escape}
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
@@ -150,7 +150,7 @@ func (w *Wizard) revealFocused(o fyne.CanvasObject) {
 	case w.backBtn, w.nextBtn, w.closeBtn:
 		return // the footer, outside the page: it never scrolls
 	}
-	scroll, ok := w.pages[w.step].(*container.Scroll)
+	scroll, ok := w.views[w.step].(*container.Scroll)
 	if !ok || !o.Visible() {
 		return
 	}

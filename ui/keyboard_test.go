@@ -106,8 +106,8 @@ func TestKeyboardOnlySandbox(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	ks = h.goodKeystore()
 	h.app.Preferences().SetString(prefKeystorePath, ks)
-	h.w.credential.path = ks // as a start with the remembered file does
-	h.press(fyne.KeyReturn)  // Start
+	h.w.draft.Keystore = ks // as a start with the remembered file does
+	h.press(fyne.KeyReturn) // Start
 	h.wantStep(stepCredential)
 	h.wantFocus(h.w.credential.password, "the password")
 	h.typeText(testPassword)
@@ -200,10 +200,10 @@ func TestFocusScrollsIntoView(t *testing.T) {
 	h.w.environment.advanced.Open(0)
 	h.loop.drain()
 	h.w.win.Resize(fyne.NewSize(960, 460))
-	scroll := h.w.pages[stepEnvironment].(interface{ Size() fyne.Size })
-	btn := findButton(t, h.w.pages[stepEnvironment], "Choose CA file…")
+	scroll := h.w.views[stepEnvironment].(interface{ Size() fyne.Size })
+	btn := findButton(t, h.w.views[stepEnvironment], "Choose CA file…")
 	var target *keyButton
-	for _, b := range findKeyButtons(h.w.pages[stepEnvironment]) {
+	for _, b := range findKeyButtons(h.w.views[stepEnvironment]) {
 		if &b.Button == btn {
 			target = b
 		}
@@ -211,7 +211,7 @@ func TestFocusScrollsIntoView(t *testing.T) {
 	h.tabTo(target, "Choose CA file…")
 	d := fyne.CurrentApp().Driver()
 	top := d.AbsolutePositionForObject(target).Y
-	viewTop := d.AbsolutePositionForObject(h.w.pages[stepEnvironment]).Y
+	viewTop := d.AbsolutePositionForObject(h.w.views[stepEnvironment]).Y
 	if top < viewTop || top+btn.Size().Height > viewTop+scroll.Size().Height {
 		t.Errorf("the focused button is at y=%v, outside the page's view %v–%v", top, viewTop, viewTop+scroll.Size().Height)
 	}
@@ -246,7 +246,7 @@ func TestPagesOpenAtTheTop(t *testing.T) {
 	check := func() {
 		t.Helper()
 		h.loop.drain()
-		if sc := h.w.pages[h.w.step].(*container.Scroll); sc.Offset.Y != 0 {
+		if sc := h.w.views[h.w.step].(*container.Scroll); sc.Offset.Y != 0 {
 			t.Errorf("%s opens scrolled to %v", h.w.step, sc.Offset.Y)
 		}
 	}
@@ -298,7 +298,7 @@ func TestCheckAnswerInView(t *testing.T) {
 	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() && len(c.result.Objects) > 0 })
 	h.w.win.Resize(fyne.NewSize(900, 440))
 	d := fyne.CurrentApp().Driver()
-	page := h.w.pages[stepRegistrations]
+	page := h.w.views[stepRegistrations]
 	top := d.AbsolutePositionForObject(c.result).Y
 	viewTop := d.AbsolutePositionForObject(page).Y
 	if top < viewTop || top > viewTop+page.Size().Height-20 {

@@ -57,20 +57,20 @@ func TestEnterAndSpacePressWelcomeButtons(t *testing.T) {
 		m["environment"] = "sandbox"
 		delete(m, "endpoints")
 	})
-	h.w.loadSetup(setup)
+	h.w.setup.load(setup)
 	h.waitSetup()
-	if h.w.setup.s == nil {
+	if h.w.draft.Setup == nil {
 		t.Fatalf("the setup file was not taken: %v", h.w.setup.err)
 	}
 	h.tabTo(h.w.setup.welcomeForget, "Don't use it")
 	h.press(fyne.KeyReturn)
-	if h.w.setup.s != nil {
+	if h.w.draft.Setup != nil {
 		t.Fatal("Enter on a focused \"Don't use it\" did nothing")
 	}
 	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeySpace} {
-		choose := findButton(t, h.w.pages[stepWelcome], "I have a setup file from my software vendor")
+		choose := findButton(t, h.w.views[stepWelcome], "I have a setup file from my software vendor")
 		var target fyne.Focusable = choose
-		for _, b := range findKeyButtons(h.w.pages[stepWelcome]) {
+		for _, b := range findKeyButtons(h.w.views[stepWelcome]) {
 			if &b.Button == choose {
 				target = b
 			}
@@ -113,7 +113,7 @@ func TestEveryPageButtonHasTheFocusRing(t *testing.T) {
 	}
 	for s := stepWelcome; s <= stepRegistrations; s++ {
 		h.w.ensurePage(s)
-		walk(h.w.pages[s])
+		walk(h.w.views[s])
 	}
 	if len(plain) > 0 {
 		t.Errorf("buttons without the focus ring (and Enter): %q", plain)
@@ -205,7 +205,7 @@ func labelWith(o fyne.CanvasObject, part string) *widget.Label {
 func (h *harness) inView(o fyne.CanvasObject, what string) {
 	h.t.Helper()
 	d := fyne.CurrentApp().Driver()
-	page := h.w.pages[h.w.step]
+	page := h.w.views[h.w.step]
 	top, viewTop := d.AbsolutePositionForObject(o).Y, d.AbsolutePositionForObject(page).Y
 	if top < viewTop || top+o.Size().Height > viewTop+page.Size().Height+0.5 {
 		h.t.Errorf("%s lies at y=%v–%v, outside the view %v–%v", what, top, top+o.Size().Height, viewTop, viewTop+page.Size().Height)
@@ -227,7 +227,7 @@ func TestRefusedCredentialIsAStop(t *testing.T) {
 	h.press(fyne.KeyReturn)
 	h.loop.until(t, "the file to open", func() bool { return h.w.credential.store != nil })
 	h.w.win.Resize(size)
-	page := h.w.pages[stepCredential]
+	page := h.w.views[stepCredential]
 	badge := labelWith(page, "Expires within 6 months")
 	if badge == nil || badge.Importance != widget.DangerImportance {
 		t.Fatalf("the refused credential's badge is not in the error style: %+v", badge)
@@ -257,7 +257,7 @@ func TestStalePasswordErrorClears(t *testing.T) {
 		t.Fatal("a wrong password gave no error")
 	}
 	other := h.writeKeystore("other.xml", h.issue("ABRD:80000000001_Other", "Other Machine", testNow.AddDate(2, 0, 0)))
-	h.w.setKeystorePath(other)
+	h.w.credential.setKeystorePath(other)
 	h.loop.drain()
 	h.loop.until(t, "the file to open", func() bool { return !h.w.credential.opening })
 	if h.w.credential.errLabel.Visible() {
@@ -284,17 +284,17 @@ func TestReviewShowsTypedKeyOnRequest(t *testing.T) {
 	if strings.Contains(h.texts(), key[:8]) {
 		t.Fatal("Review shows the key before being asked")
 	}
-	show := findButton(t, h.w.pages[stepReview], "Show the key")
+	show := findButton(t, h.w.views[stepReview], "Show the key")
 	test.Tap(show)
 	if !strings.Contains(h.texts(), grouped[:9]) || !strings.Contains(strings.ReplaceAll(h.texts(), " ", ""), key) {
 		t.Fatalf("Show the key did not show it in full:\n%s", h.texts())
 	}
-	test.Tap(findButton(t, h.w.pages[stepReview], "Hide the key"))
+	test.Tap(findButton(t, h.w.views[stepReview], "Hide the key"))
 	if strings.Contains(h.texts(), grouped[:9]) {
 		t.Fatal("Hide the key left it shown")
 	}
 	// Back and again: masked by default.
-	test.Tap(findButton(t, h.w.pages[stepReview], "Show the key"))
+	test.Tap(findButton(t, h.w.views[stepReview], "Show the key"))
 	h.w.back()
 	h.next()
 	if strings.Contains(h.texts(), grouped[:9]) {
@@ -304,7 +304,7 @@ func TestReviewShowsTypedKeyOnRequest(t *testing.T) {
 
 func TestReviewNeverRevealsASetupFilesKey(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	h.w.loadSetup(h.vendorSetup(func(m map[string]any) {
+	h.w.setup.load(h.vendorSetup(func(m map[string]any) {
 		m["environment"] = "sandbox"
 		delete(m, "endpoints")
 	}))
@@ -314,7 +314,7 @@ func TestReviewNeverRevealsASetupFilesKey(t *testing.T) {
 	h.next()
 	h.next()
 	h.wantStep(stepReview)
-	if b := findButtons(h.w.pages[stepReview], "Show the key"); len(b) > 0 {
+	if b := findButtons(h.w.views[stepReview], "Show the key"); len(b) > 0 {
 		t.Fatal("a setup file's key can be shown on Review")
 	}
 	h.noFullKey("Review", h.texts())

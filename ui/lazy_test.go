@@ -7,17 +7,17 @@ import "testing"
 // the tests reach it through that same path.
 func TestPagesBuiltOnFirstUse(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	if h.w.pages[stepWelcome] == nil {
+	if h.w.views[stepWelcome] == nil {
 		t.Fatal("the Welcome page is not built")
 	}
 	for s := stepCredential; s <= stepRegistrations; s++ {
-		if h.w.pages[s] != nil || h.w.pageBuilt(s) {
+		if h.w.views[s] != nil || h.w.pageBuilt(s) {
 			t.Errorf("%s built before it was needed", s)
 		}
 	}
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
 	for _, s := range []step{stepCredential, stepEnvironment, stepDetails, stepReview} {
-		if h.w.pages[s] == nil {
+		if h.w.views[s] == nil {
 			t.Errorf("%s not built once shown", s)
 		}
 	}

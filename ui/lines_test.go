@@ -110,7 +110,7 @@ func TestValuesWithLineBreaksStayOnOneLine(t *testing.T) {
 	keystore := h.writeKeystore("keystore\nFORGED.xml", h.issue("ABRD:80000000001_Desk\nFORGED credential", "Test\nFORGED Machine", testNow.AddDate(2, 0, 0)))
 	h.toReview(keystore, h.sim.APIKey(), "Front desk")
 	for _, s := range []step{stepCredential, stepReview} {
-		if bad := labelsWithLineBreaks(h.w.pages[s]); len(bad) > 0 {
+		if bad := labelsWithLineBreaks(h.w.views[s]); len(bad) > 0 {
 			t.Errorf("%s: labels show a value's line break: %q", s, bad)
 		}
 	}
@@ -119,7 +119,7 @@ func TestValuesWithLineBreaksStayOnOneLine(t *testing.T) {
 	if !strings.Contains(h.texts(), `abc\u000aFORGED`) {
 		t.Fatalf("the Done page does not show the client id escaped:\n%s", h.texts())
 	}
-	if bad := labelsWithLineBreaks(h.w.pages[stepDone]); len(bad) > 0 {
+	if bad := labelsWithLineBreaks(h.w.views[stepDone]); len(bad) > 0 {
 		t.Errorf("Done: labels show a value's line break: %q", bad)
 	}
 

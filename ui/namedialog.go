@@ -22,7 +22,7 @@ type nameDialog struct {
 func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, initial, okText string,
 	okImportance widget.Importance, problem func(string) string, onOK func(string)) *nameDialog {
 	nd := &nameDialog{}
-	nd.entry = w.newEntry("")
+	nd.entry = w.kit.newEntry("")
 	nd.entry.SetText(initial)
 	nd.hint = para("")
 	nd.hint.Importance = widget.WarningImportance
@@ -33,9 +33,9 @@ func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, in
 		nd.d.Hide()
 		onOK(nd.entry.Text)
 	}
-	nd.ok = w.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
+	nd.ok = w.kit.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
 	nd.ok.Importance = okImportance
-	nd.cancel = w.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
+	nd.cancel = w.kit.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { nd.d.Hide() })
 	typed := false // no warning before the user has typed anything
 	check := func() {
 		msg := problem(nd.entry.Text)
@@ -57,7 +57,7 @@ func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, in
 	nd.d = dialog.NewCustomWithoutButtons(title, content, w.win)
 	nd.d.SetButtons([]fyne.CanvasObject{nd.cancel, nd.ok})
 	check()
-	nd.d.Resize(w.fitDialog(dialogSizeFor(content, 560)))
+	nd.d.Resize(w.kit.fitDialog(dialogSizeFor(content, 560)))
 	nd.d.Show()
 	w.win.Canvas().Focus(nd.entry)
 	return nd

@@ -86,7 +86,7 @@ func TestSystemFileDialogUsed(t *testing.T) {
 	var mu sync.Mutex // the dialog runs off the UI goroutine
 	var asked []fileRequest
 	answer, answerErr := ks, error(nil)
-	h.w.cfg.nativeFile = func(req fileRequest) (string, error) {
+	h.w.kit.nativeFile = func(req fileRequest) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		asked = append(asked, req)
@@ -98,7 +98,7 @@ func TestSystemFileDialogUsed(t *testing.T) {
 	h.next()
 	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
 	test.Tap(h.w.credential.chooseBtn)
-	h.loop.until(t, "the chosen file", func() bool { return h.w.credential.path == ks })
+	h.loop.until(t, "the chosen file", func() bool { return h.w.draft.Keystore == ks })
 	if n := count(); n != 1 {
 		t.Fatalf("the system dialog was asked %d times", n)
 	}
@@ -117,7 +117,7 @@ func TestSystemFileDialogUsed(t *testing.T) {
 	test.Tap(h.w.credential.chooseBtn)
 	h.loop.until(t, "the second dialog", func() bool { return count() == 2 })
 	h.loop.drain()
-	if h.w.credential.path != ks || h.w.win.Canvas().Overlays().Top() != nil {
+	if h.w.draft.Keystore != ks || h.w.win.Canvas().Overlays().Top() != nil {
 		t.Error("Cancel in the system dialog changed something")
 	}
 	set("", errNoNativeDialog)

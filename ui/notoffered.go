@@ -63,13 +63,13 @@ func (w *Wizard) notOfferedButtons(c *regCard, err error) {
 	box := c.result
 	switch no.Op {
 	case registrar.OpRead:
-		box.Add(container.NewHBox(w.newButtonWithIcon("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })))
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Test the connection…", theme.ConfirmIcon(), func() { w.askVerify(c) })))
 	case registrar.OpUpdate:
 		if no.Name == "" {
 			return
 		}
 		name := no.Name
-		box.Add(container.NewHBox(w.newButtonWithIcon("Rename on this computer only…", theme.DocumentCreateIcon(),
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Rename on this computer only…", theme.DocumentCreateIcon(),
 			func() { w.askRenameHere(c, name) })))
 	}
 }
@@ -126,7 +126,7 @@ func oldCredentialPara(old credstore.Record, practice bool) *widget.Label {
 // offered is what the loaded setup file says the ATO offers of RFC 7592
 // (everything when none is loaded).
 func (w *Wizard) offered() registrar.Offered {
-	if s := w.setup.s; s != nil {
+	if s := w.draft.Setup; s != nil {
 		return s.Offered
 	}
 	return registrar.Offered{}

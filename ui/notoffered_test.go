@@ -92,7 +92,7 @@ func TestPracticeRehearsesNoLifecycle(t *testing.T) {
 	t.Setenv("APPDATA", "")
 	h.practiceToDone()
 	id := h.w.done.res.Record.ClientID
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	c := h.card(id)
 	h.tapCard(c, "Rehearse an ATO without check, rename and remove")
@@ -111,7 +111,7 @@ func TestPracticeRehearsesNoLifecycle(t *testing.T) {
 func TestSetupFileLifecycleInWizard(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	sim, rec := h.registerAt(atosim.Options{}, "Reception")
-	h.w.loadSetup(h.vendorSetup(func(m map[string]any) {
+	h.w.setup.load(h.vendorSetup(func(m map[string]any) {
 		m["lifecycle"] = map[string]any{"read": false}
 	}))
 	h.acceptSetup() // a custom file is asked about first

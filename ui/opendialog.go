@@ -22,7 +22,7 @@ import (
 // focus there, so a file is a few keystrokes away. The folder's list
 // below works with the arrow keys, Space and Enter too.
 type openDialog struct {
-	w      *Wizard
+	k      *kit
 	d      *dialog.CustomDialog
 	exts   []string
 	dir    string
@@ -44,18 +44,18 @@ type dirItem struct {
 
 // fyneOpenDialog asks for an existing file with one of exts, starting in
 // dir; pick gets its path (not called on Cancel).
-func (w *Wizard) fyneOpenDialog(exts []string, dir string, pick func(path string)) {
-	o := &openDialog{w: w, exts: exts, pick: pick}
-	o.path = w.newEntry("A file or folder, for example " + filepath.Join(startFolder(), "keystore.xml"))
+func (k *kit) fyneOpenDialog(exts []string, dir string, pick func(path string)) {
+	o := &openDialog{k: k, exts: exts, pick: pick}
+	o.path = k.newEntry("A file or folder, for example " + filepath.Join(startFolder(), "keystore.xml"))
 	o.path.OnSubmitted = func(string) { o.submit() }
 	o.path.OnChanged = func(string) { o.msg.Hide() } // the message was about the old text
 	o.path.onEscape = o.cancel
 	o.msg = errPara("")
 	o.msg.Hide()
 	o.listAt = container.NewStack()
-	open := w.newButtonWithIcon("Open", theme.FolderOpenIcon(), o.submit)
+	open := k.newButtonWithIcon("Open", theme.FolderOpenIcon(), o.submit)
 	open.Importance = widget.HighImportance
-	cancel := w.newButtonWithIcon("Cancel", theme.CancelIcon(), o.cancel)
+	cancel := k.newButtonWithIcon("Cancel", theme.CancelIcon(), o.cancel)
 	open.onEscape, cancel.onEscape = o.cancel, o.cancel
 	top := container.NewVBox(
 		para("Type or paste the path of the file, or of a folder, and press Enter; or choose from the list."),
@@ -63,13 +63,13 @@ func (w *Wizard) fyneOpenDialog(exts []string, dir string, pick func(path string
 	title, _ := fileDialogText(exts)
 	// The box first, then the list: Tab goes in reading order.
 	body := container.New(layout.NewBorderLayout(top, nil, nil, nil), top, o.listAt)
-	o.d = dialog.NewCustomWithoutButtons(title, body, w.win)
+	o.d = dialog.NewCustomWithoutButtons(title, body, k.win)
 	o.d.SetButtons([]fyne.CanvasObject{cancel, open})
 	o.d.SetOnClosed(func() { o.done = true })
-	o.d.Resize(w.dialogSize())
+	o.d.Resize(k.dialogSize())
 	o.d.Show()
 	o.enter(dir, false)
-	w.win.Canvas().Focus(o.path)
+	k.win.Canvas().Focus(o.path)
 }
 
 // submit opens what the path box names: a file is chosen, a folder
@@ -124,7 +124,7 @@ func (o *openDialog) enter(dir string, fromList bool) {
 	o.msg.Hide()
 	o.gen++
 	gen, exts := o.gen, o.exts
-	o.w.background(func() func() {
+	o.k.background(func() func() {
 		items, err := readFolder(dir, exts)
 		return func() {
 			if gen != o.gen || o.done {
@@ -181,7 +181,7 @@ func (o *openDialog) show(items []dirItem, focusList bool) {
 	o.listAt.Objects = []fyne.CanvasObject{l}
 	o.listAt.Refresh()
 	if focusList {
-		o.w.win.Canvas().Focus(l)
+		o.k.win.Canvas().Focus(l)
 	}
 }
 

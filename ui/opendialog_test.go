@@ -26,7 +26,8 @@ func openDialogFixture(h *harness) (start, ks string) {
 	if err := os.WriteFile(ks, data, 0o600); err != nil {
 		h.t.Fatal(err)
 	}
-	h.w.credentialState().path = filepath.Join(start, "old.xml")
+	h.w.ensurePage(stepCredential)
+	h.w.draft.ChooseKeystore(filepath.Join(start, "old.xml"))
 	return start, ks
 }
 
@@ -61,8 +62,8 @@ func TestOpenDialogTakesATypedPath(t *testing.T) {
 	box.SetText(filepath.Dir(ks) + string(filepath.Separator) + "keystore.xml")
 	h.press(fyne.KeyReturn)
 	h.loop.drain()
-	if h.w.credential.path != ks {
-		t.Fatalf("the typed file was not taken (path %q)", h.w.credential.path)
+	if h.w.draft.Keystore != ks {
+		t.Fatalf("the typed file was not taken (path %q)", h.w.draft.Keystore)
 	}
 	if h.w.win.Canvas().Overlays().Top() != nil {
 		t.Error("the dialog stays open after choosing")
@@ -93,8 +94,8 @@ func TestOpenDialogListKeepsFocus(t *testing.T) {
 	h.press(fyne.KeyDown)
 	h.press(fyne.KeyReturn)
 	h.loop.drain()
-	if h.w.credential.path != ks {
-		t.Fatalf("Enter on the file did not take it (path %q)", h.w.credential.path)
+	if h.w.draft.Keystore != ks {
+		t.Fatalf("Enter on the file did not take it (path %q)", h.w.draft.Keystore)
 	}
 }
 

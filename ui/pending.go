@@ -31,7 +31,7 @@ func (w *Wizard) askCloseWhileRegistering() {
 	msg := para("A registration is being sent to the ATO. If you close now, DCR Wizard cannot see or keep the " +
 		"ATO's answer: the registration may be made at the ATO without being saved on this computer. " +
 		"What is known is noted, and shown the next time you start DCR Wizard.")
-	if w.isPractice() {
+	if w.draft.Practising() {
 		msg.SetText("A practice registration is being sent to the practice simulator. If you close now, it stops " +
 			"and nothing is kept.")
 	}
@@ -41,7 +41,7 @@ func (w *Wizard) askCloseWhileRegistering() {
 				w.win.Close()
 			}
 		}, w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(msg, 560)))
+	d.Resize(w.kit.fitDialog(dialogSizeFor(msg, 560)))
 	d.Show()
 }
 
@@ -132,7 +132,7 @@ func (w *Wizard) showPending(list []credstore.Pending) {
 	scroll := container.NewVScroll(box)
 	d = dialog.NewCustom(title, "Remind me next time", scroll, w.win)
 	scroll.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 160))) // fits the smallest window
-	d.Resize(w.fitDialog(dialogSizeFor(box, 640)))
+	d.Resize(w.kit.fitDialog(dialogSizeFor(box, 640)))
 	d.Show()
 }
 
@@ -157,7 +157,7 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 	if p.ClientID != "" {
 		id := monoPara(safetext.Line(p.ClientID))
 		facts.Add(bold("Client ID"))
-		facts.Add(container.NewBorder(nil, nil, nil, w.copyButton("Copy", func() string { return p.ClientID }), id))
+		facts.Add(container.NewBorder(nil, nil, nil, w.kit.copyButton("Copy", func() string { return p.ClientID }), id))
 	}
 	if p.Action == credstore.PendingRenew && p.CredentialID != "" {
 		facts.Add(bold("Renewed credential"))
@@ -174,7 +174,7 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 	status.Hide()
 	entry.Add(status)
 
-	dealt := w.newButtonWithIcon("I've dealt with it", theme.ConfirmIcon(), nil)
+	dealt := w.kit.newButtonWithIcon("I've dealt with it", theme.ConfirmIcon(), nil)
 	dealt.OnTapped = func() {
 		dealt.Disable()
 		store, id := w.cfg.Store, p.ID
@@ -194,13 +194,13 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 	}
 	buttons := container.NewHBox()
 	if p.Action == credstore.PendingRenew {
-		open := w.newButtonWithIcon("Open Registrations", theme.ListIcon(), func() {
+		open := w.kit.newButtonWithIcon("Open Registrations", theme.ListIcon(), func() {
 			hide()
 			w.showRegistrations()
 		})
 		buttons.Add(open)
 	} else if p.ClientID != "" && p.Environment != practiceName {
-		check := w.newButtonWithIcon("Check with the ATO", theme.SearchIcon(), nil)
+		check := w.kit.newButtonWithIcon("Check with the ATO", theme.SearchIcon(), nil)
 		check.OnTapped = func() { w.checkPendingWithATO(p, check, status, hide) }
 		buttons.Add(check)
 	}

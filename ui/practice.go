@@ -4,6 +4,11 @@ import (
 	"os"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
 	"dcrwizard/atosim"
 	"dcrwizard/consumerkey"
 	"dcrwizard/flow"
@@ -35,32 +40,92 @@ func startRegistrarPractice(dir string) (*practiceRun, error) {
 	return &practiceRun{Env: p.Env, Demo: p.Demo, ConsumerKey: p.ConsumerKey, Close: p.Close, Rehearse: p.RehearseRenewal, SetLifecycle: p.SetLifecycle}, nil
 }
 
-// practiceState is Practice mode: the built-in simulator, started on
-// demand in the background and stopped with the window.
+// practiceState is Practice mode's simulator, started on demand in the
+// background and stopped with the window. Whether the user is practising is
+// the draft's (w.draft.Practising); this is the machinery behind it.
 type practiceState struct {
-	wanted   bool // the user asked for Practice (Welcome or Environment)
+	w        *Wizard
 	starting bool
 	useDemo  bool // load the demo credential as soon as it is ready
 	p        *practiceRun
 	err      error
-	tmpDir   string // removed on close when we made it
+	tmpDir   string     // removed on close when we made it
+	leaveBtn *keyButton // the banner's Leave Practice
 }
 
-// choosePractice selects Practice mode: Environment preselects it and the
-// Credential step gets the demo credential once the simulator runs.
-func (w *Wizard) choosePractice() {
-	w.practice.wanted = true
-	w.selectPractice()
-	if w.credential.path == "" || w.usingDemo() {
-		w.useDemoCredential()
+// enter starts practising (Welcome's tick box, Environment's Practice
+// choice): the simulator starts in the background.
+func (ps *practiceState) enter() {
+	ps.w.draft.EnterPractice()
+	ps.start()
+}
+
+// enterWithDemo enters Practice with its demo credential, unless the user
+// has chosen a file of their own (Welcome's tick box).
+func (ps *practiceState) enterWithDemo() {
+	d := &ps.w.draft
+	d.EnterPractice()
+	if d.Keystore == "" || d.UsingDemo() {
+		ps.useDemoCredential()
 	} else {
-		w.startPractice()
+		ps.start()
 	}
 }
 
-// startPractice starts the simulator in the background, once.
-func (w *Wizard) startPractice() {
-	ps := &w.practice
+// leave ends practising: the draft drops the demo credential and the
+// Practice key (Draft.LeavePractice), the file the user chose last is
+// offered again, and the page on screen is drawn afresh from the draft. It
+// stays on that page (Environment's choice of Sandbox says there what is
+// missing); leaveTo goes where the user can go on.
+func (ps *practiceState) leave() {
+	w := ps.w
+	d := &w.draft
+	if !d.Practising() {
+		return
+	}
+	d.LeavePractice()
+	ps.left()
+	w.redraw()
+}
+
+// left tidies up once the draft has left Practice (leave, or a choice or a
+// setup file that leaves it): Practice's key goes too, and the file the
+// user chose last is offered again.
+func (ps *practiceState) left() {
+	d := &ps.w.draft
+	ps.useDemo = false
+	if k := ps.key(); !k.IsZero() && d.TypedKey.Same(k) {
+		d.TypedKey = consumerkey.Key{}
+	}
+	if d.Keystore == "" {
+		d.ChooseKeystore(ps.w.app.Preferences().String(prefKeystorePath)) // never the demo one (credentialPage.leaving)
+	}
+}
+
+// leaveTo leaves Practice (the banner's button) and, when the credential
+// was Practice's and a later step needs one, goes to Credential.
+func (ps *practiceState) leaveTo() {
+	w := ps.w
+	if w.review.running() || w.registrations.running() {
+		return // a run goes on with what it was given: no leaving under it
+	}
+	ps.leave()
+	if w.step > stepCredential && w.step <= stepReview && w.draft.Credential == nil {
+		w.show(stepCredential)
+	}
+}
+
+// key is the simulator's consumer key, zero until it runs.
+func (ps *practiceState) key() consumerkey.Key {
+	if ps.p == nil {
+		return consumerkey.Key{}
+	}
+	return ps.p.ConsumerKey
+}
+
+// start starts the simulator in the background, once.
+func (ps *practiceState) start() {
+	w := ps.w
 	if ps.p != nil || ps.starting {
 		return
 	}
@@ -71,7 +136,7 @@ func (w *Wizard) startPractice() {
 		if dir == "" {
 			d, err := os.MkdirTemp("", "dcrwizard-practice-")
 			if err != nil {
-				return func() { w.practiceStarted(nil, "", err) }
+				return func() { ps.started(nil, "", err) }
 			}
 			dir, made = d, d
 		}
@@ -80,57 +145,57 @@ func (w *Wizard) startPractice() {
 			_ = cleanup.RemoveAll(made)
 			made = ""
 		}
-		return func() { w.practiceStarted(p, made, err) }
+		return func() { ps.started(p, made, err) }
 	})
 	w.refreshNav()
 }
 
-func (w *Wizard) practiceStarted(p *practiceRun, tmpDir string, err error) {
-	ps := &w.practice
+func (ps *practiceState) started(p *practiceRun, tmpDir string, err error) {
+	w := ps.w
 	ps.starting = false
 	ps.p, ps.err, ps.tmpDir = p, err, tmpDir
-	if p != nil && ps.useDemo {
-		ps.useDemo = false
-		w.loadDemoCredential()
+	if p != nil {
+		w.draft.SetDemoKeystore(p.Demo.KeystorePath)
+		if ps.useDemo && w.draft.Practising() {
+			ps.loadDemoCredential()
+		}
 	}
-	w.refreshPractice()
+	ps.useDemo = false
+	if w.pageBuilt(stepEnvironment) {
+		w.environment.refreshPractice()
+	}
 	if w.step == stepDetails {
-		w.detailsShown()
+		w.details.shown()
 	}
 	w.refreshNav()
 }
 
 // useDemoCredential puts the demo keystore and its password on the
-// Credential step and opens it, starting Practice mode first if needed.
-func (w *Wizard) useDemoCredential() {
-	if w.practice.p == nil {
-		w.practice.useDemo = true
-		w.startPractice()
+// Credential step and opens it, starting the simulator first if need be.
+func (ps *practiceState) useDemoCredential() {
+	if ps.p == nil {
+		ps.useDemo = true
+		ps.start()
 		return
 	}
-	w.loadDemoCredential()
+	ps.loadDemoCredential()
 }
 
-func (w *Wizard) loadDemoCredential() {
-	d := w.practice.p.Demo
-	w.ensurePage(stepCredential) // flowui: it may not have been shown yet
-	w.setKeystorePath(d.KeystorePath)
-	w.credential.password.SetText(d.Password)
-	w.credential.demoPassword = true
-	w.openCredential()
-}
-
-// usingDemo reports whether the Credential step holds the demo keystore.
-func (w *Wizard) usingDemo() bool {
-	p := w.practice.p
-	return p != nil && w.credential.path != "" && w.credential.path == p.Demo.KeystorePath
+func (ps *practiceState) loadDemoCredential() {
+	d := ps.p.Demo
+	w := ps.w
+	w.ensurePage(stepCredential) // it may not have been shown yet
+	c := &w.credential
+	c.setKeystorePath(d.KeystorePath)
+	c.password.SetText(d.Password)
+	c.demoPassword = true
+	c.open()
 }
 
 // stopPractice stops the simulator and removes its temporary folder. The
 // window is closing and the program about to end, so it waits — briefly:
 // the simulator is on this computer and stops at once.
-func (w *Wizard) stopPractice() {
-	ps := &w.practice
+func (ps *practiceState) stop() {
 	p, dir := ps.p, ps.tmpDir
 	ps.p, ps.tmpDir = nil, ""
 	if p == nil {
@@ -150,4 +215,29 @@ func (w *Wizard) stopPractice() {
 	case <-stopped:
 	case <-time.After(3 * time.Second):
 	}
+}
+
+// buildBanner is the line under the heading on every step while in
+// Practice, with the way out.
+func (ps *practiceState) buildBanner() *fyne.Container {
+	cp := counterpart{practice: true}
+	text := para("Practice mode: nothing is sent to the ATO. " + cp.The() + " plays it, with a demo credential.")
+	text.Importance = widget.WarningImportance
+	text.TextStyle.Bold = true
+	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
+	ps.leaveBtn = ps.w.kit.newButtonWithIcon("Leave Practice", theme.LogoutIcon(), ps.leaveTo)
+	b := container.NewBorder(nil, nil, container.NewCenter(icon), container.NewCenter(ps.leaveBtn), text)
+	b.Hide()
+	return b
+}
+
+// registerForReal leaves Practice, applies the loaded setup file if there
+// is one (its environment and key count again) and shows the Credential
+// step, for the user's own credential (Practice's Done page).
+func (w *Wizard) registerForReal() {
+	w.practice.leave()
+	if s := w.draft.Setup; s != nil {
+		w.setup.use(s)
+	}
+	w.show(stepCredential)
 }

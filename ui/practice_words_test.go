@@ -38,7 +38,7 @@ func TestPracticeIsNeverTheATO(t *testing.T) {
 		}
 	}
 	h.wantText("The practice simulator accepted the registration", "nothing was sent to the ATO")
-	if rows := textsIn(h.w.pages[stepReview]); strings.Contains(rows, "from the ATO") {
+	if rows := textsIn(h.w.views[stepReview]); strings.Contains(rows, "from the ATO") {
 		t.Errorf("the Practice progress list names the ATO:\n%s", rows)
 	}
 	id := h.w.done.res.Registration.ClientID
@@ -134,12 +134,12 @@ func TestDonePageNeverStale(t *testing.T) {
 	h.w.win.Resize(fyne.NewSize(960, 460))
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
 	h.register()
-	sc := h.w.pages[stepDone].(*container.Scroll)
+	sc := h.w.views[stepDone].(*container.Scroll)
 	sc.ScrollToBottom()
 	if sc.Offset.Y == 0 {
 		t.Fatal("the Done page does not scroll at this size: the test proves nothing")
 	}
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.next()
 	h.typeDetails(h.sim.APIKey(), "Back office")
 	h.next()
@@ -148,7 +148,7 @@ func TestDonePageNeverStale(t *testing.T) {
 		t.Errorf("the second Done page opens scrolled to %v, its heading hidden", sc.Offset.Y)
 	}
 	id := h.w.done.res.Record.ClientID
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[id] != nil })
 	c := h.w.registrations.byID[id]
 	h.tapCard(c, "Remove…")
@@ -170,7 +170,7 @@ func TestJargonExplained(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
 	h.register()
-	test.Tap(findButton(t, h.w.pages[stepDone], "Technical details"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Technical details"))
 	h.wantText("The address at the ATO where this registration is checked",
 		"The secret that lets this computer manage the registration",
 		"What is this? The keychain is the password store built into this computer")

@@ -17,13 +17,9 @@ import (
 // the business. A click on Production is deliberate and not asked about;
 // Register asks again in any case (confirmRegister). It reports whether
 // option may be chosen at once.
-func (w *Wizard) askProduction(option string, choose func()) bool {
-	var o *envOption
-	for i := range w.environment.options {
-		if w.environment.options[i].label == option {
-			o = &w.environment.options[i]
-		}
-	}
+func (p *environmentPage) askProduction(option string, choose func()) bool {
+	w := p.w
+	o := p.option(option)
 	if o == nil || o.practice || o.env.Name != flow.Production.Name {
 		return true
 	}
@@ -31,7 +27,7 @@ func (w *Wizard) askProduction(option string, choose func()) bool {
 		"business. Use it only if that is what you want; to test, choose Sandbox or Practice.")
 	back := func() { w.win.Canvas().Focus(w.environment.radio) }
 	// A stray Enter keeps the choice as it was: the focus starts on "Not Production".
-	w.askProductionDialog("Use Production, the live ATO?", msg, "Use Production", "Not Production",
+	w.kit.ask("Use Production, the live ATO?", msg, "Use Production", "Not Production",
 		func() { choose(); back() }, back)
 	return false
 }
@@ -45,14 +41,14 @@ func (w *Wizard) confirmRegister() {
 		w.startRegister()
 		return
 	}
-	msg := para("This registers " + registrar.CleanName(w.details.name.Text) + " in Production, the live ATO (" +
+	msg := para("This registers " + registrar.CleanName(w.draft.Name) + " in Production, the live ATO (" +
 		env.Label + "). It is a real registration, recorded against your business.")
-	w.askProductionDialog("Register in Production?", msg, "Register in Production", "Not yet", w.startRegister, nil)
+	w.kit.ask("Register in Production?", msg, "Register in Production", "Not yet", w.startRegister, nil)
 }
 
-// askProductionDialog asks title; yes runs on the first answer, no (if
-// set) on the second, Escape or closing. The focus starts on the second.
-func (w *Wizard) askProductionDialog(title string, msg fyne.CanvasObject, yesText, noText string, yes, no func()) {
+// ask asks title; yes runs on the first answer, no (if set) on the
+// second, Escape or closing. The focus starts on the second.
+func (k *kit) ask(title string, msg fyne.CanvasObject, yesText, noText string, yes, no func()) {
 	var d *dialog.CustomDialog
 	answered := false
 	answer := func(ok bool) {
@@ -68,15 +64,15 @@ func (w *Wizard) askProductionDialog(title string, msg fyne.CanvasObject, yesTex
 			no()
 		}
 	}
-	use := w.newButtonWithIcon(yesText, theme.ConfirmIcon(), func() { answer(true) })
+	use := k.newButtonWithIcon(yesText, theme.ConfirmIcon(), func() { answer(true) })
 	use.Importance = widget.DangerImportance
-	keep := w.newButtonWithIcon(noText, theme.CancelIcon(), func() { answer(false) })
+	keep := k.newButtonWithIcon(noText, theme.CancelIcon(), func() { answer(false) })
 	use.onEscape = func() { answer(false) }
 	keep.onEscape = use.onEscape
-	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(msg), w.win)
+	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(msg), k.win)
 	d.SetButtons([]fyne.CanvasObject{keep, use})
 	d.SetOnClosed(func() { answer(false) })
-	d.Resize(w.fitDialog(dialogSizeFor(msg, 520)))
+	d.Resize(k.fitDialog(dialogSizeFor(msg, 520)))
 	d.Show()
-	w.win.Canvas().Focus(keep)
+	k.win.Canvas().Focus(keep)
 }

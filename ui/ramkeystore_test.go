@@ -27,17 +27,17 @@ func TestCredentialOffersRAMKeystore(t *testing.T) {
 	}
 
 	h := newHarness(t, harnessOpts{})
-	if p := h.w.credentialState(); p.path != keystore {
-		t.Errorf("Credential step offers %q, want RAM's %q", p.path, keystore)
+	if p := h.offeredKeystore(); p != keystore {
+		t.Errorf("Credential step offers %q, want RAM's %q", p, keystore)
 	}
-	if got := h.w.lastFolder(); got != ram {
+	if got := h.w.credential.lastFolder(); got != ram {
 		t.Errorf("file dialog would start in %q, want %q", got, ram)
 	}
 	// The offer opens like any chosen file.
 	h.next()
 	h.wantStep(stepCredential)
 	h.w.credential.password.SetText(samplePasswordForRAMTest)
-	h.w.openCredential()
+	h.w.credential.open()
 	h.loop.until(t, "the RAM keystore to open", func() bool { return h.w.credential.store != nil || h.w.credential.openErr != nil })
 	if h.w.credential.openErr != nil {
 		t.Fatalf("opening the offered keystore: %v", h.w.credential.openErr)
@@ -47,16 +47,16 @@ func TestCredentialOffersRAMKeystore(t *testing.T) {
 	h2 := newHarness(t, harnessOpts{before: func(a fyne.App) {
 		a.Preferences().SetString(prefKeystorePath, "/some/folder/keystore.xml")
 	}})
-	if p := h2.w.credentialState(); p.path != "/some/folder/keystore.xml" {
-		t.Errorf("remembered file replaced by %q", p.path)
+	if p := h2.offeredKeystore(); p != "/some/folder/keystore.xml" {
+		t.Errorf("remembered file replaced by %q", p)
 	}
 }
 
 func TestCredentialNoRAMKeystore(t *testing.T) {
 	t.Setenv("APPDATA", t.TempDir()) // no ATOMAS folder
 	h := newHarness(t, harnessOpts{})
-	if h.w.credentialState().path != "" || h.w.lastFolder() != "" {
-		t.Errorf("path %q, folder %q; want none", h.w.credentialState().path, h.w.lastFolder())
+	if h.offeredKeystore() != "" || h.w.credential.lastFolder() != "" {
+		t.Errorf("path %q, folder %q; want none", h.offeredKeystore(), h.w.credential.lastFolder())
 	}
 }
 

@@ -89,7 +89,7 @@ const (
 	actRehearse // a renewed practice credential
 )
 
-func (w *Wizard) buildRegistrations() {
+func (w *Wizard) buildRegistrations() *fyne.Container {
 	p := &w.registrations
 	p.byID = map[string]*regCard{}
 	p.unkept = map[string]bool{}
@@ -110,11 +110,11 @@ func (w *Wizard) buildRegistrations() {
 	p.cards = container.NewVBox()
 	p.activity = widget.NewActivity()
 	p.statusMsg = para("")
-	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
+	p.cancelBtn = w.kit.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRegistrationCall)
 	// Shown in the card being worked on, where the user is looking.
 	p.status = container.NewBorder(nil, nil, p.activity, p.cancelBtn, p.statusMsg)
-	p.refreshBtn = w.newButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
-	w.setPage(stepRegistrations,
+	p.refreshBtn = w.kit.newButtonWithIcon("Refresh the list", theme.ViewRefreshIcon(), w.loadRegistrations)
+	return container.NewVBox(
 		p.intro,
 		p.listErr,
 		p.notice,
@@ -122,18 +122,6 @@ func (w *Wizard) buildRegistrations() {
 		p.cards,
 		container.NewHBox(p.refreshBtn),
 	)
-	w.problems[stepRegistrations] = func() string {
-		if p.running() {
-			return "Working… Press Cancel to stop waiting."
-		}
-		return ""
-	}
-	w.focusers[stepRegistrations] = func() fyne.Focusable {
-		if b := firstButton(w.pages[stepRegistrations]); b != nil {
-			return b
-		}
-		return w.backBtn
-	}
 }
 
 // showRegistrations opens the screen from wherever the user is; Back
@@ -263,7 +251,7 @@ func (w *Wizard) fillCard(c *regCard) {
 
 	actions := container.NewHBox()
 	add := func(label string, icon fyne.Resource, tapped func()) *keyButton {
-		b := w.newButtonWithIcon(label, icon, tapped)
+		b := w.kit.newButtonWithIcon(label, icon, tapped)
 		c.buttons = append(c.buttons, b)
 		actions.Add(b)
 		return b
@@ -283,7 +271,7 @@ func (w *Wizard) fillCard(c *regCard) {
 	if !w.practiceOnly(rec) { // verify.go, renew.go
 		more := container.NewHBox()
 		add = func(label string, icon fyne.Resource, tapped func()) *keyButton {
-			b := w.newButtonWithIcon(label, icon, tapped)
+			b := w.kit.newButtonWithIcon(label, icon, tapped)
 			c.buttons = append(c.buttons, b)
 			more.Add(b)
 			return b
@@ -365,7 +353,7 @@ func (w *Wizard) runRegistrationCall(c *regCard, act lifeAction, status string,
 	c.result.Refresh()
 	w.drawBusy()
 
-	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
+	caFile, timeout, newClient := w.draft.CAFile, w.cfg.Timeout, w.cfg.NewHTTPClient
 	store, now, offered := w.cfg.Store, w.cfg.Now, w.offered()
 	p.held.Add(1)
 	w.background(func() func() {
@@ -444,7 +432,7 @@ func (w *Wizard) showChecked(c *regCard, res *registrar.CheckResult) {
 	}
 	box.Add(grid)
 	rows := atoRows(res.Metadata)
-	box.Add(container.NewHBox(w.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
+	box.Add(container.NewHBox(w.kit.newButtonWithIcon("Details for support", theme.InfoIcon(), func() { w.showATODetails(c.rec.Name, rows) })))
 	if atoName, _ := res.Metadata["client_name"].(string); atoName != "" && atoName != c.rec.Name {
 		box.Add(warnPara(practiceWords(practice, "The name at the ATO (“"+safetext.Line(atoName)+"”) is not the name on this computer (“"+safetext.Line(c.rec.Name)+
 			"”). It was probably changed elsewhere. Use Rename to set the one you want in both places.")))

@@ -71,7 +71,7 @@ func (w *Wizard) askExport(c *regCard) {
 			if !ok {
 				return
 			}
-			w.saveFileDialog(valuesFileName(rec.Name), func(path string) { w.exportRegistration(c, path) })
+			w.kit.saveFileDialog(valuesFileName(rec.Name), func(path string) { w.exportRegistration(c, path) })
 		}, w.win)
 	d.SetConfirmText("Choose the file…")
 	d.Show()

@@ -586,7 +586,7 @@ func TestAboutBox(t *testing.T) {
 		}
 	}
 	h.w.cfg.Version = ""
-	h.w.showAbout()
+	h.w.welcome.showAbout()
 	if say := textsIn(h.overlay()); !strings.Contains(say, "Version development build") {
 		t.Errorf("About without a version says:\n%s", say)
 	}

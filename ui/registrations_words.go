@@ -136,7 +136,7 @@ func (w *Wizard) showATODetails(name string, rows [][2]string) {
 	}
 	content := container.NewVBox(para("What the ATO holds for “"+name+"”, as it sent it. Support staff may ask for these."), grid)
 	d := dialog.NewCustom("Details for support", "Close", container.NewVScroll(content), w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(content, 640)))
+	d.Resize(w.kit.fitDialog(dialogSizeFor(content, 640)))
 	d.Show()
 }
 
@@ -299,10 +299,10 @@ func (w *Wizard) showOutcome(c *regCard, act lifeAction, err error) {
 	}
 	switch o.kind {
 	case outcomeGone, outcomeMissingLocal:
-		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Forget on this computer…", theme.DeleteIcon(),
 			func() { w.askForget(c, false) })))
 	case outcomeNotAllowed:
-		box.Add(container.NewHBox(w.newButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Forget on this computer only…", theme.DeleteIcon(),
 			func() { w.askForget(c, true) })))
 	case outcomeNotOffered:
 		w.notOfferedButtons(c, err)
@@ -335,7 +335,7 @@ func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
 	w.valueRow(grid, "Client ID", v.ClientID, v.ClientID)
 	tok := v.RegistrationAccessToken
 	grid.Add(bold("Registration access token"))
-	tokCopy := w.copyButton("Copy", func() string { return tok })
+	tokCopy := w.kit.copyButton("Copy", func() string { return tok })
 	copied := tokCopy.OnTapped
 	tokCopy.OnTapped = func() {
 		copied()

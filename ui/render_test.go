@@ -85,7 +85,7 @@ func TestRenderSteps(t *testing.T) {
 	showWithFixedClientID(h, h.w.done.res)
 	assertRenders(t, h, "6-done")
 
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.next()
 	h.w.details.name.SetText(atosim.ScenarioInvalidRequest)
 	h.next()

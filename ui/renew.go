@@ -115,7 +115,7 @@ func (w *Wizard) showRenewed(c *regCard, cred *m2m.Credential, res *registrar.Re
 	practice := c.rec.Environment == practiceName
 	words := func(s string) string { return practiceWords(practice, s) }
 	again := func() {
-		box.Add(container.NewHBox(w.newButtonWithIcon("Register again with the renewed credential", theme.ContentAddIcon(),
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Register again with the renewed credential", theme.ContentAddIcon(),
 			func() { w.registerAgain(c, cred) })))
 	}
 	switch {
@@ -204,7 +204,7 @@ func (w *Wizard) showAgain(c *regCard, res *registrar.AgainResult, err error) {
 			": set it in your software. The test sign-in with it worked.")))
 		box.Add(para(words("This old registration is kept, marked “replaced by " + newID + "”, until you remove it at the ATO.")))
 		box.Add(oldCredentialPara(c.rec, practice))
-		box.Add(container.NewHBox(w.newButtonWithIcon("Remove the old registration at the ATO…", theme.DeleteIcon(),
+		box.Add(container.NewHBox(w.kit.newButtonWithIcon("Remove the old registration at the ATO…", theme.DeleteIcon(),
 			func() { w.askRemove(c) })))
 		c.rec.ReplacedBy = newID
 	}

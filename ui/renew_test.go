@@ -290,7 +290,7 @@ func TestRegistrationsRehearseRenewal(t *testing.T) {
 	t.Setenv("APPDATA", "")
 	h.practiceToDone()
 	id := h.w.done.res.Record.ClientID
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	c := h.card(id)
 	// Test the connection offers the demo keystore and names the practice

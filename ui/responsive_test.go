@@ -280,7 +280,7 @@ func BenchmarkResponsiveWhileRegistering(b *testing.B) {
 		d.sim.ClearFaults()
 		// Cancelled after the POST was sent: the outcome is unknown, so the
 		// way back is "Register again anyway", offered last.
-		again := findButtons(d.w.pages[stepDone], "Register again anyway")
+		again := findButtons(d.w.views[stepDone], "Register again anyway")
 		if len(again) == 0 {
 			b.Fatal("no Register again anyway button after Cancel")
 		}

@@ -14,17 +14,18 @@ import (
 // support person on the phone can have it read back (one wrong character
 // looks the same masked). A setup file's key is the vendor's and stays
 // masked, with nothing to reveal it.
-func (w *Wizard) summaryValue(label, value string) fyne.CanvasObject {
-	if label != "Consumer key" || w.setupKeyLocked() {
+func (p *detailsPage) summaryValue(label, value string) fyne.CanvasObject {
+	w, d := p.w, &p.w.draft
+	if label != "Consumer key" || d.SetupKey() {
 		return para(value)
 	}
-	key := w.detailsKey()
-	if key.IsZero() || (w.setup.s != nil && key.Same(w.setup.s.ConsumerKey())) {
+	key := d.Key(w.practice.key())
+	if key.IsZero() || (d.Setup != nil && key.Same(d.Setup.ConsumerKey())) {
 		return para(value)
 	}
 	shown := para(value)
 	var btn *keyButton
-	btn = w.newButtonWithIcon("Show the key", theme.VisibilityIcon(), func() {
+	btn = w.kit.newButtonWithIcon("Show the key", theme.VisibilityIcon(), func() {
 		if btn.Text == "Show the key" {
 			shown.TextStyle.Monospace = true
 			shown.SetText(readableKey(key.Header()))

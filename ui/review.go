@@ -78,7 +78,7 @@ type reviewPage struct {
 
 func (r *reviewPage) running() bool { return r.cancel != nil }
 
-func (w *Wizard) buildReview() {
+func (w *Wizard) buildReview() *fyne.Container {
 	p := &w.review
 	p.summary = container.New(layout.NewFormLayout())
 	p.prodNote = warnPara("Production: this is a real registration with the ATO.")
@@ -101,7 +101,7 @@ func (w *Wizard) buildReview() {
 			container.NewVBox(row.label, row.message)))
 	}
 	p.elapsed = widget.NewLabel("")
-	p.cancelBtn = w.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
+	p.cancelBtn = w.kit.newButtonWithIcon("Cancel", theme.CancelIcon(), w.cancelRun)
 	// Cancel sits above the list, beside the heading: the list grows as
 	// steps report, and a button that moves is hard to hit.
 	p.runBox = container.NewVBox(
@@ -110,25 +110,13 @@ func (w *Wizard) buildReview() {
 		widget.NewSeparator(),
 	)
 	p.runBox.Hide()
-	w.setPage(stepReview,
+	return container.NewVBox(
 		para("Check these details. When they are right, press Register. It usually takes a few seconds."),
 		p.runBox,
 		p.summary,
 		p.prodNote,
 		w.buildExisting(),
 	)
-	w.problems[stepReview] = func() string {
-		if p.running() {
-			if p.stored != nil {
-				return "Registered and stored. Testing it… Press Cancel to stop the test."
-			}
-			return "Registering… Press Cancel to stop."
-		}
-		return ""
-	}
-	// Register, as Enter advanced every earlier page; in Production it
-	// asks first (confirmRegister).
-	w.focusers[stepReview] = func() fyne.Focusable { return w.nextBtn }
 }
 
 // maskKey shows enough of a consumer key to recognise it.
@@ -144,7 +132,7 @@ func (w *Wizard) summaryRows() [][2]string {
 	env, _ := w.currentEnv()
 	rows := [][2]string{}
 	envText := env.Label
-	if o := w.selectedOption(); o != nil && !w.environment.custom.Checked {
+	if o := w.environment.selectedOption(); o != nil {
 		envText = o.label
 	}
 	rows = append(rows, [2]string{"Environment", envText})
@@ -154,7 +142,7 @@ func (w *Wizard) summaryRows() [][2]string {
 			rows = append(rows, [2]string{"Not the ATO's", "These addresses are not the ATO's: " + strings.Join(env.Hosts(), ", ") + "."})
 		}
 	}
-	if c := w.selectedCredential(); c != nil {
+	if c := w.draft.Credential; c != nil {
 		name := safetext.Line(c.Name) // a keystore's names and a file name are one line each
 		if c.ABN != "" {
 			name += " (ABN " + formatABN(c.ABN) + ")"
@@ -165,11 +153,11 @@ func (w *Wizard) summaryRows() [][2]string {
 			[2]string{"Valid until", formatDate(c.NotAfter)})
 	}
 	rows = append(rows,
-		[2]string{"File", safetext.Line(w.credential.path)},
-		[2]string{"Consumer key", w.shownKey(w.detailsKey())}, // setup hook: only the last 4 of a vendor's key
-		[2]string{"Name", registrar.CleanName(w.details.name.Text)})
-	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setupVendor()})...) // setup hook
-	if ca := w.environment.caFile; ca != "" {
+		[2]string{"File", safetext.Line(w.draft.Keystore)},
+		[2]string{"Consumer key", w.setup.shownKey(w.draft.Key(w.practice.key()))}, // only the last 4 of a vendor's key
+		[2]string{"Name", registrar.CleanName(w.draft.Name)})
+	rows = append(rows, vendorRows(credstore.Record{Vendor: w.setup.vendor()})...) // setup hook
+	if ca := w.draft.CAFile; ca != "" {
 		rows = append(rows, [2]string{"Extra CA file", safetext.Line(ca)})
 	}
 	return rows
@@ -180,7 +168,7 @@ func (w *Wizard) reviewShown() {
 	p.summary.Objects = nil
 	for _, r := range w.summaryRows() {
 		p.summary.Add(bold(r[0]))
-		p.summary.Add(w.summaryValue(r[0], r[1])) // the typed key can be shown (revealkey.go)
+		p.summary.Add(w.details.summaryValue(r[0], r[1])) // the typed key can be shown (revealkey.go)
 	}
 	p.summary.Refresh()
 	env, _ := w.currentEnv()
@@ -199,15 +187,8 @@ func (w *Wizard) startRegister() {
 	if p.running() {
 		return
 	}
-	env, _ := w.currentEnv()
-	in := registrar.Input{
-		Env:          env,
-		Credential:   w.selectedCredential(),
-		ConsumerKey:  w.detailsKey(), // setup hook: detailsKey
-		InstanceName: registrar.CleanName(w.details.name.Text),
-	}
-	caFile, timeout, newClient := w.environment.caFile, w.cfg.Timeout, w.cfg.NewHTTPClient
-	in, caFile, setupErr := w.applySetupRun(in, caFile) // setup hook: registrar.ApplySetup, as the CLI
+	in, caFile, setupErr := w.input() // from the draft, through registrar.ApplySetup as the CLI
+	env, timeout, newClient := in.Env, w.cfg.Timeout, w.cfg.NewHTTPClient
 	p.input = in
 	if setupErr != nil {
 		w.showFailure(setupErr)

@@ -31,6 +31,42 @@ func TestScreenshots(t *testing.T) {
 	t.Run("1366x768 at 125 %", func(t *testing.T) {
 		screenshotSet(t, filepath.Join(dir, "1366x768-125"), fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25)), 1.25)
 	})
+	t.Run("Practice banner at 125 %", func(t *testing.T) {
+		practiceBannerShot(t, filepath.Join(dir, "1366x768-125"), fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25)), 1.25)
+	})
+}
+
+// practiceBannerShot is a Practice step with its banner (the Environment
+// step, Practice chosen), light theme.
+func practiceBannerShot(t *testing.T, dir string, size fyne.Size, scale float32) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, harnessOpts{})
+	h.app.Settings().SetTheme(newWizardTheme(lightTheme{theme.DefaultTheme()}))
+	h.w.win.Canvas().(test.WindowlessCanvas).SetScale(scale)
+	h.w.win.Resize(size)
+	test.Tap(h.w.welcome.practice)
+	h.next()
+	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.next()
+	h.wantStep(stepEnvironment)
+	if !h.w.banner.Visible() {
+		t.Fatal("no Practice banner to show")
+	}
+	h.w.win.Canvas().Unfocus()
+	h.loop.drain()
+	h.w.win.Resize(size)
+	f, err := os.Create(filepath.Join(dir, "practice-banner.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, h.w.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
@@ -83,7 +119,7 @@ func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 	practiceID := h.w.done.res.Registration.ClientID
 
 	// A refusal, for the failure screen.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Register another"))
 	h.next()
 	h.w.details.name.SetText(atosim.ScenarioInvalidRequest)
 	h.next()

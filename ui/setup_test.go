@@ -43,7 +43,7 @@ func (h *harness) vendorSetup(change func(m map[string]any)) string {
 
 func (h *harness) waitSetup() {
 	h.t.Helper()
-	h.loop.until(h.t, "the setup file to be read", func() bool { return !h.w.setup.busy && (h.w.setup.s != nil || h.w.setup.err != nil) })
+	h.loop.until(h.t, "the setup file to be read", func() bool { return !h.w.setup.busy && (h.w.draft.Setup != nil || h.w.setup.err != nil) })
 }
 
 // keyTail is all that may be shown of the simulator's key.
@@ -64,14 +64,14 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	setup := h.vendorSetup(nil)
 	h.wantText("I have a setup file from my software vendor")
-	test.Tap(findButton(t, h.w.pages[stepWelcome], "I have a setup file from my software vendor"))
+	test.Tap(findButton(t, h.w.views[stepWelcome], "I have a setup file from my software vendor"))
 	if h.w.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("no file dialog opened")
 	}
 	h.w.win.Canvas().Overlays().Top().Hide()
 	h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
-	h.w.loadSetup(setup) // what the file dialog hands back
-	h.acceptSetup()      // a custom file is asked about first
+	h.w.setup.load(setup) // what the file dialog hands back
+	h.acceptSetup()       // a custom file is asked about first
 	h.waitSetup()
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded")
 
@@ -119,7 +119,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	if got := h.sim.Clients(); len(got) != 1 || got[0].Name != "Example Practice Manager – Front desk PC" {
 		t.Errorf("the ATO holds %+v", got)
 	}
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.loop.until(t, "the list of registrations", func() bool { return !h.w.registrations.loading })
 	h.wantText("Example Practice Manager (Example Software Pty Ltd)", "1300 000 000 · help@example.com")
 }
@@ -138,9 +138,9 @@ func TestSetupFileInPracticeMode(t *testing.T) {
 	if err := os.WriteFile(setup, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.w.startSetup()
+	h.w.setup.start()
 	h.acceptSetup() // a custom file is asked about first
-	if h.w.setup.s == nil {
+	if h.w.draft.Setup == nil {
 		t.Fatalf("--setup file not loaded: %v", h.w.setup.err)
 	}
 	test.Tap(h.w.welcome.practice)
@@ -148,7 +148,7 @@ func TestSetupFileInPracticeMode(t *testing.T) {
 	h.loop.until(t, "the demo credential to open", func() bool { return h.w.credential.store != nil })
 	h.next()
 	h.wantStep(stepEnvironment)
-	if !h.w.isPractice() || h.w.environment.radio.Disabled() {
+	if !h.w.draft.Practising() || h.w.environment.radio.Disabled() {
 		t.Fatal("Practice not chosen, or locked")
 	}
 	h.wantText("Practice mode: nothing is sent to the ATO. Example Software Pty Ltd's setup (custom addresses) is used when you register for real.")
@@ -186,13 +186,18 @@ func TestSetupFileBesideTheProgram(t *testing.T) {
 	if err := os.WriteFile(beside, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.w.startSetup() // as at start, now that the file is there
-	h.acceptSetup()  // a custom file is asked about first
+	h.w.setup.start() // as at start, now that the file is there
+	h.acceptSetup()   // a custom file is asked about first
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded (dcrwizard-setup.json)")
 	// "Don't use it" goes back to asking for the key.
-	test.Tap(findButton(t, h.w.pages[stepWelcome], "Don't use it"))
+	test.Tap(findButton(t, h.w.views[stepWelcome], "Don't use it"))
 	h.openKeystore(h.goodKeystore(), testPassword)
 	h.next()
+	// The file's addresses went with it: the environment is the user's to choose.
+	if !h.w.nextBtn.Disabled() {
+		t.Error("the setup file's environment is still chosen after \"Don't use it\"")
+	}
+	h.chooseEnv(h.env.Label)
 	h.next()
 	h.wantStep(stepDetails)
 	if !h.w.details.keyBox.Visible() || h.w.setup.detailsBox.Visible() {
@@ -208,15 +213,15 @@ func TestSetupFileDroppedAndChanged(t *testing.T) {
 	h.openKeystore(keystore, testPassword)
 	h.drop(h.vendorSetup(func(m map[string]any) { m["consumer_key"] = "WrongKey0123456789abcdef" }))
 	h.acceptSetup() // a custom file is asked about first
-	if h.w.credential.path != keystore || h.w.step != stepCredential {
-		t.Fatalf("the setup file was taken as the credential: %q on %s", h.w.credential.path, h.w.step)
+	if h.w.draft.Keystore != keystore || h.w.step != stepCredential {
+		t.Fatalf("the setup file was taken as the credential: %q on %s", h.w.draft.Keystore, h.w.step)
 	}
 	h.next()
 	h.wantStep(stepEnvironment)
 	if !h.w.environment.tokenURL.Disabled() {
 		t.Error("the file's addresses can be edited without Change")
 	}
-	test.Tap(findButton(t, h.w.pages[stepEnvironment], "Change"))
+	test.Tap(findButton(t, h.w.views[stepEnvironment], "Change"))
 	if h.w.environment.tokenURL.Disabled() || h.w.environment.custom.Disabled() {
 		t.Error("Change did not let the user edit the environment")
 	}
@@ -235,9 +240,9 @@ func TestSetupFileDroppedAndChanged(t *testing.T) {
 		t.Errorf("support text:\n%s", support)
 	}
 	// Back to Details: Change shows an empty key field to type into.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Go back to Details"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Go back to Details"))
 	h.wantStep(stepDetails)
-	test.Tap(findButton(t, h.w.pages[stepDetails], "Change"))
+	test.Tap(findButton(t, h.w.views[stepDetails], "Change"))
 	if !h.w.details.keyBox.Visible() || h.w.details.apiKey.Text != "" {
 		t.Fatalf("Change: key box visible %v, field %q", h.w.details.keyBox.Visible(), h.w.details.apiKey.Text)
 	}
@@ -256,7 +261,7 @@ func TestBadSetupFileNamesFieldAndLine(t *testing.T) {
 	bad := h.vendorSetup(func(m map[string]any) { m["vendr"] = m["vendor"]; delete(m, "vendor") })
 	h.drop(bad)
 	h.waitSetup()
-	if h.w.setup.s != nil {
+	if h.w.draft.Setup != nil {
 		t.Fatal("a bad file was used")
 	}
 	data, _ := os.ReadFile(bad)

@@ -33,8 +33,9 @@ type setupConfirm struct {
 	cancel  *keyButton
 }
 
-// confirmSetup asks about s; done gets the answer once.
-func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConfirm {
+// ask asks about s; done gets the answer once.
+func (st *setupState) ask(s *registrar.Setup, done func(ok bool)) *setupConfirm {
+	w := st.w
 	sc := &setupConfirm{}
 	answered := false
 	answer := func(ok bool) {
@@ -45,13 +46,13 @@ func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConf
 		sc.d.Hide()
 		done(ok)
 	}
-	sc.use = w.newButtonWithIcon("Use these addresses", theme.ConfirmIcon(), func() { answer(true) })
+	sc.use = w.kit.newButtonWithIcon("Use these addresses", theme.ConfirmIcon(), func() { answer(true) })
 	sc.use.Importance = widget.DangerImportance
 	sc.use.Disable()
 	sc.use.onEscape = func() { answer(false) }
-	sc.cancel = w.newButtonWithIcon("Don't use this file", theme.CancelIcon(), func() { answer(false) })
+	sc.cancel = w.kit.newButtonWithIcon("Don't use this file", theme.CancelIcon(), func() { answer(false) })
 	sc.cancel.onEscape = func() { answer(false) }
-	sc.checked = w.newCheck("I have checked with "+s.Vendor.Name+" that these are their addresses", func(on bool) {
+	sc.checked = w.kit.newCheck("I have checked with "+s.Vendor.Name+" that these are their addresses", func(on bool) {
 		if on {
 			sc.use.Enable()
 		} else {
@@ -63,20 +64,20 @@ func (w *Wizard) confirmSetup(s *registrar.Setup, done func(ok bool)) *setupConf
 
 	// The notice (it names the hosts) and the box stay in view above the
 	// buttons on a small screen (1024x600 at 125 %); the details scroll.
-	notice, rows := warnPara(s.AddressNotice()), w.setupAddressRows(s)
+	notice, rows := warnPara(s.AddressNotice()), setupAddressRows(s)
 	want := dialogSizeFor(container.NewVBox(notice, rows, sc.checked), 620)
 	content := container.NewBorder(notice, sc.checked, nil, nil, container.NewVScroll(rows))
 	sc.d = dialog.NewCustomWithoutButtons("Addresses that are not the ATO's", content, w.win)
 	sc.d.SetButtons([]fyne.CanvasObject{sc.cancel, sc.use})
 	sc.d.SetOnClosed(func() { answer(false) })
-	sc.d.Resize(w.fitDialog(want))
+	sc.d.Resize(w.kit.fitDialog(want))
 	sc.d.Show()
 	w.win.Canvas().Focus(sc.cancel)
 	return sc
 }
 
 // setupAddressRows lists where the file sends what, with the file's name.
-func (w *Wizard) setupAddressRows(s *registrar.Setup) fyne.CanvasObject {
+func setupAddressRows(s *registrar.Setup) fyne.CanvasObject {
 	box := container.NewVBox()
 	row := func(label, value string) {
 		box.Add(bold(label))
@@ -94,25 +95,24 @@ func (w *Wizard) setupAddressRows(s *registrar.Setup) fyne.CanvasObject {
 	return box
 }
 
-// setupArrived is a file read and checked: a custom one is asked about
-// first (setup hook in setupLoaded); it reports whether it handled s.
-func (w *Wizard) setupArrived(gen int, s *registrar.Setup) bool {
+// arrived is a file read and checked: a custom one is asked about first
+// (loaded); it reports whether it handled s.
+func (st *setupState) arrived(gen int, s *registrar.Setup) bool {
 	if !s.NeedsConfirmation() {
 		return false
 	}
-	st := &w.setup
-	st.confirm = w.confirmSetup(s, func(ok bool) {
+	st.confirm = st.ask(s, func(ok bool) {
 		st.confirm = nil
 		if gen != st.gen {
 			return // another file was chosen meanwhile
 		}
 		if ok {
-			w.useSetup(s)
+			st.use(s)
 			return
 		}
 		st.busy = false
 		st.err = errors.New("The setup file " + filepath.Base(s.Path) + " was not used: you chose not to use its addresses.")
-		w.refreshSetup()
+		st.refresh()
 	})
 	return true
 }

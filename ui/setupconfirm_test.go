@@ -16,7 +16,7 @@ func (h *harness) setupQuestion() fyne.CanvasObject {
 	h.t.Helper()
 	ov := h.w.win.Canvas().Overlays()
 	h.loop.until(h.t, "the setup file to be read or asked about", func() bool {
-		return ov.Top() != nil || (!h.w.setup.busy && (h.w.setup.s != nil || h.w.setup.err != nil))
+		return ov.Top() != nil || (!h.w.setup.busy && (h.w.draft.Setup != nil || h.w.setup.err != nil))
 	})
 	if top := ov.Top(); top != nil && len(findButtons(top, "Use these addresses")) > 0 {
 		return top
@@ -72,9 +72,9 @@ func TestCustomSetupAsksFirst(t *testing.T) {
 	h.drop(setup)
 	q := h.setupQuestion()
 	if q == nil {
-		t.Fatalf("a custom setup file was used without asking (setup %v)", h.w.setup.s)
+		t.Fatalf("a custom setup file was used without asking (setup %v)", h.w.draft.Setup)
 	}
-	if h.w.setup.s != nil {
+	if h.w.draft.Setup != nil {
 		t.Fatal("the file is in use while the question is open")
 	}
 	txt := textsIn(q)
@@ -90,7 +90,7 @@ func TestCustomSetupAsksFirst(t *testing.T) {
 	}
 	// Enter as the dialog opens presses "Don't use this file".
 	h.press(fyne.KeyReturn)
-	if h.w.win.Canvas().Overlays().Top() != nil || h.w.setup.s != nil {
+	if h.w.win.Canvas().Overlays().Top() != nil || h.w.draft.Setup != nil {
 		t.Fatal("Enter did not decline the file")
 	}
 	h.wantText("was not used: you chose not to use its addresses")
@@ -120,7 +120,7 @@ func TestCustomSetupAsksFirst(t *testing.T) {
 	h.tabTo(useKey, "Use these addresses")
 	h.press(fyne.KeyReturn)
 	h.waitSetup()
-	if h.w.setup.s == nil {
+	if h.w.draft.Setup == nil {
 		t.Fatal("the file is not used after it was confirmed")
 	}
 	if n := len(h.sim.Requests()); n != 0 {
@@ -163,15 +163,15 @@ func TestSetupBesideProgramOnlyPresetsSilently(t *testing.T) {
 			if err := os.WriteFile(beside, data, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			h.w.startSetup() // as at start, now that the file is there
+			h.w.setup.start() // as at start, now that the file is there
 			q := h.setupQuestion()
 			if !tc.asked {
-				if q != nil || h.w.setup.s == nil {
+				if q != nil || h.w.draft.Setup == nil {
 					t.Fatalf("a sandbox file beside the program was not used at once: question %v, err %v", q != nil, h.w.setup.err)
 				}
 				return
 			}
-			if q == nil || h.w.setup.s != nil {
+			if q == nil || h.w.draft.Setup != nil {
 				t.Fatalf("a custom file beside the program was used without asking")
 			}
 			if txt := textsIn(q); !strings.Contains(txt, "not the ATO's: 127.0.0.1") || !strings.Contains(txt, "dcrwizard-setup.json") {
@@ -179,7 +179,7 @@ func TestSetupBesideProgramOnlyPresetsSilently(t *testing.T) {
 			}
 			test.Tap(findButton(t, q, "Don't use this file"))
 			h.loop.drain()
-			if h.w.setup.s != nil {
+			if h.w.draft.Setup != nil {
 				t.Fatal("declined, yet used")
 			}
 		})

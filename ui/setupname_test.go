@@ -40,11 +40,11 @@ func TestSetupFileDroppedByItsNames(t *testing.T) {
 			keystore := h.goodKeystore()
 			h.openKeystore(keystore, testPassword)
 			h.drop(h.sandboxSetupAs(name))
-			if h.w.credential.path != keystore || h.w.step != stepCredential {
-				t.Fatalf("%s was taken as the credential: %q on %s", name, h.w.credential.path, h.w.step)
+			if h.w.draft.Keystore != keystore || h.w.step != stepCredential {
+				t.Fatalf("%s was taken as the credential: %q on %s", name, h.w.draft.Keystore, h.w.step)
 			}
 			h.waitSetup()
-			if h.w.setup.s == nil {
+			if h.w.draft.Setup == nil {
 				t.Fatalf("%s was not loaded: %v", name, h.w.setup.err)
 			}
 			h.next()
@@ -62,14 +62,14 @@ func TestSetupFileChosenOnWelcomeOffersDcrwizard(t *testing.T) {
 	setup := h.sandboxSetupAs("Practice.dcrwizard")
 	var mu sync.Mutex // the dialog runs off the UI goroutine
 	var asked []fileRequest
-	h.w.cfg.nativeFile = func(req fileRequest) (string, error) {
+	h.w.kit.nativeFile = func(req fileRequest) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		asked = append(asked, req)
 		return setup, nil
 	}
-	test.Tap(findButton(t, h.w.pages[stepWelcome], "I have a setup file from my software vendor"))
-	h.loop.until(t, "the setup file", func() bool { return !h.w.setup.busy && h.w.setup.s != nil })
+	test.Tap(findButton(t, h.w.views[stepWelcome], "I have a setup file from my software vendor"))
+	h.loop.until(t, "the setup file", func() bool { return !h.w.setup.busy && h.w.draft.Setup != nil })
 	h.wantText("Setup from Example Software Pty Ltd for Example Practice Manager is loaded")
 	mu.Lock()
 	defer mu.Unlock()

@@ -201,7 +201,7 @@ func (w *Wizard) showAttention(l listedRegistrations) {
 func (w *Wizard) buildAttention() *fyne.Container {
 	p := &w.welcome
 	p.attentionText = warnPara("")
-	p.attentionBtn = w.newButtonWithIcon("Open Registrations", theme.ListIcon(), w.showRegistrations)
+	p.attentionBtn = w.kit.newButtonWithIcon("Open Registrations", theme.ListIcon(), w.showRegistrations)
 	p.attention = container.NewVBox(p.attentionText, container.NewHBox(p.attentionBtn))
 	p.attention.Hide()
 	return p.attention

@@ -108,6 +108,7 @@ type environmentChoice struct {
 	UsingDemo     bool // the chosen credential is Practice mode's demo credential
 	HaveEnv       bool // an option is selected at all
 	ExtraCA       bool // a CA file is chosen under Advanced
+	NoCredential  bool // none chosen: leaving Practice took the demo one
 }
 
 // environmentProblem says why Next is not yet allowed on the Environment
@@ -122,7 +123,7 @@ func environmentProblem(e environmentChoice) string {
 		return "Starting Practice mode…"
 	case e.Practice && !e.UsingDemo:
 		return "Practice mode works only with its own demo credential. Press \"Use the Practice credential\"."
-	case !e.Practice && e.UsingDemo:
+	case !e.Practice && (e.UsingDemo || e.NoCredential):
 		return "The Practice demo credential works only in Practice mode. Go Back and choose your own credential file, or choose Practice."
 	}
 	if err := e.Env.Check(e.ExtraCA); err != nil { // the trust rules (flow/trust.go)

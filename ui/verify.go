@@ -43,7 +43,7 @@ func (w *Wizard) showCredDialog(title string, intro fyne.CanvasObject, path, okT
 	if path == "" {
 		cd.pathText.SetText("(no file chosen)")
 	}
-	cd.password = w.newPasswordEntry("")
+	cd.password = w.kit.newPasswordEntry("")
 	check := func() {
 		if cd.path != "" && cd.password.Text != "" {
 			cd.ok.Enable()
@@ -60,15 +60,15 @@ func (w *Wizard) showCredDialog(title string, intro fyne.CanvasObject, path, okT
 		cd.d.Hide()
 		onOK(cd.path, pw)
 	}
-	cd.ok = w.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
+	cd.ok = w.kit.newButtonWithIcon(okText, theme.ConfirmIcon(), submit)
 	cd.ok.Importance = widget.HighImportance
-	cd.cancel = w.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { cd.d.Hide() })
+	cd.cancel = w.kit.newButtonWithIcon("Cancel", theme.CancelIcon(), func() { cd.d.Hide() })
 	dir := ""
 	if path != "" {
 		dir = filepath.Dir(path)
 	}
-	cd.choose = w.newButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
-		w.openFileDialog(credentialExtensions, dir, func(p string) {
+	cd.choose = w.kit.newButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
+		w.kit.openFileDialog(credentialExtensions, dir, func(p string) {
 			cd.path = p
 			cd.pathText.SetText(p)
 			check()
@@ -85,7 +85,7 @@ func (w *Wizard) showCredDialog(title string, intro fyne.CanvasObject, path, okT
 	cd.d = dialog.NewCustomWithoutButtons(title, content, w.win)
 	cd.d.SetButtons([]fyne.CanvasObject{cd.cancel, cd.ok})
 	check()
-	cd.d.Resize(w.fitDialog(dialogSizeFor(content, 600)))
+	cd.d.Resize(w.kit.fitDialog(dialogSizeFor(content, 600)))
 	cd.d.Show()
 	w.win.Canvas().Focus(cd.password)
 	return cd

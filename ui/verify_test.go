@@ -65,7 +65,7 @@ func TestNewRegistrationTested(t *testing.T) {
 	if n := countPath(reqs, atosim.HeartbeatPath); n != 1 {
 		t.Errorf("%d heartbeat calls, want 1", n)
 	}
-	test.Tap(findButton(t, h.w.pages[stepDone], "Copy support summary"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Copy support summary"))
 	if s := h.app.Clipboard().Content(); !strings.Contains(s, "Test:") || !strings.Contains(s, "usable") {
 		t.Errorf("support summary does not give the test's result:\n%s", s)
 	}

@@ -82,7 +82,7 @@ func (w *Wizard) warmReview() {
 		w.coolReview()
 		return
 	}
-	caFile, timeout := w.environment.caFile, w.cfg.Timeout
+	caFile, timeout := w.draft.CAFile, w.cfg.Timeout
 	if p.warm != nil && p.warm.matches(env, caFile, timeout) {
 		return
 	}

@@ -20,7 +20,11 @@ const (
 	appCopyrightLine = "Copyright (c) 2026 The DCR Wizard authors"
 )
 
+// welcomePage is the first screen. Its Practice tick box enters and
+// leaves Practice mode (the draft's).
 type welcomePage struct {
+	w *Wizard
+
 	practice      *keyCheck
 	registrations *keyButton
 	about         *keyButton
@@ -32,16 +36,21 @@ type welcomePage struct {
 	needKey *widget.RichText
 }
 
-func (w *Wizard) buildWelcome() {
-	p := &w.welcome
-	p.practice = w.newCheck("Try it in Practice mode first (nothing is sent to the ATO)", func(on bool) {
-		if on {
-			w.choosePractice()
+func (p *welcomePage) build() *fyne.Container {
+	w := p.w
+	p.practice = w.kit.newCheck("Try it in Practice mode first (nothing is sent to the ATO)", func(on bool) {
+		if on == w.draft.Practising() {
+			return // drawn from the draft (shown), not a change
 		}
-		w.refreshNav()
+		if on {
+			w.practice.enterWithDemo()
+			w.redraw()
+		} else {
+			w.practice.leave()
+		}
 	})
-	p.registrations = w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
-	p.about = w.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
+	p.registrations = w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
+	p.about = w.kit.newButtonWithIcon("About", theme.InfoIcon(), p.showAbout)
 	p.about.Importance = widget.LowImportance
 	// The key's line is its own, hidden while a setup file supplies the key
 	// (refreshWelcomeKey).
@@ -52,13 +61,13 @@ func (w *Wizard) buildWelcome() {
 		"a setup file (" + setupfile.Extension + "), open it below and you do not need to enter the key.")
 	needName := needItem("**A name for this installation,** for example the computer's name, so that you can tell " +
 		"your registrations apart later.")
-	w.setPage(stepWelcome,
+	box := container.NewVBox(
 		w.buildAttention(), // registrations that need attention (status.go)
 		para("This wizard registers this installation of your software with the Australian Taxation Office (ATO), "+
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
 		subheading("What you need"),
 		container.NewVBox(need, p.needKey, needName),
-		w.setup.welcomeBox, // setup hook
+		w.setup.welcomeBox,
 		subheading("Not sure yet?"),
 		para("Practice mode runs the whole registration against a simulator built into this program, with a demo "+
 			"credential it makes for you. Nothing leaves this computer, so it is a safe way to see every step."),
@@ -67,9 +76,21 @@ func (w *Wizard) buildWelcome() {
 		para("Press Start (or Enter) to begin. You can go Back at any time; what you typed is kept."),
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
-	w.focusers[stepWelcome] = func() fyne.Focusable { return w.nextBtn }
 	w.refreshAttention()
-	w.refreshWelcomeKey()
+	p.drawKey()
+	return box
+}
+
+func (p *welcomePage) problem() string       { return "" }
+func (p *welcomePage) focus() fyne.Focusable { return p.w.nextBtn }
+func (p *welcomePage) leaving()              {} // the tick box entered Practice already
+
+// shown draws the tick box from the draft: Practice may have been left on
+// another page since.
+func (p *welcomePage) shown() {
+	if on := p.w.draft.Practising(); p.practice.Checked != on {
+		p.practice.SetChecked(on) // its callback sees no change
+	}
 }
 
 // needItem is one bullet of "What you need".
@@ -79,16 +100,18 @@ func needItem(md string) *widget.RichText {
 	return r
 }
 
-// refreshWelcomeKey lists the consumer key under "What you need" only when
-// no setup file supplies it.
-func (w *Wizard) refreshWelcomeKey() {
-	if k := w.welcome.needKey; k != nil {
-		setShown(k, w.setup.s == nil || w.setup.keyChanged)
+// drawKey lists the consumer key under "What you need" only when no setup
+// file supplies it.
+func (p *welcomePage) drawKey() {
+	if k := p.needKey; k != nil {
+		d := &p.w.draft
+		setShown(k, d.Setup == nil || d.OwnKey)
 	}
 }
 
 // showAbout shows the program's name, version, licence and purpose.
-func (w *Wizard) showAbout() {
+func (p *welcomePage) showAbout() {
+	w := p.w
 	version := w.cfg.Version
 	if version == "" {
 		version = "development build"
@@ -110,6 +133,6 @@ func (w *Wizard) showAbout() {
 	content.Add(widget.NewLabelWithStyle("Licence: "+appLicence, fyne.TextAlignCenter, fyne.TextStyle{}))
 	content.Add(widget.NewLabelWithStyle(appCopyrightLine, fyne.TextAlignCenter, fyne.TextStyle{}))
 	d := dialog.NewCustom("About "+appName, "Close", content, w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(content, 460)))
+	d.Resize(w.kit.fitDialog(dialogSizeFor(content, 460)))
 	d.Show()
 }

@@ -7,7 +7,6 @@ package ui
 import (
 	"fmt"
 	"image/color"
-	"net/http"
 	"sync"
 	"time"
 
@@ -17,9 +16,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dcrwizard/credstore"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // Preference keys. The password is never stored.
@@ -28,66 +27,33 @@ const (
 	prefEnvironment  = "environment"
 )
 
-// Config is what the program (or a test) gives the wizard.
-type Config struct {
-	Title   string        // window title; "DCR Wizard" when empty
-	Icon    fyne.Resource // app and window icon; may be nil
-	Version string        // shown in the support summary
-
-	// Store is where registrations are kept (required).
-	Store *credstore.Store
-	// NewHTTPClient makes the client for the ATO, trusting caFile as well
-	// when it is not empty. Default flow.NewHTTPClient.
-	NewHTTPClient func(caFile string, timeout time.Duration) (*http.Client, error)
-	// Now is the clock. Default time.Now.
-	Now func() time.Time
-	// PracticeDir receives Practice mode's demo keystore. Default: a new
-	// temporary folder, removed when the window closes.
-	PracticeDir string
-	// Environments are the choices besides Practice. Default flow.Presets().
-	Environments []flow.Environment
-	// Timeout bounds each HTTP request. Default 60 seconds.
-	Timeout time.Duration
-	// DefaultName is the suggested instance name. Default
-	// registrar.DefaultInstanceName() (the computer's name).
-	DefaultName string
-	// SetupPath is a software vendor's setup file to start with (dcrwizard
-	// --setup FILE); when empty, dcrwizard-setup.json beside the program is
-	// used if there is one (see setup.go).
-	SetupPath string
-
-	// For tests: post replaces fyne.Do; tick is the elapsed-time interval.
-	post          func(func())
-	tick          time.Duration
-	startPractice func(dir string) (*practiceRun, error)
-	setupBeside   func() (string, bool) // default registrar.SetupBesideProgram
-	// workArea is the screen's work area in logical units (default: the
-	// primary screen's, see screen_desktop.go).
-	workArea func() (fyne.Size, bool)
-	// nativeFile replaces the system's file dialog (default: the system's
-	// when the window is a native one, else Fyne's).
-	nativeFile nativeFileFunc
-}
-
-// Wizard is the window and everything it remembers between steps.
+// Wizard is the window: it navigates between the pages and offers them its
+// services. What the user has chosen is the draft; each page draws it.
 type Wizard struct {
 	cfg Config
 	app fyne.App
 	win fyne.Window
 	bg  sync.WaitGroup // background jobs still running (tests wait for them)
+	kit kit            // makes controls and dialogs (kit.go)
+
+	// draft is the registration being put together and the mode
+	// (Practice): the one place the user's choices live.
+	draft journey.Draft
 
 	step     step
 	heading  *widget.RichText
+	banner   *fyne.Container // Practice's, under the heading (practice.go)
 	body     *fyne.Container
 	hint     *widget.Label
 	backBtn  *keyButton
 	nextBtn  *keyButton
 	closeBtn *keyButton // on Done, where Next was: the wizard's "Finish"
 	footer   *fyne.Container
-	pages    [stepRegistrations + 1]fyne.CanvasObject
-	boxes    [stepRegistrations + 1]*fyne.Container
-	problems [stepRegistrations + 1]func() string
-	focusers [stepRegistrations + 1]func() fyne.Focusable
+	// steps are the pages; views their scrolls on screen, boxes the
+	// scrolls' contents (ensurePage).
+	steps [stepRegistrations + 1]page
+	views [stepRegistrations + 1]fyne.CanvasObject
+	boxes [stepRegistrations + 1]*fyne.Container
 
 	welcome     welcomePage
 	credential  credentialPage
@@ -99,7 +65,7 @@ type Wizard struct {
 	registrations registrationsPage
 
 	practice practiceState
-	setup    setupState // setup hook: a vendor's setup file (setup.go)
+	setup    setupState // a vendor's setup file (setup.go)
 
 	closeOnce sync.Once
 	built     [stepRegistrations + 1]bool // pages made so far (ensurePage)
@@ -113,30 +79,10 @@ func (w *Wizard) ensurePage(s step) {
 		return
 	}
 	w.built[s] = true // before building: a builder may refresh its own page
-	switch s {
-	case stepWelcome:
-		w.buildWelcome()
-	case stepCredential:
-		w.buildCredential()
-	case stepEnvironment:
-		w.buildEnvironment()
-	case stepDetails:
-		w.buildDetails()
-	case stepReview:
-		w.buildReview()
-	case stepDone:
-		w.buildDone()
-	case stepRegistrations:
-		w.buildRegistrations()
-	}
-}
-
-// credentialState is the Credential page, built if need be: for tests and
-// code that read it before it was shown (the environment's accessors,
-// selectedOption and currentEnv, build theirs the same way).
-func (w *Wizard) credentialState() *credentialPage {
-	w.ensurePage(stepCredential)
-	return &w.credential
+	box := w.steps[s].build()
+	// In a scroll, so that long pages scroll instead of growing the window.
+	w.boxes[s] = box
+	w.views[s] = container.NewVScroll(container.NewPadded(box))
 }
 
 // pageBuilt reports whether s's page exists yet: refreshes of a page not
@@ -145,31 +91,21 @@ func (w *Wizard) pageBuilt(s step) bool { return w.built[s] }
 
 // New builds the wizard window on a. Call it on the UI goroutine.
 func New(a fyne.App, cfg Config) *Wizard {
-	if cfg.Title == "" {
-		cfg.Title = "DCR Wizard"
-	}
-	if cfg.NewHTTPClient == nil {
-		cfg.NewHTTPClient = flow.NewHTTPClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Environments == nil {
-		cfg.Environments = flow.Presets()
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 60 * time.Second
-	}
-	if cfg.DefaultName == "" {
-		cfg.DefaultName = registrar.DefaultInstanceName()
-	}
-	if cfg.startPractice == nil {
-		cfg.startPractice = startRegistrarPractice
-	}
-	if cfg.tick <= 0 {
-		cfg.tick = time.Second
-	}
+	cfg = cfg.withDefaults()
 	w := &Wizard{cfg: cfg, app: a}
+	w.welcome.w, w.credential.w, w.environment.w, w.details.w = w, w, w, w
+	w.setup.w, w.practice.w = w, w
+	w.draft.Name = cfg.DefaultName
+	restoreEnvironment(&w.draft, a.Preferences(), cfg.Environments)
+	w.steps = [...]page{
+		stepWelcome:       &w.welcome,
+		stepCredential:    &w.credential,
+		stepEnvironment:   &w.environment,
+		stepDetails:       &w.details,
+		stepReview:        reviewStep{w},
+		stepDone:          doneStep{w},
+		stepRegistrations: registrationsStep{w},
+	}
 	a.Settings().SetTheme(newWizardTheme(a.Settings().Theme()))
 	if cfg.Icon != nil {
 		a.SetIcon(cfg.Icon)
@@ -178,28 +114,30 @@ func New(a fyne.App, cfg Config) *Wizard {
 	if cfg.Icon != nil {
 		w.win.SetIcon(cfg.Icon)
 	}
+	w.kit = newKit(w)
 
 	w.heading = widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyleHeading})
 	w.hint = widget.NewLabel("")
 	w.hint.Wrapping = fyne.TextWrapWord
 	w.hint.Importance = widget.MediumImportance
-	w.backBtn = w.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
-	w.nextBtn = w.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
+	w.backBtn = w.kit.newButtonWithIcon("Back", theme.NavigateBackIcon(), w.back)
+	w.nextBtn = w.kit.newButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
 	w.nextBtn.Importance = widget.HighImportance
 	w.nextBtn.freshPress = true // a held Enter's repeats never press Register (focus.go)
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
 	// Close asks first when values are unkept, as the window's own close
 	// button does. It is not bound to Enter: a stray key must not close.
-	w.closeBtn = w.newButton("Close", w.closeRequested)
+	w.closeBtn = w.kit.newButton("Close", w.closeRequested)
 
-	w.buildSetup() // setup hook: before the pages that show it
+	w.banner = w.practice.buildBanner()
+	w.setup.build() // before the pages that show it
 	// Only the first page now: the others are built when first needed
 	// (ensurePage), so the window opens as fast as a bare one (issue 20).
 	w.ensurePage(stepWelcome)
 
 	w.body = container.NewStack()
 	w.footer = container.NewBorder(nil, nil, w.backBtn, container.NewHBox(w.nextBtn, w.closeBtn), w.hint)
-	top := container.NewVBox(w.heading, widget.NewSeparator())
+	top := container.NewVBox(w.heading, w.banner, widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), w.footer)
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(minWindowSize)
@@ -214,7 +152,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 
 	w.show(stepWelcome)
 	w.checkPending()
-	w.startSetup() // setup hook
+	w.setup.start()
 	return w
 }
 
@@ -243,47 +181,80 @@ func (w *Wizard) now() time.Time { return w.cfg.Now() }
 func (w *Wizard) show(s step) {
 	w.ensurePage(s)
 	if s != stepReview {
-		w.coolReview() // flowui: pre-made connections are for Review's Register only
+		w.coolReview() // pre-made connections are for Review's Register only
 	}
 	w.step = s
+	w.drawFrame()
+	w.body.Objects = []fyne.CanvasObject{w.views[s]}
+	if sc, ok := w.views[s].(*container.Scroll); ok {
+		sc.Offset = fyne.Position{} // every page opens at its top, heading first
+	}
+	w.body.Refresh()
+	w.steps[s].shown()
+	w.refreshNav()
+	c := w.win.Canvas()
+	c.Unfocus()
+	if f := w.steps[s].focus(); f != nil {
+		c.Focus(f)
+	}
+}
+
+// drawFrame draws what is round the page: the heading, which says when
+// this is Practice, and Practice's banner.
+func (w *Wizard) drawFrame() {
+	s := w.step
 	heading := stepHeading(s)
 	if s == stepDone && w.done.title != "" {
 		heading = fmt.Sprintf("Step %d of %d — %s", int(s), numberedSteps, w.done.title)
 	}
+	if w.draft.Practising() && s != stepRegistrations {
+		heading = "Practice — " + heading
+	}
 	w.heading.Segments[0].(*widget.TextSegment).Text = heading
 	w.heading.Refresh()
-	w.body.Objects = []fyne.CanvasObject{w.pages[s]}
-	if sc, ok := w.pages[s].(*container.Scroll); ok {
-		sc.Offset = fyne.Position{} // every page opens at its top, heading first
-	}
-	w.body.Refresh()
-	switch s {
-	case stepCredential:
-		w.credentialShown()
-	case stepEnvironment:
-		w.environmentShown()
-	case stepDetails:
-		w.detailsShown()
-	case stepReview:
-		w.reviewShown()
-	}
-	w.refreshNav()
-	c := w.win.Canvas()
-	c.Unfocus()
-	if f := w.focusers[s]; f != nil {
-		if obj := f(); obj != nil {
-			c.Focus(obj)
+	if on := w.draft.Practising(); on != w.banner.Visible() {
+		setShown(w.banner, on)
+		if c := w.win.Content(); c != nil {
+			c.Refresh() // the frame lays out again round the banner's height
 		}
 	}
+}
+
+// redraw draws the frame and the page on screen again from the draft,
+// after a change made elsewhere (Practice left, a setup file loaded),
+// without moving the focus.
+func (w *Wizard) redraw() {
+	if w.body == nil {
+		return // still being made: show draws it
+	}
+	w.drawFrame()
+	w.steps[w.step].shown()
+	w.refreshNav()
+}
+
+// places are where the draft can go: the configured places and, once it
+// runs, Practice's simulator.
+func (w *Wizard) places() journey.Places {
+	pl := journey.Places{Presets: w.cfg.Environments}
+	if p := w.practice.p; p != nil {
+		pl.Practice = p.Env
+	}
+	return pl
+}
+
+// currentEnv is the environment the draft goes to.
+func (w *Wizard) currentEnv() (flow.Environment, bool) { return w.draft.Env(w.places()) }
+
+// input is what Register sends and the CA file to trust, from the draft
+// alone (through registrar.ApplySetup when a setup file is in use).
+func (w *Wizard) input() (registrar.Input, string, error) {
+	return w.draft.Input(w.places(), w.practice.key(), w.cfg.Store.Dir())
 }
 
 // refreshNav enables Next only when the current step is complete and says
 // why it is not.
 func (w *Wizard) refreshNav() {
-	problem := ""
-	if p := w.problems[w.step]; p != nil {
-		problem = p()
-	}
+	problem := w.steps[w.step].problem()
 	w.hint.SetText(problem)
 	running := w.review.running()
 	switch w.step {
@@ -297,10 +268,12 @@ func (w *Wizard) refreshNav() {
 	if w.step == stepRegistrations {
 		running = w.registrations.running()
 	}
-	if running {
-		w.backBtn.Disable()
-	} else {
-		w.backBtn.Enable()
+	for _, b := range []*keyButton{w.backBtn, w.practice.leaveBtn} {
+		if running {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
 	}
 	if w.step == stepDone {
 		w.closeBtn.Show()
@@ -342,25 +315,13 @@ func (w *Wizard) next() {
 	if w.nextBtn.Disabled() || !w.nextBtn.Visible() {
 		return
 	}
-	if p := w.problems[w.step]; p != nil && p() != "" {
+	from := w.step
+	if w.steps[from].problem() != "" {
 		return
 	}
-	switch w.step {
-	case stepWelcome:
-		if w.welcome.practice.Checked {
-			w.choosePractice()
-		}
-		w.show(stepCredential)
-	case stepCredential:
-		w.credentialLeaving()
-		w.show(stepEnvironment)
-	case stepEnvironment:
-		w.environmentLeaving()
-		w.show(stepDetails)
-	case stepDetails:
-		w.show(stepReview)
-	case stepReview:
-		w.reviewNext()
+	w.steps[from].leaving() // Review's starts the registration
+	if from < stepReview {
+		w.show(from + 1)
 	}
 }
 
@@ -407,11 +368,11 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 	}
 	for _, u := range uris {
 		if u.Scheme() == "file" {
-			if w.droppedSetup(u.Path()) { // setup hook: a vendor's setup file, not a credential
+			if w.setup.dropped(u.Path()) { // a vendor's setup file, not a credential
 				return
 			}
 			w.ensurePage(stepCredential)
-			w.setKeystorePath(u.Path())
+			w.credential.setKeystorePath(u.Path())
 			if w.step != stepCredential {
 				w.show(stepCredential)
 			}
@@ -435,6 +396,6 @@ func (w *Wizard) shutdown() {
 			c()
 		}
 		w.coolReview()
-		w.stopPractice()
+		w.practice.stop()
 	})
 }

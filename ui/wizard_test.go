@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -53,7 +52,7 @@ func TestRegisterSuccess(t *testing.T) {
 	}
 
 	// Support summary: useful, without secrets.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Copy support summary"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Copy support summary"))
 	summary := h.app.Clipboard().Content()
 	for _, want := range []string{clientID, d.res.Registration.Receipt, "Front desk PC", "ABRD:80000000001_TestMachine"} {
 		if !strings.Contains(summary, want) {
@@ -68,7 +67,7 @@ func TestRegisterSuccess(t *testing.T) {
 
 	// Remembered: the file and the environment, never the password.
 	prefs := h.app.Preferences()
-	if got := prefs.String(prefKeystorePath); got != h.w.credential.path {
+	if got := prefs.String(prefKeystorePath); got != h.w.draft.Keystore {
 		t.Errorf("remembered keystore %q", got)
 	}
 	if got := prefs.String(prefEnvironment); got != "custom" {
@@ -81,7 +80,7 @@ func TestRegisterSuccess(t *testing.T) {
 	}
 
 	// Copy button of the client id.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Copy"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Copy"))
 	if got := h.app.Clipboard().Content(); got != clientID {
 		t.Errorf("copied %q, want the client id", got)
 	}
@@ -99,7 +98,7 @@ func TestRegisterSuccess(t *testing.T) {
 	}
 
 	// View registrations lists it; Back (Escape) returns here.
-	test.Tap(findButton(t, h.w.pages[stepDone], "View registrations"))
+	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.wantStep(stepRegistrations)
 	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[clientID] != nil })
 	h.key(fyne.KeyEscape)
@@ -190,7 +189,7 @@ func TestExpiredCredentialRefused(t *testing.T) {
 	path = h.writeKeystore("mixed.xml", expired, good)
 	h.drop(path)
 	h.loop.until(t, "the file to open", func() bool { return h.w.credential.store != nil })
-	if c := h.w.selectedCredential(); c == nil || c.ID != good.ID {
+	if c := h.w.draft.Credential; c == nil || c.ID != good.ID {
 		t.Fatalf("selected %v, want the good credential", c)
 	}
 	if h.w.nextBtn.Disabled() {
@@ -211,7 +210,7 @@ func TestWrongConsumerKeyGoesBackToDetails(t *testing.T) {
 	if got := h.w.heading.String(); got != "Step 5 of 5 — Not registered" {
 		t.Errorf("heading %q", got)
 	}
-	test.Tap(findButton(t, h.w.pages[stepDone], "Go back to Details"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Go back to Details"))
 	h.wantStep(stepDetails)
 	if got := h.w.details.apiKey.Text; got != wrongKey {
 		t.Errorf("consumer key now %q, want what was typed", got)
@@ -238,7 +237,7 @@ func TestATORefusesName(t *testing.T) {
 		t.Fatalf("no plain words for %v", err)
 	}
 	h.wantText(msg, action, "Go back to Details")
-	test.Tap(findButton(t, h.w.pages[stepDone], "Details for support"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Details for support"))
 	if top := h.w.win.Canvas().Overlays().Top(); top == nil {
 		t.Fatal("no support details shown")
 	}
@@ -290,7 +289,7 @@ func TestCancelDuringSlowStep(t *testing.T) {
 	// Try again goes back to Review with everything kept.
 	h.w.cfg.Now = func() time.Time { return testNow }
 	h.sim.ClearFaults()
-	test.Tap(findButton(t, h.w.pages[stepDone], "Try again"))
+	test.Tap(findButton(t, h.w.views[stepDone], "Try again"))
 	h.wantStep(stepReview)
 	h.register()
 	if h.w.done.res == nil {
@@ -327,7 +326,7 @@ func TestKeychainFailureShowsValues(t *testing.T) {
 		t.Error("the token is shown in full on screen")
 	}
 	// The token's Copy button copies it whole.
-	buttons := findButtons(h.w.pages[stepDone], "Copy")
+	buttons := findButtons(h.w.views[stepDone], "Copy")
 	if len(buttons) != 3 {
 		t.Fatalf("%d Copy buttons, want 3", len(buttons))
 	}
@@ -395,176 +394,6 @@ func checkValuesFile(t *testing.T, path string, v credstore.Values) {
 	}
 }
 
-func TestBackKeepsWhatWasTyped(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	ks := h.goodKeystore()
-	h.toReview(ks, h.sim.APIKey(), "Reception")
-
-	// Escape walks back; nothing typed is lost.
-	for _, want := range []step{stepDetails, stepEnvironment, stepCredential, stepWelcome} {
-		h.key(fyne.KeyEscape)
-		h.wantStep(want)
-	}
-	h.key(fyne.KeyEscape) // nothing before Welcome
-	h.wantStep(stepWelcome)
-	// Enter walks forward again, every step still valid.
-	for _, want := range []step{stepCredential, stepEnvironment, stepDetails, stepReview} {
-		h.key(fyne.KeyReturn)
-		h.wantStep(want)
-	}
-	if h.w.credential.path != ks || h.w.credential.password.Text != testPassword || h.w.credential.store == nil {
-		t.Error("credential step lost its file or password")
-	}
-	if h.w.details.apiKey.Text != h.sim.APIKey() || h.w.details.name.Text != "Reception" {
-		t.Errorf("details lost: %q %q", h.w.details.apiKey.Text, h.w.details.name.Text)
-	}
-	if env, _ := h.w.currentEnv(); env.TokenURL != h.env.TokenURL {
-		t.Errorf("environment lost: %+v", env)
-	}
-}
-
-func TestFocusAndKeys(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	h.next()
-	if f := h.w.win.Canvas().Focused(); f != &h.w.credential.password.Entry && f != h.w.credential.password {
-		t.Errorf("focus on the Credential step is %T, want the password", f)
-	}
-	// Escape inside the password field goes back too.
-	h.key(fyne.KeyEscape)
-	h.wantStep(stepWelcome)
-	// Enter with an incomplete step does nothing.
-	h.next()
-	h.key(fyne.KeyReturn)
-	h.wantStep(stepCredential)
-	if !h.w.nextBtn.Disabled() || h.w.hint.Text == "" {
-		t.Errorf("Next enabled or unexplained on an empty Credential step: %q", h.w.hint.Text)
-	}
-}
-
-func TestDetailsCleansPastedKey(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
-	h.key(fyne.KeyEscape)
-	h.wantStep(stepDetails)
-	if f := h.w.win.Canvas().Focused(); f != h.w.details.apiKey {
-		t.Errorf("focus on Details is %T, want the consumer key", f)
-	}
-	h.app.Clipboard().SetContent("  " + h.sim.APIKey()[:6] + "\n" + h.sim.APIKey()[6:] + " \r\n")
-	test.Tap(findButton(t, h.w.pages[stepDetails], "Paste"))
-	if got := h.w.details.apiKey.Text; got != h.sim.APIKey() {
-		t.Errorf("pasted key %q, want it cleaned", got)
-	}
-	h.w.details.name.SetText(strings.Repeat("x", 65))
-	if !h.w.nextBtn.Disabled() {
-		t.Error("Next enabled with a 65-character name")
-	}
-	h.wantText("The name is 65 characters long")
-	h.w.details.apiKey.SetText("short")
-	h.wantText("only 5 characters long")
-}
-
-func TestPendingNoteAtStart(t *testing.T) {
-	started := time.Date(2026, 3, 1, 14, 5, 0, 0, time.UTC)
-	var store *credstore.Store
-	h := newHarness(t, harnessOpts{before: func(fyne.App) {}})
-	store = h.store
-	if _, err := store.BeginPending(credstore.Pending{Name: "Reception", Environment: "sandbox", Started: started}); err != nil {
-		t.Fatal(err)
-	}
-	// A second window on the same store sees it at once.
-	w := New(h.app, Config{Store: store, Now: h.w.cfg.Now, post: h.loop.post, DefaultName: "x"})
-	defer w.shutdown()
-	h.loop.until(t, "the pending note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
-	say := textsIn(w.win.Canvas().Overlays().Top())
-	for _, want := range []string{"Reception", "Sandbox (the ATO's test environment)", "1 March 2026, 2:05 pm",
-		"never saw the ATO's answer, so it may exist at the ATO",
-		"whether the ATO holds a registration named Reception, made on 1 March 2026, 2:05 pm"} {
-		if !strings.Contains(say, want) {
-			t.Errorf("the note lacks %q:\n%s", want, say)
-		}
-	}
-	// No client id: nothing to check with the ATO, and no Registrations
-	// screen to point at (the wizard never stored it).
-	if strings.Contains(say, "[Check with the ATO]") || strings.Contains(say, "Registrations") {
-		t.Errorf("the note offers what cannot work:\n%s", say)
-	}
-	forget := findButton(t, w.win.Canvas().Overlays().Top(), "I've dealt with it")
-	test.Tap(forget)
-	h.loop.until(t, "the note to be cleared", func() bool {
-		p, err := store.Pending()
-		return err == nil && len(p) == 0
-	})
-}
-
-func TestPracticeModeEndToEnd(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.wantStep(stepCredential)
-	h.loop.until(t, "the demo credential to open", func() bool { return h.w.credential.store != nil })
-	h.wantText("Practice mode: this is the demo credential", atosim.DemoPassword)
-	h.next()
-	h.wantStep(stepEnvironment)
-	if !h.w.isPractice() {
-		t.Fatal("Practice not preselected")
-	}
-	h.wantText("Demo credential file:", atosim.DemoPassword)
-	h.next()
-	h.wantStep(stepDetails)
-	if h.w.details.apiKey.Text != h.w.practice.p.ConsumerKey.Header() {
-		t.Errorf("practice key not filled in: %q", h.w.details.apiKey.Text)
-	}
-	h.next()
-	h.register()
-	if h.w.done.res == nil {
-		t.Fatalf("practice run failed: %v", h.w.done.failErr)
-	}
-	// Practice rehearses the test too, and never calls the simulator the ATO.
-	h.wantText("Your software can now sign in to the practice simulator with this registration.")
-	if strings.Contains(h.texts(), "sign in to the ATO") {
-		t.Error("Practice's test result names the ATO")
-	}
-	// The demo file is not remembered as the user's own.
-	if got := h.app.Preferences().String(prefKeystorePath); got != "" {
-		t.Errorf("remembered the demo keystore %q", got)
-	}
-	if got := h.app.Preferences().String(prefEnvironment); got != "practice" {
-		t.Errorf("remembered environment %q", got)
-	}
-
-	// Register another: back at Environment, choosing a real environment
-	// with the demo credential is refused with a reason.
-	test.Tap(findButton(t, h.w.pages[stepDone], "Register another"))
-	h.wantStep(stepEnvironment)
-	h.chooseEnv("Sandbox")
-	if !h.w.nextBtn.Disabled() || !strings.Contains(h.w.hint.Text, "works only in Practice mode") {
-		t.Errorf("demo credential accepted for sandbox: %q", h.w.hint.Text)
-	}
-}
-
-func TestRemembersLastFileAndEnvironment(t *testing.T) {
-	h := newHarness(t, harnessOpts{before: func(a fyne.App) {
-		a.Preferences().SetString(prefKeystorePath, "/some/folder/keystore.xml")
-		a.Preferences().SetString(prefEnvironment, "production")
-	}})
-	if got := h.w.lastFolder(); got != "/some/folder" {
-		t.Errorf("before the Credential page is built, the file dialog would start in %q", got)
-	}
-	if p := h.w.credentialState(); p.path != "/some/folder/keystore.xml" {
-		t.Errorf("path %q not remembered", p.path)
-	}
-	if got := h.w.lastFolder(); got != "/some/folder" {
-		t.Errorf("file dialog would start in %q", got)
-	}
-	if o := h.w.selectedOption(); o == nil || o.env.Name != "production" {
-		t.Errorf("environment not remembered: %+v", o)
-	}
-	if h.w.credential.password.Text != "" {
-		t.Error("a password was filled in")
-	}
-}
-
-// findButtons returns the visible buttons under o whose text is label.
 func findButtons(o fyne.CanvasObject, label string) []*widgetButton {
 	var out []*widgetButton
 	var walk func(o fyne.CanvasObject)
@@ -607,60 +436,4 @@ func findButton(t *testing.T, o fyne.CanvasObject, label string) *widgetButton {
 		t.Fatalf("no %q button", label)
 	}
 	return b[0]
-}
-
-func TestPEMCertificateAndKeyInTwoFiles(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	c := h.issue("pem", "PEM Machine", testNow.AddDate(2, 0, 0))
-	data, err := m2m.MarshalPEM(c, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var certs, key []byte
-	for rest := data; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type == "CERTIFICATE" {
-			certs = append(certs, pem.EncodeToMemory(b)...)
-		} else {
-			key = append(key, pem.EncodeToMemory(b)...)
-		}
-	}
-	certPath, keyPath := filepath.Join(h.dir, "machine.crt"), filepath.Join(h.dir, "machine.key")
-	if err := os.WriteFile(certPath, certs, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyPath, key, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.openKeystore(certPath, testPassword)
-	if !errors.Is(h.w.credential.openErr, m2m.ErrKeyFileNeeded) {
-		t.Fatalf("open error %v, want ErrKeyFileNeeded", h.w.credential.openErr)
-	}
-	h.wantText("Choose the private key file…")
-	// What the file dialog's callback does with the chosen key file.
-	h.w.setPairPath(keyPath)
-	h.loop.until(t, "the pair to open", func() bool { return !h.w.credential.opening })
-	if err := h.w.credential.openErr; err != nil {
-		t.Fatal(err)
-	}
-	h.wantText("Private key file: "+keyPath, "PEM Machine")
-	if c := h.w.selectedCredential(); c == nil || c.Name != "PEM Machine" {
-		t.Fatalf("selected %v", c)
-	}
-	h.next()
-	h.wantStep(stepEnvironment)
-}
-
-func TestCloseWithoutUnkeptValuesCloses(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	closed := false
-	h.w.win.SetOnClosed(func() { closed = true; h.w.shutdown() })
-	h.w.closeRequested()
-	if !closed {
-		t.Error("the window did not close")
-	}
 }

@@ -61,8 +61,15 @@ type Draft struct {
 	// kind is the environment chosen outside Practice; it is kept while
 	// practising so that leaving returns to it.
 	kind Kind
-	// Custom holds the typed addresses, used when the kind is Custom.
+	// Custom holds the typed addresses, used when the kind is Custom and
+	// no listed place of that kind was chosen (ChoosePlace).
 	Custom flow.Environment
+	// place is the listed place chosen when its kind is Custom (a test
+	// server in the list); zero otherwise.
+	place flow.Environment
+	// Addresses: the typed addresses (Custom) are used instead of the
+	// choice, which is kept for when they are not.
+	Addresses bool
 	// CAFile is an extra certificate authority the user chose.
 	CAFile string
 
@@ -98,9 +105,15 @@ func (d *Draft) Kind() Kind {
 		return Practice
 	case d.SetupEnv():
 		return KindOf(d.Setup.Env)
+	case d.Addresses:
+		return Custom
 	}
 	return d.kind
 }
+
+// Chosen is the choice among the listed places outside Practice, whatever
+// overrides it: its kind, and the place itself when that kind is Custom.
+func (d *Draft) Chosen() (Kind, flow.Environment) { return d.kind, d.place }
 
 // Choose picks an environment kind outside Practice; choosing Practice
 // enters Practice mode (the environment page's Practice choice).
@@ -112,7 +125,16 @@ func (d *Draft) Choose(k Kind) {
 	if d.practice {
 		d.LeavePractice()
 	}
-	d.kind = k
+	d.kind, d.place = k, flow.Environment{}
+}
+
+// ChoosePlace picks one of the listed places (the environment page's
+// choice): a preset by its kind, any other one by itself.
+func (d *Draft) ChoosePlace(e flow.Environment) {
+	d.Choose(KindOf(e))
+	if KindOf(e) == Custom {
+		d.place = e
+	}
 }
 
 // EnterPractice starts practising: the simulator stands in for the ATO.
@@ -193,8 +215,11 @@ func (d *Draft) Env(p Places) (flow.Environment, bool) {
 	case Practice:
 		return p.Practice, p.Practice.TokenURL != ""
 	case Custom:
-		if d.SetupEnv() {
+		switch {
+		case d.SetupEnv():
 			return d.Setup.Env, true
+		case !d.Addresses && d.place.TokenURL != "":
+			return d.place, true
 		}
 		return d.Custom, true
 	case Sandbox, Production:
@@ -222,7 +247,13 @@ func (d *Draft) Input(p Places, practiceKey consumerkey.Key, storeDir string) (r
 		return registrar.Input{}, "", ErrIncomplete
 	}
 	in := registrar.Input{Env: env, Credential: d.Credential, ConsumerKey: d.Key(practiceKey), InstanceName: registrar.CleanName(d.Name)}
-	if d.Setup == nil || d.practice {
+	if d.Setup == nil {
+		return in, d.CAFile, nil
+	}
+	if d.practice {
+		// A rehearsal of the vendor's setup: recorded with its vendor, so
+		// that Done names them; sent to the simulator with its key.
+		in.Vendor = d.Setup.Vendor
 		return in, d.CAFile, nil
 	}
 	g := registrar.Given{Name: in.InstanceName, NameFrom: registrar.FromTyped, CAFile: d.CAFile, CAFrom: registrar.FromTyped}

@@ -184,3 +184,45 @@ func TestNoFyne(t *testing.T) {
 		}
 	}
 }
+
+// A listed place that is neither preset (a test server) is chosen as
+// itself; ticking the typed addresses overrides it and unticking restores it.
+func TestChoosePlaceAndTypedAddresses(t *testing.T) {
+	test := flow.Custom("https://test.example/t", "https://test.example/r", "id", "s")
+	var d Draft
+	d.ChoosePlace(test)
+	if e, ok := d.Env(places); !ok || e.TokenURL != test.TokenURL {
+		t.Fatalf("listed place: %+v %v", e, ok)
+	}
+	d.Custom = flow.Custom("https://typed.example/t", "https://typed.example/r", "id", "s")
+	d.Addresses = true
+	if e, _ := d.Env(places); e.TokenURL != "https://typed.example/t" || d.Kind() != Custom {
+		t.Fatalf("typed: %+v", e)
+	}
+	d.Addresses = false
+	if k, e := d.Chosen(); k != Custom || e.TokenURL != test.TokenURL {
+		t.Fatalf("chosen %v %+v", k, e)
+	}
+	d.ChoosePlace(flow.Sandbox)
+	if e, _ := d.Env(places); e.Name != flow.Sandbox.Name {
+		t.Fatalf("sandbox: %+v", e)
+	}
+}
+
+// Practising with a setup file loaded rehearses the vendor's registration:
+// it goes to the simulator with Practice's key, recorded with the vendor.
+func TestPracticeWithSetupRecordsVendor(t *testing.T) {
+	var d Draft
+	d.UseSetup(exampleSetup(t))
+	d.EnterPractice()
+	d.Credential = &m2m.Credential{}
+	pk := key(t, "PracticeKey00000000001", consumerkey.Practice)
+	in, _, err := d.Input(places, pk, t.TempDir())
+	if err != nil || KindOf(in.Env) != Practice || !in.ConsumerKey.Same(pk) || in.Vendor != d.Setup.Vendor {
+		t.Fatalf("%+v %v", in, err)
+	}
+	d.LeavePractice()
+	if !d.SetupEnv() || !d.SetupKey() {
+		t.Fatal("leaving Practice did not give the setup file its say again")
+	}
+}
