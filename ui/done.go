@@ -554,7 +554,7 @@ func (w *Wizard) doneGone(notice string) {
 	d.box.Add(para(notice))
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
-		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.registrations.open),
 		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	))
 	d.box.Refresh()

@@ -111,7 +111,7 @@ func keychainPlaces(rec credstore.Record, storeDir string) [][2]string {
 func (w *Wizard) doneActions() fyne.CanvasObject {
 	return container.NewHBox(
 		w.copyButton("Copy support summary", w.supportText),
-		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.newButtonWithIcon("View registrations", theme.ListIcon(), w.registrations.open),
 		w.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	)
 }

@@ -107,7 +107,7 @@ func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 	if err := h.store.Save(context.Background(), soon, credstore.Values{RegistrationAccessToken: "demo-token"}); err != nil {
 		t.Fatal(err)
 	}
-	h.w.showRegistrations()
+	h.w.registrations.open()
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	h.w.win.Canvas().Unfocus()
 	shot("8-registrations.png")
@@ -115,8 +115,8 @@ func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 	if c == nil {
 		t.Fatal("the Practice registration is not listed")
 	}
-	test.Tap(c.buttons[0]) // Check
-	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() })
+	h.tapCard(c, "Check it works…")
+	h.credDialogGoWith("", atosim.DemoPassword, "the check")
 	shot("9-registration-checked.png")
 	h.app.Settings().SetTheme(newWizardTheme(darkTheme{theme.DefaultTheme()}))
 	shot("9-registration-checked-dark.png")

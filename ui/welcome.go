@@ -24,10 +24,6 @@ type welcomePage struct {
 	practice      *keyCheck
 	registrations *keyButton
 	about         *keyButton
-	// attention: registrations need attention (status.go)
-	attention     *fyne.Container
-	attentionText *widget.Label
-	attentionBtn  *keyButton
 	// needKey is the consumer key's line under "What you need".
 	needKey *widget.RichText
 }
@@ -40,7 +36,7 @@ func (w *Wizard) buildWelcome() {
 		}
 		w.refreshNav()
 	})
-	p.registrations = w.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
+	p.registrations = w.newButtonWithIcon("View registrations", theme.ListIcon(), w.registrations.open)
 	p.about = w.newButtonWithIcon("About", theme.InfoIcon(), w.showAbout)
 	p.about.Importance = widget.LowImportance
 	// The key's line is its own, hidden while a setup file supplies the key
@@ -53,7 +49,7 @@ func (w *Wizard) buildWelcome() {
 	needName := needItem("**A name for this installation,** for example the computer's name, so that you can tell " +
 		"your registrations apart later.")
 	w.setPage(stepWelcome,
-		w.buildAttention(), // registrations that need attention (status.go)
+		w.registrations.note.build(w), // registrations that need attention (status.go)
 		para("This wizard registers this installation of your software with the Australian Taxation Office (ATO), "+
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
 		subheading("What you need"),
@@ -68,7 +64,6 @@ func (w *Wizard) buildWelcome() {
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
 	w.focusers[stepWelcome] = func() fyne.Focusable { return w.nextBtn }
-	w.refreshAttention()
 	w.refreshWelcomeKey()
 }
 

@@ -213,6 +213,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.win.SetOnClosed(w.shutdown)
 
 	w.show(stepWelcome)
+	w.registrations.start(w) // the first screen is about this computer's registrations, if any
 	w.checkPending()
 	w.startSetup() // setup hook
 	return w
