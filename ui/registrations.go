@@ -29,6 +29,7 @@ type registrationsPage struct {
 
 	from    step // where Back returns: Welcome or Done; itself when it was the first screen
 	intro   *widget.Label
+	where   string // where the values are kept, in the keychain's words
 	newReg  *fyne.Container // "New registration", when this is the first screen
 	newBtn  *keyButton
 	notice  *widget.Label // the outcome of an action whose card is gone
@@ -102,10 +103,8 @@ func (p *registrationsPage) build() *fyne.Container {
 	if w.cfg.Store != nil {
 		where = w.cfg.Store.Where()
 	}
-	p.intro = para("These are the registrations made with DCR Wizard on this computer; their values are in " + where +
-		". Check it works signs in as the registration, as your software would, and says in one sentence whether it can. " +
-		"Rename and Remove change the registration at the ATO, and Update with renewed credential gives it the " +
-		"credential renewed in RAM. Export writes the values to a file for software that cannot read the keychain.")
+	p.intro = para("")
+	p.where = where
 	p.newBtn = w.newButtonWithIcon("New registration", theme.ContentAddIcon(), p.newRegistration)
 	p.newBtn.Importance = widget.HighImportance
 	p.newReg = container.NewHBox(p.newBtn)
@@ -129,7 +128,21 @@ func (p *registrationsPage) build() *fyne.Container {
 // shown reads the list again each time the screen comes up.
 func (p *registrationsPage) shown() {
 	setShown(p.newReg, p.first())
+	p.intro.SetText(p.introWords())
 	p.load()
+}
+
+// introWords is the screen's opening paragraph: short when it is the first
+// screen, which greets a practice coming back.
+func (p *registrationsPage) introWords() string {
+	if p.first() {
+		return "Welcome back. These are the registrations made with DCR Wizard on this computer. Press Check it works " +
+			"to see that your software can still sign in with one, or New registration to register another installation."
+	}
+	return "These are the registrations made with DCR Wizard on this computer; their values are in " + p.where +
+		". Check it works signs in as the registration, as your software would, and says in one sentence whether it can. " +
+		"Rename and Remove change the registration at the ATO, and Update with renewed credential gives it the " +
+		"credential renewed in RAM. Export writes the values to a file for software that cannot read the keychain."
 }
 
 func (p *registrationsPage) leaving() {}

@@ -77,7 +77,7 @@ func TestReturningPracticeFirstScreen(t *testing.T) {
 	h.save(deskRecord)
 	h.reopen(true)
 	h.wantStep(stepRegistrations)
-	h.wantText("Front desk PC", "ATO sandbox (EVTE), for testing", "Registered at", "23 February 2026, 9:30 am",
+	h.wantText("Welcome back.", "Front desk PC", "ATO sandbox (EVTE), for testing", "Registered at", "23 February 2026, 9:30 am",
 		"Credential status", "Renew within 122 days", "[Check it works…]", "[New registration]")
 	if f, ok := h.w.win.Canvas().Focused().(*keyButton); !ok || f.Text != "New registration" {
 		t.Errorf("the focus is on %v, want New registration", h.w.win.Canvas().Focused())

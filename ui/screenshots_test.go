@@ -15,6 +15,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
+	"dcrwizard/credstore/credstoretest"
 )
 
 // TestScreenshots writes a PNG of every step, in Practice mode on a fixed
@@ -31,6 +32,35 @@ func TestScreenshots(t *testing.T) {
 	t.Run("1366x768 at 125 %", func(t *testing.T) {
 		screenshotSet(t, filepath.Join(dir, "1366x768-125"), fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25)), 1.25)
 	})
+	t.Run("returning practice at 125 %", func(t *testing.T) {
+		returningShot(t, filepath.Join(dir, "1366x768-125"), fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25)), 1.25)
+	})
+}
+
+// returningShot is the first screen of a practice coming back: its
+// registrations, in the light theme.
+func returningShot(t *testing.T, dir string, size fyne.Size, scale float32) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, harnessOpts{keyring: &credstoretest.Keyring{}})
+	h.save(deskRecord)
+	h.app.Settings().SetTheme(newWizardTheme(lightTheme{theme.DefaultTheme()}))
+	h.reopen(true)
+	h.wantStep(stepRegistrations)
+	h.w.win.Canvas().(test.WindowlessCanvas).SetScale(scale)
+	h.w.win.Resize(size)
+	h.loop.drain()
+	f, err := os.Create(filepath.Join(dir, "0-returning.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, h.w.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
