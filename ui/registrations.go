@@ -29,7 +29,7 @@ type registrationsPage struct {
 
 	from    step // where Back returns: Welcome or Done; itself when it was the first screen
 	intro   *widget.Label
-	where   string // where the values are kept, in the keychain's words
+	where   string          // where the values are kept, in the keychain's words
 	newReg  *fyne.Container // "New registration", when this is the first screen
 	newBtn  *keyButton
 	notice  *widget.Label // the outcome of an action whose card is gone
