@@ -119,26 +119,7 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	c := h.card(f.rec.ClientID)
 	h.wantText("A renewed credential is available", "keystore-new.xml")
 
-	// The old credential still signs in: the ATO holds its certificate.
-	h.tapCard(c, "Check it works…")
-	if got := h.w.registrations.cred.path; got != f.newPath {
-		t.Errorf("Check it works starts with %q, want the last-used file %q", got, f.newPath)
-	}
-	// Keyboard: the password has the focus, Escape cancels, OK waits for it.
-	cd := h.w.registrations.cred
-	if h.w.win.Canvas().Focused() != cd.password {
-		t.Error("the keystore dialog opens without the focus in the password")
-	}
-	if !cd.ok.Disabled() {
-		t.Error("Check is enabled without a password")
-	}
-	h.key(fyne.KeyEscape)
-	if h.w.win.Canvas().Overlays().Top() != nil {
-		t.Fatal("Escape did not close the keystore dialog")
-	}
-	h.tapCard(c, "Check it works…")
-	h.credDialogGo(f.oldPath, "the test")
-	h.wantText("Your software can sign in to the ATO — checked just now.")
+	checkDialogKeys(t, h, c, f)
 
 	// A credential expiring within 6 months is refused before anything is
 	// sent.
@@ -188,6 +169,32 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	if recs, _ := h.store.List(context.Background()); len(recs) != 1 {
 		t.Errorf("%d registrations stored after a failed test", len(recs))
 	}
+}
+
+// checkDialogKeys: Check it works starts with the last-used keystore, its
+// dialog takes the keyboard, and the old credential still signs in.
+func checkDialogKeys(t *testing.T, h *harness, c *regCard, f renewFixture) {
+	t.Helper()
+	// The old credential still signs in: the ATO holds its certificate.
+	h.tapCard(c, "Check it works…")
+	if got := h.w.registrations.cred.path; got != f.newPath {
+		t.Errorf("Check it works starts with %q, want the last-used file %q", got, f.newPath)
+	}
+	// Keyboard: the password has the focus, Escape cancels, OK waits for it.
+	cd := h.w.registrations.cred
+	if h.w.win.Canvas().Focused() != cd.password {
+		t.Error("the keystore dialog opens without the focus in the password")
+	}
+	if !cd.ok.Disabled() {
+		t.Error("Check is enabled without a password")
+	}
+	h.key(fyne.KeyEscape)
+	if h.w.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not close the keystore dialog")
+	}
+	h.tapCard(c, "Check it works…")
+	h.credDialogGo(f.oldPath, "the test")
+	h.wantText("Your software can sign in to the ATO — checked just now.")
 }
 
 func TestRegistrationsRenewRefusedRegisterAgain(t *testing.T) {
