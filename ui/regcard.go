@@ -60,19 +60,37 @@ func (c *regCard) fill() {
 		c.box.Add(c.row(more...))
 	}
 	c.box.Add(c.result)
+	c.box.Add(c.technical())
 	c.box.Add(widget.NewSeparator())
 	c.box.Refresh()
 }
 
-// facts are the card's labelled values.
+// facts are what a practice reads on the card: where, when, the
+// credential's status and the vendor. The values support staff ask for are
+// behind the card's "Client ID and credential" (technical), so that a card's actions
+// stay in view on a small screen.
 func (c *regCard) facts() *fyne.Container {
 	rec := c.rec
 	grid := container.New(layout.NewFormLayout())
 	grid.Add(bold("Environment"))
 	grid.Add(valuePara(environmentWords(rec)))
-	c.p.w.valueRow(grid, "Client ID", rec.ClientID, rec.ClientID)
 	grid.Add(bold("Registered at"))
 	grid.Add(para(formatDateTime(rec.IssuedAt)))
+	grid.Add(bold("Credential status"))
+	grid.Add(para(statusShort(c.state)))
+	for _, row := range vendorRows(rec) { // setup hook: the software vendor
+		grid.Add(bold(row[0]))
+		grid.Add(valuePara(row[1]))
+	}
+	return grid
+}
+
+// technical are the card's values for support: client ID, receipt, the
+// credential and its expiry.
+func (c *regCard) technical() fyne.CanvasObject {
+	rec := c.rec
+	grid := container.New(layout.NewFormLayout())
+	c.p.w.valueRow(grid, "Client ID", rec.ClientID, rec.ClientID)
 	if rec.Receipt != "" {
 		grid.Add(bold(c.cp().receipt()))
 		grid.Add(valuePara(rec.Receipt))
@@ -81,13 +99,7 @@ func (c *regCard) facts() *fyne.Container {
 	grid.Add(valuePara(credentialWords(rec)))
 	grid.Add(bold("Credential valid until"))
 	grid.Add(para(formatDate(rec.CredentialNotAfter)))
-	grid.Add(bold("Credential status"))
-	grid.Add(para(statusShort(c.state)))
-	for _, row := range vendorRows(rec) { // setup hook: the software vendor
-		grid.Add(bold(row[0]))
-		grid.Add(valuePara(row[1]))
-	}
-	return grid
+	return c.p.w.newDisclosure("Client ID and credential", grid).Container
 }
 
 // action is one of a card's buttons.

@@ -92,6 +92,7 @@ func TestRegistrationsDamagedList(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.openRegistrations()
+	test.Tap(findButton(t, h.card(rec.ClientID).box, "Client ID and credential"))
 	h.wantText("The list of saved registrations was damaged.", "index.json.corrupt-", "rebuilt",
 		"Front desk", rec.ClientID)
 	if strings.Contains(h.texts(), "No registrations are saved on this computer yet.") {

@@ -138,7 +138,13 @@ func TestRegistrationsCheckRenameRemove(t *testing.T) {
 				t.Errorf("heading %q", got)
 			}
 			c := h.card(rec.ClientID)
-			h.wantText("Reception", rec.ClientID, "Custom addresses (127.0.0.1:", "ABRD:80000000001_Life (ABN 80 000 000 001)",
+			h.wantText("Reception", "Custom addresses (127.0.0.1:", "2 March 2026, 9:30 am", "Credential status")
+			// What support asks for is behind the card's Client ID and credential.
+			if strings.Contains(h.texts(), rec.ClientID) {
+				t.Error("the client ID is shown before Client ID and credential is opened")
+			}
+			test.Tap(findButton(t, c.box, "Client ID and credential"))
+			h.wantText(rec.ClientID, "Custom addresses (127.0.0.1:", "ABRD:80000000001_Life (ABN 80 000 000 001)",
 				"2 March 2028", "2 March 2026, 9:30 am", rec.Receipt)
 
 			// Check it works: one sentence; what the ATO holds, without the
