@@ -123,7 +123,7 @@ func oldCredentialPara(old credstore.Record, practice bool) *widget.Label {
 // practiceRehearsals are a Practice card's rehearsal buttons: a renewal
 // (renew.go), and an ATO that offers no check, rename or remove.
 func (c *regCard) practiceRehearsals() []action {
-	acts := []action{{"Rehearse a renewal", theme.MediaReplayIcon(), c.rehearseRenewal}}
+	acts := []action{{"Rehearse a renewal", theme.MediaReplayIcon(), renewal{c}.rehearse}}
 	pr := c.p.w.practice.p
 	if pr == nil || pr.SetLifecycle == nil {
 		return acts

@@ -53,7 +53,7 @@ func (c *regCard) fill() {
 			action{"Rename…", theme.DocumentCreateIcon(), c.askRename},
 			action{"Remove…", theme.DeleteIcon(), c.askRemove},
 			action{"Export…", theme.DocumentSaveIcon(), c.askExport}))
-		more := []action{{"Update with renewed credential…", theme.ViewRefreshIcon(), c.askRenew}}
+		more := []action{{"Update with renewed credential…", theme.ViewRefreshIcon(), renewal{c}.ask}}
 		if rec.Environment == practiceName { // renew.go, notoffered.go
 			more = append(more, c.practiceRehearsals()...)
 		}

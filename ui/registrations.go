@@ -88,7 +88,6 @@ const (
 	actRemove
 	actForget
 	actExport
-	actVerify   // the sign-in after an update (renew.go)
 	actRenew    // Update with renewed credential
 	actAgain    // Register again with the renewed credential
 	actRehearse // a renewed practice credential

@@ -108,8 +108,6 @@ func cancelledWords(act lifeAction) string {
 			"press Check it works, whose technical details show what the ATO holds."
 	case actForget:
 		return "You stopped waiting. The list below shows whether it was forgotten."
-	case actVerify:
-		return "You cancelled the test. Nothing was changed."
 	case actRenew:
 		return "You stopped waiting. If the update had already reached the ATO, it may have been made there: press " +
 			"Check it works and choose the renewed keystore to find out before trying again."

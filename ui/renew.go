@@ -23,10 +23,14 @@ import (
 // (registrar.RegisterAgain). Practice can make a renewed demo credential to
 // rehearse it (registrar.Practice.RehearseRenewal).
 
-// renewKeystore is where the renewed credential is looked for first: the
+// renewal is a card's update with a renewed credential, and what follows it.
+type renewal struct{ c *regCard }
+
+// keystore is where the renewed credential is looked for first: the
 // rehearsal's file for a Practice registration, RAM's keystore-new.xml,
 // else the last-used keystore.
-func (c *regCard) renewKeystore() string {
+func (rn renewal) keystore() string {
+	c := rn.c
 	if p := c.p.rehearsed; p != "" && c.rec.Environment == practiceName {
 		return p
 	}
@@ -38,7 +42,9 @@ func (c *regCard) renewKeystore() string {
 	return c.p.w.app.Preferences().String(prefKeystorePath)
 }
 
-func (c *regCard) askRenew() {
+// ask asks for the keystore with the renewed credential.
+func (rn renewal) ask() {
+	c := rn.c
 	p, cp := c.p, c.cp()
 	if p.running() {
 		return
@@ -47,13 +53,14 @@ func (c *regCard) askRenew() {
 		"your software's sign-ins stop working once the old credential is revoked in RAM or expires. This updates the registration at " + cp.the() + ": its client ID stays the same, " +
 		"so your software needs nothing new. Choose the keystore with the renewed credential (RAM usually names it " +
 		"keystore-new.xml).")
-	p.cred = newCredDialog(p.w, "Update “"+c.rec.Name+"” with the renewed credential", intro, c.renewKeystore(), "Update",
-		func(path, password string) { c.renew(path, password, false) })
+	p.cred = newCredDialog(p.w, "Update “"+c.rec.Name+"” with the renewed credential", intro, rn.keystore(), "Update",
+		func(path, password string) { rn.renew(path, password, false) })
 }
 
-// renewRegistration opens the keystore and updates the registration. With
+// renew opens the keystore and updates the registration. With
 // otherABN the user confirmed a credential of another ABN.
-func (c *regCard) renew(path, password string, otherABN bool) {
+func (rn renewal) renew(path, password string, otherABN bool) {
+	c := rn.c
 	rec := c.rec
 	c.p.run(c, actRenew, "Updating “"+rec.Name+"” at "+c.cp().the()+" with the renewed credential…",
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
@@ -68,12 +75,12 @@ func (c *regCard) renew(path, password string, otherABN bool) {
 			res, err := r.Renew(ctx, registrar.RenewInput{ClientID: rec.ClientID, Credential: cred, AllowOtherABN: otherABN}, nil)
 			var oa *registrar.OtherABNError
 			if errors.As(err, &oa) {
-				return func() { c.confirmOtherABN(oa, path, password) }, nil
+				return func() { rn.confirmOtherABN(oa, path, password) }, nil
 			}
 			if err != nil && !isUnknown(err) && !errors.As(err, new(*registrar.UpdateRefusedError)) {
 				return nil, err
 			}
-			return func() { c.showRenewed(cred, res, err) }, nil
+			return func() { rn.showRenewed(cred, res, err) }, nil
 		})
 }
 
@@ -84,7 +91,8 @@ func isUnknown(err error) bool {
 
 // confirmOtherABN asks, naming both ABNs, before a credential of another
 // business is put in the registration.
-func (c *regCard) confirmOtherABN(e *registrar.OtherABNError, path, password string) {
+func (rn renewal) confirmOtherABN(e *registrar.OtherABNError, path, password string) {
+	c := rn.c
 	c.say(warnPara(guidance.Sentence(e.Error())))
 	d := dialog.NewConfirm("Use a credential of another ABN?",
 		"This registration was made for ABN "+formatABN(e.Registered)+", but the credential you chose is for ABN "+
@@ -92,7 +100,7 @@ func (c *regCard) confirmOtherABN(e *registrar.OtherABNError, path, password str
 			"business's ABN really changed; otherwise cancel and choose the renewed credential of ABN "+formatABN(e.Registered)+".",
 		func(ok bool) {
 			if ok {
-				c.renew(path, password, true)
+				rn.renew(path, password, true)
 			}
 		}, c.p.w.win)
 	d.SetConfirmText("Use ABN " + formatABN(e.Chosen))

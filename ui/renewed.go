@@ -20,11 +20,12 @@ import (
 
 // showRenewed shows an update's outcome. err is nil, an UpdateRefusedError
 // or an outcome-unknown error.
-func (c *regCard) showRenewed(cred *m2m.Credential, res *registrar.RenewResult, err error) {
+func (rn renewal) showRenewed(cred *m2m.Credential, res *registrar.RenewResult, err error) {
+	c := rn.c
 	old, cp := c.rec, c.cp()
 	var out []fyne.CanvasObject
 	again := container.NewHBox(c.p.w.newButtonWithIcon("Register again with the renewed credential", theme.ContentAddIcon(),
-		func() { c.registerAgain(cred) }))
+		func() { rn.registerAgain(cred) }))
 	switch {
 	case isUnknown(err):
 		msg, _ := errorWords(err)
@@ -49,7 +50,7 @@ func (c *regCard) showRenewed(cred *m2m.Credential, res *registrar.RenewResult, 
 		c.rec = res.Record
 		c.state = registrar.StateOf(res.Record, c.p.w.now())
 		c.fill()
-		out = c.renewedLines(old, res)
+		out = rn.renewedLines(old, res)
 	}
 	c.say(out...)
 	c.p.w.revealFocused(c.result)
@@ -59,7 +60,8 @@ func (c *regCard) showRenewed(cred *m2m.Credential, res *registrar.RenewResult, 
 }
 
 // renewedLines say a proven update.
-func (c *regCard) renewedLines(old credstore.Record, res *registrar.RenewResult) []fyne.CanvasObject {
+func (rn renewal) renewedLines(old credstore.Record, res *registrar.RenewResult) []fyne.CanvasObject {
+	c := rn.c
 	cp := c.cp()
 	out := []fyne.CanvasObject{okPara("Updated at " + cp.the() + " with the renewed credential (valid until " +
 		formatDate(res.Record.CredentialNotAfter) + "). The client ID is unchanged, so your software needs nothing new.")}
@@ -72,7 +74,8 @@ func (c *regCard) renewedLines(old credstore.Record, res *registrar.RenewResult)
 
 // registerAgain makes a new registration with the renewed credential; the
 // old card is then marked "replaced by" and offers its removal.
-func (c *regCard) registerAgain(cred *m2m.Credential) {
+func (rn renewal) registerAgain(cred *m2m.Credential) {
+	c := rn.c
 	old := c.rec
 	c.p.run(c, actAgain, "Registering “"+old.Name+"” again with the renewed credential…",
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
@@ -83,11 +86,12 @@ func (c *regCard) registerAgain(cred *m2m.Credential) {
 				}
 				return nil, err
 			}
-			return func() { c.showAgain(res, err) }, nil
+			return func() { rn.showAgain(res, err) }, nil
 		})
 }
 
-func (c *regCard) showAgain(res *registrar.AgainResult, err error) {
+func (rn renewal) showAgain(res *registrar.AgainResult, err error) {
+	c := rn.c
 	cp := c.cp()
 	newID := res.Result.Registration.ClientID
 	var out []fyne.CanvasObject
@@ -114,9 +118,10 @@ func (c *regCard) showAgain(res *registrar.AgainResult, err error) {
 	c.p.load() // the new card, and this one marked
 }
 
-// rehearseRenewal makes a renewed demo credential in the practice folder,
+// rehearse makes a renewed demo credential in the practice folder,
 // so that "Update with renewed credential" can be rehearsed offline.
-func (c *regCard) rehearseRenewal() {
+func (rn renewal) rehearse() {
+	c := rn.c
 	pr := c.p.w.practice.p
 	if pr == nil || pr.Rehearse == nil {
 		return
