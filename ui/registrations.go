@@ -288,8 +288,10 @@ func (p *registrationsPage) callDone(gen int, c *regCard, act lifeAction, apply 
 	if gen == p.gen && p.running() {
 		p.cancel = nil
 		c.result.Remove(p.status)
+		work := p.lastWork
+		p.lastWork = nil // it may hold a keystore's password: kept no longer than needed
 		if errors.Is(err, registrar.ErrNoConsumerKey) {
-			c.askConsumerKey(act, p.lastStatus, p.lastWork) // then the same call again
+			c.askConsumerKey(act, p.lastStatus, work) // then the same call again
 		} else if err != nil {
 			c.showOutcome(act, err)
 		} else if apply != nil {
