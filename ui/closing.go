@@ -69,5 +69,5 @@ func (w *Wizard) cancelRegistrationCall() {
 		c.result.Objects = []fyne.CanvasObject{warnPara(cancelledWords(p.busyAct))}
 		c.result.Refresh()
 	}
-	w.drawBusy()
+	p.drawBusy()
 }

@@ -547,7 +547,7 @@ func (w *Wizard) doneGone(notice string) {
 	d.box.Add(para(notice))
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(container.NewHBox(
-		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.registrations.open),
 		w.kit.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	))
 	d.box.Refresh()

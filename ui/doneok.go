@@ -111,7 +111,7 @@ func keychainPlaces(rec credstore.Record, storeDir string) [][2]string {
 func (w *Wizard) doneActions() fyne.CanvasObject {
 	return container.NewHBox(
 		w.kit.copyButton("Copy support summary", w.supportText),
-		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations),
+		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.registrations.open),
 		w.kit.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
 	)
 }

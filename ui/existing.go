@@ -181,7 +181,7 @@ func (w *Wizard) reviewNext() {
 // useExisting shows the registrations, the existing one among them:
 // nothing is sent.
 func (w *Wizard) useExisting() {
-	w.showRegistrations()
+	w.registrations.open()
 }
 
 // registerAgainAnyway is the deliberate second registration (Production

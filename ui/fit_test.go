@@ -142,7 +142,7 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 			h.next()
 			h.register()
 			fits("Done, refused")
-			h.w.showRegistrations()
+			h.w.registrations.open()
 			h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 			fits("Registrations")
 		})

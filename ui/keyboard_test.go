@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+
+	"dcrwizard/atosim"
 )
 
 // press is one key as the desktop driver delivers it: Tab and Shift+Tab
@@ -290,12 +292,12 @@ func TestCheckAnswerInView(t *testing.T) {
 	h.practiceToDone()
 	id := h.w.done.res.Registration.ClientID
 	h.w.win.Resize(fyne.NewSize(900, 440))
-	h.w.showRegistrations()
+	h.w.registrations.open()
 	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[id] != nil })
 	h.w.win.Resize(fyne.NewSize(900, 440))
 	c := h.w.registrations.byID[id]
-	test.Tap(c.buttons[0]) // Check
-	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() && len(c.result.Objects) > 0 })
+	h.tapCard(c, "Check it works…")
+	h.credDialogGoWith("", atosim.DemoPassword, "the check")
 	h.w.win.Resize(fyne.NewSize(900, 440))
 	d := fyne.CurrentApp().Driver()
 	page := h.w.views[stepRegistrations]

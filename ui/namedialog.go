@@ -19,7 +19,7 @@ type nameDialog struct {
 	cancel *keyButton
 }
 
-func (w *Wizard) showNameDialog(title string, intro fyne.CanvasObject, label, initial, okText string,
+func newNameDialog(w *Wizard, title string, intro fyne.CanvasObject, label, initial, okText string,
 	okImportance widget.Importance, problem func(string) string, onOK func(string)) *nameDialog {
 	nd := &nameDialog{}
 	nd.entry = w.kit.newEntry("")

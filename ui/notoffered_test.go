@@ -29,19 +29,20 @@ func TestRegistrationsLifecycleNotOffered(t *testing.T) {
 		}
 	}
 
-	h.tapCard(c, "Check")
-	h.waitCall("the check")
+	// Check it works: the read is not offered, so the sign-in proves it.
+	h.tapCard(c, "Check it works…")
+	if s := textsIn(h.overlay()); !strings.Contains(s, "signs in to the ATO as this registration") {
+		t.Errorf("Check it works dialog says:\n%s", s)
+	}
+	h.credDialogGo("", "the check")
 	gone()
-	h.wantText("The ATO does not offer reading a registration back", "This does not mean the registration is gone.",
-		"Do not register again because of this.", "Test the connection…")
+	h.wantText("Your software can sign in to the ATO — checked just now.")
 	if len(findButtons(c.result, "Forget on this computer…")) != 0 {
 		t.Error("a check the ATO does not offer offers to forget the registration")
 	}
-	test.Tap(findButton(t, c.result, "Test the connection…"))
-	if s := textsIn(h.overlay()); !strings.Contains(s, "signs in to the ATO as this registration") {
-		t.Errorf("Test the connection dialog says:\n%s", s)
-	}
-	h.w.win.Canvas().Overlays().Remove(h.overlay())
+	test.Tap(findButton(t, c.result, "Technical details"))
+	h.wantText("The ATO does not offer reading a registration back", "This does not mean the registration is gone.",
+		"The sign-in proved the registration instead.")
 
 	// Rename: not at the ATO; here only after a confirmation.
 	h.tapCard(c, "Rename…")
@@ -97,12 +98,15 @@ func TestPracticeRehearsesNoLifecycle(t *testing.T) {
 	c := h.card(id)
 	h.tapCard(c, "Rehearse an ATO without check, rename and remove")
 	h.wantText("now answers as an ATO that offers no check, rename or remove would")
-	h.tapCard(c, "Check")
-	h.waitCall("the check")
-	h.wantText("This does not mean the registration is gone.", "Test the connection…")
+	h.tapCard(c, "Check it works…")
+	h.credDialogGoWith("", atosim.DemoPassword, "the check")
+	h.wantText("Your software can sign in to the practice simulator — checked just now.")
+	test.Tap(findButton(t, c.result, "Technical details"))
+	h.wantText("This does not mean the registration is gone.")
 	h.tapCard(c, "Give the practice ATO check, rename and remove back")
-	h.tapCard(c, "Check")
-	h.waitCall("the check")
+	h.tapCard(c, "Check it works…")
+	h.credDialogGoWith("", atosim.DemoPassword, "the check")
+	test.Tap(findButton(t, c.result, "Technical details"))
 	h.wantText("The practice simulator holds this practice registration.")
 }
 
@@ -118,10 +122,13 @@ func TestSetupFileLifecycleInWizard(t *testing.T) {
 	h.openRegistrations()
 	c := h.card(rec.ClientID)
 	before := len(sim.Requests())
-	h.tapCard(c, "Check")
-	h.waitCall("the check")
-	h.wantText("The ATO does not offer reading a registration back", "setup file says so: nothing was sent", "Test the connection…")
-	if n := len(sim.Requests()) - before; n != 0 {
-		t.Errorf("%d requests sent", n)
+	h.checkWorks(c, "the check")
+	h.wantText("Your software can sign in to the ATO — checked just now.")
+	test.Tap(findButton(t, c.result, "Technical details"))
+	h.wantText("The ATO does not offer reading a registration back", "Your software vendor's setup file says so, so it was not asked.")
+	for _, r := range sim.Requests()[before:] {
+		if strings.Contains(r.Path, rec.ClientID) {
+			t.Errorf("the read the setup file rules out was sent: %s %s", r.Method, r.Path)
+		}
 	}
 }

@@ -196,7 +196,7 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 	if p.Action == credstore.PendingRenew {
 		open := w.kit.newButtonWithIcon("Open Registrations", theme.ListIcon(), func() {
 			hide()
-			w.showRegistrations()
+			w.registrations.open()
 		})
 		buttons.Add(open)
 	} else if p.ClientID != "" && p.Environment != practiceName {
@@ -227,7 +227,7 @@ func (w *Wizard) checkPendingWithATO(p credstore.Pending, btn *keyButton, status
 				status.SetText("This registration is saved on this computer: it is being checked on the Registrations screen.")
 				hide()
 				w.registrations.checkOnLoad = p.ClientID
-				w.showRegistrations()
+				w.registrations.open()
 				return
 			}
 			if errors.Is(err, credstore.ErrNotFound) {

@@ -29,9 +29,9 @@ func TestPickSameCredential(t *testing.T) {
 
 	h.openRegistrations()
 	c := h.card(f.rec.ClientID)
-	h.tapCard(c, "Test the connection…")
+	h.tapCard(c, "Check it works…")
 	h.credDialogGo(mixed, "the test")
-	h.wantText("Your software can sign in to the ATO with this registration.")
+	h.wantText("Your software can sign in to the ATO — checked just now.")
 
 	c = h.card(f.rec.ClientID)
 	h.tapCard(c, "Update with renewed credential…")

@@ -42,14 +42,15 @@ func TestPracticeIsNeverTheATO(t *testing.T) {
 		t.Errorf("the Practice progress list names the ATO:\n%s", rows)
 	}
 	id := h.w.done.res.Registration.ClientID
-	h.w.showRegistrations()
+	h.w.registrations.open()
 	h.loop.until(t, "the list", func() bool { return h.w.registrations.byID[id] != nil })
 	c := h.w.registrations.byID[id]
 	if s := textsIn(c.box); strings.Contains(s, "ATO receipt") {
 		t.Errorf("the Practice card says ATO receipt:\n%s", s)
 	}
-	test.Tap(c.buttons[0]) // Check
-	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() })
+	h.tapCard(c, "Check it works…")
+	h.credDialogGoWith("", atosim.DemoPassword, "the check")
+	test.Tap(findButton(t, c.result, "Technical details"))
 	s := textsIn(c.result)
 	if strings.Contains(s, "The ATO holds") || strings.Contains(s, "Name at the ATO") || !strings.Contains(s, "practice simulator") {
 		t.Errorf("Check on a Practice registration says:\n%s", s)

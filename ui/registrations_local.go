@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,24 +18,25 @@ import (
 
 // askForget confirms forgetting on this computer only. atoHolds says the
 // ATO still has the registration (or may have).
-func (w *Wizard) askForget(c *regCard, atoHolds bool) {
-	if w.registrations.running() {
+func (c *regCard) askForget(atoHolds bool) {
+	w := c.p.w
+	if c.p.running() {
 		return
 	}
 	rec := c.rec
 	msg := "Forget “" + rec.Name + "” on this computer? Its values are removed from the keychain and it leaves this list."
 	switch {
-	case !w.practiceOnly(rec) && atoHolds:
+	case !c.p.practiceOnly(rec) && atoHolds:
 		msg += "\n\nThe registration stays at the ATO: this does not remove it there. Once forgotten, it can no longer " +
 			"be managed from this computer."
-	case !w.practiceOnly(rec):
+	case !c.p.practiceOnly(rec):
 		msg += "\n\nIt does not change anything at the ATO."
 	default:
 		msg += "\n\nNothing else holds it: the Practice simulator kept nothing."
 	}
 	d := dialog.NewConfirm("Forget on this computer only?", msg, func(ok bool) {
 		if ok {
-			w.forgetRegistration(c)
+			c.forget()
 		}
 	}, w.win)
 	d.SetConfirmText("Forget")
@@ -45,20 +45,21 @@ func (w *Wizard) askForget(c *regCard, atoHolds bool) {
 	d.Show()
 }
 
-func (w *Wizard) forgetRegistration(c *regCard) {
+func (c *regCard) forget() {
 	id, name := c.rec.ClientID, c.rec.Name
-	w.runRegistrationCall(c, actForget, "Forgetting “"+name+"” on this computer…",
+	c.p.run(c, actForget, "Forgetting “"+name+"” on this computer…",
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			if err := r.Forget(ctx, id); err != nil {
 				return nil, err
 			}
-			return func() { w.registrationGone(id, "“"+name+"” was forgotten on this computer.") }, nil
+			return func() { c.p.gone(id, "“"+name+"” was forgotten on this computer.") }, nil
 		})
 }
 
 // askExport warns that the file holds a secret, then asks where to write.
-func (w *Wizard) askExport(c *regCard) {
-	if w.registrations.running() {
+func (c *regCard) askExport() {
+	w := c.p.w
+	if c.p.running() {
 		return
 	}
 	rec := c.rec
@@ -71,7 +72,7 @@ func (w *Wizard) askExport(c *regCard) {
 			if !ok {
 				return
 			}
-			w.kit.saveFileDialog(valuesFileName(rec.Name), func(path string) { w.exportRegistration(c, path) })
+			w.kit.saveFileDialog(valuesFileName(rec.Name), c.export)
 		}, w.win)
 	d.SetConfirmText("Choose the file…")
 	d.Show()
@@ -79,9 +80,9 @@ func (w *Wizard) askExport(c *regCard) {
 
 // exportRegistration writes c's values to path (what the save dialog
 // chose), readable by the owner only.
-func (w *Wizard) exportRegistration(c *regCard, path string) {
+func (c *regCard) export(path string) {
 	id := c.rec.ClientID
-	w.runRegistrationCall(c, actExport, "Writing "+filepath.Base(path)+"…",
+	c.p.run(c, actExport, "Writing "+filepath.Base(path)+"…",
 		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
 			if err := r.Export(ctx, id, path); err != nil {
 				var nf *credstore.NotFoundError
@@ -91,13 +92,9 @@ func (w *Wizard) exportRegistration(c *regCard, path string) {
 				return nil, fmt.Errorf("the file %s could not be written. Choose another folder: %w", filepath.Base(path), err)
 			}
 			return func() {
-				c.result.Objects = []fyne.CanvasObject{
-					okPara("Saved to " + path + "."),
-					warnPara("It holds the registration access token: keep it where only you can read it, and delete it " +
-						"once your software has the values."),
-				}
-				c.result.Refresh()
-				w.relayout()
+				c.say(okPara("Saved to "+path+"."),
+					warnPara("It holds the registration access token: keep it where only you can read it, and delete it "+
+						"once your software has the values."))
 			}, nil
 		})
 }

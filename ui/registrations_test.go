@@ -3,11 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,14 +15,15 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
-	"dcrwizard/credstore/credstoretest"
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
 
-// lifecycleSim is a simulator of its own (options vary per test) on real
+// registerAt makes a simulator of its own (options vary per test) on real
 // loopback HTTP, holding one registration made through registrar into the
-// harness's store: the record's registration client URI points at it.
+// harness's store: the record's registration client URI points at it. The
+// keystore it was made with is the last-used one, as after a real run, so
+// that Check it works starts with it.
 func (h *harness) registerAt(opts atosim.Options, name string) (*atosim.Simulator, credstore.Record) {
 	h.t.Helper()
 	clock := func() time.Time { return testNow }
@@ -51,7 +50,16 @@ func (h *harness) registerAt(opts atosim.Options, name string) (*atosim.Simulato
 	if err != nil {
 		h.t.Fatalf("Register: %v", err)
 	}
+	h.app.Preferences().SetString(prefKeystorePath, h.writeKeystore("life-"+res.Record.ClientID+".xml", cred))
 	return sim, res.Record
+}
+
+// checkWorks presses Check it works on c, gives the keystore's password and
+// waits for the answer.
+func (h *harness) checkWorks(c *regCard, what string) {
+	h.t.Helper()
+	h.tapCard(c, "Check it works…")
+	h.credDialogGo("", what)
 }
 
 // openRegistrations goes from Welcome to the Registrations screen and waits
@@ -130,12 +138,20 @@ func TestRegistrationsCheckRenameRemove(t *testing.T) {
 				t.Errorf("heading %q", got)
 			}
 			c := h.card(rec.ClientID)
-			h.wantText("Reception", rec.ClientID, "Custom addresses (127.0.0.1:", "ABRD:80000000001_Life (ABN 80 000 000 001)",
+			h.wantText("Reception", "Custom addresses (127.0.0.1:", "2 March 2026, 9:30 am", "Credential status")
+			// What support asks for is behind the card's Client ID and credential.
+			if strings.Contains(h.texts(), rec.ClientID) {
+				t.Error("the client ID is shown before Client ID and credential is opened")
+			}
+			test.Tap(findButton(t, c.box, "Client ID and credential"))
+			h.wantText(rec.ClientID, "Custom addresses (127.0.0.1:", "ABRD:80000000001_Life (ABN 80 000 000 001)",
 				"2 March 2028", "2 March 2026, 9:30 am", rec.Receipt)
 
-			// Check: what the ATO holds, without the consumer key.
-			h.tapCard(c, "Check")
-			h.waitCall("the check")
+			// Check it works: one sentence; what the ATO holds, without the
+			// consumer key, behind Technical details.
+			h.checkWorks(c, "the check")
+			h.wantText("Your software can sign in to the ATO — checked just now.")
+			test.Tap(findButton(t, c.result, "Technical details"))
 			h.wantText("The ATO holds this registration.", "Name at the ATO", "Reception", "Environment", "Registered")
 			// The raw answer only behind Details for support.
 			if strings.Contains(h.texts(), "client_credentials") {
@@ -159,79 +175,92 @@ func TestRegistrationsCheckRenameRemove(t *testing.T) {
 				h.wantText("still the current one")
 			}
 
-			// Rename: Escape closes the dialog; the same name is refused;
-			// Enter in the field renames.
-			h.tapCard(c, "Rename…")
-			h.overlay()
-			h.key(fyne.KeyEscape)
-			if h.w.win.Canvas().Overlays().Top() != nil {
-				t.Fatal("Escape did not close the Rename dialog")
-			}
-			h.wantStep(stepRegistrations)
-			h.tapCard(c, "Rename…")
-			dlg := h.w.registrations.dlg
-			if !dlg.ok.Disabled() {
-				t.Error("Rename enabled with the name unchanged")
-			}
-			if dlg.hint.Visible() {
-				t.Errorf("the Rename dialog warns %q before anything was typed", dlg.hint.Text)
-			}
-			dlg.entry.SetText("")
-			test.Type(dlg.entry, "Front office")
-			if dlg.ok.Disabled() {
-				t.Fatalf("Rename disabled: %q", dlg.hint.Text)
-			}
-			h.key(fyne.KeyReturn)
-			h.waitCall("the rename")
-			if got := sim.Clients()[0].Name; got != "Front office" {
-				t.Errorf("name at the ATO %q", got)
-			}
-			if got, _, err := h.store.Get(context.Background(), rec.ClientID); err != nil || got.Name != "Front office" {
-				t.Errorf("name on this computer %q (%v)", got.Name, err)
-			}
-			h.wantText("Renamed to “Front office” at the ATO and on this computer.")
-			if c.rec.Name != "Front office" {
-				t.Errorf("card still says %q", c.rec.Name)
-			}
-
-			// Remove: only with the name typed exactly.
-			h.tapCard(c, "Remove…")
-			dlg = h.w.registrations.dlg
-			if !dlg.ok.Disabled() {
-				t.Error("Remove enabled before the name was typed")
-			}
-			if dlg.hint.Visible() {
-				t.Errorf("the Remove dialog warns %q before anything was typed", dlg.hint.Text)
-			}
-			if got, win := h.overlay().(*widget.PopUp).Content.Size().Height, h.w.win.Canvas().Size().Height; got > win*0.6 {
-				t.Errorf("the Remove dialog is %v tall in a %v window: not sized to its content", got, win)
-			}
-			test.Type(dlg.entry, "Front")
-			if !dlg.ok.Disabled() {
-				t.Error("Remove enabled with part of the name")
-			}
-			test.Type(dlg.entry, " office")
-			if dlg.ok.Disabled() {
-				t.Fatalf("Remove disabled with the name typed: %q", dlg.hint.Text)
-			}
-			test.Tap(dlg.ok)
-			h.waitCall("the removal")
-			if n := len(sim.Clients()); n != 0 {
-				t.Errorf("%d registrations left at the ATO", n)
-			}
-			if _, _, err := h.store.Get(context.Background(), rec.ClientID); !errors.Is(err, credstore.ErrNotFound) {
-				t.Errorf("still on this computer: %v", err)
-			}
-			if h.w.registrations.byID[rec.ClientID] != nil {
-				t.Error("the card is still listed")
-			}
-			h.wantText("“Front office” was removed at the ATO", "No registrations are saved on this computer yet.")
+			renameThenRemove(t, h, sim, rec, c)
 
 			// Escape goes back to where the screen was opened from.
 			h.key(fyne.KeyEscape)
 			h.wantStep(stepWelcome)
 		})
 	}
+}
+
+// renameThenRemove renames c's registration, then removes it, through the
+// dialogs and the keyboard.
+func renameThenRemove(t *testing.T, h *harness, sim *atosim.Simulator, rec credstore.Record, c *regCard) {
+	t.Helper()
+	// Rename: Escape closes the dialog; the same name is refused;
+	// Enter in the field renames.
+	h.tapCard(c, "Rename…")
+	h.overlay()
+	h.key(fyne.KeyEscape)
+	if h.w.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not close the Rename dialog")
+	}
+	h.wantStep(stepRegistrations)
+	h.tapCard(c, "Rename…")
+	dlg := h.w.registrations.dlg
+	if !dlg.ok.Disabled() {
+		t.Error("Rename enabled with the name unchanged")
+	}
+	if dlg.hint.Visible() {
+		t.Errorf("the Rename dialog warns %q before anything was typed", dlg.hint.Text)
+	}
+	dlg.entry.SetText("")
+	test.Type(dlg.entry, "Front office")
+	if dlg.ok.Disabled() {
+		t.Fatalf("Rename disabled: %q", dlg.hint.Text)
+	}
+	h.key(fyne.KeyReturn)
+	h.waitCall("the rename")
+	if got := sim.Clients()[0].Name; got != "Front office" {
+		t.Errorf("name at the ATO %q", got)
+	}
+	if got, _, err := h.store.Get(context.Background(), rec.ClientID); err != nil || got.Name != "Front office" {
+		t.Errorf("name on this computer %q (%v)", got.Name, err)
+	}
+	h.wantText("Renamed to “Front office” at the ATO and on this computer.")
+	if c.rec.Name != "Front office" {
+		t.Errorf("card still says %q", c.rec.Name)
+	}
+	removeTyped(t, h, sim, rec)
+}
+
+// removeTyped removes the registration named “Front office”, typed to confirm.
+func removeTyped(t *testing.T, h *harness, sim *atosim.Simulator, rec credstore.Record) {
+	t.Helper()
+	c := h.card(rec.ClientID)
+	// Remove: only with the name typed exactly.
+	h.tapCard(c, "Remove…")
+	dlg := h.w.registrations.dlg
+	if !dlg.ok.Disabled() {
+		t.Error("Remove enabled before the name was typed")
+	}
+	if dlg.hint.Visible() {
+		t.Errorf("the Remove dialog warns %q before anything was typed", dlg.hint.Text)
+	}
+	if got, win := h.overlay().(*widget.PopUp).Content.Size().Height, h.w.win.Canvas().Size().Height; got > win*0.6 {
+		t.Errorf("the Remove dialog is %v tall in a %v window: not sized to its content", got, win)
+	}
+	test.Type(dlg.entry, "Front")
+	if !dlg.ok.Disabled() {
+		t.Error("Remove enabled with part of the name")
+	}
+	test.Type(dlg.entry, " office")
+	if dlg.ok.Disabled() {
+		t.Fatalf("Remove disabled with the name typed: %q", dlg.hint.Text)
+	}
+	test.Tap(dlg.ok)
+	h.waitCall("the removal")
+	if n := len(sim.Clients()); n != 0 {
+		t.Errorf("%d registrations left at the ATO", n)
+	}
+	if _, _, err := h.store.Get(context.Background(), rec.ClientID); !errors.Is(err, credstore.ErrNotFound) {
+		t.Errorf("still on this computer: %v", err)
+	}
+	if h.w.registrations.byID[rec.ClientID] != nil {
+		t.Error("the card is still listed")
+	}
+	h.wantText("“Front office” was removed at the ATO", "No registrations are saved on this computer yet.")
 }
 
 func TestRegistrationsATONoLongerKnowsIt(t *testing.T) {
@@ -244,8 +273,7 @@ func TestRegistrationsATONoLongerKnowsIt(t *testing.T) {
 	}
 	h.openRegistrations()
 	c := h.card(rec.ClientID)
-	h.tapCard(c, "Check")
-	h.waitCall("the check")
+	h.checkWorks(c, "the check")
 	h.wantText("The ATO no longer knows this registration.", "Nothing was changed on this computer", "Forget on this computer…")
 	// Nothing is forgotten without the user choosing it.
 	storedValues(t, h, rec.ClientID)
@@ -271,8 +299,7 @@ func TestRegistrationsRefusedAndRemovalNotAllowed(t *testing.T) {
 
 	// 403 on a check.
 	sim.InjectFault(atosim.Fault{Kind: atosim.FaultHTTPError, Status: 403, Endpoint: atosim.EndpointClient, Nth: 1})
-	h.tapCard(c, "Check")
-	h.waitCall("the refused check")
+	h.checkWorks(c, "the refused check")
 	h.wantText("The ATO refused this request for this registration. Nothing was changed.")
 	if len(findButtons(c.result, "Forget on this computer…")) != 0 {
 		t.Error("a refusal offers to forget the registration")
@@ -315,7 +342,11 @@ func TestRegistrationsCancelSlowCall(t *testing.T) {
 	h.openRegistrations()
 	c := h.card(rec.ClientID)
 	sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointClient, Delay: time.Hour, Nth: 1})
-	h.tapCard(c, "Check")
+	h.tapCard(c, "Check it works…")
+	cd := h.w.registrations.cred
+	test.Type(cd.password, testPassword)
+	test.Tap(cd.ok)
+	h.loop.drain()
 	p := &h.w.registrations
 	if !p.running() {
 		t.Fatal("not running")
@@ -330,7 +361,7 @@ func TestRegistrationsCancelSlowCall(t *testing.T) {
 	}
 	h.key(fyne.KeyEscape)
 	h.wantStep(stepRegistrations)
-	h.wantText("Asking the ATO about “Reception”…", "Cancel")
+	h.wantText("Checking “Reception” with the ATO…", "Cancel")
 
 	start := time.Now()
 	test.Tap(p.cancelBtn)
@@ -346,9 +377,8 @@ func TestRegistrationsCancelSlowCall(t *testing.T) {
 	// The request ends with its context: the server would hold it for an hour.
 	h.loop.until(t, "the cancelled call to end", func() bool { return !p.loading && time.Since(start) > 50*time.Millisecond })
 	sim.ClearFaults()
-	h.tapCard(c, "Check")
-	h.waitCall("the second check")
-	h.wantText("The ATO holds this registration.")
+	h.checkWorks(c, "the second check")
+	h.wantText("Your software can sign in to the ATO — checked just now.")
 	h.key(fyne.KeyEscape)
 	h.wantStep(stepWelcome)
 }
@@ -369,14 +399,14 @@ func TestRegistrationsExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.w.win.Canvas().Overlays().Remove(h.overlay())
-	h.w.exportRegistration(c, path)
+	c.export(path)
 	h.waitCall("the export")
 	h.wantText("Saved to "+path+".", "It holds the registration access token")
 	checkValuesFile(t, path, storedValues(t, h, rec.ClientID))
 
 	// A folder that does not exist: plain words, no secret.
 	bad := filepath.Join(h.dir, "missing", "x.json")
-	h.w.exportRegistration(c, bad)
+	c.export(bad)
 	h.waitCall("the failed export")
 	h.wantText("The file x.json could not be written. Choose another folder")
 	if strings.Contains(h.texts(), storedValues(t, h, rec.ClientID).RegistrationAccessToken) {
@@ -406,383 +436,5 @@ func TestRegistrationsPracticeCanOnlyBeForgotten(t *testing.T) {
 	h.waitCall("forgetting")
 	if _, _, err := h.store.Get(context.Background(), id); !errors.Is(err, credstore.ErrNotFound) {
 		t.Errorf("still on this computer: %v", err)
-	}
-}
-
-// refusingSetKeyring is an in-memory keychain that starts refusing writes
-// on demand: a keychain that locks between two calls cannot be caused on
-// purpose with a real one.
-type refusingSetKeyring struct {
-	credstoretest.Keyring
-	refuse atomic.Bool
-}
-
-func (k *refusingSetKeyring) Set(service, user, password string) error {
-	if k.refuse.Load() {
-		return errKeyringDown
-	}
-	return k.Keyring.Set(service, user, password)
-}
-
-func TestRegistrationsRotatedTokenNotStored(t *testing.T) {
-	kr := &refusingSetKeyring{}
-	h := newHarness(t, harnessOpts{keyring: kr})
-	h.store.Timeout = 2 * time.Second
-	sim, rec := h.registerAt(atosim.Options{RotateTokens: true}, "Reception")
-	old := storedValues(t, h, rec.ClientID).RegistrationAccessToken
-	kr.refuse.Store(true)
-
-	h.openRegistrations()
-	c := h.card(rec.ClientID)
-	h.tapCard(c, "Check")
-	h.waitCall("the check")
-	h.wantText("The ATO issued a new registration access token, but it could not be saved", rec.ClientID,
-		"The token is a secret")
-	if !h.w.registrations.unkeptTokens() {
-		t.Error("the new token is not counted as unkept")
-	}
-	h.w.closeRequested()
-	if say := textsIn(h.overlay()); !strings.Contains(say, "Close without keeping the new token?") {
-		t.Errorf("closing says:\n%s", say)
-	}
-	h.w.win.Canvas().Overlays().Remove(h.overlay())
-
-	copies := findButtons(c.result, "Copy")
-	if len(copies) != 3 {
-		t.Fatalf("%d Copy buttons, want 3", len(copies))
-	}
-	test.Tap(copies[1])
-	tok := h.app.Clipboard().Content()
-	if tok == "" || tok == old || strings.Contains(h.texts(), tok) {
-		t.Fatal("the Copy button did not copy the new token, or it is shown in full")
-	}
-	// It is the one the ATO now accepts.
-	if _, err := (&flow.Client{}).Read(context.Background(), rec.RegistrationClientURI, tok, testKey(t, sim.APIKey())); err != nil {
-		t.Errorf("the copied token does not work: %v", err)
-	}
-	if h.w.registrations.unkeptTokens() {
-		t.Error("still counted as unkept after Copy")
-	}
-	_ = sim
-}
-
-// TestRegistrationsDamagedList: a damaged index.json is kept aside and the
-// list rebuilt from the keychain (here one in memory, so that no other
-// test's registrations join in): the registration is still shown, under a
-// warning that says what happened.
-func TestRegistrationsDamagedList(t *testing.T) {
-	h := newHarness(t, harnessOpts{keyring: &credstoretest.Keyring{}})
-	dir := h.store.Dir()
-	ctx := context.Background()
-	rec := credstore.Record{Name: "Front desk", Environment: "sandbox", ClientID: "0f8fad5b-d9cb-469f-a165-70867728950e",
-		RegistrationClientURI: "https://sandbox.example/idp/v1/relyingparties/0f8fad5b-d9cb-469f-a165-70867728950e"}
-	if err := h.store.Save(ctx, rec, credstore.Values{RegistrationAccessToken: "token"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.json"), []byte("{not json"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.openRegistrations()
-	h.wantText("The list of saved registrations was damaged.", "index.json.corrupt-", "rebuilt",
-		"Front desk", rec.ClientID)
-	if strings.Contains(h.texts(), "No registrations are saved on this computer yet.") {
-		t.Error("the registration vanished from the list")
-	}
-	if l := h.w.registrations.listErr; !l.Visible() || l.Importance != widget.WarningImportance {
-		t.Error("the damage is not shown as a warning")
-	}
-}
-
-func TestRenderRegistrations(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	ctx := context.Background()
-	for _, r := range []credstore.Record{
-		{
-			Name:                  "Front desk PC",
-			Environment:           "sandbox",
-			ClientID:              "0f8fad5b-d9cb-469f-a165-70867728950e",
-			RegistrationClientURI: "https://sandbox.example/idp/v1/relyingparties/0f8fad5b-d9cb-469f-a165-70867728950e",
-			IssuedAt:              testNow.AddDate(0, -8, 0),
-			Receipt:               "6300000001234",
-			CredentialID:          "ABRD:80000000001_TestMachine",
-			CredentialABN:         "80000000001",
-			CredentialNotAfter:    testNow.AddDate(0, 4, 0), // needs attention
-		},
-		{
-			Name:                  "Practice PC",
-			Environment:           practiceName,
-			ClientID:              "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-			RegistrationClientURI: "http://127.0.0.1:9/idp/v1/relyingparties/7c9e6679-7425-40de-944b-e07fc1f90ae7",
-			IssuedAt:              testNow.AddDate(0, 0, -1),
-			CredentialID:          "ABRD:80000000001_Demo",
-			CredentialNotAfter:    testNow.AddDate(2, 0, 0),
-		},
-	} {
-		if err := h.store.Save(ctx, r, credstore.Values{RegistrationAccessToken: "token-" + r.ClientID}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h.openRegistrations()
-	assertRenders(t, h, "8-registrations")
-	h.wantText("Renew within 122 days: the credential this registration was made with expires on 2 July 2026, within 6 months.")
-}
-
-func TestPendingNoteAcceptedButTokenLost(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	const id = "0f8fad5b-d9cb-469f-a165-70867728950e"
-	p := credstore.Pending{Name: "Reception", Environment: "sandbox", Started: testNow}
-	pid, err := h.store.BeginPending(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.ID, p.ClientID, p.Receipt, p.Accepted = pid, id, "6300000001234", testNow.Add(2*time.Second)
-	p.RegistrationClientURI = "https://sandbox.example/idp/v1/relyingparties/" + id
-	if err := h.store.MarkAccepted(p); err != nil {
-		t.Fatal(err)
-	}
-	w := New(h.app, Config{Store: h.store, Now: h.w.cfg.Now, post: h.loop.post, DefaultName: "x"})
-	defer w.shutdown()
-	h.loop.until(t, "the note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
-	top := w.win.Canvas().Overlays().Top()
-	say := textsIn(top)
-	for _, want := range []string{
-		"Reception", "Sandbox (the ATO's test environment)",
-		id, "ATO receipt number", "6300000001234",
-		"The ATO accepted this registration, but DCR Wizard was interrupted before it saved it",
-		"Your software can still use the client ID",
-		"[Check with the ATO]",
-		"An unfinished registration",
-	} {
-		if !strings.Contains(say, want) {
-			t.Errorf("note lacks %q:\n%s", want, say)
-		}
-	}
-	test.Tap(findButton(t, top, "Copy"))
-	if got := h.app.Clipboard().Content(); got != id {
-		t.Errorf("copied %q, want the client id", got)
-	}
-	// Check: this computer never kept the token, and says so plainly.
-	test.Tap(findButton(t, top, "Check with the ATO"))
-	h.loop.until(t, "the check", func() bool {
-		return strings.Contains(textsIn(top), "cannot be checked from here")
-	})
-	if s := textsIn(top); !strings.Contains(s, "register this installation again") {
-		t.Errorf("after Check the note says:\n%s", s)
-	}
-	test.Tap(findButton(t, top, "I've dealt with it"))
-	h.loop.until(t, "the note to be cleared", func() bool {
-		list, err := h.store.Pending()
-		return err == nil && len(list) == 0
-	})
-}
-
-func TestAboutBox(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.about)
-	say := textsIn(h.overlay())
-	for _, want := range []string{"DCR Wizard", "Version test", "Licence: MIT", "Australian Taxation Office"} {
-		if !strings.Contains(say, want) {
-			t.Errorf("About says:\n%s\nwant %q", say, want)
-		}
-	}
-	h.w.cfg.Version = ""
-	h.w.welcome.showAbout()
-	if say := textsIn(h.overlay()); !strings.Contains(say, "Version development build") {
-		t.Errorf("About without a version says:\n%s", say)
-	}
-}
-
-func TestLifecycleOutcome(t *testing.T) {
-	ns := &credstore.NotStoredError{Values: credstore.Values{ClientID: "c", RegistrationAccessToken: "secret-tok"}}
-	tests := []struct {
-		name string
-		act  lifeAction
-		err  error
-		kind outcomeKind
-		want string
-	}{
-		{"401", actCheck, &flow.Error{Step: flow.StepRead, Status: 401, Kind: flow.KindRefused}, outcomeGone, "no longer knows"},
-		{"404", actRename, &flow.Error{Step: flow.StepRead, Status: 404, Kind: flow.KindRefused}, outcomeGone, "no longer knows"},
-		{"403", actCheck, &flow.Error{Step: flow.StepRead, Status: 403, Kind: flow.KindRefused, Receipt: "63"}, outcomeRefused, "refused"},
-		{"405", actRemove, fmt.Errorf("%w: %w", registrar.ErrRemovalNotAllowed,
-			&flow.Error{Step: flow.StepDelete, Status: 405, Kind: flow.KindRefused}), outcomeNotAllowed, "does not allow removing"},
-		{"rotated, not stored", actCheck, ns, outcomeNotStored, "could not be saved"},
-		{"token gone from keychain", actCheck, &credstore.NotFoundError{ClientID: "c", Item: "registration access token"},
-			outcomeMissingLocal, "no longer holds"},
-		{"not listed", actCheck, &credstore.NotFoundError{ClientID: "c"}, outcomeFailed, "not saved on this computer"},
-		{"cancelled", actRemove, &flow.Error{Step: flow.StepDelete, Kind: flow.KindCancelled, Err: context.Canceled},
-			outcomeCancelled, "may have been made there"},
-		{"network", actCheck, &flow.Error{Step: flow.StepRead, Kind: flow.KindNetwork, Host: "x"}, outcomeFailed, ""},
-		{"plain", actExport, errors.New("disk full"), outcomeFailed, "Disk full."}, // a bare error shown as a sentence
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			o := lifecycleOutcome(tc.act, tc.err)
-			if o.kind != tc.kind || !strings.Contains(o.message, tc.want) {
-				t.Errorf("got kind %d %q, want %d %q", o.kind, o.message, tc.kind, tc.want)
-			}
-			if o.message == "" || strings.Contains(o.message+o.action, "secret-tok") {
-				t.Errorf("message %q / %q", o.message, o.action)
-			}
-		})
-	}
-	if o := lifecycleOutcome(actCheck, &flow.Error{Status: 403, Kind: flow.KindRefused, Receipt: "6300000009"}); o.receipt != "6300000009" {
-		t.Errorf("receipt %q", o.receipt)
-	}
-}
-
-func TestRegistrationWords(t *testing.T) {
-	t.Run("rename", func(t *testing.T) {
-		for _, tc := range []struct{ typed, want string }{
-			{"Front office", ""},
-			{"  Front   office ", ""},
-			{"Reception", "already"},
-			{"", "name"},
-			{strings.Repeat("x", 65), "65 characters"},
-		} {
-			if got := renameProblem("Reception", tc.typed); (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
-				t.Errorf("renameProblem(%q) = %q, want %q", tc.typed, got, tc.want)
-			}
-		}
-	})
-	t.Run("remove confirmation", func(t *testing.T) {
-		for _, tc := range []struct {
-			name, typed string
-			want        bool
-		}{
-			{"Reception", "Reception", true},
-			{"Reception", " Reception ", true},
-			{"Reception", "reception", false},
-			{"Reception", "Recep", false},
-			{"", "", false},
-		} {
-			if got := removeConfirmed(tc.name, tc.typed); got != tc.want {
-				t.Errorf("removeConfirmed(%q, %q) = %v", tc.name, tc.typed, got)
-			}
-		}
-	})
-	t.Run("credential status", func(t *testing.T) {
-		for _, tc := range []struct {
-			notAfter    time.Time
-			short, line string
-			importance  widget.Importance
-			attention   bool
-		}{
-			{time.Time{}, "Unknown", "", 0, false},
-			{testNow.AddDate(2, 0, 0), "Fine", "", 0, false},
-			{testNow.AddDate(0, 6, 1), "Fine", "", 0, false},
-			{testNow.AddDate(0, 0, 183), "Renew within 183 days", "expires on 1 September 2026, within 6 months", widget.MediumImportance, true},
-			{testNow.AddDate(0, 0, 61), "Renew within 61 days", "within 6 months", widget.MediumImportance, true},
-			{testNow.AddDate(0, 0, 60), "Renew within 60 days", "Renew it in RAM now", widget.WarningImportance, true},
-			{testNow.AddDate(0, 0, -1), "Expired", "expired on 1 March 2026", widget.DangerImportance, true},
-		} {
-			rec := credstore.Record{ClientID: "c1", CredentialNotAfter: tc.notAfter}
-			st := registrar.StateOf(rec, testNow)
-			if got := statusShort(st); !strings.HasPrefix(got, tc.short) {
-				t.Errorf("statusShort(%v) = %q, want %q", tc.notAfter, got, tc.short)
-			}
-			lines := statusLines(rec, st, "", "")
-			if (tc.line == "") != (len(lines) == 0) || (len(lines) > 0 && (!strings.Contains(lines[0].Text, tc.line) || lines[0].Importance != tc.importance)) {
-				t.Errorf("statusLines(%v) = %v, want %q at importance %d", tc.notAfter, lines, tc.line, tc.importance)
-			}
-			if got := needsAttention(rec, st); got != tc.attention {
-				t.Errorf("needsAttention(%v) = %v", tc.notAfter, got)
-			}
-		}
-		rec := credstore.Record{ClientID: "c1", CredentialNotAfter: testNow.AddDate(2, 0, 0), ReplacedBy: "c2"}
-		if !needsAttention(rec, registrar.StateOf(rec, testNow)) || !strings.Contains(statusLines(rec, registrar.StateOf(rec, testNow), "", "")[0].Text, "Replaced by c2") {
-			t.Error("a replaced registration is not marked")
-		}
-	})
-	t.Run("ATO rows", func(t *testing.T) {
-		rows := atoRows(map[string]any{
-			"ato_api_key":         "KEY-never-shown",
-			"client_secret":       "never-shown",
-			"software_api_token":  "never-shown",
-			"client_name":         "Reception",
-			"client_id":           "c1",
-			"grant_types":         []any{"client_credentials"},
-			"x509_certificate":    strings.Repeat("A", 900),
-			"client_id_issued_at": "2026-03-02T09:30:00.000Z",
-			"zeta":                nil,
-			"alpha":               1.5,
-		})
-		var got []string
-		for _, r := range rows {
-			got = append(got, r[0]+"="+r[1])
-		}
-		want := []string{"Name at the ATO=Reception", "Client ID=c1", "Registered at=2 March 2026, 9:30 am",
-			"Grant types=client_credentials", "Certificate=" + strings.Repeat("A", 60) + "… (900 characters)",
-			"alpha=1.5", "zeta=(none)"}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-	})
-	t.Run("environment", func(t *testing.T) {
-		for _, tc := range []struct {
-			rec  credstore.Record
-			want string
-		}{
-			{credstore.Record{Environment: "sandbox"}, flow.Sandbox.Label},
-			{credstore.Record{Environment: "production"}, flow.Production.Label},
-			{credstore.Record{Environment: practiceName}, "Practice"},
-			{credstore.Record{Environment: "custom", RegistrationClientURI: "https://idp.example:8443/x/y"}, "Custom addresses (idp.example:8443)"},
-			{credstore.Record{Environment: "custom"}, "Custom addresses"},
-			{credstore.Record{Environment: "other"}, "other"},
-		} {
-			if got := environmentWords(tc.rec); !strings.Contains(got, tc.want) {
-				t.Errorf("environmentWords(%q) = %q, want %q", tc.rec.Environment, got, tc.want)
-			}
-		}
-	})
-	t.Run("keychain places", func(t *testing.T) {
-		rec := credstore.Record{Name: "Front desk PC", Environment: "sandbox", ClientID: "c1"}
-		got := keychainPlaces(rec, "/cfg/dcrwizard")
-		want := [][2]string{
-			{"Registration access token", "sandbox/client/c1/registration_access_token"},
-			{"Registration client URI", "sandbox/client/c1/registration_client_uri"},
-			{"Client ID, by name", "sandbox/name/Front desk PC/client_id"},
-			{"List of registrations", filepath.Join("/cfg/dcrwizard", "index.json")},
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("got %v\nwant %v", got, want)
-		}
-		if n := len(keychainPlaces(credstore.Record{Environment: "sandbox", ClientID: "c1"}, "")); n != 2 {
-			t.Errorf("without a name or folder: %d rows, want 2", n)
-		}
-	})
-}
-
-// Cancel after a rename's update reached the ATO (which rotates the token
-// and answers late): the answer is still taken and its token kept, and
-// closing the window before it comes asks first.
-func TestRegistrationsCancelKeepsRotatedToken(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
-	sim, rec := h.registerAt(atosim.Options{RotateTokens: true}, "Reception")
-	h.openRegistrations()
-	c := h.card(rec.ClientID)
-	sim.InjectFault(atosim.Fault{Kind: atosim.FaultLateAnswer, Endpoint: atosim.EndpointClient, Delay: 2 * time.Second, Nth: 2})
-	h.w.renameRegistration(c, "Front office")
-	p := &h.w.registrations
-	h.loop.until(t, "the ATO to make the update", func() bool {
-		cs := sim.Clients()
-		return len(cs) == 1 && cs[0].Name == "Front office"
-	})
-	test.Tap(p.cancelBtn)
-	if p.held.Load() == 0 {
-		t.Fatal("the cancelled call is not counted as still running")
-	}
-	h.w.closeRequested()
-	if say := textsIn(h.overlay()); !strings.Contains(say, "Close before the ATO has answered?") {
-		t.Errorf("closing says:\n%s", say)
-	}
-	h.w.win.Canvas().Overlays().Remove(h.overlay())
-	h.loop.until(t, "the late answer to be kept", func() bool { return p.held.Load() == 0 })
-	r := &registrar.Registrar{Flow: &flow.Client{}, Store: h.store}
-	if _, err := r.Check(context.Background(), rec.ClientID); err != nil {
-		t.Fatalf("after Cancel the stored token no longer works: %v", err)
-	}
-	if got, _, err := h.store.Get(context.Background(), rec.ClientID); err != nil || got.Name != "Front office" {
-		t.Errorf("this computer's record: %q, %v; want the name the ATO now has", got.Name, err)
 	}
 }

@@ -75,6 +75,12 @@ func (h *harness) renewFixture(opts atosim.Options, name string) renewFixture {
 // presses Enter, then waits for the call.
 func (h *harness) credDialogGo(path, what string) {
 	h.t.Helper()
+	h.credDialogGoWith(path, testPassword, what)
+}
+
+// credDialogGoWith is credDialogGo with another password (Practice's demo one).
+func (h *harness) credDialogGoWith(path, password, what string) {
+	h.t.Helper()
 	cd := h.w.registrations.cred
 	if cd == nil || h.w.win.Canvas().Overlays().Top() == nil {
 		h.t.Fatal("no keystore dialog is open")
@@ -83,7 +89,7 @@ func (h *harness) credDialogGo(path, what string) {
 		cd.path = path
 		cd.pathText.SetText(path)
 	}
-	test.Type(cd.password, testPassword)
+	test.Type(cd.password, password)
 	h.w.win.Canvas().Focus(cd.password)
 	h.key(fyne.KeyReturn)
 	if h.w.win.Canvas().Overlays().Top() != nil {
@@ -107,32 +113,13 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 	// Once the last-used keystore holds the renewed certificate, the card
 	// says so.
 	h.app.Preferences().SetString(prefKeystorePath, f.newPath)
-	test.Tap(h.w.welcome.attentionBtn)
+	test.Tap(h.w.registrations.note.btn)
 	h.wantStep(stepRegistrations)
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	c := h.card(f.rec.ClientID)
 	h.wantText("A renewed credential is available", "keystore-new.xml")
 
-	// The old credential still signs in: the ATO holds its certificate.
-	h.tapCard(c, "Test the connection…")
-	if got := h.w.registrations.cred.path; got != f.newPath {
-		t.Errorf("Test the connection starts with %q, want the last-used file %q", got, f.newPath)
-	}
-	// Keyboard: the password has the focus, Escape cancels, OK waits for it.
-	cd := h.w.registrations.cred
-	if h.w.win.Canvas().Focused() != cd.password {
-		t.Error("the keystore dialog opens without the focus in the password")
-	}
-	if !cd.ok.Disabled() {
-		t.Error("Test is enabled without a password")
-	}
-	h.key(fyne.KeyEscape)
-	if h.w.win.Canvas().Overlays().Top() != nil {
-		t.Fatal("Escape did not close the keystore dialog")
-	}
-	h.tapCard(c, "Test the connection…")
-	h.credDialogGo(f.oldPath, "the test")
-	h.wantText("Your software can sign in to the ATO with this registration.")
+	checkDialogKeys(t, h, c, f)
 
 	// A credential expiring within 6 months is refused before anything is
 	// sent.
@@ -175,13 +162,39 @@ func TestRegistrationsRenewInPlace(t *testing.T) {
 
 	// The old keystore no longer signs in; the failure says the
 	// registration exists, and it stays listed.
-	h.tapCard(c, "Test the connection…")
+	h.tapCard(c, "Check it works…")
 	h.credDialogGo(f.oldPath, "the test with the old keystore")
 	h.wantText("The test sign-in did not work", "The registration itself still exists")
 	h.card(f.rec.ClientID)
 	if recs, _ := h.store.List(context.Background()); len(recs) != 1 {
 		t.Errorf("%d registrations stored after a failed test", len(recs))
 	}
+}
+
+// checkDialogKeys: Check it works starts with the last-used keystore, its
+// dialog takes the keyboard, and the old credential still signs in.
+func checkDialogKeys(t *testing.T, h *harness, c *regCard, f renewFixture) {
+	t.Helper()
+	// The old credential still signs in: the ATO holds its certificate.
+	h.tapCard(c, "Check it works…")
+	if got := h.w.registrations.cred.path; got != f.newPath {
+		t.Errorf("Check it works starts with %q, want the last-used file %q", got, f.newPath)
+	}
+	// Keyboard: the password has the focus, Escape cancels, OK waits for it.
+	cd := h.w.registrations.cred
+	if h.w.win.Canvas().Focused() != cd.password {
+		t.Error("the keystore dialog opens without the focus in the password")
+	}
+	if !cd.ok.Disabled() {
+		t.Error("Check is enabled without a password")
+	}
+	h.key(fyne.KeyEscape)
+	if h.w.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not close the keystore dialog")
+	}
+	h.tapCard(c, "Check it works…")
+	h.credDialogGo(f.oldPath, "the test")
+	h.wantText("Your software can sign in to the ATO — checked just now.")
 }
 
 func TestRegistrationsRenewRefusedRegisterAgain(t *testing.T) {
@@ -254,7 +267,7 @@ func TestRegistrationsNoConsumerKeyAskedOnce(t *testing.T) {
 
 	h.openRegistrations()
 	c := h.card(rec.ClientID)
-	h.tapCard(c, "Check")
+	h.checkWorks(c, "the keystore dialog")
 	h.loop.until(t, "the consumer key dialog", func() bool { return h.w.win.Canvas().Overlays().Top() != nil })
 	dlg := h.w.registrations.dlg
 	if !dlg.entry.Password {
@@ -268,7 +281,7 @@ func TestRegistrationsNoConsumerKeyAskedOnce(t *testing.T) {
 	test.Type(dlg.entry, sim.APIKey())
 	h.key(fyne.KeyReturn)
 	h.waitCall("the check")
-	h.wantText("The ATO holds this registration.")
+	h.wantText("Your software can sign in to the ATO — checked just now.")
 	if got := storedValues(t, h, rec.ClientID).ConsumerKey.Header(); got != sim.APIKey() {
 		t.Error("the consumer key was not kept")
 	}
@@ -293,18 +306,15 @@ func TestRegistrationsRehearseRenewal(t *testing.T) {
 	test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	c := h.card(id)
-	// Test the connection offers the demo keystore and names the practice
+	// Check it works offers the demo keystore and names the practice
 	// simulator.
-	h.tapCard(c, "Test the connection…")
+	h.tapCard(c, "Check it works…")
 	cd := h.w.registrations.cred
 	if cd.path != h.w.practice.p.Demo.KeystorePath {
-		t.Errorf("Test the connection starts with %q, want the demo keystore", cd.path)
+		t.Errorf("Check it works starts with %q, want the demo keystore", cd.path)
 	}
-	test.Type(cd.password, atosim.DemoPassword)
-	h.w.win.Canvas().Focus(cd.password)
-	h.key(fyne.KeyReturn)
-	h.waitCall("the practice test")
-	h.wantText("Your software can sign in to the practice simulator with this registration.")
+	h.credDialogGoWith("", atosim.DemoPassword, "the practice check")
+	h.wantText("Your software can sign in to the practice simulator — checked just now.")
 	if s := textsIn(c.result); strings.Contains(s, "ATO") {
 		t.Errorf("a practice test mentions the ATO:\n%s", s)
 	}
@@ -370,14 +380,14 @@ func TestRegistrationsRenewOutcomeUnknown(t *testing.T) {
 	h.tapCard(c, "Update with renewed credential…")
 	h.credDialogGo(f.newPath, "the update")
 	h.wantText("Outcome unknown: the answer from the ATO was lost", "Do not try the update again yet",
-		"press Test the connection and choose the renewed keystore")
+		"press Check it works and choose the renewed keystore")
 	if l, err := h.store.Pending(); err != nil || len(l) != 1 || l[0].Action != credstore.PendingRenew {
 		t.Errorf("pending notes %+v (%v), want the update's", l, err)
 	}
 	h.card(f.rec.ClientID) // still listed
-	h.tapCard(c, "Test the connection…")
+	h.tapCard(c, "Check it works…")
 	h.credDialogGo(f.newPath, "the test")
-	h.wantText("Your software can sign in to the ATO with this registration.") // the ATO did take it
+	h.wantText("Your software can sign in to the ATO — checked just now.") // the ATO did take it
 }
 
 // A renewed credential of another ABN needs a confirmation naming both.

@@ -15,6 +15,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
+	"dcrwizard/credstore/credstoretest"
 )
 
 // TestScreenshots writes a PNG of every step, in Practice mode on a fixed
@@ -33,6 +34,9 @@ func TestScreenshots(t *testing.T) {
 	})
 	t.Run("Practice banner at 125 %", func(t *testing.T) {
 		practiceBannerShot(t, filepath.Join(dir, "1366x768-125"), fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25)), 1.25)
+	})
+	t.Run("returning practice at 125 %", func(t *testing.T) {
+		returningShot(t, filepath.Join(dir, "1366x768-125"), fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25)), 1.25)
 	})
 }
 
@@ -58,6 +62,32 @@ func practiceBannerShot(t *testing.T, dir string, size fyne.Size, scale float32)
 	h.loop.drain()
 	h.w.win.Resize(size)
 	f, err := os.Create(filepath.Join(dir, "practice-banner.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, h.w.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// returningShot is the first screen of a practice coming back: its
+// registrations, in the light theme.
+func returningShot(t *testing.T, dir string, size fyne.Size, scale float32) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, harnessOpts{keyring: &credstoretest.Keyring{}})
+	h.save(deskRecord)
+	h.app.Settings().SetTheme(newWizardTheme(lightTheme{theme.DefaultTheme()}))
+	h.reopen(true)
+	h.wantStep(stepRegistrations)
+	h.w.win.Canvas().(test.WindowlessCanvas).SetScale(scale)
+	h.w.win.Resize(size)
+	h.loop.drain()
+	f, err := os.Create(filepath.Join(dir, "0-returning.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +173,7 @@ func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 	if err := h.store.Save(context.Background(), soon, credstore.Values{RegistrationAccessToken: "demo-token"}); err != nil {
 		t.Fatal(err)
 	}
-	h.w.showRegistrations()
+	h.w.registrations.open()
 	h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 	h.w.win.Canvas().Unfocus()
 	shot("8-registrations.png")
@@ -151,8 +181,8 @@ func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 	if c == nil {
 		t.Fatal("the Practice registration is not listed")
 	}
-	test.Tap(c.buttons[0]) // Check
-	h.loop.until(t, "the check", func() bool { return !h.w.registrations.running() })
+	h.tapCard(c, "Check it works…")
+	h.credDialogGoWith("", atosim.DemoPassword, "the check")
 	shot("9-registration-checked.png")
 	h.app.Settings().SetTheme(newWizardTheme(darkTheme{theme.DefaultTheme()}))
 	shot("9-registration-checked-dark.png")

@@ -98,7 +98,7 @@ func statusLines(rec credstore.Record, st registrar.CredentialState, keystore, p
 	if rec.ReplacedBy != "" {
 		out = append(out, warnPara("Replaced by "+safetext.Line(rec.ReplacedBy)+": this installation was registered again with the "+
 			"renewed credential, and your software should now use that client ID. This old registration is kept until "+
-			"you remove it at the ATO (Remove…)."))
+			"you remove it at "+counterpartFor(rec.Environment).the()+" (Remove…)."))
 	}
 	switch st.Status {
 	case registrar.CredentialRenewed:
@@ -120,11 +120,6 @@ func statusLines(rec credstore.Record, st registrar.CredentialState, keystore, p
 		out = append(out, para("Renew within "+daysWords(st.DaysLeft)+": the credential this registration was made with "+
 			"expires on "+formatDate(st.NotAfter)+", within 6 months. Renew it in RAM, then press Update with renewed "+
 			"credential."))
-	}
-	if rec.Environment == practiceName {
-		for _, l := range out {
-			l.Text = practiceWords(true, l.Text)
-		}
 	}
 	return out
 }
@@ -151,7 +146,8 @@ func attentionWords(names, needs []string) string {
 // attentionNeed says in a few words what a registration needs.
 func attentionNeed(rec credstore.Record, st registrar.CredentialState) string {
 	if rec.ReplacedBy != "" {
-		return "replaced by " + safetext.Line(rec.ReplacedBy) + "; remove it at the ATO when your software uses the new one"
+		return "replaced by " + safetext.Line(rec.ReplacedBy) + "; remove it at " + counterpartFor(rec.Environment).the() +
+			" when your software uses the new one"
 	}
 	switch st.Status {
 	case registrar.CredentialRenewed:
@@ -162,47 +158,45 @@ func attentionNeed(rec credstore.Record, st registrar.CredentialState) string {
 	return strings.ToLower(statusShort(st)[:1]) + statusShort(st)[1:] + " (its credential expires on " + formatDate(st.NotAfter) + ")"
 }
 
-// refreshAttention reads the list in the background and shows Welcome's
-// note when a registration needs attention.
-func (w *Wizard) refreshAttention() {
-	store := w.cfg.Store
-	if store == nil {
-		return
-	}
-	keystore, timeout, now := w.app.Preferences().String(prefKeystorePath), w.cfg.Timeout, w.now()
-	w.background(func() func() {
-		l := readRegistrations(store, timeout, keystore, "", now)
-		return func() { w.showAttention(l) }
-	})
+// attentionNote is Welcome's note when registrations need attention: each
+// by name with what it needs, and a button to them. Hidden until a list
+// read off the UI goroutine says otherwise.
+type attentionNote struct {
+	w    *Wizard
+	box  *fyne.Container
+	text *widget.Label
+	btn  *keyButton
 }
 
-// showAttention sets Welcome's note from a list just read.
-func (w *Wizard) showAttention(l listedRegistrations) {
-	p := &w.welcome
+// build makes the note for Welcome.
+func (n *attentionNote) build(w *Wizard) *fyne.Container {
+	n.w = w
+	n.text = warnPara("")
+	n.btn = w.kit.newButtonWithIcon("Open Registrations", theme.ListIcon(), func() { w.registrations.open() })
+	n.box = container.NewVBox(n.text, container.NewHBox(n.btn))
+	n.box.Hide()
+	return n.box
+}
+
+// show sets the note from a list just read.
+func (n *attentionNote) show(l listedRegistrations) {
+	if n.box == nil {
+		return
+	}
 	var names, needs []string
 	for _, rec := range l.recs {
 		if st := l.states[rec.ClientID]; needsAttention(rec, st) {
 			names = append(names, safetext.Line(rec.Name))
-			needs = append(needs, practiceWords(rec.Environment == practiceName, attentionNeed(rec, st)))
+			needs = append(needs, attentionNeed(rec, st))
 		}
 	}
 	if len(names) == 0 {
-		p.attention.Hide()
+		n.box.Hide()
 		return
 	}
-	p.attentionText.SetText(attentionWords(names, needs))
-	p.attention.Show()
-	if w.step == stepWelcome {
-		w.relayout()
+	n.text.SetText(attentionWords(names, needs))
+	n.box.Show()
+	if n.w.step == stepWelcome {
+		n.w.relayout()
 	}
-}
-
-// buildAttention makes Welcome's note, hidden until a list says otherwise.
-func (w *Wizard) buildAttention() *fyne.Container {
-	p := &w.welcome
-	p.attentionText = warnPara("")
-	p.attentionBtn = w.kit.newButtonWithIcon("Open Registrations", theme.ListIcon(), w.showRegistrations)
-	p.attention = container.NewVBox(p.attentionText, container.NewHBox(p.attentionBtn))
-	p.attention.Hide()
-	return p.attention
 }

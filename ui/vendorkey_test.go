@@ -115,8 +115,7 @@ func TestAskOnceKeyDialogNamesTheVendor(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.openRegistrations()
-	h.tapCard(h.card(rec.ClientID), "Check")
-	h.waitCall("the check")
+	h.checkWorks(h.card(rec.ClientID), "the check")
 	if h.w.win.Canvas().Overlays().Top() == nil {
 		t.Fatalf("the key was not asked for; the page says:\n%s", h.texts())
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -20,9 +19,9 @@ import (
 	"dcrwizard/registrar"
 )
 
-// "Test the connection" on a registration card: the keystore and its
-// password, then registrar.VerifyStored (a sign-in as the registered
-// client). A failed test changes nothing and never hides the registration.
+// The keystore dialog of Check it works and Update with renewed credential,
+// and a sign-in's result in plain words. A failed sign-in changes nothing
+// and never hides the registration.
 
 // credDialog asks for a keystore file and its password. Its OK stays
 // disabled until both are given; Enter in the password is OK, Escape Cancel.
@@ -36,7 +35,7 @@ type credDialog struct {
 	cancel   *keyButton
 }
 
-func (w *Wizard) showCredDialog(title string, intro fyne.CanvasObject, path, okText string, onOK func(path, password string)) *credDialog {
+func newCredDialog(w *Wizard, title string, intro fyne.CanvasObject, path, okText string, onOK func(path, password string)) *credDialog {
 	cd := &credDialog{path: path}
 	cd.pathText = para(path)
 	cd.pathText.TextStyle.Monospace = true
@@ -108,75 +107,38 @@ func noCredentialError(rec credstore.Record, store *m2m.Store) error {
 		"holds %s", credentialWords(rec), strings.Join(store.IDs(), ", "), rec.CredentialID)
 }
 
-// askVerify asks for the keystore (default: the last-used file).
-func (w *Wizard) askVerify(c *regCard) {
-	p := &w.registrations
-	if p.running() {
-		return
-	}
-	path := w.app.Preferences().String(prefKeystorePath)
-	if c.rec.Environment == practiceName && w.practice.p != nil && path == "" {
-		path = w.practice.p.Demo.KeystorePath
-	}
-	intro := para(cardWords(c, "The test signs in to the ATO as this registration, with the credential it holds, "+
-		"as your software would. It changes nothing at the ATO or on this computer. Choose the keystore with that "+
-		"credential (or, after an update, the renewed one)."))
-	p.cred = w.showCredDialog("Test the connection of “"+c.rec.Name+"”", intro, path, "Test",
-		func(path, password string) { w.verifyRegistration(c, path, password) })
-}
-
-func (w *Wizard) verifyRegistration(c *regCard, path, password string) {
-	rec := c.rec
-	w.runRegistrationCall(c, actVerify, cardWords(c, "Signing in to the ATO as “"+rec.Name+"”…"),
-		func(ctx context.Context, r *registrar.Registrar) (func(), error) {
-			ks, err := m2m.Open(path, password)
-			if err != nil {
-				return nil, fmt.Errorf("the keystore %s could not be opened: %w", filepath.Base(path), err)
-			}
-			cred, err := pickCredential(rec, ks, registrar.ForVerify)
-			if err != nil {
-				return nil, err
-			}
-			v, verr := r.VerifyStored(ctx, rec.ClientID, cred, registrar.VerifyOverrides{}, nil)
-			return func() { w.showVerified(c, v, verr) }, nil
-		})
-}
-
-// showVerified shows a test's result on the card.
-func (w *Wizard) showVerified(c *regCard, v *flow.Verification, err error) {
-	box := c.result
-	box.Objects = nil
-	for _, l := range verificationLines(c.rec.Environment == practiceName, v, err) {
-		box.Add(l)
-	}
-	box.Refresh()
-	w.relayout()
-	w.revealFocused(box)
-}
-
 // verificationLines puts a test in plain words. A failure says that the
 // registration itself still exists.
-func verificationLines(practice bool, v *flow.Verification, err error) []fyne.CanvasObject {
-	words := func(s string) string { return practiceWords(practice, s) }
+func verificationLines(cp counterpart, v *flow.Verification, err error) []fyne.CanvasObject {
 	if err != nil {
-		msg, action := errorWords(err)
-		out := []fyne.CanvasObject{errPara(words("The test sign-in did not work: " + msg))}
-		if action != "" {
-			out = append(out, para(words(action)))
-		}
-		return append(out, para(words("The registration itself still exists, at the ATO and on this computer: the test "+
-			"changed and removed nothing. Until this works, your software cannot sign in with it.")))
+		return signInFailed(cp, err)
 	}
-	out := []fyne.CanvasObject{okPara(words("Your software can sign in to the ATO with this registration."))}
+	out := []fyne.CanvasObject{okPara("Your software can sign in to " + cp.the() + " with this registration.")}
+	if f := signInFacts(cp, v); f != "" {
+		out = append(out, para(f))
+	}
+	return out
+}
+
+// signInFailed is a failed sign-in with its advice.
+func signInFailed(cp counterpart, err error) []fyne.CanvasObject {
+	msg, action := errorWords(err)
+	out := []fyne.CanvasObject{errPara("The test sign-in did not work: " + adviceWords(cp, msg))}
+	if action != "" {
+		out = append(out, para(adviceWords(cp, action)))
+	}
+	return append(out, para("The registration itself still exists, at "+cp.the()+" and on this computer: the test "+
+		"changed and removed nothing. Until this works, your software cannot sign in with it."))
+}
+
+// signInFacts is what a sign-in found: the token's lifetime, the health check.
+func signInFacts(cp counterpart, v *flow.Verification) string {
 	var facts []string
 	if v.TokenLifetime > 0 {
-		facts = append(facts, words("The ATO issued it an access token valid for "+timewords.Duration(v.TokenLifetime)+"."))
+		facts = append(facts, cp.The()+" issued it an access token valid for "+timewords.Duration(v.TokenLifetime)+".")
 	}
 	if v.HeartbeatURL != "" {
 		facts = append(facts, "The health check answered.")
 	}
-	if len(facts) > 0 {
-		out = append(out, para(strings.Join(facts, " ")))
-	}
-	return out
+	return strings.Join(facts, " ")
 }

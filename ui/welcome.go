@@ -28,10 +28,6 @@ type welcomePage struct {
 	practice      *keyCheck
 	registrations *keyButton
 	about         *keyButton
-	// attention: registrations need attention (status.go)
-	attention     *fyne.Container
-	attentionText *widget.Label
-	attentionBtn  *keyButton
 	// needKey is the consumer key's line under "What you need".
 	needKey *widget.RichText
 }
@@ -49,7 +45,7 @@ func (p *welcomePage) build() *fyne.Container {
 			w.practice.leave()
 		}
 	})
-	p.registrations = w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.showRegistrations)
+	p.registrations = w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.registrations.open)
 	p.about = w.kit.newButtonWithIcon("About", theme.InfoIcon(), p.showAbout)
 	p.about.Importance = widget.LowImportance
 	// The key's line is its own, hidden while a setup file supplies the key
@@ -62,7 +58,7 @@ func (p *welcomePage) build() *fyne.Container {
 	needName := needItem("**A name for this installation,** for example the computer's name, so that you can tell " +
 		"your registrations apart later.")
 	box := container.NewVBox(
-		w.buildAttention(), // registrations that need attention (status.go)
+		w.registrations.note.build(w), // registrations that need attention (status.go)
 		para("This wizard registers this installation of your software with the Australian Taxation Office (ATO), "+
 			"so that it can connect to the ATO's online services. It takes about two minutes."),
 		subheading("What you need"),
@@ -76,7 +72,6 @@ func (p *welcomePage) build() *fyne.Container {
 		para("Press Start (or Enter) to begin. You can go Back at any time; what you typed is kept."),
 		container.NewBorder(nil, nil, p.registrations, p.about),
 	)
-	w.refreshAttention()
 	p.drawKey()
 	return box
 }

@@ -94,7 +94,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	cfg = cfg.withDefaults()
 	w := &Wizard{cfg: cfg, app: a}
 	w.welcome.w, w.credential.w, w.environment.w, w.details.w = w, w, w, w
-	w.setup.w, w.practice.w = w, w
+	w.setup.w, w.practice.w, w.registrations.w = w, w, w
 	w.draft.Name = cfg.DefaultName
 	restoreEnvironment(&w.draft, a.Preferences(), cfg.Environments)
 	w.steps = [...]page{
@@ -104,7 +104,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 		stepDetails:       &w.details,
 		stepReview:        reviewStep{w},
 		stepDone:          doneStep{w},
-		stepRegistrations: registrationsStep{w},
+		stepRegistrations: &w.registrations,
 	}
 	a.Settings().SetTheme(newWizardTheme(a.Settings().Theme()))
 	if cfg.Icon != nil {
@@ -151,6 +151,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.win.SetOnClosed(w.shutdown)
 
 	w.show(stepWelcome)
+	w.registrations.start(w) // the first screen is about this computer's registrations, if any
 	w.checkPending()
 	w.setup.start()
 	return w
@@ -267,6 +268,9 @@ func (w *Wizard) refreshNav() {
 	}
 	if w.step == stepRegistrations {
 		running = w.registrations.running()
+		if w.registrations.first() {
+			w.backBtn.Hide() // the window's first screen: nothing behind it
+		}
 	}
 	for _, b := range []*keyButton{w.backBtn, w.practice.leaveBtn} {
 		if running {
@@ -312,6 +316,10 @@ func (w *Wizard) refreshNav() {
 
 // next advances when the current step is complete (Next, Enter).
 func (w *Wizard) next() {
+	if w.step == stepRegistrations && w.registrations.first() {
+		w.registrations.newRegistration() // the first screen's main action
+		return
+	}
 	if w.nextBtn.Disabled() || !w.nextBtn.Visible() {
 		return
 	}

@@ -40,23 +40,3 @@ func (s doneStep) focus() fyne.Focusable {
 	}
 	return nil
 }
-
-type registrationsStep struct{ w *Wizard }
-
-func (s registrationsStep) build() *fyne.Container { return s.w.buildRegistrations() }
-func (s registrationsStep) shown()                 {}
-func (s registrationsStep) leaving()               {}
-
-func (s registrationsStep) problem() string {
-	if s.w.registrations.running() {
-		return "Working… Press Cancel to stop waiting."
-	}
-	return ""
-}
-
-func (s registrationsStep) focus() fyne.Focusable {
-	if b := firstButton(s.w.views[stepRegistrations]); b != nil {
-		return b
-	}
-	return s.w.backBtn
-}
