@@ -189,7 +189,7 @@ func (w *Wizard) showFailure(err error) {
 	w.ensurePage(stepDone)
 	d := &w.done
 	d.res, d.notStored, d.kept, d.failErr, d.verify = nil, nil, false, err, nil
-	practice := w.review.input.Env.Name == practiceName
+	practice := w.review.run.input.Env.Name == practiceName
 	d.box.Objects = nil
 	msg, action := errorWordsFor(err, w.supportVendor())
 	msg, action = practiceWords(practice, msg), practiceWords(practice, action)
@@ -201,7 +201,7 @@ func (w *Wizard) showFailure(err error) {
 		d.box.Add(subheading("Outcome unknown: the registration may have been made"))
 		d.box.Add(warnPara(msg))
 		d.box.Add(bold("What to do first"))
-		d.box.Add(para(unknownGuidance(practice, w.review.input.InstanceName, w.review.started)))
+		d.box.Add(para(unknownGuidance(practice, w.review.run.input.InstanceName, w.review.run.started)))
 		if action != "" {
 			d.box.Add(para(action))
 		}
@@ -476,7 +476,7 @@ func supportSummary(info supportInfo) string {
 
 // supportText is the support summary of the current outcome.
 func (w *Wizard) supportText() string {
-	in := w.review.input
+	in := w.review.run.input
 	info := supportInfo{
 		Version:  w.cfg.Version,
 		At:       w.now(),
@@ -520,17 +520,6 @@ func unknownGuidance(practice bool, name string, started time.Time) string {
 	return "Before registering again, find out whether it exists: ask your software vendor (the registration was made " +
 		"with their consumer key) whether the ATO holds a registration named " + name + ", made on " + formatDateTime(started) +
 		". If there is one, use it or have it removed. DCR Wizard will remind you of it when it next starts."
-}
-
-// practiceWords rewords a message of a practice run: the practice
-// simulator plays the ATO, and must never be taken for it.
-func practiceWords(practice bool, s string) string {
-	if !practice {
-		return s
-	}
-	return strings.NewReplacer("The ATO's", "The practice simulator's", "the ATO's", "the practice simulator's",
-		"The ATO", "The practice simulator", "the ATO", "the practice simulator",
-		"ATO receipt number", "receipt number").Replace(s)
 }
 
 // supportTime is a time as the support summary gives it: local, as the

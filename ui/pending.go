@@ -24,27 +24,6 @@ import (
 // sent and adds the ATO's answer to it; the next start shows them all,
 // once, in one dialog.
 
-// askCloseWhileRegistering asks before the window closes mid-run: once the
-// request has gone, the ATO may register the instance with nobody left to
-// keep the answer.
-func (w *Wizard) askCloseWhileRegistering() {
-	msg := para("A registration is being sent to the ATO. If you close now, DCR Wizard cannot see or keep the " +
-		"ATO's answer: the registration may be made at the ATO without being saved on this computer. " +
-		"What is known is noted, and shown the next time you start DCR Wizard.")
-	if w.isPractice() {
-		msg.SetText("A practice registration is being sent to the practice simulator. If you close now, it stops " +
-			"and nothing is kept.")
-	}
-	d := dialog.NewCustomConfirm("Close while registering?", "Close anyway", "Keep waiting", msg,
-		func(ok bool) {
-			if ok {
-				w.win.Close()
-			}
-		}, w.win)
-	d.Resize(w.fitDialog(dialogSizeFor(msg, 560)))
-	d.Show()
-}
-
 // checkPending shows, at start, what earlier runs left unfinished.
 func (w *Wizard) checkPending() {
 	store := w.cfg.Store

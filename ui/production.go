@@ -42,12 +42,12 @@ func (w *Wizard) askProduction(option string, choose func()) bool {
 func (w *Wizard) confirmRegister() {
 	env, _ := w.currentEnv()
 	if env.Name != flow.Production.Name {
-		w.startRegister()
+		w.review.startRegister()
 		return
 	}
 	msg := para("This registers " + registrar.CleanName(w.details.name.Text) + " in Production, the live ATO (" +
 		env.Label + "). It is a real registration, recorded against your business.")
-	w.askProductionDialog("Register in Production?", msg, "Register in Production", "Not yet", w.startRegister, nil)
+	w.askProductionDialog("Register in Production?", msg, "Register in Production", "Not yet", w.review.startRegister, nil)
 }
 
 // askProductionDialog asks title; yes runs on the first answer, no (if

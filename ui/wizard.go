@@ -123,7 +123,7 @@ func (w *Wizard) ensurePage(s step) {
 	case stepDetails:
 		w.buildDetails()
 	case stepReview:
-		w.buildReview()
+		w.mountPage(stepReview, &w.review)
 	case stepDone:
 		w.buildDone()
 	case stepRegistrations:
@@ -243,7 +243,7 @@ func (w *Wizard) now() time.Time { return w.cfg.Now() }
 func (w *Wizard) show(s step) {
 	w.ensurePage(s)
 	if s != stepReview {
-		w.coolReview() // flowui: pre-made connections are for Review's Register only
+		w.review.cool() // flowui: pre-made connections are for Review's Register only
 	}
 	w.step = s
 	heading := stepHeading(s)
@@ -265,7 +265,7 @@ func (w *Wizard) show(s step) {
 	case stepDetails:
 		w.detailsShown()
 	case stepReview:
-		w.reviewShown()
+		w.review.shown()
 	}
 	w.refreshNav()
 	c := w.win.Canvas()
@@ -319,7 +319,7 @@ func (w *Wizard) refreshNav() {
 		w.nextBtn.Show()
 		w.nextBtn.SetText("Register")
 		w.nextBtn.SetIcon(theme.ConfirmIcon())
-		w.existingNav()
+		w.review.existing.nav()
 	case stepWelcome:
 		w.nextBtn.Show()
 		w.nextBtn.SetText("Start")
@@ -360,7 +360,7 @@ func (w *Wizard) next() {
 	case stepDetails:
 		w.show(stepReview)
 	case stepReview:
-		w.reviewNext()
+		w.review.next()
 	}
 }
 
@@ -423,18 +423,11 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 // shutdown stops what the window started: a registration run, Practice mode.
 func (w *Wizard) shutdown() {
 	w.closeOnce.Do(func() {
-		r := &w.review
-		if r.cancel != nil {
-			r.cancel()
-		}
-		if r.stopTick != nil {
-			close(r.stopTick)
-			r.stopTick = nil
-		}
+		w.review.stop()
 		if c := w.registrations.cancel; c != nil {
 			c()
 		}
-		w.coolReview()
+		w.review.cool()
 		w.stopPractice()
 	})
 }
