@@ -24,8 +24,12 @@ import (
 // sent and adds the ATO's answer to it; the next start shows them all,
 // once, in one dialog.
 
-// checkPending shows, at start, what earlier runs left unfinished.
-func (w *Wizard) checkPending() {
+// pendingNotes is that dialog and the look for notes at start.
+type pendingNotes struct{ w *Wizard }
+
+// check shows, at start, what earlier runs left unfinished.
+func (n pendingNotes) check() {
+	w := n.w
 	store := w.cfg.Store
 	if store == nil {
 		return
@@ -35,7 +39,7 @@ func (w *Wizard) checkPending() {
 		if err != nil || len(list) == 0 {
 			return nil
 		}
-		return func() { w.showPending(list) }
+		return func() { n.show(list) }
 	})
 }
 
@@ -81,16 +85,17 @@ func pendingGuidance(p credstore.Pending) string {
 		"use it or have it removed."
 }
 
-// showPending lists every unfinished registration in one dialog, each with
-// what is known and what can be done.
-func (w *Wizard) showPending(list []credstore.Pending) {
+// show lists every unfinished registration in one dialog, each with what
+// is known and what can be done.
+func (n pendingNotes) show(list []credstore.Pending) {
+	w := n.w
 	box := container.NewVBox(para("These registrations were not finished the last time DCR Wizard ran. " +
 		"Deal with each before registering the same installation again."))
 	var d dialog.Dialog
 	left := len(list)
 	for _, p := range list {
 		entry := container.NewVBox()
-		w.fillPendingEntry(entry, p, func() {
+		n.fillEntry(entry, p, func() {
 			if d != nil {
 				d.Hide()
 			}
@@ -115,9 +120,10 @@ func (w *Wizard) showPending(list []credstore.Pending) {
 	d.Show()
 }
 
-// fillPendingEntry draws one unfinished registration; done is called once
-// the user has dealt with it (its note is then removed).
-func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hide, done func()) {
+// fillEntry draws one unfinished registration; done is called once the
+// user has dealt with it (its note is then removed).
+func (n pendingNotes) fillEntry(entry *fyne.Container, p credstore.Pending, hide, done func()) {
+	w := n.w
 	entry.Objects = nil
 	entry.Add(widget.NewSeparator())
 	name := bold(safetext.Line(p.Name))
@@ -143,7 +149,7 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 		facts.Add(valuePara(p.CredentialID))
 	}
 	if p.Receipt != "" {
-		facts.Add(bold(receiptLabel(p.Environment == practiceName)))
+		facts.Add(bold(counterpartFor(p.Environment).receipt()))
 		facts.Add(valuePara(p.Receipt))
 	}
 	entry.Add(facts)
@@ -180,17 +186,18 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 		buttons.Add(open)
 	} else if p.ClientID != "" && p.Environment != practiceName {
 		check := w.newButtonWithIcon("Check with the ATO", theme.SearchIcon(), nil)
-		check.OnTapped = func() { w.checkPendingWithATO(p, check, status, hide) }
+		check.OnTapped = func() { n.checkWithATO(p, check, status, hide) }
 		buttons.Add(check)
 	}
 	buttons.Add(dealt)
 	entry.Add(buttons)
 }
 
-// checkPendingWithATO asks the ATO about p when this computer kept its
-// token (the keychain write finished, only the note was left), else says
+// checkWithATO asks the ATO about p when this computer kept its token
+// (the keychain write finished, only the note was left), else says
 // plainly why it cannot.
-func (w *Wizard) checkPendingWithATO(p credstore.Pending, btn *keyButton, status *widget.Label, hide func()) {
+func (n pendingNotes) checkWithATO(p credstore.Pending, btn *keyButton, status *widget.Label, hide func()) {
+	w := n.w
 	btn.Disable()
 	status.SetText("Checking with the ATO…")
 	status.Importance = widget.MediumImportance
@@ -244,11 +251,11 @@ func monoPara(text string) *widget.Label {
 // credential (registrar.Renew): the registration exists either way; the
 // question is only which certificate the ATO holds.
 func renewGuidance(p credstore.Pending) string {
-	s := "DCR Wizard was updating the registration " + safetext.Line(p.Name) + " (client ID " + safetext.Line(p.ClientID) + ") with a renewed " +
-		"credential when it was interrupted or lost the ATO's answer, so the ATO may or may not hold the renewed " +
+	cp := counterpartFor(p.Environment)
+	return "DCR Wizard was updating the registration " + safetext.Line(p.Name) + " (client ID " + safetext.Line(p.ClientID) + ") with a renewed " +
+		"credential when it was interrupted or lost " + cp.theirs() + " answer, so " + cp.the() + " may or may not hold the renewed " +
 		"certificate now. The registration itself still exists. Open Registrations and press Test the connection " +
 		"on it with the renewed keystore: if the test works, the update was made (press Update with renewed " +
 		"credential once more so that this computer's list names the renewed credential too); if not, press " +
 		"Update with renewed credential to try again."
-	return practiceWords(p.Environment == practiceName, s)
 }

@@ -122,7 +122,7 @@ func TestUnfinishedButStoredIsChecked(t *testing.T) {
 	if err := h.store.MarkAccepted(p); err != nil {
 		t.Fatal(err)
 	}
-	h.w.showPending([]credstore.Pending{p})
+	pendingNotes{h.w}.show([]credstore.Pending{p})
 	test.Tap(findButton(t, h.overlay(), "Check with the ATO"))
 	h.loop.until(t, "the Registrations screen", func() bool { return h.w.step == stepRegistrations })
 	h.loop.until(t, "the check", func() bool {
@@ -135,7 +135,7 @@ func TestUnfinishedButStoredIsChecked(t *testing.T) {
 // as a registration with no name started in the year 1.
 func TestUnreadablePendingNote(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	h.w.showPending([]credstore.Pending{{ID: "3f2a9c", Unreadable: true}})
+	pendingNotes{h.w}.show([]credstore.Pending{{ID: "3f2a9c", Unreadable: true}})
 	say := textsIn(h.overlay())
 	for _, want := range []string{"A note that could not be read", "could not read this note", "before registering again"} {
 		if !strings.Contains(say, want) {

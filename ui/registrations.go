@@ -239,7 +239,7 @@ func (w *Wizard) fillCard(c *regCard) {
 	grid := container.New(layout.NewFormLayout())
 	grid.Add(bold("Environment"))
 	grid.Add(valuePara(environmentWords(rec)))
-	w.valueRow(grid, "Client ID", rec.ClientID, rec.ClientID)
+	valueRow(w, grid, "Client ID", rec.ClientID, rec.ClientID)
 	grid.Add(bold("Registered at"))
 	grid.Add(para(formatDateTime(rec.IssuedAt)))
 	if rec.Receipt != "" {
@@ -538,7 +538,7 @@ func (w *Wizard) registrationGone(clientID, notice string) {
 	p.notice.SetText(notice)
 	p.notice.Show()
 	if r := w.done.res; r != nil && r.Record.ClientID == clientID {
-		w.doneGone(notice) // the Done page Back returns to must not show it as registered
+		w.done.gone(notice) // the Done page Back returns to must not show it as registered
 	}
 	w.loadRegistrations()
 }

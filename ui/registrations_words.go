@@ -332,7 +332,7 @@ func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
 	if v.RegistrationClientURI == "" {
 		v.RegistrationClientURI = c.rec.RegistrationClientURI
 	}
-	w.valueRow(grid, "Client ID", v.ClientID, v.ClientID)
+	valueRow(w, grid, "Client ID", v.ClientID, v.ClientID)
 	tok := v.RegistrationAccessToken
 	grid.Add(bold("Registration access token"))
 	tokCopy := w.copyButton("Copy", func() string { return tok })
@@ -344,7 +344,7 @@ func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
 	shown := para(maskSecret(tok))
 	shown.TextStyle.Monospace = true
 	grid.Add(container.NewBorder(nil, nil, nil, tokCopy, shown))
-	w.valueRow(grid, "Registration client URI", v.RegistrationClientURI, v.RegistrationClientURI)
+	valueRow(w, grid, "Registration client URI", v.RegistrationClientURI, v.RegistrationClientURI)
 	box.Add(grid)
 	box.Refresh()
 	w.relayout()

@@ -21,9 +21,9 @@ func (p *reviewPage) startRegister() {
 		return
 	}
 	in, caFile, setupErr := w.input() // setup hook: registrar.ApplySetup, as the CLI
-	p.run.input = in
+	p.run.input, p.run.caFile = in, caFile
 	if setupErr != nil {
-		w.showFailure(setupErr)
+		p.done().showFailure(setupErr)
 		return
 	}
 	again := p.existing.takeAgain() // "Register again anyway" was pressed
@@ -95,6 +95,12 @@ func (p *reviewPage) send(ctx context.Context, gen int, in registrar.Input, warm
 	})
 }
 
+// done is the Done page, built: a run ends there.
+func (p *reviewPage) done() *donePage {
+	p.w.ensurePage(stepDone)
+	return &p.w.done
+}
+
 func (p *reviewPage) drawElapsed() {
 	p.elapsed.SetText("Elapsed: " + timewords.Duration(p.w.now().Sub(p.run.started)))
 }
@@ -135,7 +141,6 @@ func (p *reviewPage) runStored(gen int, res *registrar.Result) {
 // runFinished applies the registrar's answer and the test's (ver is nil
 // when the registration was not stored, so not tested).
 func (p *reviewPage) runFinished(gen int, res *registrar.Result, err error, ver *verifyOutcome) {
-	w := p.w
 	current := p.run.current(gen)
 	if current && p.run.phase == runTestStopped {
 		return // Cancel during the test already showed the stored registration
@@ -147,7 +152,7 @@ func (p *reviewPage) runFinished(gen int, res *registrar.Result, err error, ver 
 	if res != nil {
 		// The ATO accepted: whatever happened meanwhile (even a Cancel),
 		// what it returned must be shown.
-		w.showResult(res, err, ver)
+		p.done().showResult(res, err, ver)
 		return
 	}
 	if !current {
@@ -157,17 +162,16 @@ func (p *reviewPage) runFinished(gen int, res *registrar.Result, err error, ver 
 		// Already showing "cancelled"; an unknown outcome says more.
 		var fe *flow.Error
 		if errors.As(err, &fe) && fe.Unknown {
-			w.showFailure(err)
+			p.done().showFailure(err)
 		}
 		return
 	}
-	w.showFailure(err)
+	p.done().showFailure(err)
 }
 
 // cancelRun stops the run at once: the page changes now, the goroutine's
 // HTTP calls end with the context.
 func (p *reviewPage) cancelRun() {
-	w := p.w
 	if !p.running() {
 		return
 	}
@@ -176,14 +180,14 @@ func (p *reviewPage) cancelRun() {
 		p.run.phase = runTestStopped
 		p.drawElapsed()
 		p.endRun()
-		w.showResult(stored, nil, &verifyOutcome{stopped: true})
+		p.done().showResult(stored, nil, &verifyOutcome{stopped: true})
 		return
 	}
 	sent := p.run.sent()
 	p.run.phase = runCancelled
 	p.drawElapsed()
 	p.endRun()
-	w.showFailure(&cancelledError{name: p.run.input.InstanceName, sent: sent, cp: counterpartFor(p.run.input.Env.Name)})
+	p.done().showFailure(&cancelledError{name: p.run.input.InstanceName, sent: sent, cp: counterpartFor(p.run.input.Env.Name)})
 }
 
 // askCloseWhileRegistering asks before the window closes mid-run: once the

@@ -43,6 +43,7 @@ type runState struct {
 	stopTick chan struct{}
 	started  time.Time
 	input    registrar.Input   // what the run sent, for Done and the support summary
+	caFile   string            // the extra CA it trusted
 	stored   *registrar.Result // the registration once the keychain kept it
 }
 

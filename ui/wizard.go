@@ -125,7 +125,7 @@ func (w *Wizard) ensurePage(s step) {
 	case stepReview:
 		w.mountPage(stepReview, &w.review)
 	case stepDone:
-		w.buildDone()
+		w.mountPage(stepDone, &w.done)
 	case stepRegistrations:
 		w.buildRegistrations()
 	}
@@ -213,7 +213,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w.win.SetOnClosed(w.shutdown)
 
 	w.show(stepWelcome)
-	w.checkPending()
+	pendingNotes{w}.check()
 	w.startSetup() // setup hook
 	return w
 }

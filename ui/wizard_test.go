@@ -242,7 +242,7 @@ func TestATORefusesName(t *testing.T) {
 	if top := h.w.win.Canvas().Overlays().Top(); top == nil {
 		t.Fatal("no support details shown")
 	}
-	support := h.w.supportText()
+	support := h.w.done.supportText()
 	for _, want := range []string{"invalid_request", "HTTP status:", "400", atosim.ScenarioInvalidRequest} {
 		if !strings.Contains(support, want) {
 			t.Errorf("support text lacks %q:\n%s", want, support)
@@ -359,7 +359,7 @@ func TestKeychainFailureShowsValues(t *testing.T) {
 	rec := d.notStored.Record
 	h.w.background(func() func() {
 		err := writeValuesFile(path, rec, v, testNow)
-		return func() { h.w.valuesSaved(path, err) }
+		return func() { h.w.done.valuesSaved(path, err) }
 	})
 	h.loop.until(t, "the file to be saved", func() bool { return d.kept })
 	checkValuesFile(t, path, v)

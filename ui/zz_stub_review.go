@@ -49,6 +49,8 @@ func (w *Wizard) mountPage(s step, p page) {
 	switch p := p.(type) {
 	case *reviewPage:
 		p.w = w
+	case *donePage:
+		p.w = w
 	}
 	w.boxes[s] = p.build()
 	w.pages[s] = container.NewVScroll(container.NewPadded(w.boxes[s]))
