@@ -12,6 +12,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // existingCheck is Review's look, before anything is sent, for a stored
@@ -70,7 +71,7 @@ func (c *existingCheck) check(in registrar.Input) {
 	c.found, c.pending, c.again = nil, false, false
 	c.box.Hide()
 	store := w.cfg.Store
-	if store == nil || in.Credential == nil || in.Env.Name == practiceName {
+	if store == nil || in.Credential == nil || journey.IsPractice(in.Env.Name) {
 		return // Practice registrations are throw-away (registrar.Existing)
 	}
 	c.pending = true

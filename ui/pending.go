@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 
@@ -15,7 +14,9 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/internal/safetext"
+	"dcrwizard/ui/journey"
 )
 
 // Unfinished registrations: a registration whose answer the wizard never
@@ -50,7 +51,7 @@ func envWords(name string) string {
 		return "Sandbox (the ATO's test environment)"
 	case flow.Production.Name:
 		return "Production (the live ATO)"
-	case practiceName:
+	case journey.PracticeName:
 		return "Practice (the practice simulator in this program; nothing went to the ATO)"
 	case "custom":
 		return "custom addresses set under Advanced"
@@ -72,7 +73,7 @@ func pendingGuidance(p credstore.Pending) string {
 			"the ATO holds one made from this computer."
 	case p.Action == credstore.PendingRenew:
 		return renewGuidance(p)
-	case p.Environment == practiceName:
+	case journey.IsPractice(p.Environment):
 		return "This was a practice run: nothing was sent to the ATO, so there is nothing to check."
 	case p.ClientID != "":
 		return "The ATO accepted this registration, but DCR Wizard was interrupted before it saved it in this " +
@@ -184,7 +185,7 @@ func (n pendingNotes) fillEntry(entry *fyne.Container, p credstore.Pending, hide
 			w.showRegistrations()
 		})
 		buttons.Add(open)
-	} else if p.ClientID != "" && p.Environment != practiceName {
+	} else if p.ClientID != "" && !journey.IsPractice(p.Environment) {
 		check := w.newButtonWithIcon("Check with the ATO", theme.SearchIcon(), nil)
 		check.OnTapped = func() { n.checkWithATO(p, check, status, hide) }
 		buttons.Add(check)
@@ -231,13 +232,8 @@ func (n pendingNotes) checkWithATO(p credstore.Pending, btn *keyButton, status *
 }
 
 // receiptLabel names a receipt number: one from the practice simulator is
-// not the ATO's.
-func receiptLabel(practice bool) string {
-	if practice {
-		return "Receipt (from the practice simulator)"
-	}
-	return "ATO receipt number"
-}
+// not the ATO's (the Registrations list's; pages say cp.receipt()).
+func receiptLabel(practice bool) string { return counterpart{practice: practice}.receipt() }
 
 // monoPara is a value shown in a fixed-width font (client ids, keychain
 // names), wrapping.

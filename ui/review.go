@@ -113,7 +113,7 @@ func summaryRows(in registrar.Input, caFile, keystore, shownKey string) [][2]str
 	rows := [][2]string{{"Environment", envSummary(env)}}
 	if env.Name != flow.Sandbox.Name && env.Name != flow.Production.Name {
 		rows = append(rows, [2]string{"Addresses", env.TokenURL + "\n" + env.RegistrationURL})
-		if env.Name != practiceName && !env.IsATO() {
+		if !journey.IsPractice(env.Name) && !env.IsATO() {
 			rows = append(rows, [2]string{"Not the ATO's", "These addresses are not the ATO's: " + strings.Join(env.Hosts(), ", ") + "."})
 		}
 	}
