@@ -219,3 +219,5 @@ func (d *donePage) gone(notice string) {
 	))
 	d.box.Refresh()
 }
+
+var _ page = (*donePage)(nil)

@@ -154,3 +154,5 @@ func (p *reviewPage) shown() {
 		p.existing.check(in)
 	}
 }
+
+var _ page = (*reviewPage)(nil)
