@@ -9,7 +9,7 @@ import (
 // not keep: closing would lose them for good.
 func (w *Wizard) closeRequested() {
 	if w.review.running() {
-		w.askCloseWhileRegistering()
+		w.review.askCloseWhileRegistering()
 		return
 	}
 	if w.registrations.held.Load() > 0 {

@@ -1,6 +1,10 @@
 package ui
 
-import "dcrwizard/ui/journey"
+import (
+	"dcrwizard/credstore"
+	"dcrwizard/guidance"
+	"dcrwizard/ui/journey"
+)
 
 // counterpart is who answers a registration's calls: the ATO, or Practice's
 // simulator playing it, which must never be taken for the ATO. Messages take
@@ -38,4 +42,17 @@ func (c counterpart) receipt() string {
 		return "Receipt (from the practice simulator)"
 	}
 	return "ATO receipt number"
+}
+
+// who is the counterpart as guidance names it.
+func (c counterpart) who() guidance.Counterpart {
+	if c.practice {
+		return guidance.Simulator
+	}
+	return guidance.ATO
+}
+
+// errorWords is a failure's message and next action, said of c.
+func (c counterpart) errorWords(err error) (msg, action string) {
+	return errorWordsAt(c, err, credstore.Vendor{})
 }

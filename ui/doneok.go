@@ -18,9 +18,9 @@ import (
 // next, in the product's and vendor's name when a setup file gave them, the
 // vendor's support, and the technical values behind "Technical details"
 // for support staff. All of it at body size.
-func (w *Wizard) addStoredResult(d *donePage, res *registrar.Result, ver *verifyOutcome, practice bool) {
-	if practice {
-		d.title = "Practice done"
+func (d *donePage) addStoredResult(res *registrar.Result, ver *verifyOutcome, cp counterpart) {
+	if cp.practice {
+		d.title = "Registered" // the frame says "Practice — " before it
 		d.box.Add(subheading("The practice registration worked"))
 		d.box.Add(para("The practice simulator accepted the registration. The three values it issued are saved in " +
 			"this computer's keychain, as a real registration's would be. They work only with the practice simulator: " +
@@ -31,12 +31,12 @@ func (w *Wizard) addStoredResult(d *donePage, res *registrar.Result, ver *verify
 	} else {
 		d.title = "Done"
 		d.box.Add(subheading("This installation is registered"))
-		d.box.Add(para("The ATO accepted the registration, and it is saved in this computer's keychain."))
+		d.box.Add(para(cp.The() + " accepted the registration, and it is saved in this computer's keychain."))
 		d.box.Add(bold("What happens next"))
 		d.box.Add(para(nextStepWords(res.Record.Vendor)))
 	}
 	if ver != nil {
-		w.addVerifyOutcome(d, practice, res.Where, ver)
+		d.addVerifyOutcome(cp, res.Where, ver)
 	}
 	if c := registrar.SupportContact(res.Record.Vendor); c != "" {
 		d.box.Add(para("Questions? Contact " + res.Record.Vendor.Name + ": " + c + "."))
@@ -58,23 +58,23 @@ func nextStepWords(v credstore.Vendor) string {
 // addTechnicalDetails puts the values the ATO issued and where they are
 // saved behind a "Technical details" disclosure: support staff need them,
 // a practice does not.
-func (w *Wizard) addTechnicalDetails(d *donePage, rec credstore.Record, where string, practice bool) {
+func (d *donePage) addTechnicalDetails(rec credstore.Record, where string, cp counterpart) {
 	grid := container.New(layout.NewFormLayout())
-	w.valueRow(grid, "Client ID", d.values.ClientID, d.values.ClientID)
+	valueRow(d.w, grid, "Client ID", d.values.ClientID, d.values.ClientID)
 	grid.Add(bold("Registration client URI"))
 	grid.Add(container.NewVBox(monoPara(safetext.Line(d.values.RegistrationClientURI)),
-		para(practiceWords(practice, "The address at the ATO where this registration is checked, renamed or removed."))))
+		para("The address at "+cp.the()+" where this registration is checked, renamed or removed.")))
 	grid.Add(bold("Registration access token"))
 	grid.Add(container.NewVBox(para("stored (hidden)"),
 		para("The secret that lets this computer manage the registration. It stays in the keychain.")))
 	body := container.NewVBox(grid)
-	w.addKeychainPlaces(body, rec, where)
-	d.box.Add(w.kit.newDisclosure("Technical details", body).Container)
+	addKeychainPlaces(body, rec, where, d.w.cfg.Store.Dir())
+	d.box.Add(d.w.kit.newDisclosure("Technical details", body).Container)
 }
 
 // addKeychainPlaces lists where each value was saved: the keychain
 // accounts (credstore/LAYOUT.md) and the list file, for support staff.
-func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record, where string) {
+func addKeychainPlaces(box *fyne.Container, rec credstore.Record, where, storeDir string) {
 	box.Add(bold("Where to find them"))
 	box.Add(para("Saved in " + where + "."))
 	box.Add(para("What is this? The keychain is the password store built into this computer: Credential " +
@@ -83,7 +83,7 @@ func (w *Wizard) addKeychainPlaces(box *fyne.Container, rec credstore.Record, wh
 	box.Add(para("Each value is its own keychain item, service \"" + credstore.Service + "\", under these account names. " +
 		"The list of registrations (no secrets) is a file beside them."))
 	grid := container.New(layout.NewFormLayout())
-	for _, row := range keychainPlaces(rec, w.cfg.Store.Dir()) {
+	for _, row := range keychainPlaces(rec, storeDir) {
 		v := valuePara(row[1]) // account names hold the ATO's client id
 		v.TextStyle.Monospace = true
 		grid.Add(widget.NewLabel(row[0]))
@@ -107,11 +107,21 @@ func keychainPlaces(rec credstore.Record, storeDir string) [][2]string {
 	return rows
 }
 
-// doneActions are Done's buttons after a registration.
-func (w *Wizard) doneActions() fyne.CanvasObject {
-	return container.NewHBox(
-		w.kit.copyButton("Copy support summary", w.supportText),
+// actions are Done's buttons after a registration; after a practice run
+// kept in the keychain, the first is the real registration it was for.
+func (d *donePage) actions(cp counterpart) fyne.CanvasObject {
+	w := d.w
+	box := container.NewHBox(
+		w.kit.copyButton("Copy support summary", d.supportText),
 		w.kit.newButtonWithIcon("View registrations", theme.ListIcon(), w.registrations.open),
-		w.kit.newButtonWithIcon("Register another", theme.ContentAddIcon(), w.registerAnother),
+		w.kit.newButtonWithIcon("Register another", theme.ContentAddIcon(), d.registerAnother),
 	)
+	if !cp.practice || d.notStored != nil {
+		return box
+	}
+	// On a row of its own, first: four buttons in one row do not fit a
+	// small screen at 125 %.
+	forReal := w.kit.newButtonWithIcon("Now register for real", theme.NavigateNextIcon(), d.registerForReal)
+	forReal.Importance = widget.HighImportance
+	return container.NewVBox(container.NewHBox(forReal), box)
 }

@@ -54,6 +54,9 @@ func TestDoneSaysWhatHappensNext(t *testing.T) {
 	}
 	h.wantText("Nothing else to do: open Example Practice Manager. It finds this registration itself",
 		"Questions? Contact Example Software Pty Ltd: 1300 000 000 · help@example.com.")
+	if findKeyButton(h.w.views[stepDone], "Now register for real") != nil {
+		t.Error("a real registration's Done offers to register for real")
+	}
 	id := h.w.done.res.Record.ClientID
 	say := h.texts()
 	for _, technical := range []string{id, "index.json", `service "dcrwizard"`, "Registration client URI"} {

@@ -12,6 +12,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // existingCheck is Review's look, before anything is sent, for a stored
@@ -23,6 +24,8 @@ import (
 // itself looks again before sending (existingBeforeSending), so a Register
 // pressed before this lookup answered sends nothing either.
 type existingCheck struct {
+	w        *Wizard
+	review   *reviewPage
 	box      *fyne.Container
 	text     *widget.Label
 	againBtn *keyButton
@@ -44,11 +47,11 @@ func (c *existingCheck) takeAgain() bool {
 // may be waiting when the index has to be rebuilt).
 const existingLookupTimeout = time.Minute
 
-// buildExisting makes Review's "already registered" box, hidden.
-func (w *Wizard) buildExisting() fyne.CanvasObject {
-	c := &w.review.existing
+// build makes Review's "already registered" box, hidden.
+func (c *existingCheck) build(review *reviewPage) fyne.CanvasObject {
+	c.review = review
 	c.text = para("")
-	c.againBtn = w.kit.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), w.registerAgainAnyway)
+	c.againBtn = c.w.kit.newButtonWithIcon("Register again anyway", theme.ViewRefreshIcon(), c.registerAgainAnyway)
 	c.box = container.NewVBox(
 		widget.NewSeparator(),
 		subheading("Already registered on this computer"),
@@ -59,23 +62,16 @@ func (w *Wizard) buildExisting() fyne.CanvasObject {
 	return c.box
 }
 
-// reviewInput is what Register would send (as startRegister builds it).
-func (w *Wizard) reviewInput() (registrar.Input, bool) {
-	in, _, err := w.input()
-	return in, err == nil
-}
-
-// checkExisting starts the lookup for Review's current values; the index
-// is read off the UI goroutine.
-func (w *Wizard) checkExisting() {
-	c := &w.review.existing
+// check starts the lookup for what Review would send; the index is read
+// off the UI goroutine.
+func (c *existingCheck) check(in registrar.Input) {
+	w := c.w
 	c.gen++
 	gen := c.gen
 	c.found, c.pending, c.again = nil, false, false
 	c.box.Hide()
 	store := w.cfg.Store
-	in, ok := w.reviewInput()
-	if store == nil || !ok || in.Credential == nil || in.Env.Name == practiceName {
+	if store == nil || in.Credential == nil || journey.IsPractice(in.Env.Name) {
 		return // Practice registrations are throw-away (registrar.Existing)
 	}
 	c.pending = true
@@ -88,34 +84,32 @@ func (w *Wizard) checkExisting() {
 			// is wrong with it; here it only means nothing is known.
 			recs = nil
 		}
-		return func() { w.existingFound(gen, in, recs) }
+		return func() { c.lookedUp(gen, in, recs) }
 	})
 }
 
-// existingFound applies the lookup.
-func (w *Wizard) existingFound(gen int, in registrar.Input, recs []credstore.Record) {
-	c := &w.review.existing
+// lookedUp applies the lookup.
+func (c *existingCheck) lookedUp(gen int, in registrar.Input, recs []credstore.Record) {
 	if gen != c.gen {
 		return
 	}
 	c.pending = false
-	if w.step == stepReview && !w.review.running() { // a run looks for itself
-		w.showExisting(in, recs)
+	if c.w.step == stepReview && !c.review.running() { // a run looks for itself
+		c.show(in, recs)
 	}
 }
 
-// showExisting names the stored registration and makes using it the main
-// action (nothing when recs is empty).
-func (w *Wizard) showExisting(in registrar.Input, recs []credstore.Record) {
-	c := &w.review.existing
+// show names the stored registration and makes using it the main action
+// (nothing when recs is empty).
+func (c *existingCheck) show(in registrar.Input, recs []credstore.Record) {
 	c.found = recs
 	if len(recs) == 0 {
 		return
 	}
 	c.text.SetText(existingWords(in, recs))
 	c.box.Show()
-	w.refreshNav()
-	w.win.Canvas().Focus(w.nextBtn)
+	c.w.refreshNav()
+	c.w.win.Canvas().Focus(c.w.nextBtn)
 }
 
 // existingBeforeSending is the run's own look, off the UI goroutine, just
@@ -134,17 +128,17 @@ func existingBeforeSending(again bool, store *credstore.Store, in registrar.Inpu
 	return recs
 }
 
-// runFoundExisting ends a run that found the registration stored before
-// sending anything: back to Review's choice.
-func (w *Wizard) runFoundExisting(gen int, in registrar.Input, recs []credstore.Record) {
-	p := &w.review
-	if gen != p.gen || !p.running() || p.cancelled {
+// runFound ends a run that found the registration stored before sending
+// anything: back to Review's choice.
+func (c *existingCheck) runFound(gen int, in registrar.Input, recs []credstore.Record) {
+	p := c.review
+	if !p.run.live(gen) || p.run.cancelled() {
 		return
 	}
-	w.endRun()
+	p.endRun()
 	p.runBox.Hide()
-	w.showExisting(in, recs)
-	w.refreshNav()
+	c.show(in, recs)
+	c.w.refreshNav()
 }
 
 // existingWords names the registration and what registering again means.
@@ -167,41 +161,35 @@ func existingWords(in registrar.Input, recs []credstore.Record) string {
 		" Registering again makes a second registration at the ATO with the same name, and your software may not know which one to use."
 }
 
-// reviewNext is Review's main action (the button and Enter): use the
+// leaving is Review's main action (Register and Enter): use the
 // registration when it is stored already, else Register (whose run looks
-// again before sending, for a press before the lookup answered).
-func (w *Wizard) reviewNext() {
-	if len(w.review.existing.found) > 0 {
-		w.useExisting()
+// again before sending, for a press before the lookup answered). Using it
+// shows the registrations, the existing one among them: nothing is sent.
+func (p *reviewPage) leaving() {
+	if len(p.existing.found) > 0 {
+		p.w.registrations.open()
 		return
 	}
-	w.confirmRegister()
-}
-
-// useExisting shows the registrations, the existing one among them:
-// nothing is sent.
-func (w *Wizard) useExisting() {
-	w.registrations.open()
+	p.w.confirmRegister()
 }
 
 // registerAgainAnyway is the deliberate second registration (Production
 // still asks by name: confirmRegister).
-func (w *Wizard) registerAgainAnyway() {
-	c := &w.review.existing
-	if w.review.running() {
+func (c *existingCheck) registerAgainAnyway() {
+	if c.review.running() {
 		return
 	}
 	c.again = true
 	// found stays: if Production's question is answered "Not yet", the
 	// main action is still "Use the existing registration".
-	w.confirmRegister()
+	c.w.confirmRegister()
 }
 
-// existingNav relabels Review's main button when the registration exists.
-func (w *Wizard) existingNav() {
-	if len(w.review.existing.found) == 0 || w.review.running() {
+// nav relabels Review's main button when the registration exists.
+func (c *existingCheck) nav() {
+	if len(c.found) == 0 || c.review == nil || c.review.running() {
 		return
 	}
-	w.nextBtn.SetText("Use the existing registration")
-	w.nextBtn.SetIcon(theme.ConfirmIcon())
+	c.w.nextBtn.SetText("Use the existing registration")
+	c.w.nextBtn.SetIcon(theme.ConfirmIcon())
 }

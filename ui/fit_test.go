@@ -106,7 +106,7 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 			h.w.welcome.showAbout()
 			fits("About")
 			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
-			h.w.showPending([]credstore.Pending{
+			pendingNotes{h.w}.show([]credstore.Pending{
 				{Name: "Reception", Environment: "sandbox", Started: testNow, ClientID: "7c9e6679-7425-40de-944b-e07fc1f90ae7", Receipt: "6300000001234"},
 				{Name: "Back office", Environment: "production", Started: testNow},
 				{Name: "Front desk", Environment: "custom", Started: testNow},

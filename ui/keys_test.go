@@ -357,7 +357,7 @@ func TestProductionDoubleEnterDoesNotRegister(t *testing.T) {
 	if !h.w.review.running() && h.w.step != stepDone {
 		t.Fatal("Enter on a focused \"Register in Production\" did not register")
 	}
-	h.w.cancelRun()
+	h.w.review.cancelRun()
 	h.loop.until(t, "the run to end", func() bool { return !h.w.review.running() })
 }
 

@@ -59,6 +59,12 @@ func errorWords(err error) (msg, action string) {
 // errorWordsFor is errorWords naming the software vendor v (from the setup
 // file or the registration's record) where the advice is about its key.
 func errorWordsFor(err error, v credstore.Vendor) (msg, action string) {
-	adv := guidance.For(err)
+	return errorWordsAt(counterpart{}, err, v)
+}
+
+// errorWordsAt is errorWordsFor with who answered named: Practice's
+// simulator is never called the ATO.
+func errorWordsAt(cp counterpart, err error, v credstore.Vendor) (msg, action string) {
+	adv := guidance.ForAt(err, cp.who())
 	return adv.Message(), withNext(adv, v)
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"dcrwizard/guidance"
 	"errors"
 	"fmt"
 
@@ -15,7 +14,9 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/internal/safetext"
+	"dcrwizard/ui/journey"
 )
 
 // Unfinished registrations: a registration whose answer the wizard never
@@ -24,29 +25,12 @@ import (
 // sent and adds the ATO's answer to it; the next start shows them all,
 // once, in one dialog.
 
-// askCloseWhileRegistering asks before the window closes mid-run: once the
-// request has gone, the ATO may register the instance with nobody left to
-// keep the answer.
-func (w *Wizard) askCloseWhileRegistering() {
-	msg := para("A registration is being sent to the ATO. If you close now, DCR Wizard cannot see or keep the " +
-		"ATO's answer: the registration may be made at the ATO without being saved on this computer. " +
-		"What is known is noted, and shown the next time you start DCR Wizard.")
-	if w.draft.Practising() {
-		msg.SetText("A practice registration is being sent to the practice simulator. If you close now, it stops " +
-			"and nothing is kept.")
-	}
-	d := dialog.NewCustomConfirm("Close while registering?", "Close anyway", "Keep waiting", msg,
-		func(ok bool) {
-			if ok {
-				w.win.Close()
-			}
-		}, w.win)
-	d.Resize(w.kit.fitDialog(dialogSizeFor(msg, 560)))
-	d.Show()
-}
+// pendingNotes is that dialog and the look for notes at start.
+type pendingNotes struct{ w *Wizard }
 
-// checkPending shows, at start, what earlier runs left unfinished.
-func (w *Wizard) checkPending() {
+// check shows, at start, what earlier runs left unfinished.
+func (n pendingNotes) check() {
+	w := n.w
 	store := w.cfg.Store
 	if store == nil {
 		return
@@ -56,7 +40,7 @@ func (w *Wizard) checkPending() {
 		if err != nil || len(list) == 0 {
 			return nil
 		}
-		return func() { w.showPending(list) }
+		return func() { n.show(list) }
 	})
 }
 
@@ -67,7 +51,7 @@ func envWords(name string) string {
 		return "Sandbox (the ATO's test environment)"
 	case flow.Production.Name:
 		return "Production (the live ATO)"
-	case practiceName:
+	case journey.PracticeName:
 		return "Practice (the practice simulator in this program; nothing went to the ATO)"
 	case "custom":
 		return "custom addresses set under Advanced"
@@ -89,7 +73,7 @@ func pendingGuidance(p credstore.Pending) string {
 			"the ATO holds one made from this computer."
 	case p.Action == credstore.PendingRenew:
 		return renewGuidance(p)
-	case p.Environment == practiceName:
+	case journey.IsPractice(p.Environment):
 		return "This was a practice run: nothing was sent to the ATO, so there is nothing to check."
 	case p.ClientID != "":
 		return "The ATO accepted this registration, but DCR Wizard was interrupted before it saved it in this " +
@@ -102,16 +86,17 @@ func pendingGuidance(p credstore.Pending) string {
 		"use it or have it removed."
 }
 
-// showPending lists every unfinished registration in one dialog, each with
-// what is known and what can be done.
-func (w *Wizard) showPending(list []credstore.Pending) {
+// show lists every unfinished registration in one dialog, each with what
+// is known and what can be done.
+func (n pendingNotes) show(list []credstore.Pending) {
+	w := n.w
 	box := container.NewVBox(para("These registrations were not finished the last time DCR Wizard ran. " +
 		"Deal with each before registering the same installation again."))
 	var d dialog.Dialog
 	left := len(list)
 	for _, p := range list {
 		entry := container.NewVBox()
-		w.fillPendingEntry(entry, p, func() {
+		n.fillEntry(entry, p, func() {
 			if d != nil {
 				d.Hide()
 			}
@@ -136,9 +121,10 @@ func (w *Wizard) showPending(list []credstore.Pending) {
 	d.Show()
 }
 
-// fillPendingEntry draws one unfinished registration; done is called once
-// the user has dealt with it (its note is then removed).
-func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hide, done func()) {
+// fillEntry draws one unfinished registration; done is called once the
+// user has dealt with it (its note is then removed).
+func (n pendingNotes) fillEntry(entry *fyne.Container, p credstore.Pending, hide, done func()) {
+	w := n.w
 	entry.Objects = nil
 	entry.Add(widget.NewSeparator())
 	name := bold(safetext.Line(p.Name))
@@ -164,7 +150,7 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 		facts.Add(valuePara(p.CredentialID))
 	}
 	if p.Receipt != "" {
-		facts.Add(bold(receiptLabel(p.Environment == practiceName)))
+		facts.Add(bold(counterpartFor(p.Environment).receipt()))
 		facts.Add(valuePara(p.Receipt))
 	}
 	entry.Add(facts)
@@ -199,19 +185,20 @@ func (w *Wizard) fillPendingEntry(entry *fyne.Container, p credstore.Pending, hi
 			w.registrations.open()
 		})
 		buttons.Add(open)
-	} else if p.ClientID != "" && p.Environment != practiceName {
+	} else if p.ClientID != "" && !journey.IsPractice(p.Environment) {
 		check := w.kit.newButtonWithIcon("Check with the ATO", theme.SearchIcon(), nil)
-		check.OnTapped = func() { w.checkPendingWithATO(p, check, status, hide) }
+		check.OnTapped = func() { n.checkWithATO(p, check, status, hide) }
 		buttons.Add(check)
 	}
 	buttons.Add(dealt)
 	entry.Add(buttons)
 }
 
-// checkPendingWithATO asks the ATO about p when this computer kept its
-// token (the keychain write finished, only the note was left), else says
+// checkWithATO asks the ATO about p when this computer kept its token
+// (the keychain write finished, only the note was left), else says
 // plainly why it cannot.
-func (w *Wizard) checkPendingWithATO(p credstore.Pending, btn *keyButton, status *widget.Label, hide func()) {
+func (n pendingNotes) checkWithATO(p credstore.Pending, btn *keyButton, status *widget.Label, hide func()) {
+	w := n.w
 	btn.Disable()
 	status.SetText("Checking with the ATO…")
 	status.Importance = widget.MediumImportance
@@ -245,13 +232,8 @@ func (w *Wizard) checkPendingWithATO(p credstore.Pending, btn *keyButton, status
 }
 
 // receiptLabel names a receipt number: one from the practice simulator is
-// not the ATO's.
-func receiptLabel(practice bool) string {
-	if practice {
-		return "Receipt (from the practice simulator)"
-	}
-	return "ATO receipt number"
-}
+// not the ATO's (the Registrations list's; pages say cp.receipt()).
+func receiptLabel(practice bool) string { return counterpart{practice: practice}.receipt() }
 
 // monoPara is a value shown in a fixed-width font (client ids, keychain
 // names), wrapping.
@@ -265,11 +247,11 @@ func monoPara(text string) *widget.Label {
 // credential (registrar.Renew): the registration exists either way; the
 // question is only which certificate the ATO holds.
 func renewGuidance(p credstore.Pending) string {
-	s := "DCR Wizard was updating the registration " + safetext.Line(p.Name) + " (client ID " + safetext.Line(p.ClientID) + ") with a renewed " +
-		"credential when it was interrupted or lost the ATO's answer, so the ATO may or may not hold the renewed " +
+	cp := counterpartFor(p.Environment)
+	return "DCR Wizard was updating the registration " + safetext.Line(p.Name) + " (client ID " + safetext.Line(p.ClientID) + ") with a renewed " +
+		"credential when it was interrupted or lost " + cp.theirs() + " answer, so " + cp.the() + " may or may not hold the renewed " +
 		"certificate now. The registration itself still exists. Open Registrations and press Test the connection " +
 		"on it with the renewed keystore: if the test works, the update was made (press Update with renewed " +
 		"credential once more so that this computer's list names the renewed credential too); if not, press " +
 		"Update with renewed credential to try again."
-	return practiceWords(p.Environment == practiceName, s)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"dcrwizard/atosim"
@@ -122,7 +123,7 @@ func TestUnfinishedButStoredIsChecked(t *testing.T) {
 	if err := h.store.MarkAccepted(p); err != nil {
 		t.Fatal(err)
 	}
-	h.w.showPending([]credstore.Pending{p})
+	pendingNotes{h.w}.show([]credstore.Pending{p})
 	test.Tap(findButton(t, h.overlay(), "Check with the ATO"))
 	h.loop.until(t, "the Registrations screen", func() bool { return h.w.step == stepRegistrations })
 	h.loop.until(t, "the check", func() bool {
@@ -135,7 +136,7 @@ func TestUnfinishedButStoredIsChecked(t *testing.T) {
 // as a registration with no name started in the year 1.
 func TestUnreadablePendingNote(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	h.w.showPending([]credstore.Pending{{ID: "3f2a9c", Unreadable: true}})
+	pendingNotes{h.w}.show([]credstore.Pending{{ID: "3f2a9c", Unreadable: true}})
 	say := textsIn(h.overlay())
 	for _, want := range []string{"A note that could not be read", "could not read this note", "before registering again"} {
 		if !strings.Contains(say, want) {
@@ -145,4 +146,37 @@ func TestUnreadablePendingNote(t *testing.T) {
 	if strings.Contains(say, "0001") {
 		t.Errorf("the note shows a start in the year 1:\n%s", say)
 	}
+}
+
+func TestPendingNoteAtStart(t *testing.T) {
+	started := time.Date(2026, 3, 1, 14, 5, 0, 0, time.UTC)
+	var store *credstore.Store
+	h := newHarness(t, harnessOpts{before: func(fyne.App) {}})
+	store = h.store
+	if _, err := store.BeginPending(credstore.Pending{Name: "Reception", Environment: "sandbox", Started: started}); err != nil {
+		t.Fatal(err)
+	}
+	// A second window on the same store sees it at once.
+	w := New(h.app, Config{Store: store, Now: h.w.cfg.Now, post: h.loop.post, DefaultName: "x"})
+	defer w.shutdown()
+	h.loop.until(t, "the pending note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
+	say := textsIn(w.win.Canvas().Overlays().Top())
+	for _, want := range []string{"Reception", "Sandbox (the ATO's test environment)", "1 March 2026, 2:05 pm",
+		"never saw the ATO's answer, so it may exist at the ATO",
+		"whether the ATO holds a registration named Reception, made on 1 March 2026, 2:05 pm"} {
+		if !strings.Contains(say, want) {
+			t.Errorf("the note lacks %q:\n%s", want, say)
+		}
+	}
+	// No client id: nothing to check with the ATO, and no Registrations
+	// screen to point at (the wizard never stored it).
+	if strings.Contains(say, "[Check with the ATO]") || strings.Contains(say, "Registrations") {
+		t.Errorf("the note offers what cannot work:\n%s", say)
+	}
+	forget := findButton(t, w.win.Canvas().Overlays().Top(), "I've dealt with it")
+	test.Tap(forget)
+	h.loop.until(t, "the note to be cleared", func() bool {
+		p, err := store.Pending()
+		return err == nil && len(p) == 0
+	})
 }

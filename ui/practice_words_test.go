@@ -89,7 +89,7 @@ func TestCancelAfterSendingIsOutcomeUnknown(t *testing.T) {
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
 	h.sim.InjectFault(atosim.Fault{Kind: atosim.FaultDelay, Endpoint: atosim.EndpointRegister, Delay: 20 * time.Second, Nth: 1})
 	h.next()
-	h.loop.until(t, "the request to be sent", func() bool { return h.w.review.registerStarted })
+	h.loop.until(t, "the request to be sent", func() bool { return h.w.review.run.sent() })
 	test.Tap(h.w.review.cancelBtn)
 	h.loop.drain()
 	h.wantStep(stepDone)
@@ -119,7 +119,7 @@ func TestCancelButtonStaysPut(t *testing.T) {
 	d := fyne.CurrentApp().Driver()
 	h.w.win.Resize(h.w.win.Canvas().Size()) // lay out
 	at := d.AbsolutePositionForObject(h.w.review.cancelBtn)
-	h.loop.until(t, "the request to be sent", func() bool { return h.w.review.registerStarted })
+	h.loop.until(t, "the request to be sent", func() bool { return h.w.review.run.sent() })
 	h.w.win.Resize(h.w.win.Canvas().Size())
 	if now := d.AbsolutePositionForObject(h.w.review.cancelBtn); now != at {
 		t.Errorf("Cancel moved from %v to %v as progress appeared", at, now)

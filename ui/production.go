@@ -38,12 +38,12 @@ func (p *environmentPage) askProduction(option string, choose func()) bool {
 func (w *Wizard) confirmRegister() {
 	env, _ := w.currentEnv()
 	if env.Name != flow.Production.Name {
-		w.startRegister()
+		w.review.startRegister()
 		return
 	}
 	msg := para("This registers " + registrar.CleanName(w.draft.Name) + " in Production, the live ATO (" +
 		env.Label + "). It is a real registration, recorded against your business.")
-	w.kit.ask("Register in Production?", msg, "Register in Production", "Not yet", w.startRegister, nil)
+	w.kit.ask("Register in Production?", msg, "Register in Production", "Not yet", w.review.startRegister, nil)
 }
 
 // ask asks title; yes runs on the first answer, no (if set) on the

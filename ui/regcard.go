@@ -90,7 +90,7 @@ func (c *regCard) facts() *fyne.Container {
 func (c *regCard) technical() fyne.CanvasObject {
 	rec := c.rec
 	grid := container.New(layout.NewFormLayout())
-	c.p.w.valueRow(grid, "Client ID", rec.ClientID, rec.ClientID)
+	valueRow(c.p.w, grid, "Client ID", rec.ClientID, rec.ClientID)
 	if rec.Receipt != "" {
 		grid.Add(bold(c.cp().receipt()))
 		grid.Add(valuePara(rec.Receipt))

@@ -180,7 +180,7 @@ func (p *registrationsPage) open() {
 			p.newReg.Hide()
 		}
 	}
-	showRegistrationsStep(p)
+	p.w.show(stepRegistrations)
 }
 
 // newRegistration leaves the first screen for Welcome, where a new
@@ -316,7 +316,7 @@ func (p *registrationsPage) gone(clientID, notice string) {
 	p.notice.SetText(notice)
 	p.notice.Show()
 	if r := p.w.done.res; r != nil && r.Record.ClientID == clientID {
-		p.w.doneGone(notice) // the Done page Back returns to must not show it as registered
+		p.w.done.gone(notice) // the Done page Back returns to must not show it as registered
 	}
 	p.load()
 }

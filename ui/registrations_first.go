@@ -43,7 +43,7 @@ func (p *registrationsPage) started(l listedRegistrations, focus fyne.Focusable)
 	}
 	p.from = stepRegistrations // nothing behind it: Back and Escape stay here
 	p.preread = &l             // shown draws this list at once: no second read, no empty frame
-	showRegistrationsStep(p)
+	p.w.show(stepRegistrations)
 }
 
 // untouched reports whether the user has not acted on Welcome: it is still

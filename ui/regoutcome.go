@@ -63,7 +63,8 @@ func lifecycleOutcome(act lifeAction, err error, cp counterpart) outcome {
 	}
 	var nf *credstore.NotFoundError
 	if errors.As(err, &nf) && nf.Item != "" {
-		return outcome{kind: outcomeMissingLocal, message: adviceWords(cp, nf.Error()),
+		msg, _ := cp.errorWords(nf)
+		return outcome{kind: outcomeMissingLocal, message: msg,
 			action: "Without it this computer cannot ask " + cp.the() + " about this registration. If you have the values " +
 				"somewhere else, your software can still use them; otherwise forget it here and register again if needed."}
 	}
@@ -73,8 +74,8 @@ func lifecycleOutcome(act lifeAction, err error, cp counterpart) outcome {
 			return o
 		}
 	}
-	msg, action := errorWords(err)
-	return outcome{kind: outcomeFailed, message: adviceWords(cp, msg), action: adviceWords(cp, action), receipt: receipt}
+	msg, action := cp.errorWords(err)
+	return outcome{kind: outcomeFailed, message: msg, action: action, receipt: receipt}
 }
 
 // refusedOutcome is a cancelled call, or one the ATO answered with 401,
@@ -166,7 +167,7 @@ func (c *regCard) showNotStoredToken(ns *credstore.NotStoredError) {
 	if v.RegistrationClientURI == "" {
 		v.RegistrationClientURI = c.rec.RegistrationClientURI
 	}
-	w.valueRow(grid, "Client ID", v.ClientID, v.ClientID)
+	valueRow(w, grid, "Client ID", v.ClientID, v.ClientID)
 	tok := v.RegistrationAccessToken
 	grid.Add(bold("Registration access token"))
 	tokCopy := w.kit.copyButton("Copy", func() string { return tok })
@@ -178,7 +179,7 @@ func (c *regCard) showNotStoredToken(ns *credstore.NotStoredError) {
 	shown := para(maskSecret(tok))
 	shown.TextStyle.Monospace = true
 	grid.Add(container.NewBorder(nil, nil, nil, tokCopy, shown))
-	w.valueRow(grid, "Registration client URI", v.RegistrationClientURI, v.RegistrationClientURI)
+	valueRow(w, grid, "Registration client URI", v.RegistrationClientURI, v.RegistrationClientURI)
 	c.say(
 		errPara(cp.The()+" issued a new registration access token, but it could not be saved: the old one no longer works. "+
 			guidance.Sentence(ns.Error())),

@@ -105,5 +105,5 @@ func showWithFixedClientID(h *harness, res *registrar.Result) {
 	reg.RegistrationClientURI = strings.ReplaceAll(reg.RegistrationClientURI, old, fixed)
 	r.Registration = &reg
 	r.Record.ClientID, r.Record.RegistrationClientURI = fixed, reg.RegistrationClientURI
-	h.w.showResult(&r, nil, h.w.done.verify)
+	h.w.done.showResult(&r, nil, h.w.done.verify)
 }

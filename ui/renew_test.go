@@ -353,7 +353,7 @@ func TestPendingRenewNote(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.ID = id
-	h.w.showPending([]credstore.Pending{p})
+	pendingNotes{h.w}.show([]credstore.Pending{p})
 	top := h.overlay()
 	say := textsIn(top)
 	for _, want := range []string{"was updating the registration Reception (client ID " + p.ClientID + ") with a renewed credential",

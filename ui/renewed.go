@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dcrwizard/guidance"
 	"context"
 	"errors"
 
@@ -10,7 +11,6 @@ import (
 
 	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
-	"dcrwizard/guidance"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
 )
@@ -28,13 +28,13 @@ func (rn renewal) showRenewed(cred *m2m.Credential, res *registrar.RenewResult, 
 		func() { rn.registerAgain(cred) }))
 	switch {
 	case isUnknown(err):
-		msg, _ := errorWords(err)
+		msg, _ := cp.errorWords(err)
 		out = append(out, warnPara("Outcome unknown: the answer from "+cp.the()+" was lost, so this computer does not know whether "+
-			"the registration now holds the renewed credential. "+adviceWords(cp, msg)),
+			"the registration now holds the renewed credential. "+msg),
 			para("Do not try the update again yet. First press Check it works and choose the renewed "+
 				"keystore: if it works, "+cp.the()+" made the update. The registration itself still exists."))
 	case err != nil:
-		out = append(out, errPara(adviceWords(cp, guidance.Sentence(err.Error()))),
+		out = append(out, errPara(guidance.Sentence(err.Error())),
 			para("Registering again makes a new registration with the same name and the renewed credential; "+
 				"your software must then use its new client ID. The old registration is kept, and you are offered to "+
 				"remove it only once the new one works."), again)
@@ -101,8 +101,8 @@ func (rn renewal) showAgain(res *registrar.AgainResult, err error) {
 			"did not work. This old registration is kept unchanged."))
 		out = append(out, verificationLines(cp, nil, res.VerifyErr)...)
 	case err != nil:
-		msg, _ := errorWords(err)
-		out = append(out, warnPara("The new registration (client ID "+newID+") is stored and works, but "+adviceWords(cp, msg)))
+		msg, _ := cp.errorWords(err)
+		out = append(out, warnPara("The new registration (client ID "+newID+") is stored and works, but "+msg))
 	default:
 		out = append(out,
 			okPara("Registered again with the renewed credential. The new client ID is "+newID+

@@ -202,3 +202,46 @@ type darkTheme struct{ fyne.Theme }
 func (t darkTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	return t.Theme.Color(n, theme.VariantDark)
 }
+
+// TestScreenshotDone writes Done after a real registration made with a
+// vendor's setup file (what happens next in the product's name, the
+// vendor's support), light theme at 125 %, into 1366x768-125/ beside the
+// Practice set.
+func TestScreenshotDone(t *testing.T) {
+	dir := os.Getenv("DCRWIZARD_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set DCRWIZARD_SCREENSHOTS=<folder> to write screenshots")
+	}
+	dir = filepath.Join(dir, "1366x768-125")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	size := fitStartSize(startWindowSize, fyne.NewSize(1366/1.25, 728/1.25))
+	h := newHarness(t, harnessOpts{})
+	h.app.Settings().SetTheme(newWizardTheme(lightTheme{theme.DefaultTheme()}))
+	h.w.win.Canvas().(test.WindowlessCanvas).SetScale(1.25)
+	h.w.win.Resize(size)
+	h.drop(h.vendorSetup(nil))
+	h.acceptSetup()
+	h.waitSetup()
+	h.openKeystore(h.goodKeystore(), testPassword)
+	h.next()
+	h.next()
+	h.next()
+	h.register()
+	if h.w.done.res == nil || !h.w.done.res.Stored {
+		t.Fatalf("not registered: %v", h.w.done.failErr)
+	}
+	h.loop.drain()
+	h.w.win.Resize(size)
+	f, err := os.Create(filepath.Join(dir, "6-done-registered.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, h.w.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -105,7 +105,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 		t.Fatalf("not registered: %v", h.w.done.failErr)
 	}
 	h.wantText("Nothing else to do: open Example Practice Manager.", "Questions? Contact Example Software Pty Ltd: 1300 000 000 · help@example.com.")
-	support := h.w.supportText()
+	support := h.w.done.supportText()
 	if !strings.Contains(support, "1300 000 000 · help@example.com") || !strings.Contains(support, "Example Practice Manager") {
 		t.Errorf("support text has no vendor:\n%s", support)
 	}
@@ -235,7 +235,7 @@ func TestSetupFileDroppedAndChanged(t *testing.T) {
 		t.Fatal("registered with a wrong key")
 	}
 	h.wantText("Need help? Contact Example Software Pty Ltd, who sent the setup for Example Practice Manager: 1300 000 000 · help@example.com")
-	support := h.w.supportText()
+	support := h.w.done.supportText()
 	if !strings.Contains(support, "Vendor support:") || !strings.Contains(support, "ending …cdef") || strings.Contains(support, "WrongKey") {
 		t.Errorf("support text:\n%s", support)
 	}

@@ -7,13 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"dcrwizard/atosim"
-	"dcrwizard/credstore"
 	"dcrwizard/m2m"
 )
 
@@ -85,38 +83,6 @@ func TestDetailsCleansPastedKey(t *testing.T) {
 	h.wantText("only 5 characters long")
 }
 
-func TestPendingNoteAtStart(t *testing.T) {
-	started := time.Date(2026, 3, 1, 14, 5, 0, 0, time.UTC)
-	var store *credstore.Store
-	h := newHarness(t, harnessOpts{before: func(fyne.App) {}})
-	store = h.store
-	if _, err := store.BeginPending(credstore.Pending{Name: "Reception", Environment: "sandbox", Started: started}); err != nil {
-		t.Fatal(err)
-	}
-	// A second window on the same store sees it at once.
-	w := New(h.app, Config{Store: store, Now: h.w.cfg.Now, post: h.loop.post, DefaultName: "x"})
-	defer w.shutdown()
-	h.loop.until(t, "the pending note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
-	say := textsIn(w.win.Canvas().Overlays().Top())
-	for _, want := range []string{"Reception", "Sandbox (the ATO's test environment)", "1 March 2026, 2:05 pm",
-		"never saw the ATO's answer, so it may exist at the ATO",
-		"whether the ATO holds a registration named Reception, made on 1 March 2026, 2:05 pm"} {
-		if !strings.Contains(say, want) {
-			t.Errorf("the note lacks %q:\n%s", want, say)
-		}
-	}
-	// No client id: nothing to check with the ATO, and no Registrations
-	// screen to point at (the wizard never stored it).
-	if strings.Contains(say, "[Check with the ATO]") || strings.Contains(say, "Registrations") {
-		t.Errorf("the note offers what cannot work:\n%s", say)
-	}
-	forget := findButton(t, w.win.Canvas().Overlays().Top(), "I've dealt with it")
-	test.Tap(forget)
-	h.loop.until(t, "the note to be cleared", func() bool {
-		p, err := store.Pending()
-		return err == nil && len(p) == 0
-	})
-}
 
 func TestPracticeModeEndToEnd(t *testing.T) {
 	h := newHarness(t, harnessOpts{})

@@ -59,7 +59,7 @@ func TestKeyIsTheVendorsOnEveryPage(t *testing.T) {
 	}
 	h.wantText("The consumer (API) key was not accepted.", "check the key with your software vendor")
 	noPortalWords(t, "Done after a refused key", h.texts())
-	noPortalWords(t, "unknown-outcome advice", unknownGuidance(false, "Front desk PC", testNow))
+	noPortalWords(t, "unknown-outcome advice", unknownGuidance(counterpart{}, "Front desk PC", testNow))
 	noPortalWords(t, "pending advice", pendingGuidance(credstore.Pending{Name: "Front desk PC", Environment: "ATO sandbox"}))
 }
 

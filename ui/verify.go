@@ -122,10 +122,10 @@ func verificationLines(cp counterpart, v *flow.Verification, err error) []fyne.C
 
 // signInFailed is a failed sign-in with its advice.
 func signInFailed(cp counterpart, err error) []fyne.CanvasObject {
-	msg, action := errorWords(err)
-	out := []fyne.CanvasObject{errPara("The test sign-in did not work: " + adviceWords(cp, msg))}
+	msg, action := cp.errorWords(err)
+	out := []fyne.CanvasObject{errPara("The test sign-in did not work: " + msg)}
 	if action != "" {
-		out = append(out, para(adviceWords(cp, action)))
+		out = append(out, para(action))
 	}
 	return append(out, para("The registration itself still exists, at "+cp.the()+" and on this computer: the test "+
 		"changed and removed nothing. Until this works, your software cannot sign in with it."))

@@ -120,7 +120,7 @@ func TestCancelDuringTestKeepsRegistration(t *testing.T) {
 	h.next() // Register
 	h.loop.until(t, "the heartbeat to be called", func() bool {
 		row := h.w.review.rows[flow.StepVerify]
-		return h.w.review.stored != nil && row.state == flow.StateStarted && strings.Contains(row.message.Text, "heartbeat")
+		return h.w.review.run.stored != nil && row.state == flow.StateStarted && strings.Contains(row.message.Text, "heartbeat")
 	})
 	if !strings.Contains(h.w.hint.Text, "Press Cancel to stop the test") {
 		t.Errorf("hint during the test %q", h.w.hint.Text)

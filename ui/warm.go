@@ -56,7 +56,7 @@ func (c *warmClient) matches(env flow.Environment, caFile string, timeout time.D
 }
 
 // startWarm makes a client and pre-connects it in the background.
-func (w *Wizard) startWarm(env flow.Environment, caFile string, timeout time.Duration,
+func startWarm(env flow.Environment, caFile string, timeout time.Duration,
 	newClient func(string, time.Duration) (*http.Client, error)) *warmClient {
 	ctx, stop := context.WithCancel(context.Background())
 	c := &warmClient{env: env, caFile: caFile, timeout: timeout, ready: make(chan struct{}), stop: stop}
@@ -70,30 +70,27 @@ func (w *Wizard) startWarm(env flow.Environment, caFile string, timeout time.Dur
 	return c
 }
 
-// warmReview pre-connects for the Review page's environment, keeping a
-// client already made for the same one.
-func (w *Wizard) warmReview() {
-	p := &w.review
+// warmUp pre-connects for the Review page's environment, keeping a client
+// already made for the same one.
+func (p *reviewPage) warmUp(env flow.Environment, caFile string) {
 	if p.running() {
 		return
 	}
-	env, ok := w.currentEnv()
-	if !ok {
-		w.coolReview()
+	if env.TokenURL == "" {
+		p.cool()
 		return
 	}
-	caFile, timeout := w.draft.CAFile, w.cfg.Timeout
+	timeout := p.w.cfg.Timeout
 	if p.warm != nil && p.warm.matches(env, caFile, timeout) {
 		return
 	}
-	w.coolReview()
-	p.warm = w.startWarm(env, caFile, timeout, w.cfg.NewHTTPClient)
+	p.cool()
+	p.warm = startWarm(env, caFile, timeout, p.w.cfg.NewHTTPClient)
 }
 
-// coolReview closes the Review page's pre-made connections (Back, another
-// page, the window closing).
-func (w *Wizard) coolReview() {
-	p := &w.review
+// cool closes the Review page's pre-made connections (Back, another page,
+// the window closing).
+func (p *reviewPage) cool() {
 	if p.warm != nil {
 		p.warm.cool()
 		p.warm = nil
@@ -101,18 +98,17 @@ func (w *Wizard) coolReview() {
 }
 
 // takeWarm hands the pre-connected client to a run, or makes one when the
-// run's environment or CA file is not the one Review warmed (a setup file
-// may change them): the run then owns it and cools it when over.
-func (w *Wizard) takeWarm(env flow.Environment, caFile string, timeout time.Duration,
-	newClient func(string, time.Duration) (*http.Client, error)) *warmClient {
-	p := &w.review
+// run's environment or CA file is not the one Review warmed: the run then
+// owns it and cools it when over.
+func (p *reviewPage) takeWarm(env flow.Environment, caFile string) *warmClient {
 	c := p.warm
 	p.warm = nil
+	timeout := p.w.cfg.Timeout
 	if c != nil && c.matches(env, caFile, timeout) {
 		return c
 	}
 	if c != nil {
 		c.cool()
 	}
-	return w.startWarm(env, caFile, timeout, newClient)
+	return startWarm(env, caFile, timeout, p.w.cfg.NewHTTPClient)
 }

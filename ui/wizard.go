@@ -95,6 +95,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 	w := &Wizard{cfg: cfg, app: a}
 	w.welcome.w, w.credential.w, w.environment.w, w.details.w = w, w, w, w
 	w.setup.w, w.practice.w, w.registrations.w = w, w, w
+	w.review.w, w.done.w = w, w
 	w.draft.Name = cfg.DefaultName
 	restoreEnvironment(&w.draft, a.Preferences(), cfg.Environments)
 	w.steps = [...]page{
@@ -102,8 +103,8 @@ func New(a fyne.App, cfg Config) *Wizard {
 		stepCredential:    &w.credential,
 		stepEnvironment:   &w.environment,
 		stepDetails:       &w.details,
-		stepReview:        reviewStep{w},
-		stepDone:          doneStep{w},
+		stepReview:        &w.review,
+		stepDone:          &w.done,
 		stepRegistrations: &w.registrations,
 	}
 	a.Settings().SetTheme(newWizardTheme(a.Settings().Theme()))
@@ -152,7 +153,7 @@ func New(a fyne.App, cfg Config) *Wizard {
 
 	w.show(stepWelcome)
 	w.registrations.start(w) // the first screen is about this computer's registrations, if any
-	w.checkPending()
+	pendingNotes{w}.check()
 	w.setup.start()
 	return w
 }
@@ -182,7 +183,7 @@ func (w *Wizard) now() time.Time { return w.cfg.Now() }
 func (w *Wizard) show(s step) {
 	w.ensurePage(s)
 	if s != stepReview {
-		w.coolReview() // pre-made connections are for Review's Register only
+		w.review.cool() // pre-made connections are for Review's Register only
 	}
 	w.step = s
 	w.drawFrame()
@@ -282,8 +283,10 @@ func (w *Wizard) refreshNav() {
 	if w.step == stepDone {
 		w.closeBtn.Show()
 		w.closeBtn.Importance = widget.MediumImportance
-		if w.done.res != nil && w.done.res.Stored {
-			w.closeBtn.Importance = widget.HighImportance // finished: nothing left to do here
+		if r := w.done.res; r != nil && r.Stored && !journey.IsPractice(r.Record.Environment) {
+			// Finished: nothing left to do here. After Practice, "Now
+			// register for real" is the one primary button.
+			w.closeBtn.Importance = widget.HighImportance
 		}
 		w.closeBtn.Refresh()
 	} else {
@@ -296,7 +299,7 @@ func (w *Wizard) refreshNav() {
 		w.nextBtn.Show()
 		w.nextBtn.SetText("Register")
 		w.nextBtn.SetIcon(theme.ConfirmIcon())
-		w.existingNav()
+		w.review.existing.nav()
 	case stepWelcome:
 		w.nextBtn.Show()
 		w.nextBtn.SetText("Start")
@@ -392,18 +395,11 @@ func (w *Wizard) dropped(_ fyne.Position, uris []fyne.URI) {
 // shutdown stops what the window started: a registration run, Practice mode.
 func (w *Wizard) shutdown() {
 	w.closeOnce.Do(func() {
-		r := &w.review
-		if r.cancel != nil {
-			r.cancel()
-		}
-		if r.stopTick != nil {
-			close(r.stopTick)
-			r.stopTick = nil
-		}
+		w.review.stop()
 		if c := w.registrations.cancel; c != nil {
 			c()
 		}
-		w.coolReview()
+		w.review.cool()
 		w.practice.stop()
 	})
 }
