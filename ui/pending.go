@@ -231,10 +231,6 @@ func (n pendingNotes) checkWithATO(p credstore.Pending, btn *keyButton, status *
 	})
 }
 
-// receiptLabel names a receipt number: one from the practice simulator is
-// not the ATO's (the Registrations list's; pages say cp.receipt()).
-func receiptLabel(practice bool) string { return counterpart{practice: practice}.receipt() }
-
 // monoPara is a value shown in a fixed-width font (client ids, keychain
 // names), wrapping.
 func monoPara(text string) *widget.Label {

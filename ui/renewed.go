@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"dcrwizard/guidance"
 	"context"
+	"dcrwizard/guidance"
 	"errors"
 
 	"fyne.io/fyne/v2"

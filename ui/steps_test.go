@@ -83,7 +83,6 @@ func TestDetailsCleansPastedKey(t *testing.T) {
 	h.wantText("only 5 characters long")
 }
 
-
 func TestPracticeModeEndToEnd(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	test.Tap(h.w.welcome.practice)
