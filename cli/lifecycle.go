@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dcrwizard/credstore"
+	"dcrwizard/guidance"
 	"dcrwizard/registrar"
 )
 
@@ -165,7 +166,7 @@ func lifecycleFail(st Streams, asJSON bool, err error) int {
 		restore := "dcrwizard restore " + ns.Values.ClientID
 		if asJSON {
 			printJSON(st, map[string]any{"client_id": ns.Values.ClientID, "registration_access_token": ns.Values.RegistrationAccessToken,
-				"stored": false, "warning": ns.Error(), "restore": restore})
+				"stored": false, "warning": guidance.Text(ns), "restore": restore})
 		} else {
 			outf(st.Stderr, "WARNING: the ATO issued a new registration access token that could not be stored: %v\nKeep it now: "+
 				"the one in the keychain no longer works. Once the keychain works again, hand it back with\n  %s\n"+

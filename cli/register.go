@@ -295,7 +295,7 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 		if storeErr != nil {
 			var ns *credstore.NotStoredError
 			if errors.As(storeErr, &ns) {
-				out.Warning += " Reason: " + ns.Error()
+				out.Warning += " Reason: " + guidance.Text(ns)
 			}
 		}
 	}
@@ -312,7 +312,7 @@ func reportRegistration(st Streams, asJSON bool, res *registrar.Result, storeErr
 				adv := guidance.For(fe)
 				out.Verification.Problem, out.Verification.Action = adv.Message(), withNext(adv)
 			} else {
-				out.Verification.Problem = sentence(ver.err.Error())
+				out.Verification.Problem = guidance.Words(ver.err)
 			}
 		} else {
 			out.Verification.Usable = true

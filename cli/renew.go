@@ -179,7 +179,7 @@ func verification(v *flow.Verification, err error) *verifyJSON {
 			adv := guidance.For(fe)
 			out.Problem, out.Action = adv.Message(), withNext(adv)
 		} else {
-			out.Problem = sentence(err.Error())
+			out.Problem = guidance.Words(err)
 		}
 		return out
 	}

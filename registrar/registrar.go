@@ -15,6 +15,7 @@ import (
 	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/m2m"
 )
 
@@ -214,7 +215,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	var nameErr *credstore.NameItemError
 	if errors.As(err, &nameErr) {
 		// Stored: only the shared by-name entry lags behind.
-		res.Warnings = append(res.Warnings, nameErr.Error())
+		res.Warnings = append(res.Warnings, guidance.Text(nameErr))
 		err = nil
 	}
 	if err != nil {

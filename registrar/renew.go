@@ -255,7 +255,7 @@ func errorMessage(err error) string {
 	if errors.As(err, &fe) {
 		return guidance.For(fe).Message()
 	}
-	return err.Error()
+	return guidance.Text(err)
 }
 
 // lowerFirst lowers the first letter of a sentence that is to follow a colon.

@@ -96,7 +96,7 @@ func (w *Wizard) showResult(res *registrar.Result, err error, ver *verifyOutcome
 	} else {
 		d.title = "Registered — keep these values"
 		d.box.Add(subheading("Registered, but not saved on this computer"))
-		d.box.Add(errPara(practiceWords(practice, guidance.Sentence(ns.Error()))))
+		d.box.Add(errPara(practiceWords(practice, guidance.Words(ns))))
 		d.box.Add(warnPara("The registration access token below is a secret: anyone who has it can change or delete " +
 			"this registration. Copy these three values into your software or save them to a file now — this " +
 			"window cannot show them again."))

@@ -184,7 +184,7 @@ func (w *Wizard) registrationsLoaded(gen int, l listedRegistrations) {
 	case errors.As(err, &aside):
 		// The records read are good: show them under the warning.
 		p.listErr.Importance = widget.WarningImportance
-		p.listErr.SetText(guidance.Sentence(err.Error()))
+		p.listErr.SetText(guidance.Words(err))
 		p.listErr.Show()
 	default:
 		msg, action := errorWords(err)

@@ -212,7 +212,7 @@ type outcome struct {
 func lifecycleOutcome(act lifeAction, err error) outcome {
 	var ns *credstore.NotStoredError
 	if errors.As(err, &ns) {
-		return outcome{kind: outcomeNotStored, message: ns.Error(), notStored: ns}
+		return outcome{kind: outcomeNotStored, message: guidance.Text(ns), notStored: ns}
 	}
 	var fe *flow.Error
 	errors.As(err, &fe)
@@ -233,7 +233,7 @@ func lifecycleOutcome(act lifeAction, err error) outcome {
 	}
 	var nf *credstore.NotFoundError
 	if errors.As(err, &nf) && nf.Item != "" {
-		return outcome{kind: outcomeMissingLocal, message: nf.Error(),
+		return outcome{kind: outcomeMissingLocal, message: guidance.Text(nf),
 			action: "Without it this computer cannot ask the ATO about this registration. If you have the values " +
 				"somewhere else, your software can still use them; otherwise forget it here and register again if needed."}
 	}
@@ -320,7 +320,7 @@ func (w *Wizard) showNotStoredToken(c *regCard, ns *credstore.NotStoredError) {
 	box := c.result
 	box.Objects = nil
 	box.Add(errPara("The ATO issued a new registration access token, but it could not be saved: the old one no longer works. " +
-		guidance.Sentence(ns.Error())))
+		guidance.Words(ns)))
 	box.Add(warnPara("The token is a secret: anyone who has it can change or delete this registration. Copy it now " +
 		"into your software or somewhere safe. Once the keychain works again, DCR Wizard can keep it again: your " +
 		"support contact can hand it back with the command dcrwizard restore " + id + " (it checks the token with the ATO first)."))
