@@ -231,7 +231,7 @@ func runRegister(ctx context.Context, args []string, st Streams) int {
 	if st.StderrIsTerminal && !*asJSON {
 		progress = func(ev flow.Event) {
 			if ev.State != flow.StateDone || ev.Step == flow.StepSave {
-				outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], ev.Message)
+				outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], guidance.StepWords(ev))
 			}
 		}
 	}

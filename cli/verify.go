@@ -9,6 +9,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
@@ -146,7 +147,7 @@ func progressTo(st Streams, asJSON bool) func(flow.Event) {
 	}
 	return func(ev flow.Event) {
 		if ev.State != flow.StateDone {
-			outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateFailed: "✗"}[ev.State], ev.Message)
+			outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateFailed: "✗"}[ev.State], guidance.StepWords(ev))
 		}
 	}
 }

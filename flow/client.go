@@ -38,14 +38,39 @@ const (
 	StateFailed  State = "failed"
 )
 
-// Event reports progress: one when a step starts and one when it ends. The
-// Message is plain English for the screen and the support log; it never
-// holds a secret.
+// Event reports progress: one when a step starts and one when it ends. It
+// is data: package guidance words it (guidance.StepWords) for the screen
+// and the support log, the same in both front ends. It never holds a
+// secret; its strings may come from outside (escape them to show them).
 type Event struct {
-	Step    Step
-	State   State
-	Message string
-	At      time.Time
+	Step  Step
+	State State
+	At    time.Time
+	// Host is the server the step calls ("" for sign and save).
+	Host string
+	// Sign: the credential signing the request.
+	CredentialID, CredentialSerial string
+	CredentialNotAfter             time.Time
+	// Register: the installation name, and when done the new client id
+	// and the ATO's receipt ("" when none). Read, update: the
+	// registration's client id.
+	InstanceName, ClientID, Receipt string
+	// Lifetime: a token step done, the access token's lifetime (0 when
+	// the ATO did not say).
+	Lifetime time.Duration
+	// Rotated: a read or update done, the ATO issued a new registration
+	// access token.
+	Rotated bool
+	// TLSVersion: a token, register or heartbeat step done over less than
+	// TLS 1.3 (possible only for custom endpoints); 0 otherwise.
+	TLSVersion uint16
+	// Attempt of Attempts: a token step started again, RetryIn after Err.
+	Attempt, Attempts int
+	RetryIn           time.Duration
+	// Err: why the step failed, or the failure a retry follows.
+	Err error
+	// Where: the save step (emitted by registrar), the keychain.
+	Where string
 }
 
 // Request is what Register needs.
@@ -102,9 +127,10 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
-func (c *Client) emit(step Step, state State, msg string) {
+func (c *Client) emit(e Event) {
 	if c.OnEvent != nil {
-		c.OnEvent(Event{Step: step, State: state, Message: safetext.Line(msg), At: c.now()})
+		e.At = c.now()
+		c.OnEvent(e)
 	}
 }
 
@@ -113,7 +139,7 @@ func (c *Client) fail(e *Error) error {
 	if e.At.IsZero() {
 		e.At = c.now()
 	}
-	c.emit(e.Step, StateFailed, e.Error())
+	c.emit(Event{Step: e.Step, State: StateFailed, Err: e})
 	return e
 }
 
@@ -148,13 +174,15 @@ func (c *Client) Register(ctx context.Context, r Request) (*Registration, error)
 		return nil, c.fail(c.cancelled(StepSign, err))
 	}
 
-	c.emit(StepSign, StateStarted, "Signing the request with credential “"+r.Credential.ID+"”…")
+	signing := Event{Step: StepSign, State: StateStarted, CredentialID: r.Credential.ID,
+		CredentialSerial: r.Credential.Serial, CredentialNotAfter: r.Credential.NotAfter}
+	c.emit(signing)
 	assertion, err := newAssertion(r.Credential, r.Env, c.now())
 	if err != nil {
 		return nil, c.fail(&Error{Step: StepSign, Kind: KindCredential, Err: err})
 	}
-	c.emit(StepSign, StateDone, "Signed with credential “"+r.Credential.ID+"” (certificate serial "+
-		r.Credential.Serial+", valid until "+r.Credential.NotAfter.Local().Format("2 January 2006")+").")
+	signing.State = StateDone
+	c.emit(signing)
 
 	token, err := c.token(ctx, r, assertion)
 	if err != nil {
@@ -238,9 +266,9 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
-	// tlsNote, when not "", says the connection used less than TLS 1.3: the
-	// step's done line carries it.
-	tlsNote string
+	// tlsVersion, when not 0, is the connection's TLS version below 1.3:
+	// the step's done event carries it.
+	tlsVersion uint16
 }
 
 // do sends one request with its own timeout and reads the answer through
@@ -308,9 +336,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		return nil, transportErr(0, nil, err)
 	}
 	defer resp.Body.Close()
-	note := ""
+	var oldTLS uint16
 	if resp.TLS != nil && resp.TLS.Version < tls.VersionTLS13 {
-		note = tlsNote(host, resp.TLS.Version)
+		oldTLS = resp.TLS.Version
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil && resp.StatusCode/100 == 2 {
@@ -324,7 +352,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		// short fails to parse, which the caller reports.
 		data = data[:maxResponseBody]
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsNote: note}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsVersion: oldTLS}, nil
 }
 
 // hold decides, once, whether a request is abandoned when its caller's

@@ -14,6 +14,7 @@ func init() {
 		}
 		return a.Message(), a.Action(), next
 	}
+	flow.StepWords = guidance.StepWords
 }
 
 // nextOf is the advice's next steps for tests in this package, as

@@ -141,8 +141,8 @@ func TestServerTextIsEscaped(t *testing.T) {
 		t.Errorf("the escaped text is not shown: %q", adviceMessage(fe))
 	}
 	for _, e := range ev.all {
-		if strings.ContainsAny(e.Message, "\x1b\r\u202e") {
-			t.Errorf("event %q", e.Message)
+		if strings.ContainsAny(StepWords(e), "\x1b\r\u202e") {
+			t.Errorf("event %q", StepWords(e))
 		}
 	}
 }

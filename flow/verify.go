@@ -110,7 +110,7 @@ func (c *Client) checkVerify(r VerifyRequest) *Error {
 // connection to DSG via authentication only".
 func (c *Client) heartbeat(ctx context.Context, r VerifyRequest, tok *accessToken) error {
 	host := hostOf(r.Env.HeartbeatURL)
-	c.emit(StepHeartbeat, StateStarted, "Calling the ATO's heartbeat at "+host+" as the new registration…")
+	c.emit(Event{Step: StepHeartbeat, State: StateStarted, Host: host})
 	header := http.Header{"Authorization": {"Bearer " + tok.value}, "Accept": {"application/json"}}
 	// The consumer key goes to the registration endpoint's own host only
 	// (trust.go): the ATO's heartbeat is there; another host gets none.
@@ -126,6 +126,6 @@ func (c *Client) heartbeat(ctx context.Context, r VerifyRequest, tok *accessToke
 	if resp.status/100 != 2 {
 		return c.fail(c.httpError(cl, resp))
 	}
-	c.emit(StepHeartbeat, StateDone, "The heartbeat at "+host+" answered."+resp.tlsNote)
+	c.emit(Event{Step: StepHeartbeat, State: StateDone, Host: host, TLSVersion: resp.tlsVersion})
 	return nil
 }

@@ -205,7 +205,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	// what it returned.
 	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
 	defer cancel()
-	emit(flow.Event{Step: flow.StepSave, State: flow.StateStarted, Message: "Saving to " + res.Where + "…", At: r.now()})
+	emit(flow.Event{Step: flow.StepSave, State: flow.StateStarted, Where: res.Where, At: r.now()})
 	err = r.Store.Save(saveCtx, rec, credstore.Values{
 		ClientID:                reg.ClientID,
 		RegistrationAccessToken: reg.RegistrationAccessToken,
@@ -219,7 +219,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		err = nil
 	}
 	if err != nil {
-		emit(flow.Event{Step: flow.StepSave, State: flow.StateFailed, Message: "Could not save to " + res.Where, At: r.now()})
+		emit(flow.Event{Step: flow.StepSave, State: flow.StateFailed, Where: res.Where, At: r.now()})
 		return res, err
 	}
 	res.Stored = true
@@ -228,7 +228,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 			res.PendingID = ""
 		}
 	}
-	emit(flow.Event{Step: flow.StepSave, State: flow.StateDone, Message: "Saved to " + res.Where, At: r.now()})
+	emit(flow.Event{Step: flow.StepSave, State: flow.StateDone, Where: res.Where, At: r.now()})
 	return res, nil
 }
 

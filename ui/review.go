@@ -15,6 +15,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/internal/safetext"
 	"dcrwizard/internal/timewords"
 	"dcrwizard/registrar"
@@ -335,8 +336,8 @@ func (w *Wizard) runEvent(gen int, e flow.Event) {
 	}
 	row.state = e.State
 	w.drawRow(row)
-	if e.Message != "" {
-		row.message.SetText(practiceWords(p.input.Env.Name == practiceName, e.Message))
+	if msg := guidance.StepWords(e); msg != "" {
+		row.message.SetText(practiceWords(p.input.Env.Name == practiceName, msg))
 		row.message.Show()
 	}
 	w.relayout()
