@@ -193,41 +193,33 @@ func (c *Client) Register(ctx context.Context, r Request) (*Registration, error)
 
 // check refuses a request that cannot work, before anything is sent.
 func (c *Client) check(r Request) *Error {
-	input := func(kind ErrorKind, msg string, cause error) *Error {
-		err := errors.New(msg)
-		if cause != nil {
-			err = cause
-		}
+	input := func(kind ErrorKind, err error) *Error {
 		return &Error{Step: StepCheck, Kind: kind, Err: err, InstanceName: r.InstanceName}
 	}
 	cred := r.Credential
 	switch {
 	case cred == nil:
-		return input(KindCredential, "No M2M credential was chosen. Choose the credential to register with.", nil)
+		return input(KindCredential, ErrNoCredential)
 	case cred.Certificate == nil:
-		return input(KindCredential, "The credential has no certificate. Open the credential file again.", nil)
+		return input(KindCredential, ErrNoCertificate)
 	case cred.PrivateKey == nil:
-		return input(KindCredential, "The credential was opened without its private key. Open it again with its password.", nil)
+		return input(KindCredential, ErrNoPrivateKey)
 	}
 	if pub, ok := cred.Certificate.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&cred.PrivateKey.PublicKey) {
-		return input(KindCredential, "The credential's private key does not belong to its certificate. Open the credential file again, or choose another credential.", nil)
+		return input(KindCredential, ErrKeyMismatch)
 	}
 	if v := cred.Verdict(c.now()); !v.OK() {
-		msg := v.Message
-		if msg == "" {
-			msg = "This credential cannot be used to register (" + string(v.Status) + ")."
-		}
-		return input(KindCredential, msg, nil)
+		return input(KindCredential, &VerdictError{Verdict: v})
 	}
 	if r.ConsumerKey.IsZero() {
-		return input(KindInput, "Enter the consumer (API) key your software vendor gave you.", nil)
+		return input(KindInput, ErrNoConsumerKey)
 	}
 	if strings.TrimSpace(r.InstanceName) == "" {
-		return input(KindInput, "Enter a name for this installation so you can tell your registrations apart.", nil)
+		return input(KindInput, ErrNoInstanceName)
 	}
 	// The trust rules, with the CA this client really trusts.
 	if err := r.Env.Check(extraCA(c.HTTP)); err != nil {
-		return input(KindInput, "", err)
+		return input(KindInput, err)
 	}
 	return nil
 }

@@ -16,6 +16,10 @@ var Advise func(*Error) (msg, action string, next []string)
 // the tests here read them in the words people see.
 var StepWords func(Event) string
 
+// ErrorWords is guidance.Words, set the same way: an error as a person
+// reads it, with what to do about a refused input.
+var ErrorWords func(error) string
+
 func adviceMessage(e *Error) string { m, _, _ := Advise(e); return m }
 func adviceAction(e *Error) string  { _, a, _ := Advise(e); return a }
 

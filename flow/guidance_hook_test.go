@@ -15,6 +15,7 @@ func init() {
 		return a.Message(), a.Action(), next
 	}
 	flow.StepWords = guidance.StepWords
+	flow.ErrorWords = guidance.Words
 }
 
 // nextOf is the advice's next steps for tests in this package, as

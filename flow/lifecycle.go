@@ -54,7 +54,7 @@ func (c *Client) Update(ctx context.Context, uri, token string, key consumerkey.
 	}
 	if id, _ := body["client_id"].(string); id == "" {
 		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput,
-			Err: errors.New("the registration details to update have no client id. Read the registration first, then change it")})
+			Err: errors.New("registration details to update have no client_id: read the registration first")})
 	}
 	data, err := json.Marshal(body)
 	if err != nil {

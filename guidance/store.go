@@ -12,8 +12,9 @@ import (
 )
 
 // Words is err as a person reads it: its whole chain's text, each of
-// credstore's errors in it told in whole sentences (storeWords), made a
-// sentence. The front ends show it wherever they show an error's own text.
+// credstore's errors in it told in whole sentences (storeWords) and each of
+// flow's refused inputs with what to do (inputWords), made a sentence. The
+// front ends show it wherever they show an error's own text.
 func Words(err error) string {
 	if err == nil {
 		return ""
@@ -21,22 +22,26 @@ func Words(err error) string {
 	return Sentence(Text(err))
 }
 
-// Text is err's chain text with each of credstore's errors in it (their
-// Error() is a short fragment for logs and wrapping) replaced by the
-// sentences a person reads about it. Wrapping ("rename: …") stays as it is.
-// Without a credstore error in the chain it is err.Error().
+// Text is err's chain text with each of credstore's errors and flow's
+// refused inputs in it (their Error() is a short fragment for logs and
+// wrapping) replaced by what a person reads about it. Wrapping ("rename:
+// …") stays as it is. Without either in the chain it is err.Error().
 func Text(err error) string {
 	if err == nil {
 		return ""
 	}
-	return replaceStore(err.Error(), err)
+	return replaceWords(err.Error(), err)
 }
 
-// replaceStore puts the words of each credstore error in err's chain (not
-// looking inside one: its words tell its cause) in place of its fragment
-// in s.
-func replaceStore(s string, err error) string {
-	if words, ok := storeWords(err); ok {
+// replaceWords puts the words of each credstore error and flow input error
+// in err's chain (not looking inside one: its words tell its cause) in
+// place of its fragment in s.
+func replaceWords(s string, err error) string {
+	words, ok := storeWords(err)
+	if !ok {
+		words, ok = inputWords(err)
+	}
+	if ok {
 		frag := err.Error()
 		if i := strings.LastIndex(s, frag); i >= 0 && frag != "" {
 			return s[:i] + words + s[i+len(frag):]
@@ -46,12 +51,12 @@ func replaceStore(s string, err error) string {
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
 		if next := u.Unwrap(); next != nil {
-			return replaceStore(s, next)
+			return replaceWords(s, next)
 		}
 	case interface{ Unwrap() []error }:
 		for _, next := range u.Unwrap() {
 			if next != nil {
-				s = replaceStore(s, next)
+				s = replaceWords(s, next)
 			}
 		}
 	}

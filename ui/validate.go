@@ -126,7 +126,7 @@ func environmentProblem(e environmentChoice) string {
 		return "The Practice demo credential works only in Practice mode. Go Back and choose your own credential file, or choose Practice."
 	}
 	if err := e.Env.Check(e.ExtraCA); err != nil { // the trust rules (flow/trust.go)
-		return guidance.Sentence(err.Error())
+		return guidance.Words(err)
 	}
 	return ""
 }
