@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/registrar"
 )
 
@@ -57,7 +58,7 @@ func runRestore(ctx context.Context, args []string, st Streams) int {
 		if *asJSON {
 			var out errorJSON
 			out.ExitCode, out.Error.Step, out.Error.Status = ExitRefused, string(flow.StepRead), 401
-			out.Error.Message, out.Error.Action = refused.Error(), refused.Action()
+			out.Error.Message, out.Error.Action = guidance.Text(refused), refused.Action()
 			printJSON(st, out)
 			return ExitRefused
 		}

@@ -33,6 +33,14 @@ func Text(err error) string {
 	return replaceWords(err.Error(), err)
 }
 
+// Worded is an error whose Error() is a fragment and that knows the
+// sentences a person reads about it (registrar's errors, which this
+// package cannot import): Text shows them in its place.
+type Worded interface {
+	error
+	Words() string
+}
+
 // replaceWords puts the words of each credstore error and flow input error
 // in err's chain (not looking inside one: its words tell its cause) in
 // place of its fragment in s.
@@ -40,6 +48,9 @@ func replaceWords(s string, err error) string {
 	words, ok := storeWords(err)
 	if !ok {
 		words, ok = inputWords(err)
+	}
+	if w, isW := err.(Worded); !ok && isW {
+		words, ok = w.Words(), true
 	}
 	if ok {
 		frag := err.Error()

@@ -90,7 +90,7 @@ func isUnknown(err error) bool {
 // confirmOtherABN asks, naming both ABNs, before a credential of another
 // business is put in the registration.
 func (w *Wizard) confirmOtherABN(c *regCard, e *registrar.OtherABNError, path, password string) {
-	c.result.Objects = []fyne.CanvasObject{warnPara(guidance.Sentence(e.Error()))}
+	c.result.Objects = []fyne.CanvasObject{warnPara(guidance.Words(e))}
 	c.result.Refresh()
 	d := dialog.NewConfirm("Use a credential of another ABN?",
 		"This registration was made for ABN "+formatABN(e.Registered)+", but the credential you chose is for ABN "+
@@ -126,7 +126,7 @@ func (w *Wizard) showRenewed(c *regCard, cred *m2m.Credential, res *registrar.Re
 		box.Add(para(words("Do not try the update again yet. First press Test the connection and choose the renewed " +
 			"keystore: if the test works, the ATO made the update. The registration itself still exists.")))
 	case err != nil:
-		box.Add(errPara(words(guidance.Sentence(err.Error()))))
+		box.Add(errPara(words(guidance.Words(err))))
 		box.Add(para(words("Registering again makes a new registration with the same name and the renewed credential; " +
 			"your software must then use its new client ID. The old registration is kept, and you are offered to " +
 			"remove it only once the new one works.")))
