@@ -317,7 +317,7 @@ func checkTemplate(errs *setupfile.Error, f *setupfile.File, tmpl, product strin
 	}
 	name := CleanName(expand(tmpl, product, sampleComputer))
 	if err := ValidateInstanceName(name); err != nil {
-		errs.Add(f, "name_template", fmt.Sprintf("for a computer called %s the name would be %q: %s", sampleComputer, name, err.Error()))
+		errs.Add(f, "name_template", fmt.Sprintf("for a computer called %s the name would be %q: %s", sampleComputer, name, guidance.Text(err)))
 		return ""
 	}
 	return tmpl

@@ -26,6 +26,8 @@ func TestTypedErrorsAreFragments(t *testing.T) {
 		&OtherABNError{Registered: "1", Chosen: "2"},
 		&UpdateRefusedError{Err: refused},
 		&TokenRefusedError{ClientID: "abc"},
+		&NameError{Problem: NameTooLong, Length: 70},
+		&NameError{Problem: NameEmpty},
 	} {
 		msg := err.Error()
 		r, _ := utf8.DecodeRuneInString(msg)

@@ -100,7 +100,7 @@ func (w *Wizard) refreshDetails() {
 	p := &w.details
 	showErr := func(l *widget.Label, text string, err error) {
 		if text != "" && err != nil {
-			l.SetText(guidance.Sentence(err.Error()))
+			l.SetText(guidance.Words(err))
 			l.Show()
 		} else {
 			l.Hide()

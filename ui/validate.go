@@ -139,7 +139,7 @@ func detailsProblem(keyErr error, name string) string {
 		return keyErr.Error()
 	}
 	if err := registrar.ValidateInstanceName(registrar.CleanName(name)); err != nil {
-		return err.Error()
+		return guidance.Words(err)
 	}
 	return ""
 }
@@ -195,7 +195,7 @@ func fixStepFor(err error) step {
 func renameProblem(current, typed string) string {
 	name := registrar.CleanName(typed)
 	if err := registrar.ValidateInstanceName(name); err != nil {
-		return err.Error()
+		return guidance.Words(err)
 	}
 	if name == current {
 		return "That is its name already. Type the new name."
