@@ -11,10 +11,10 @@ var problemWords = map[flow.Problem]string{
 	flow.ProblemHostDot:         ". Leave the dot out",
 	flow.ProblemPunycode:        ", and can make another server's name look like a known one. Use a host name of plain letters, digits and hyphens",
 	flow.ProblemHeartbeatDomain: ". The heartbeat receives the new registration's access token, so it must be a server of the same organisation, or on this computer",
-	flow.ProblemMixed:           ". A set-up either uses the ATO's addresses only or none of them: mixed, what the ATO issues would be sent to another server",
-	flow.ProblemATOExtraCA:      ": whoever holds that CA could pose as the ATO. Remove the extra CA certificate",
-	flow.ProblemNoClientID:      ". Enter the one the ATO gives for this environment",
-	flow.ProblemNoScope:         ". For the ATO it is " + flow.Sandbox.Scope,
+	flow.ProblemMixed:           ". A set-up either uses {the ATO's} addresses only or none of them: mixed, what {the ATO} issues would be sent to another server",
+	flow.ProblemATOExtraCA:      ": whoever holds that CA could pose as {the ATO}. Remove the extra CA certificate",
+	flow.ProblemNoClientID:      ". Enter the one {the ATO} gives for this environment",
+	flow.ProblemNoScope:         ". For {the ATO} it is " + flow.Sandbox.Scope,
 	flow.ProblemCAOpen:          ". Check the file exists and you may read it",
 	flow.ProblemCATooBig:        ". Choose the certificate file your IT support gave you",
 	flow.ProblemCANoCerts:       ". Choose the CA certificate file (PEM or .cer) your IT support gave you",
@@ -27,5 +27,5 @@ func inputWords(err error) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return Text(e.Err) + problemWords[e.Problem], true
+	return textSlots(e.Err) + problemWords[e.Problem], true
 }

@@ -16,7 +16,7 @@ import (
 // in it (a host, a name, a receipt) is escaped. "" for an event with
 // nothing to say.
 func StepWords(e flow.Event) string {
-	return safetext.Line(stepWords(e))
+	return safetext.Line(atoNamed(stepWords(e)))
 }
 
 func stepWords(e flow.Event) string {
@@ -65,7 +65,7 @@ func stepWords(e flow.Event) string {
 		return "Removed the registration."
 	case flow.StepHeartbeat:
 		if started {
-			return "Calling the ATO's heartbeat at " + e.Host + " as the new registration…"
+			return "Calling {the ATO's} heartbeat at " + e.Host + " as the new registration…"
 		}
 		return "The heartbeat at " + e.Host + " answered." + tlsWords(e)
 	case flow.StepSave:
@@ -98,7 +98,7 @@ func tokenWords(e flow.Event) string {
 
 func rotatedWords(e flow.Event) string {
 	if e.Rotated {
-		return " (the ATO issued a new registration access token)"
+		return " ({the ATO} issued a new registration access token)"
 	}
 	return ""
 }
@@ -109,5 +109,5 @@ func tlsWords(e flow.Event) string {
 		return ""
 	}
 	return " Note: the connection to " + e.Host + " used " + flow.TLSVersionName(e.TLSVersion) +
-		"; the ATO's own servers accept TLS 1.3 only, so the same set-up would fail against them."
+		"; {the ATO's} own servers accept TLS 1.3 only, so the same set-up would fail against them."
 }

@@ -3,6 +3,7 @@ package guidance
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -27,11 +28,31 @@ func Words(err error) string {
 // wrapping) replaced by what a person reads about it. Wrapping ("rename:
 // …") stays as it is. Without either in the chain it is err.Error().
 func Text(err error) string {
+	return atoNamed(textSlots(err))
+}
+
+// textSlots is Text with the counterpart still in its slots ("{the
+// ATO}"), for advice that names who answered itself.
+func textSlots(err error) string {
 	if err == nil {
 		return ""
 	}
 	return replaceWords(err.Error(), err)
 }
+
+// atoNamed fills s's slots with the ATO: the words of an error or event
+// that no counterpart was given for. They name the ATO through the slots
+// all the same, so that advice that knows it answered Practice's
+// simulator can fill them with that instead.
+func atoNamed(s string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	return atoSlot.ReplaceAllString(s, "$1") // a slot's text is the ATO's name
+}
+
+// atoSlot is a counterpart slot: "{the ATO}", "{The ATO's}".
+var atoSlot = regexp.MustCompile(`\{([Tt]he ATO(?:'s)?)\}`)
 
 // Worded is an error whose Error() is a fragment and that knows the
 // sentences a person reads about it (registrar's errors, which this
@@ -102,11 +123,11 @@ func storeWords(err error) (string, bool) {
 	case *credstore.NewerIndexError:
 		return fmt.Sprintf("The list of saved registrations (%s) was written by a newer version of DCR Wizard (format %d). Update DCR Wizard to change it.", e.Path, e.Version), true
 	case *credstore.NameItemError:
-		return fmt.Sprintf("The registration is saved. Only the keychain entry that finds the newest registration by its name (%q in %s) could not be updated: %s. Programs that look a registration up by name may find an older one; look it up by client ID instead.", e.Name, e.Environment, strings.TrimSuffix(endStop(Text(e.Err)), ".")), true
+		return fmt.Sprintf("The registration is saved. Only the keychain entry that finds the newest registration by its name (%q in %s) could not be updated: %s. Programs that look a registration up by name may find an older one; look it up by client ID instead.", e.Name, e.Environment, strings.TrimSuffix(endStop(textSlots(e.Err)), ".")), true
 	case *credstore.NameCaseError:
 		return fmt.Sprintf("A registration named %q already exists in %s. Names that differ only in capital letters count as the same name (Windows cannot tell them apart), so use %q exactly to add another registration under that name, or choose a different name.", e.Existing, e.Environment, e.Existing), true
 	case *credstore.NotReadyError:
-		msg := "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(endStop(Text(e.Err)))
+		msg := "Nothing was sent to {the ATO}: the registration could not be kept, because " + lowerFirst(endStop(textSlots(e.Err)))
 		if !e.Keychain {
 			msg += " Fix this, then register."
 		}
@@ -135,7 +156,7 @@ func keychainWords(e *credstore.KeychainError) string {
 	case e.TimedOut:
 		fmt.Fprintf(&b, ": it did not answer within %s; it may be waiting for you to unlock it.", roundWait(e.Timeout))
 	case e.Err != nil:
-		b.WriteString(": " + endStop(Text(e.Err)))
+		b.WriteString(": " + endStop(textSlots(e.Err)))
 	default:
 		b.WriteString(".")
 	}
@@ -167,7 +188,7 @@ func notStoredWords(e *credstore.NotStoredError) string {
 			" and read back, but the list of saved registrations (index.json) could not be updated, so DCR Wizard will not list this registration."
 	}
 	if e.Err != nil {
-		msg += " " + endStop(Text(e.Err))
+		msg += " " + endStop(textSlots(e.Err))
 	}
 	return msg + " Copy the client ID, registration access token and registration client URI shown now and keep them somewhere safe: DCR Wizard cannot show them again."
 }
@@ -190,7 +211,7 @@ func indexRecoveredWords(e *credstore.IndexRecoveredError) string {
 		fmt.Fprintf(&b, " %d %s found only in the keychain: DCR Wizard knows its environment, client ID and address, and its name when the keychain had it, but not the credential, receipt or date it was registered with. Checking, renaming and removing still work.", n, what)
 	}
 	if e.KeychainErr != nil {
-		b.WriteString(" The keychain could not be searched (" + strings.TrimSuffix(endStop(Text(e.KeychainErr)), ".") + "), so registrations saved before may be missing from this list; they are still in the keychain. Unlock it and look again.")
+		b.WriteString(" The keychain could not be searched (" + strings.TrimSuffix(endStop(textSlots(e.KeychainErr)), ".") + "), so registrations saved before may be missing from this list; they are still in the keychain. Unlock it and look again.")
 	}
 	return b.String()
 }
