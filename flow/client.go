@@ -92,9 +92,11 @@ type Registration struct {
 	// float64), without registration_access_token. It includes ato_api_key:
 	// do not log it.
 	Metadata map[string]any
-	// Warnings are plain-English notes about an accepted answer that was
-	// not taken as given (a registration_client_uri on another host).
-	Warnings []string
+	// URIReplaced is the registration_client_uri the answer gave when it
+	// was not on the registration endpoint's own address (scrubbed of the
+	// run's secrets, escaped, cut at 200 bytes): RegistrationClientURI is
+	// then the ATO's pattern instead. guidance.RegistrationWarnings words it.
+	URIReplaced string
 }
 
 // Client runs registrations and lifecycle calls. The zero value works; the

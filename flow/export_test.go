@@ -20,6 +20,9 @@ var StepWords func(Event) string
 // reads it, with what to do about a refused input.
 var ErrorWords func(error) string
 
+// RegistrationWarnings is guidance.RegistrationWarnings, set the same way.
+var RegistrationWarnings func(*Registration) []string
+
 func adviceMessage(e *Error) string { m, _, _ := Advise(e); return m }
 func adviceAction(e *Error) string  { _, a, _ := Advise(e); return a }
 

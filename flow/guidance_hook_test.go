@@ -16,6 +16,7 @@ func init() {
 	}
 	flow.StepWords = guidance.StepWords
 	flow.ErrorWords = guidance.Words
+	flow.RegistrationWarnings = guidance.RegistrationWarnings
 }
 
 // nextOf is the advice's next steps for tests in this package, as

@@ -207,9 +207,7 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 		if len(given) > 200 {
 			given = given[:200] + "…"
 		}
-		reg.Warnings = append(reg.Warnings, safetext.Line(fmt.Sprintf(
-			"The ATO's answer gave a registration client URI that is not on the registration service's own address (%s), so DCR Wizard will not send the registration access token there. It kept %s instead, the address the ATO uses for every registration. If managing this registration (check, rename, remove) fails, contact the ATO.",
-			cl.secrets.scrub(given), pattern)))
+		reg.URIReplaced = safetext.Line(cl.secrets.scrub(given))
 		reg.RegistrationClientURI = pattern
 	}
 	c.emit(Event{Step: StepRegister, State: StateDone, Host: host, InstanceName: r.InstanceName,

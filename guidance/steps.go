@@ -111,3 +111,16 @@ func tlsWords(e flow.Event) string {
 	return " Note: the connection to " + e.Host + " used " + flow.TLSVersionName(e.TLSVersion) +
 		"; {the ATO's} own servers accept TLS 1.3 only, so the same set-up would fail against them."
 }
+
+// RegistrationWarnings are the notes to show with an accepted
+// registration about what flow did not take as given: a registration
+// client URI off the registration service's address. None when all was
+// taken as given.
+func RegistrationWarnings(reg *flow.Registration) []string {
+	if reg == nil || reg.URIReplaced == "" {
+		return nil
+	}
+	return []string{safetext.Line(atoNamed(fmt.Sprintf(
+		"{The ATO's} answer gave a registration client URI that is not on the registration service's own address (%s), so DCR Wizard will not send the registration access token there. It kept %s instead, the address {the ATO} uses for every registration. If managing this registration (check, rename, remove) fails, contact {the ATO}.",
+		reg.URIReplaced, reg.RegistrationClientURI)))}
+}

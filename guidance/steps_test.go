@@ -60,3 +60,17 @@ func TestStepWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistrationWarnings: a registration client URI flow did not take as
+// given is told with the address kept, in the words both front ends show
+// with the registration (the wizard's Done page, register's output).
+func TestRegistrationWarnings(t *testing.T) {
+	if w := RegistrationWarnings(&flow.Registration{RegistrationClientURI: "https://api.example/register/abc"}); w != nil {
+		t.Errorf("warnings for a URI taken as given: %q", w)
+	}
+	reg := &flow.Registration{RegistrationClientURI: "https://api.example/register/abc", URIReplaced: `https://evil.example/x\u001b[2J`}
+	want := []string{`The ATO's answer gave a registration client URI that is not on the registration service's own address (https://evil.example/x\u001b[2J), so DCR Wizard will not send the registration access token there. It kept https://api.example/register/abc instead, the address the ATO uses for every registration. If managing this registration (check, rename, remove) fails, contact the ATO.`}
+	if got := RegistrationWarnings(reg); len(got) != 1 || got[0] != want[0] {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

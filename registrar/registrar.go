@@ -199,7 +199,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 		rec.Endpoints = endpointsOf(in.Env)
 	}
 	setCertificate(&rec, in.Credential)
-	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID, Warnings: reg.Warnings}
+	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID, Warnings: guidance.RegistrationWarnings(reg)}
 
 	// The ATO has accepted: from here a user's Cancel must not stop us keeping
 	// what it returned.
