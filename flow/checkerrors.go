@@ -17,6 +17,7 @@ var (
 	ErrKeyMismatch    = errors.New("credential's private key does not match its certificate")
 	ErrNoConsumerKey  = errors.New("no consumer key")
 	ErrNoInstanceName = errors.New("no installation name")
+	ErrNoClientID     = errors.New("no client id to test") // Verify
 )
 
 // VerdictError is a credential that may not register now: expired, not

@@ -1,8 +1,9 @@
 // Package flow runs the ATO's three registration steps (private-key JWT,
 // initial access token, dynamic client registration) and the RFC 7592
 // lifecycle calls on a registration. It has no user interface: it reports
-// progress through an event callback and failures as *Error, whose Message
-// and Action are plain English for the people using the wizard.
+// progress through an event callback and failures as *Error: both are data,
+// and package guidance says them in words for the people using either
+// front end.
 package flow
 
 import (

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -89,14 +88,11 @@ func (c *Client) clientToken(ctx context.Context, step Step, r VerifyRequest) (*
 }
 
 func (c *Client) checkVerify(r VerifyRequest) *Error {
-	input := func(kind ErrorKind, msg string) *Error {
-		return &Error{Step: StepCheck, Kind: kind, Err: errors.New(msg)}
-	}
 	switch {
 	case strings.TrimSpace(r.ClientID) == "":
-		return input(KindInput, "No client id was given: choose the registration to test.")
+		return &Error{Step: StepCheck, Kind: KindInput, Err: ErrNoClientID}
 	case r.Credential == nil || r.Credential.Certificate == nil || r.Credential.PrivateKey == nil:
-		return input(KindCredential, "The credential was not opened with its private key. Open it again with its password.")
+		return &Error{Step: StepCheck, Kind: KindCredential, Err: ErrNoPrivateKey}
 	}
 	// The trust rules (trust.go); the registration endpoint may be unknown
 	// for a registration stored before its addresses were kept.

@@ -505,6 +505,8 @@ func checkWords(err error) string {
 		return "The credential's private key does not belong to its certificate. Open the credential file again, or choose another credential."
 	case errors.Is(err, flow.ErrNoConsumerKey):
 		return "Enter the consumer (API) key your software vendor gave you."
+	case errors.Is(err, flow.ErrNoClientID):
+		return "No client id was given: choose the registration to test."
 	case errors.Is(err, flow.ErrNoInstanceName):
 		return "Enter a name for this installation so you can tell your registrations apart."
 	}

@@ -72,6 +72,8 @@ func TestInputWords(t *testing.T) {
 		flow.ErrNoCredential:   "No M2M credential was chosen. Choose the credential to register with.",
 		flow.ErrNoInstanceName: "Enter a name for this installation so you can tell your registrations apart.",
 		flow.ErrNoConsumerKey:  "Enter the consumer (API) key your software vendor gave you.",
+		flow.ErrNoClientID:     "No client id was given: choose the registration to test.",
+		flow.ErrNoPrivateKey:   "The credential was opened without its private key. Open it again with its password.",
 	} {
 		if got := For(&flow.Error{Step: flow.StepCheck, Kind: flow.KindInput, Err: err}).Message(); got != want {
 			t.Errorf("check %q: %q, want %q", err, got, want)

@@ -59,6 +59,7 @@ func styleSamples(t *testing.T) map[string]error {
 		"flow.ErrKeyMismatch":     flow.ErrKeyMismatch,
 		"flow.ErrNoConsumerKey":   flow.ErrNoConsumerKey,
 		"flow.ErrNoInstanceName":  flow.ErrNoInstanceName,
+		"flow.ErrNoClientID":      flow.ErrNoClientID,
 		"flow.VerdictError":       &flow.VerdictError{Verdict: m2m.Verdict{Status: m2m.StatusExpired, Message: "This credential expired on 1 March 2026."}},
 		"flow.TLSVersionError":    &flow.TLSVersionError{Host: "auth.ato.gov.au", Version: tls.VersionTLS12},
 		"flow.Error":              &flow.Error{Step: flow.StepRegister, Status: 400, Code: "invalid_client_metadata", Description: "Bad name.", Receipt: "63001", Kind: flow.KindRefused},
