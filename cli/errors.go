@@ -60,7 +60,7 @@ func failure(err error) errorJSON {
 	adv := guidance.For(err)
 	// The whole chain's text, as its wrapping says where it happened; a
 	// call to the ATO is told by its advice alone.
-	out.Error.Message, out.Error.Action = sentence(err.Error()), withNext(adv)
+	out.Error.Message, out.Error.Action = guidance.Words(err), withNext(adv)
 	if errors.As(err, &out.fe) {
 		fe := out.fe
 		out.Error.Step, out.Error.Status, out.Error.Code = string(fe.Step), fe.Status, fe.Code

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dcrwizard/credstore"
+	"dcrwizard/guidance"
 	"dcrwizard/registrar"
 )
 
@@ -279,7 +280,7 @@ func lifecycleFail(rep reporter, err error) int {
 	var ns *credstore.NotStoredError
 	if errors.As(err, &ns) {
 		return rep.show(tokenNotStoredJSON{ClientID: ns.Values.ClientID, RegistrationAccessToken: ns.Values.RegistrationAccessToken,
-			Restore: "dcrwizard restore " + ns.Values.ClientID, Warning: ns.Error()}, ExitNotStored)
+			Restore: "dcrwizard restore " + ns.Values.ClientID, Warning: guidance.Text(ns)}, ExitNotStored)
 	}
 	return rep.fail(err)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"dcrwizard/guidance"
 	"dcrwizard/internal/safetext"
 )
 
@@ -20,7 +21,7 @@ func outf(w io.Writer, format string, args ...any) {
 		case string:
 			args[i] = oneLine{v, v}
 		case error:
-			args[i] = oneLine{v, v.Error()}
+			args[i] = oneLine{v, guidance.Text(v)} // credstore's errors in words
 		case fmt.Stringer:
 			args[i] = oneLine{v, v.String()}
 		}

@@ -13,6 +13,7 @@ import (
 	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/internal/cleanup"
 	"dcrwizard/registrar"
 )
@@ -361,7 +362,7 @@ func registration(res *registrar.Result, storeErr error, sources *registrar.Sour
 		". Keep these values now (they include a secret): your software needs all three. Do not register again: the registration exists."
 	var ns *credstore.NotStoredError
 	if storeErr != nil && errors.As(storeErr, &ns) {
-		out.Warning += " Reason: " + ns.Error()
+		out.Warning += " Reason: " + guidance.Text(ns)
 	}
 	if res.PendingID != "" {
 		out.PendingID = res.PendingID

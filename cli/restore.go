@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/registrar"
 )
 
@@ -49,7 +50,7 @@ func restore(ctx context.Context, st Streams, rep reporter, f regFlags, keyFlags
 	case errors.As(err, &refused):
 		out := errorJSON{ExitCode: ExitRefused, err: refused}
 		out.Error.Step, out.Error.Status = string(flow.StepRead), 401
-		out.Error.Message, out.Error.Action = refused.Error(), refused.Action()
+		out.Error.Message, out.Error.Action = guidance.Text(refused), refused.Action()
 		return rep.show(out, ExitRefused)
 	case errors.Is(err, registrar.ErrNoConsumerKey):
 		return rep.fail(inputError{fmt.Errorf("%w. Command line: add --api-key-file FILE", err)})

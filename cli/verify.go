@@ -71,7 +71,7 @@ func verification(v *flow.Verification, err error) *verifyJSON {
 			adv := guidance.For(fe)
 			out.Problem, out.Action = adv.Message(), withNext(adv)
 		} else {
-			out.Problem = sentence(err.Error())
+			out.Problem = guidance.Words(err)
 		}
 		return out
 	}
@@ -234,7 +234,7 @@ func progressTo(st Streams, rep reporter, save bool) func(flow.Event) {
 	}
 	return func(ev flow.Event) {
 		if ev.State != flow.StateDone || save && ev.Step == flow.StepSave {
-			outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], ev.Message)
+			outf(st.Stderr, "%s %s\n", map[flow.State]string{flow.StateStarted: "…", flow.StateDone: "✓", flow.StateFailed: "✗"}[ev.State], guidance.StepWords(ev))
 		}
 	}
 }

@@ -229,5 +229,5 @@ func describe(err error) string {
 		}
 		return strings.TrimSpace(s)
 	}
-	return err.Error()
+	return guidance.Text(err)
 }

@@ -10,22 +10,26 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
+// Errors here are data and short lower-case fragments, for logs and for
+// wrapping; the sentences a person reads about each (what happened, what to
+// do) are made by package guidance (guidance.Words, guidance.For).
+
 var (
 	// ErrKeychainUnavailable matches (errors.Is) every failure to reach or
 	// use the keychain: locked, absent, no Secret Service, timed out, or the
 	// user said no.
-	ErrKeychainUnavailable = errors.New("your computer's keychain could not be reached. Unlock it (or sign in to your computer again) and try again")
+	ErrKeychainUnavailable = errors.New("keychain unavailable")
 
 	// ErrNotFound matches (errors.Is) a registration or keychain item that
 	// is not there.
-	ErrNotFound = errors.New("that registration is not saved on this computer")
+	ErrNotFound = errors.New("registration not stored here")
 
 	// ErrTooBig matches (errors.Is) a *TooBigError.
-	ErrTooBig = errors.New("a value is too long for this computer's keychain")
+	ErrTooBig = errors.New("value too long for the keychain")
 
 	// ErrReadBack means the keychain accepted a value but gave back something
 	// else, so the save cannot be trusted.
-	ErrReadBack = errors.New("the keychain did not give back what was saved in it, so the save cannot be trusted")
+	ErrReadBack = errors.New("keychain read-back differs from the value saved")
 )
 
 // KeychainError is a keychain call that failed or did not answer in time.
@@ -40,45 +44,31 @@ type KeychainError struct {
 }
 
 func (e *KeychainError) Error() string {
-	var b strings.Builder
-	b.WriteString("Your computer's keychain could not be reached")
+	b := "keychain"
 	if e.Where != "" {
-		b.WriteString(" (" + e.Where + ")")
+		b += " (" + e.Where + ")"
+	}
+	op := e.Op
+	if op == "" {
+		op = "call"
 	}
 	switch {
 	case errors.Is(e.Err, keyring.ErrSetDataTooBig):
-		b.Reset()
-		b.WriteString("Your computer's keychain")
-		if e.Where != "" {
-			b.WriteString(" (" + e.Where + ")")
-		}
-		b.WriteString(" refused a value as too long.")
-		return b.String()
+		return b + ": " + op + ": value refused as too long"
 	case e.TimedOut:
-		d := e.Timeout.Round(time.Second)
-		if d == 0 {
-			d = e.Timeout.Round(time.Millisecond)
-		}
-		fmt.Fprintf(&b, ": it did not answer within %s; it may be waiting for you to unlock it.", d)
+		return fmt.Sprintf("%s: %s timed out after %s", b, op, roundWait(e.Timeout))
 	case e.Err != nil:
-		b.WriteString(": " + sentence(e.Err.Error()))
-	default:
-		b.WriteString(".")
+		return b + ": " + op + ": " + e.Err.Error()
 	}
-	b.WriteString(" Unlock the keychain (or sign in to your computer again).")
-	if e.Linux {
-		b.WriteString(" On Linux a keyring service such as GNOME Keyring or KWallet must be running.")
-	}
-	return b.String()
+	return b + ": " + op + " failed"
 }
 
-// sentence ends s with a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
-		return s
+// roundWait is d to the second, or to the millisecond when under one.
+func roundWait(d time.Duration) time.Duration {
+	if r := d.Round(time.Second); r != 0 {
+		return r
 	}
-	return s + "."
+	return d.Round(time.Millisecond)
 }
 
 func (e *KeychainError) Unwrap() error { return e.Err }
@@ -97,7 +87,7 @@ type TooBigError struct {
 }
 
 func (e *TooBigError) Error() string {
-	return fmt.Sprintf("The %s is too long for %s: it needs %d %s and at most %d fit.", e.Item, e.Where, e.Size, e.Unit, e.Limit)
+	return fmt.Sprintf("%s too long for %s: %d %s, at most %d", e.Item, e.Where, e.Size, e.Unit, e.Limit)
 }
 
 func (e *TooBigError) Is(target error) bool { return target == ErrTooBig }
@@ -119,9 +109,9 @@ func (e *NotFoundError) Error() string {
 		}
 	}
 	if e.Item != "" {
-		return fmt.Sprintf("The keychain no longer holds the %s for registration %s. It may have been removed outside DCR Wizard.", e.Item, who)
+		return fmt.Sprintf("keychain has no %s for registration %s", e.Item, who)
 	}
-	return fmt.Sprintf("Registration %s is not saved on this computer.", who)
+	return fmt.Sprintf("registration %s not stored here", who)
 }
 
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
@@ -142,15 +132,14 @@ type NotStoredError struct {
 }
 
 func (e *NotStoredError) Error() string {
-	msg := "The registration details could not be saved in the keychain."
+	msg := "registration not stored in the keychain"
 	if e.InKeychain {
-		msg = "The registration access token and registration client URI were saved in " + e.Where +
-			" and read back, but the list of saved registrations (index.json) could not be updated, so DCR Wizard will not list this registration."
+		msg = "registration stored in " + e.Where + " but not in index.json"
 	}
 	if e.Err != nil {
-		msg += " " + sentence(e.Err.Error())
+		msg += ": " + e.Err.Error()
 	}
-	return msg + " Copy the client ID, registration access token and registration client URI shown now and keep them somewhere safe: DCR Wizard cannot show them again."
+	return msg
 }
 
 func (e *NotStoredError) Unwrap() error { return e.Err }
@@ -181,21 +170,17 @@ func (e *IndexRecoveredError) Error() string {
 	var b strings.Builder
 	switch {
 	case len(e.Paths) > 0:
-		fmt.Fprintf(&b, "The list of saved registrations was damaged. It was kept as %s, and the list was rebuilt from what could still be read, its previous copy and the keychain.", strings.Join(e.Paths, ", "))
+		fmt.Fprintf(&b, "index.json damaged (kept as %s), rebuilt", strings.Join(e.Paths, ", "))
 	case e.Restored:
-		b.WriteString("The list of saved registrations (index.json) was missing, and was rebuilt from its previous copy and from the keychain.")
+		b.WriteString("index.json missing, rebuilt from its previous copy")
 	default:
-		b.WriteString("The list of saved registrations was rebuilt from the keychain after it was lost or damaged.")
+		b.WriteString("index.json rebuilt from the keychain")
 	}
 	if n := len(e.Recovered); n > 0 {
-		what := "registration was"
-		if n > 1 {
-			what = "registrations were"
-		}
-		fmt.Fprintf(&b, " %d %s found only in the keychain: DCR Wizard knows its environment, client ID and address, and its name when the keychain had it, but not the credential, receipt or date it was registered with. Checking, renaming and removing still work.", n, what)
+		fmt.Fprintf(&b, "; %d recovered from the keychain only", n)
 	}
 	if e.KeychainErr != nil {
-		b.WriteString(" The keychain could not be searched (" + strings.TrimSuffix(sentence(e.KeychainErr.Error()), ".") + "), so registrations saved before may be missing from this list; they are still in the keychain. Unlock it and look again.")
+		b.WriteString("; keychain not searched: " + e.KeychainErr.Error())
 	}
 	return b.String()
 }
@@ -208,7 +193,7 @@ type NewerIndexError struct {
 }
 
 func (e *NewerIndexError) Error() string {
-	return fmt.Sprintf("The list of saved registrations (%s) was written by a newer version of DCR Wizard (format %d). Update DCR Wizard to change it.", e.Path, e.Version)
+	return fmt.Sprintf("%s written by a newer version (format %d)", e.Path, e.Version)
 }
 
 // NameItemError: the registration is stored (its own keychain items and the
@@ -221,7 +206,7 @@ type NameItemError struct {
 }
 
 func (e *NameItemError) Error() string {
-	return fmt.Sprintf("The registration is saved. Only the keychain entry that finds the newest registration by its name (%q in %s) could not be updated: %s. Programs that look a registration up by name may find an older one; look it up by client ID instead.", e.Name, e.Environment, strings.TrimSuffix(sentence(e.Err.Error()), "."))
+	return fmt.Sprintf("stored, but name item %q in %s not updated: %v", e.Name, e.Environment, e.Err)
 }
 
 func (e *NameItemError) Unwrap() error { return e.Err }
@@ -233,7 +218,7 @@ type NameCaseError struct {
 }
 
 func (e *NameCaseError) Error() string {
-	return fmt.Sprintf("A registration named %q already exists in %s. Names that differ only in capital letters count as the same name (Windows cannot tell them apart), so use %q exactly to add another registration under that name, or choose a different name.", e.Existing, e.Environment, e.Existing)
+	return fmt.Sprintf("name %q taken in %s by %q (differs only in case)", e.Name, e.Environment, e.Existing)
 }
 
 // NotReadyError: found before anything was sent, what the ATO returns could
@@ -244,24 +229,10 @@ type NotReadyError struct {
 }
 
 func (e *NotReadyError) Error() string {
-	if e.Keychain {
-		return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error()))
-	}
-	return "Nothing was sent to the ATO: the registration could not be kept, because " + lowerFirst(sentence(e.Err.Error())) + " Fix this, then register."
+	return "registration could not be kept: " + e.Err.Error()
 }
 
 func (e *NotReadyError) Unwrap() error { return e.Err }
-
-func lowerFirst(s string) string {
-	if s == "" || strings.HasPrefix(s, "DCR") {
-		return s
-	}
-	r := []rune(s)
-	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
-		return s // an acronym
-	}
-	return strings.ToLower(string(r[:1])) + string(r[1:])
-}
 
 // InUseError: another DCR Wizard window (or command) held the list of saved
 // registrations for the whole wait. Nothing was changed.
@@ -271,11 +242,7 @@ type InUseError struct {
 }
 
 func (e *InUseError) Error() string {
-	d := e.Waited.Round(time.Second)
-	if d == 0 {
-		d = e.Waited.Round(time.Millisecond)
-	}
-	return fmt.Sprintf("The list of saved registrations (%s) is in use by another DCR Wizard window: it was still busy after %s. Close the other window (or wait for its command to finish) and try again.", e.Path, d)
+	return fmt.Sprintf("%s in use by another process for %s", e.Path, roundWait(e.Waited))
 }
 
 // NotRegularError: a file DCR Wizard keeps is something other than a plain
@@ -287,8 +254,11 @@ type NotRegularError struct {
 }
 
 func (e *NotRegularError) Error() string {
-	return fmt.Sprintf("%s is not a plain file (%s), so DCR Wizard does not read it: reading it could wait for ever. Move it out of the way (it is not one DCR Wizard wrote) and try again.", e.Path, kindOf(e.Mode))
+	return fmt.Sprintf("%s is not a regular file (%s)", e.Path, e.Kind())
 }
+
+// Kind names what the file is instead: "a named pipe (FIFO)", "a folder", ….
+func (e *NotRegularError) Kind() string { return kindOf(e.Mode) }
 
 func kindOf(m fs.FileMode) string {
 	switch {
@@ -312,5 +282,5 @@ type UnsafeFolderError struct {
 }
 
 func (e *UnsafeFolderError) Error() string {
-	return fmt.Sprintf("DCR Wizard's settings folder (%s) can be changed by other users of this computer (mode %04o) and belongs to another user, so DCR Wizard will not use it: someone else could replace the list of registrations. Ask whoever manages this computer to give it to you with mode 0700 (chmod 700), or remove it.", e.Path, e.Mode)
+	return fmt.Sprintf("settings folder %s writable by others (mode %04o) and owned by another user", e.Path, e.Mode)
 }

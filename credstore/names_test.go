@@ -43,8 +43,9 @@ func TestNameDifferingOnlyInCaseIsRefused(t *testing.T) {
 	var nce *NameCaseError
 	if err := s.CheckName(ctx, env, "front desk", ""); !errors.As(err, &nce) || nce.Existing != "Front Desk" {
 		t.Fatalf("CheckName(front desk) = %v, want a *NameCaseError naming “Front Desk”", err)
-	} else if !strings.Contains(err.Error(), `"Front Desk" already exists`) {
-		t.Errorf("message %q", err)
+	} else if nce.Name != "front desk" || nce.Environment != env {
+		// What a person reads about it: guidance.TestCredstoreRefusals.
+		t.Errorf("refusal %+v", nce)
 	}
 	for _, ok := range []struct{ env, name string }{{env, "Front Desk"}, {env, "Back office"}, {uniqueEnv(t), "front desk"}} {
 		if err := s.CheckName(ctx, ok.env, ok.name, ""); err != nil {
@@ -188,8 +189,9 @@ func TestReadyBeforeSending(t *testing.T) {
 		if !errors.As(err, &nr) || !errors.As(err, &ne) || nr.Keychain {
 			t.Fatalf("Ready = %v", err)
 		}
-		if !strings.HasPrefix(err.Error(), "Nothing was sent to the ATO") {
-			t.Errorf("message %q", err)
+		if ne.Version != 99 || ne.Path != filepath.Join(dir, indexName) {
+			// What a person reads about it: guidance.TestStoreWords.
+			t.Errorf("newer index %+v", ne)
 		}
 	})
 	t.Run("unreadable index", func(t *testing.T) {
@@ -247,8 +249,11 @@ func TestIndexFailsAfterKeychainIsPrecise(t *testing.T) {
 	if !errors.As(err, &ns) || !ns.InKeychain || ns.Values != v {
 		t.Fatalf("Save = %v, want a *NotStoredError with InKeychain", err)
 	}
-	if !strings.Contains(err.Error(), "were saved in") || !strings.Contains(err.Error(), "index.json") || strings.Contains(err.Error(), v.RegistrationAccessToken) {
-		t.Errorf("message %q", err)
+	// What a person reads about it ("were saved in …, but the list …
+	// (index.json) could not be updated"): guidance.TestStoreWords.
+	var ne *NewerIndexError
+	if ns.Where != s.Where() || !errors.As(err, &ne) || strings.Contains(err.Error(), v.RegistrationAccessToken) {
+		t.Errorf("not stored %+v: %q", ns, err)
 	}
 	if got, err := kr.Get(Service, TokenAccount("sandbox", rec.ClientID)); err != nil || got != v.RegistrationAccessToken {
 		t.Errorf("the keychain does not hold the token: %v", err)

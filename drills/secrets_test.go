@@ -183,7 +183,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	// 4. The registrar in process, with an event logger and the error texts.
 	var events strings.Builder
-	logEvent := func(e flow.Event) { fmt.Fprintf(&events, "%s %s %s\n", e.Step, e.State, e.Message) }
+	logEvent := func(e flow.Event) { fmt.Fprintf(&events, "%s %s %s\n", e.Step, e.State, guidance.StepWords(e)) }
 	ks, err := m2m.Open(demo.KeystorePath, password)
 	if err != nil {
 		t.Fatal(err)

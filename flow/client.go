@@ -38,14 +38,39 @@ const (
 	StateFailed  State = "failed"
 )
 
-// Event reports progress: one when a step starts and one when it ends. The
-// Message is plain English for the screen and the support log; it never
-// holds a secret.
+// Event reports progress: one when a step starts and one when it ends. It
+// is data: package guidance words it (guidance.StepWords) for the screen
+// and the support log, the same in both front ends. It never holds a
+// secret; its strings may come from outside (escape them to show them).
 type Event struct {
-	Step    Step
-	State   State
-	Message string
-	At      time.Time
+	Step  Step
+	State State
+	At    time.Time
+	// Host is the server the step calls ("" for sign and save).
+	Host string
+	// Sign: the credential signing the request.
+	CredentialID, CredentialSerial string
+	CredentialNotAfter             time.Time
+	// Register: the installation name, and when done the new client id
+	// and the ATO's receipt ("" when none). Read, update: the
+	// registration's client id.
+	InstanceName, ClientID, Receipt string
+	// Lifetime: a token step done, the access token's lifetime (0 when
+	// the ATO did not say).
+	Lifetime time.Duration
+	// Rotated: a read or update done, the ATO issued a new registration
+	// access token.
+	Rotated bool
+	// TLSVersion: a token, register or heartbeat step done over less than
+	// TLS 1.3 (possible only for custom endpoints); 0 otherwise.
+	TLSVersion uint16
+	// Attempt of Attempts: a token step started again, RetryIn after Err.
+	Attempt, Attempts int
+	RetryIn           time.Duration
+	// Err: why the step failed, or the failure a retry follows.
+	Err error
+	// Where: the save step (emitted by registrar), the keychain.
+	Where string
 }
 
 // Request is what Register needs.
@@ -67,9 +92,11 @@ type Registration struct {
 	// float64), without registration_access_token. It includes ato_api_key:
 	// do not log it.
 	Metadata map[string]any
-	// Warnings are plain-English notes about an accepted answer that was
-	// not taken as given (a registration_client_uri on another host).
-	Warnings []string
+	// URIReplaced is the registration_client_uri the answer gave when it
+	// was not on the registration endpoint's own address (scrubbed of the
+	// run's secrets, escaped, cut at 200 bytes): RegistrationClientURI is
+	// then the ATO's pattern instead. guidance.RegistrationWarnings words it.
+	URIReplaced string
 }
 
 // Client runs registrations and lifecycle calls. The zero value works; the
@@ -102,9 +129,10 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
-func (c *Client) emit(step Step, state State, msg string) {
+func (c *Client) emit(e Event) {
 	if c.OnEvent != nil {
-		c.OnEvent(Event{Step: step, State: state, Message: safetext.Line(msg), At: c.now()})
+		e.At = c.now()
+		c.OnEvent(e)
 	}
 }
 
@@ -113,7 +141,7 @@ func (c *Client) fail(e *Error) error {
 	if e.At.IsZero() {
 		e.At = c.now()
 	}
-	c.emit(e.Step, StateFailed, e.Error())
+	c.emit(Event{Step: e.Step, State: StateFailed, Err: e})
 	return e
 }
 
@@ -148,13 +176,15 @@ func (c *Client) Register(ctx context.Context, r Request) (*Registration, error)
 		return nil, c.fail(c.cancelled(StepSign, err))
 	}
 
-	c.emit(StepSign, StateStarted, "Signing the request with credential “"+r.Credential.ID+"”…")
+	signing := Event{Step: StepSign, State: StateStarted, CredentialID: r.Credential.ID,
+		CredentialSerial: r.Credential.Serial, CredentialNotAfter: r.Credential.NotAfter}
+	c.emit(signing)
 	assertion, err := newAssertion(r.Credential, r.Env, c.now())
 	if err != nil {
 		return nil, c.fail(&Error{Step: StepSign, Kind: KindCredential, Err: err})
 	}
-	c.emit(StepSign, StateDone, "Signed with credential “"+r.Credential.ID+"” (certificate serial "+
-		r.Credential.Serial+", valid until "+r.Credential.NotAfter.Local().Format("2 January 2006")+").")
+	signing.State = StateDone
+	c.emit(signing)
 
 	token, err := c.token(ctx, r, assertion)
 	if err != nil {
@@ -165,41 +195,33 @@ func (c *Client) Register(ctx context.Context, r Request) (*Registration, error)
 
 // check refuses a request that cannot work, before anything is sent.
 func (c *Client) check(r Request) *Error {
-	input := func(kind ErrorKind, msg string, cause error) *Error {
-		err := errors.New(msg)
-		if cause != nil {
-			err = cause
-		}
+	input := func(kind ErrorKind, err error) *Error {
 		return &Error{Step: StepCheck, Kind: kind, Err: err, InstanceName: r.InstanceName}
 	}
 	cred := r.Credential
 	switch {
 	case cred == nil:
-		return input(KindCredential, "No M2M credential was chosen. Choose the credential to register with.", nil)
+		return input(KindCredential, ErrNoCredential)
 	case cred.Certificate == nil:
-		return input(KindCredential, "The credential has no certificate. Open the credential file again.", nil)
+		return input(KindCredential, ErrNoCertificate)
 	case cred.PrivateKey == nil:
-		return input(KindCredential, "The credential was opened without its private key. Open it again with its password.", nil)
+		return input(KindCredential, ErrNoPrivateKey)
 	}
 	if pub, ok := cred.Certificate.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&cred.PrivateKey.PublicKey) {
-		return input(KindCredential, "The credential's private key does not belong to its certificate. Open the credential file again, or choose another credential.", nil)
+		return input(KindCredential, ErrKeyMismatch)
 	}
 	if v := cred.Verdict(c.now()); !v.OK() {
-		msg := v.Message
-		if msg == "" {
-			msg = "This credential cannot be used to register (" + string(v.Status) + ")."
-		}
-		return input(KindCredential, msg, nil)
+		return input(KindCredential, &VerdictError{Verdict: v})
 	}
 	if r.ConsumerKey.IsZero() {
-		return input(KindInput, "Enter the consumer (API) key your software vendor gave you.", nil)
+		return input(KindInput, ErrNoConsumerKey)
 	}
 	if strings.TrimSpace(r.InstanceName) == "" {
-		return input(KindInput, "Enter a name for this installation so you can tell your registrations apart.", nil)
+		return input(KindInput, ErrNoInstanceName)
 	}
 	// The trust rules, with the CA this client really trusts.
 	if err := r.Env.Check(extraCA(c.HTTP)); err != nil {
-		return input(KindInput, "", err)
+		return input(KindInput, err)
 	}
 	return nil
 }
@@ -238,9 +260,9 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
-	// tlsNote, when not "", says the connection used less than TLS 1.3: the
-	// step's done line carries it.
-	tlsNote string
+	// tlsVersion, when not 0, is the connection's TLS version below 1.3:
+	// the step's done event carries it.
+	tlsVersion uint16
 }
 
 // do sends one request with its own timeout and reads the answer through
@@ -295,9 +317,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		return nil, transportErr(0, nil, err)
 	}
 	defer resp.Body.Close()
-	note := ""
+	var oldTLS uint16
 	if resp.TLS != nil && resp.TLS.Version < tls.VersionTLS13 {
-		note = tlsNote(host, resp.TLS.Version)
+		oldTLS = resp.TLS.Version
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil && resp.StatusCode/100 == 2 {
@@ -311,7 +333,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *Error) {
 		// short fails to parse, which the caller reports.
 		data = data[:maxResponseBody]
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsNote: note}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: data, tlsVersion: oldTLS}, nil
 }
 
 // requestContext is the context one request runs under: its own

@@ -1,8 +1,9 @@
 // Package flow runs the ATO's three registration steps (private-key JWT,
 // initial access token, dynamic client registration) and the RFC 7592
 // lifecycle calls on a registration. It has no user interface: it reports
-// progress through an event callback and failures as *Error, whose Message
-// and Action are plain English for the people using the wizard.
+// progress through an event callback and failures as *Error: both are data,
+// and package guidance says them in words for the people using either
+// front end.
 package flow
 
 import (
@@ -117,7 +118,7 @@ func checkURL(what, raw string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("the %s address %s is not a full web address. It should look like https://host/path", what, strconv.QuoteToASCII(raw))
+		return refuse(ProblemNotURL, "the %s address %s is not a full web address", what, strconv.QuoteToASCII(raw))
 	}
 	if u.User != nil {
 		// A user name or password in the address would be sent and logged.
@@ -130,7 +131,7 @@ func checkURL(what, raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("the %s address %s uses plain http://, which is only allowed to this computer (localhost). Use an https:// address: %w", what, strconv.QuoteToASCII(u.Redacted()), ErrInsecureURL)
+		return refuse(ProblemInsecure, "the %s address %s uses plain http://, which is only allowed to this computer (localhost): %w", what, strconv.QuoteToASCII(u.Redacted()), ErrInsecureURL)
 	default:
 		return fmt.Errorf("the %s address %s must start with https://", what, strconv.QuoteToASCII(u.Redacted()))
 	}

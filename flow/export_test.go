@@ -12,6 +12,17 @@ import (
 // it: the same words the front ends show, and the next steps they name.
 var Advise func(*Error) (msg, action string, next []string)
 
+// StepWords is guidance.StepWords, set the same way: events are data, and
+// the tests here read them in the words people see.
+var StepWords func(Event) string
+
+// ErrorWords is guidance.Words, set the same way: an error as a person
+// reads it, with what to do about a refused input.
+var ErrorWords func(error) string
+
+// RegistrationWarnings is guidance.RegistrationWarnings, set the same way.
+var RegistrationWarnings func(*Registration) []string
+
 func adviceMessage(e *Error) string { m, _, _ := Advise(e); return m }
 func adviceAction(e *Error) string  { _, a, _ := Advise(e); return a }
 

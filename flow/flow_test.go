@@ -95,7 +95,7 @@ func TestRegisterSuccess(t *testing.T) {
 	var seq []string
 	for _, e := range ev.list() {
 		seq = append(seq, string(e.Step)+"/"+string(e.State))
-		if e.Message == "" || e.At.IsZero() {
+		if StepWords(e) == "" || e.At.IsZero() {
 			t.Errorf("event without message or time: %+v", e)
 		}
 	}

@@ -14,6 +14,9 @@ func init() {
 		}
 		return a.Message(), a.Action(), next
 	}
+	flow.StepWords = guidance.StepWords
+	flow.ErrorWords = guidance.Words
+	flow.RegistrationWarnings = guidance.RegistrationWarnings
 }
 
 // nextOf is the advice's next steps for tests in this package, as

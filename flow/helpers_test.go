@@ -210,7 +210,7 @@ func (e *events) list() []Event {
 func (e *events) text() string {
 	var b strings.Builder
 	for _, ev := range e.list() {
-		b.WriteString(string(ev.Step) + "/" + string(ev.State) + ": " + ev.Message + "\n")
+		b.WriteString(string(ev.Step) + "/" + string(ev.State) + ": " + StepWords(ev) + "\n")
 	}
 	return b.String()
 }

@@ -53,18 +53,20 @@ func TestRegistrationClientURIOnlyFromTheRegistrationHost(t *testing.T) {
 			}
 			want := f.srv.URL + "/register/5d1b8f0e-1c2a-4a8b-9d3e-0f1e2d3c4b5a"
 			if uri == "" {
-				if len(reg.Warnings) != 0 || !strings.EqualFold(reg.RegistrationClientURI, want) {
-					t.Errorf("same host in another case: %q, warnings %q", reg.RegistrationClientURI, reg.Warnings)
+				if reg.URIReplaced != "" || !strings.EqualFold(reg.RegistrationClientURI, want) {
+					t.Errorf("same host in another case: %q, replaced %q", reg.RegistrationClientURI, reg.URIReplaced)
 				}
 				return
 			}
 			if reg.RegistrationClientURI != want {
 				t.Errorf("registration client URI %q, want the ATO's pattern %q", reg.RegistrationClientURI, want)
 			}
-			if len(reg.Warnings) != 1 || !strings.Contains(reg.Warnings[0], "not on the registration service's own address") {
-				t.Errorf("warnings %q", reg.Warnings)
+			// Its words: guidance.TestRegistrationWarnings.
+			warnings := RegistrationWarnings(reg)
+			if reg.URIReplaced == "" || len(warnings) != 1 || !strings.Contains(warnings[0], "not on the registration service's own address") {
+				t.Errorf("replaced %q, warnings %q", reg.URIReplaced, warnings)
 			}
-			for _, w := range reg.Warnings {
+			for _, w := range warnings {
 				if strings.ContainsAny(w, "\x1b\r") {
 					t.Errorf("raw control character in the warning %q", w)
 				}
@@ -141,8 +143,8 @@ func TestServerTextIsEscaped(t *testing.T) {
 		t.Errorf("the escaped text is not shown: %q", adviceMessage(fe))
 	}
 	for _, e := range ev.all {
-		if strings.ContainsAny(e.Message, "\x1b\r\u202e") {
-			t.Errorf("event %q", e.Message)
+		if strings.ContainsAny(StepWords(e), "\x1b\r\u202e") {
+			t.Errorf("event %q", StepWords(e))
 		}
 	}
 }

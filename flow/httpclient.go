@@ -49,6 +49,11 @@ func NewHTTPClient(caFile string, timeout time.Duration) (*http.Client, error) {
 		cfg.RootCAs = pool
 	}
 	tr.TLSClientConfig = cfg
+	// Every call to a host is one after another, never side by side. One
+	// connection per host makes reusing it certain: a request made while
+	// the last answer's connection is still being put back waits for it,
+	// instead of paying a new TLS handshake (a round trip to the ATO).
+	tr.MaxConnsPerHost = 1
 	installWarmPool(tr) // Preconnect's connections (preconnect.go)
 	return &http.Client{Transport: tr, Timeout: timeout}, nil
 }
@@ -58,7 +63,7 @@ func NewHTTPClient(caFile string, timeout time.Duration) (*http.Client, error) {
 func readCAFile(path string) ([]*x509.Certificate, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("the extra CA certificate file %q could not be opened. Check the file exists and you may read it: %w", path, err)
+		return nil, refuse(ProblemCAOpen, "the extra CA certificate file %q could not be opened: %w", path, err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxCAFileSize+1))
@@ -66,7 +71,7 @@ func readCAFile(path string) ([]*x509.Certificate, error) {
 		return nil, fmt.Errorf("the extra CA certificate file %q could not be read: %w", path, err)
 	}
 	if len(data) > maxCAFileSize {
-		return nil, fmt.Errorf("the file %q is too big to be a CA certificate file. Choose the certificate file your IT support gave you", path)
+		return nil, refuse(ProblemCATooBig, "the file %q is too big to be a CA certificate file", path)
 	}
 	var certs []*x509.Certificate
 	rest := data
@@ -91,7 +96,7 @@ func readCAFile(path string) ([]*x509.Certificate, error) {
 		}
 	}
 	if len(certs) == 0 {
-		return nil, fmt.Errorf("the file %q holds no certificates. Choose the CA certificate file (PEM or .cer) your IT support gave you", path)
+		return nil, refuse(ProblemCANoCerts, "the file %q holds no certificates", path)
 	}
 	return certs, nil
 }

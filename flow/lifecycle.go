@@ -32,19 +32,19 @@ var readOnlyFields = []string{
 // key is the consumer key, sent as the gateway's apikey header (as on
 // every RFC 7592 call): the ATO's gateway guards its APIs with it.
 func (c *Client) Read(ctx context.Context, uri, token string, key consumerkey.Key) (*Registration, error) {
-	c.emit(StepRead, StateStarted, "Reading the registration from "+hostOf(uri)+"…")
+	c.emit(Event{Step: StepRead, State: StateStarted, Host: hostOf(uri)})
 	reg, err := c.lifecycle(ctx, StepRead, http.MethodGet, uri, token, key, nil)
 	if err != nil {
 		return nil, err
 	}
-	c.emit(StepRead, StateDone, "Read registration "+reg.ClientID+rotatedNote(reg, token)+".")
+	c.emit(Event{Step: StepRead, State: StateDone, Host: hostOf(uri), ClientID: reg.ClientID, Rotated: reg.RegistrationAccessToken != token})
 	return reg, nil
 }
 
 // Update replaces a registration's metadata (RFC 7592 PUT). metadata must
 // hold client_id; the server-managed fields are left out for the caller.
 func (c *Client) Update(ctx context.Context, uri, token string, key consumerkey.Key, metadata map[string]any) (*Registration, error) {
-	c.emit(StepUpdate, StateStarted, "Updating the registration at "+hostOf(uri)+"…")
+	c.emit(Event{Step: StepUpdate, State: StateStarted, Host: hostOf(uri)})
 	body := make(map[string]any, len(metadata))
 	for k, v := range metadata {
 		body[k] = v
@@ -54,7 +54,7 @@ func (c *Client) Update(ctx context.Context, uri, token string, key consumerkey.
 	}
 	if id, _ := body["client_id"].(string); id == "" {
 		return nil, c.fail(&Error{Step: StepUpdate, Kind: KindInput,
-			Err: errors.New("the registration details to update have no client id. Read the registration first, then change it")})
+			Err: errors.New("registration details to update have no client_id: read the registration first")})
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
@@ -64,17 +64,17 @@ func (c *Client) Update(ctx context.Context, uri, token string, key consumerkey.
 	if err != nil {
 		return nil, err
 	}
-	c.emit(StepUpdate, StateDone, "Updated registration "+reg.ClientID+rotatedNote(reg, token)+".")
+	c.emit(Event{Step: StepUpdate, State: StateDone, Host: hostOf(uri), ClientID: reg.ClientID, Rotated: reg.RegistrationAccessToken != token})
 	return reg, nil
 }
 
 // Delete removes a registration (RFC 7592 DELETE, 204).
 func (c *Client) Delete(ctx context.Context, uri, token string, key consumerkey.Key) error {
-	c.emit(StepDelete, StateStarted, "Removing the registration at "+hostOf(uri)+"…")
+	c.emit(Event{Step: StepDelete, State: StateStarted, Host: hostOf(uri)})
 	if _, err := c.lifecycle(ctx, StepDelete, http.MethodDelete, uri, token, key, nil); err != nil {
 		return err
 	}
-	c.emit(StepDelete, StateDone, "Removed the registration.")
+	c.emit(Event{Step: StepDelete, State: StateDone, Host: hostOf(uri)})
 	return nil
 }
 
@@ -86,13 +86,6 @@ func clientIDOf(uri string) string {
 		return ""
 	}
 	return safetext.Line(path.Base(u.Path))
-}
-
-func rotatedNote(reg *Registration, old string) string {
-	if reg.RegistrationAccessToken != old {
-		return " (the ATO issued a new registration access token)"
-	}
-	return ""
 }
 
 // lifecycle sends one RFC 7592 request. For Delete it returns (nil, nil).

@@ -39,7 +39,11 @@ type warmPool struct {
 	tr  weak.Pointer[http.Transport]
 	mu  sync.Mutex
 	got map[string][]warmConn
-	now func() time.Time
+	// making is closed when Preconnect's dial to a host:port ends: a
+	// request made meanwhile (Register pressed at once) waits for that
+	// connection instead of making a second one.
+	making map[string]chan struct{}
+	now    func() time.Time
 }
 
 // pools maps a transport made by NewHTTPClient to its pool.
@@ -50,7 +54,7 @@ var pools sync.Map // weak.Pointer[http.Transport] -> *warmPool
 // own CONNECT tunnel, which this cannot do on its behalf.
 func installWarmPool(tr *http.Transport) {
 	key := weak.Make(tr)
-	p := &warmPool{tr: key, got: map[string][]warmConn{}, now: time.Now}
+	p := &warmPool{tr: key, got: map[string][]warmConn{}, making: map[string]chan struct{}{}, now: time.Now}
 	tr.DialTLSContext = p.dialTLS
 	pools.Store(key, p)
 	runtime.AddCleanup(tr, func(k weak.Pointer[http.Transport]) {
@@ -64,6 +68,19 @@ func installWarmPool(tr *http.Transport) {
 func (p *warmPool) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
 	if c := p.take(addr); c != nil {
 		return c, nil
+	}
+	p.mu.Lock()
+	making := p.making[addr]
+	p.mu.Unlock()
+	if making != nil {
+		select {
+		case <-making:
+			if c := p.take(addr); c != nil {
+				return c, nil
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	return p.dial(ctx, network, addr)
 }
@@ -172,15 +189,38 @@ func Preconnect(ctx context.Context, hc *http.Client, env Environment) {
 			continue
 		}
 		seen[addr] = true
+		done := p.startMaking(addr)
+		if done == nil {
+			continue // another Preconnect is making it
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer done()
 			if c, err := p.dial(ctx, "tcp", addr); err == nil {
 				p.put(addr, c)
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// startMaking notes a dial to addr under way; the func it returns ends it.
+// nil when one is under way already.
+func (p *warmPool) startMaking(addr string) func() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.making[addr] != nil {
+		return nil
+	}
+	ch := make(chan struct{})
+	p.making[addr] = ch
+	return func() {
+		p.mu.Lock()
+		delete(p.making, addr)
+		p.mu.Unlock()
+		close(ch)
+	}
 }
 
 // ClosePreconnected closes hc's connections that no request used: for a

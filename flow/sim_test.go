@@ -45,7 +45,7 @@ func (l *eventLog) text() string {
 	defer l.mu.Unlock()
 	var b strings.Builder
 	for _, e := range l.all {
-		b.WriteString(string(e.Step) + "/" + string(e.State) + ": " + e.Message + "\n")
+		b.WriteString(string(e.Step) + "/" + string(e.State) + ": " + guidance.StepWords(e) + "\n")
 	}
 	return b.String()
 }

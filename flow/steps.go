@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"dcrwizard/internal/safetext"
-	"dcrwizard/internal/timewords"
 	"dcrwizard/m2m"
 )
 
@@ -36,7 +35,7 @@ func (c *Client) token(ctx context.Context, r Request, assertion string) (*acces
 // client and the scope it asks for; "" leaves scope out).
 func (c *Client) tokenAt(ctx context.Context, step Step, r Request, assertion string) (*accessToken, error) {
 	host := hostOf(r.Env.TokenURL)
-	c.emit(step, StateStarted, "Getting an access token from "+host+"…")
+	c.emit(Event{Step: step, State: StateStarted, Host: host})
 	secrets := redactor{r.ConsumerKey.Header(), assertion}
 	backoff := c.RetryBackoff
 	if backoff <= 0 {
@@ -77,11 +76,7 @@ func (c *Client) tokenAt(ctx context.Context, step Step, r Request, assertion st
 				return nil, c.fail(&Error{Step: step, Status: resp.status, Kind: KindBadResponse, Host: host,
 					Receipt: receiptOf(resp.header, secrets), Body: supportBody(secrets, resp.body), Err: perr})
 			}
-			msg := "Got an access token from " + host
-			if tok.expiresIn > 0 {
-				msg += " (valid for " + timewords.Duration(tok.expiresIn) + ")"
-			}
-			c.emit(step, StateDone, msg+"."+resp.tlsNote)
+			c.emit(Event{Step: step, State: StateDone, Host: host, Lifetime: tok.expiresIn, TLSVersion: resp.tlsVersion})
 			return tok, nil
 		}
 		if e == nil {
@@ -93,8 +88,8 @@ func (c *Client) tokenAt(ctx context.Context, step Step, r Request, assertion st
 			return nil, c.fail(e)
 		}
 		wait := backoff << (attempt - 1)
-		c.emit(step, StateStarted, fmt.Sprintf("%s; trying again in %s (attempt %d of %d)…",
-			strings.TrimSuffix(e.Error(), "."), wait, attempt+1, maxTokenRetries+1))
+		c.emit(Event{Step: step, State: StateStarted, Host: host, Err: e, RetryIn: wait,
+			Attempt: attempt + 1, Attempts: maxTokenRetries + 1})
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -143,7 +138,7 @@ type dcrBody struct {
 // register runs step 3. The POST is never repeated.
 func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Registration, error) {
 	host := hostOf(r.Env.RegistrationURL)
-	c.emit(StepRegister, StateStarted, "Registering “"+r.InstanceName+"” with "+host+"…")
+	c.emit(Event{Step: StepRegister, State: StateStarted, Host: host, InstanceName: r.InstanceName})
 	body, err := json.Marshal(dcrBody{
 		ClientName:      r.InstanceName,
 		ATOAPIKey:       r.ConsumerKey.Header(),
@@ -198,16 +193,11 @@ func (c *Client) register(ctx context.Context, r Request, tok *accessToken) (*Re
 		if len(given) > 200 {
 			given = given[:200] + "…"
 		}
-		reg.Warnings = append(reg.Warnings, safetext.Line(fmt.Sprintf(
-			"The ATO's answer gave a registration client URI that is not on the registration service's own address (%s), so DCR Wizard will not send the registration access token there. It kept %s instead, the address the ATO uses for every registration. If managing this registration (check, rename, remove) fails, contact the ATO.",
-			cl.secrets.scrub(given), pattern)))
+		reg.URIReplaced = safetext.Line(cl.secrets.scrub(given))
 		reg.RegistrationClientURI = pattern
 	}
-	msg := "Registered “" + r.InstanceName + "”: client id " + reg.ClientID
-	if reg.Receipt != "" {
-		msg += ", receipt " + reg.Receipt
-	}
-	c.emit(StepRegister, StateDone, msg+"."+resp.tlsNote)
+	c.emit(Event{Step: StepRegister, State: StateDone, Host: host, InstanceName: r.InstanceName,
+		ClientID: reg.ClientID, Receipt: reg.Receipt, TLSVersion: resp.tlsVersion})
 	return reg, nil
 }
 

@@ -55,10 +55,3 @@ func TLSVersionName(v uint16) string {
 	}
 	return fmt.Sprintf("TLS version 0x%04x", v)
 }
-
-// tlsNote is added to a step's "done" line when its connection used less
-// than TLS 1.3 (possible only for custom endpoints).
-func tlsNote(host string, version uint16) string {
-	return " Note: the connection to " + host + " used " + TLSVersionName(version) +
-		"; the ATO's own servers accept TLS 1.3 only, so the same set-up would fail against them."
-}

@@ -102,13 +102,12 @@ func CheckHost(host string) error {
 	}
 	for _, r := range host {
 		if r > 0x7e || r < 0x21 {
-			return fmt.Errorf("its host name %q has the character %U, which is not a plain letter, digit, dot or hyphen. "+
-				"Such characters can make another server's name look like a known one; type the address with plain letters",
+			return refuse(ProblemHostChar, "its host name %q has the character %U, which is not a plain letter, digit, dot or hyphen",
 				asciiOnly(host), r)
 		}
 	}
 	if strings.HasSuffix(host, ".") {
-		return fmt.Errorf("its host name %q ends with a dot. Leave the dot out", host)
+		return refuse(ProblemHostDot, "its host name %q ends with a dot", host)
 	}
 	if len(host) > 253 {
 		return errors.New("its host name is longer than 253 characters")
@@ -120,8 +119,7 @@ func CheckHost(host string) error {
 		case len(label) > 63:
 			return fmt.Errorf("its host name %q has a part longer than 63 characters", host)
 		case len(label) >= 4 && strings.EqualFold(label[:4], "xn--"):
-			return fmt.Errorf("its host name %q has a part in punycode (%q), which stands for characters other than plain letters "+
-				"and can make another server's name look like a known one. Use a host name of plain letters, digits and hyphens", host, label)
+			return refuse(ProblemPunycode, "its host name %q has a part in punycode (%q), which stands for characters other than plain letters", host, label)
 		case label[0] == '-' || label[len(label)-1] == '-':
 			return fmt.Errorf("its host name %q has a part that starts or ends with a hyphen", host)
 		}
@@ -178,10 +176,10 @@ func checkAddress(role Role, raw string) (endpoint, error) {
 // address, plain errors for a missing value.
 func (e Environment) Check(extraCA bool) error {
 	if strings.TrimSpace(e.RegistrationClientID) == "" {
-		return errors.New("the environment has no registration client id. Enter the one the ATO gives for this environment")
+		return refuse(ProblemNoClientID, "the environment has no registration client id")
 	}
 	if strings.TrimSpace(e.Scope) == "" {
-		return errors.New("the environment has no scope. For the ATO it is " + registrationScope)
+		return refuse(ProblemNoScope, "the environment has no scope")
 	}
 	return e.checkTrust(extraCA, true)
 }
@@ -217,8 +215,7 @@ func (e Environment) checkTrust(extraCA, needRegistration bool) error {
 			if d, err := publicsuffix.EffectiveTLDPlusOne(home.host); err == nil {
 				domain = d
 			}
-			return &EndpointError{Role: RoleHeartbeat, Err: fmt.Errorf("the heartbeat address (%s) is not on the %s's own domain (%s). "+
-				"The heartbeat receives the new registration's access token, so it must be a server of the same organisation, or on this computer", hb.host, home.role, domain)}
+			return &EndpointError{Role: RoleHeartbeat, Err: refuse(ProblemHeartbeatDomain, "the heartbeat address (%s) is not on the %s's own domain (%s)", hb.host, home.role, domain)}
 		}
 	}
 	var ato, other *endpoint
@@ -232,13 +229,11 @@ func (e Environment) checkTrust(extraCA, needRegistration bool) error {
 		}
 	}
 	if ato != nil && other != nil {
-		return &EndpointError{Role: other.role, Err: fmt.Errorf("the %s is the ATO's (%s) but the %s (%s) is not. "+
-			"A set-up either uses the ATO's addresses only or none of them: mixed, what the ATO issues would be sent to another server",
+		return &EndpointError{Role: other.role, Err: refuse(ProblemMixed, "the %s is the ATO's (%s) but the %s (%s) is not",
 			ato.role, ato.host, other.role, other.host)}
 	}
 	if ato != nil && extraCA && !e.isPreset() {
-		return &EndpointError{Role: RoleCA, Err: fmt.Errorf("these addresses are the ATO's (%s), so no extra CA certificate may be trusted for them: "+
-			"whoever holds that CA could pose as the ATO. Remove the extra CA certificate", ato.host)}
+		return &EndpointError{Role: RoleCA, Err: refuse(ProblemATOExtraCA, "these addresses are the ATO's (%s), so no extra CA certificate may be trusted for them", ato.host)}
 	}
 	return nil
 }

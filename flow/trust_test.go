@@ -145,8 +145,8 @@ func TestEnvironmentCheck(t *testing.T) {
 			if !errors.As(err, &ee) || ee.Role != tt.role {
 				t.Fatalf("Check(%v) = %v (%T), want an EndpointError for the %s", tt.extraCA, err, err, tt.role)
 			}
-			if !strings.Contains(err.Error(), tt.why) {
-				t.Errorf("Check = %q, want it to say %q", err, tt.why)
+			if !strings.Contains(ErrorWords(err), tt.why) {
+				t.Errorf("Check = %q, want it to say %q", ErrorWords(err), tt.why)
 			}
 			if tt.extraCA {
 				return

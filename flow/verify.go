@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -89,14 +88,11 @@ func (c *Client) clientToken(ctx context.Context, step Step, r VerifyRequest) (*
 }
 
 func (c *Client) checkVerify(r VerifyRequest) *Error {
-	input := func(kind ErrorKind, msg string) *Error {
-		return &Error{Step: StepCheck, Kind: kind, Err: errors.New(msg)}
-	}
 	switch {
 	case strings.TrimSpace(r.ClientID) == "":
-		return input(KindInput, "No client id was given: choose the registration to test.")
+		return &Error{Step: StepCheck, Kind: KindInput, Err: ErrNoClientID}
 	case r.Credential == nil || r.Credential.Certificate == nil || r.Credential.PrivateKey == nil:
-		return input(KindCredential, "The credential was not opened with its private key. Open it again with its password.")
+		return &Error{Step: StepCheck, Kind: KindCredential, Err: ErrNoPrivateKey}
 	}
 	// The trust rules (trust.go); the registration endpoint may be unknown
 	// for a registration stored before its addresses were kept.
@@ -110,7 +106,7 @@ func (c *Client) checkVerify(r VerifyRequest) *Error {
 // connection to DSG via authentication only".
 func (c *Client) heartbeat(ctx context.Context, r VerifyRequest, tok *accessToken) error {
 	host := hostOf(r.Env.HeartbeatURL)
-	c.emit(StepHeartbeat, StateStarted, "Calling the ATO's heartbeat at "+host+" as the new registration…")
+	c.emit(Event{Step: StepHeartbeat, State: StateStarted, Host: host})
 	header := http.Header{"Authorization": {"Bearer " + tok.value}, "Accept": {"application/json"}}
 	// The consumer key goes to the registration endpoint's own host only
 	// (trust.go): the ATO's heartbeat is there; another host gets none.
@@ -126,6 +122,6 @@ func (c *Client) heartbeat(ctx context.Context, r VerifyRequest, tok *accessToke
 	if resp.status/100 != 2 {
 		return c.fail(c.httpError(cl, resp))
 	}
-	c.emit(StepHeartbeat, StateDone, "The heartbeat at "+host+" answered."+resp.tlsNote)
+	c.emit(Event{Step: StepHeartbeat, State: StateDone, Host: host, TLSVersion: resp.tlsVersion})
 	return nil
 }

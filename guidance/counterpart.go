@@ -1,6 +1,11 @@
 package guidance
 
-import "strings"
+import (
+	"strings"
+
+	"dcrwizard/flow"
+	"dcrwizard/internal/safetext"
+)
 
 // Counterpart is who answers a registration's calls: the ATO, or Practice's
 // built-in simulator playing it, which must never be taken for the ATO.
@@ -54,4 +59,18 @@ func midSentence(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// WordsAt is Words with who answered named.
+func WordsAt(err error, c Counterpart) string {
+	if err == nil {
+		return ""
+	}
+	return Sentence(c.fill(textSlots(err)))
+}
+
+// StepWordsAt is StepWords with who answers named: Practice's progress rows
+// never say the ATO.
+func StepWordsAt(e flow.Event, c Counterpart) string {
+	return safetext.Line(c.fill(stepWords(e)))
 }

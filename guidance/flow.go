@@ -374,8 +374,11 @@ func withSaid(e *flow.Error, msg string) string {
 // errText is the cause's own text: for input and credential errors it is
 // already a plain-English sentence of ours or m2m's.
 func errText(e *flow.Error, fallback string) string {
+	if w := checkWords(e.Err); w != "" {
+		return w
+	}
 	if e.Err != nil && e.Err.Error() != "" {
-		return Sentence(e.Err.Error())
+		return Words(e.Err)
 	}
 	return fallback
 }
@@ -480,4 +483,32 @@ func notOfferedGuide(e *flow.Error) advice {
 		return advice{"{The ATO} does not offer removing a registration from here, so it still exists at {the ATO}.",
 			"Leave it in place (an unused registration does no harm) or have it removed by other means; you can forget it on this computer only.", nil}
 	}
+}
+
+// checkWords is what flow's check refused, as a person reads it; "" for
+// any other error.
+func checkWords(err error) string {
+	var ve *flow.VerdictError
+	switch {
+	case errors.As(err, &ve):
+		if ve.Verdict.Message != "" {
+			return ve.Verdict.Message
+		}
+		return "This credential cannot be used to register (" + string(ve.Verdict.Status) + ")."
+	case errors.Is(err, flow.ErrNoCredential):
+		return "No M2M credential was chosen. Choose the credential to register with."
+	case errors.Is(err, flow.ErrNoCertificate):
+		return "The credential has no certificate. Open the credential file again."
+	case errors.Is(err, flow.ErrNoPrivateKey):
+		return "The credential was opened without its private key. Open it again with its password."
+	case errors.Is(err, flow.ErrKeyMismatch):
+		return "The credential's private key does not belong to its certificate. Open the credential file again, or choose another credential."
+	case errors.Is(err, flow.ErrNoConsumerKey):
+		return "Enter the consumer (API) key your software vendor gave you."
+	case errors.Is(err, flow.ErrNoClientID):
+		return "No client id was given: choose the registration to test."
+	case errors.Is(err, flow.ErrNoInstanceName):
+		return "Enter a name for this installation so you can tell your registrations apart."
+	}
+	return ""
 }

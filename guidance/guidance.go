@@ -45,7 +45,7 @@ func (a advice) then(next ...Next) advice {
 // For is the advice for err when the ATO answered (or was to answer): the
 // first error in its chain that is a *flow.Error, a credstore refusal or
 // knows its own advice (or what to do: an Action) decides; otherwise err's
-// own text, as a sentence. For(nil) is nil.
+// own text, as a sentence (Words). For(nil) is nil.
 func For(err error) Advice { return ForAt(err, ATO) }
 
 // ForAt is For with who answered named: Practice's simulator is never
@@ -59,11 +59,11 @@ func ForAt(err error, c Counterpart) Advice {
 	case actionOnly:
 		// The error says what to do but not what happened: its whole
 		// chain's text says that.
-		return advice{msg: Sentence(err.Error()), action: a.action}
+		return advice{msg: Words(err), action: a.action}
 	default:
 		return a
 	}
-	return advice{msg: Sentence(err.Error())}
+	return advice{msg: Words(err)}
 }
 
 // find walks err's chain (and joined errors) as errors.As does.

@@ -120,7 +120,7 @@ func TestRenewNotOfferedRegistersAgain(t *testing.T) {
 	if !errors.As(err, &refused) || !isNotOffered(err, OpUpdate) {
 		t.Fatalf("Renew = %v, want an update refusal: not offered", err)
 	}
-	if msg := refused.Error(); !strings.Contains(msg, "does not offer changing a registration") || !strings.Contains(msg, "register this installation again") {
+	if msg := guidance.Words(err); !strings.Contains(msg, "does not offer changing a registration") || !strings.Contains(msg, "register this installation again") {
 		t.Errorf("renewal refusal: %q", msg)
 	}
 	if notes, _ := rf.r.Store.Pending(); len(notes) != 0 {

@@ -15,6 +15,7 @@ import (
 	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/m2m"
 )
 
@@ -160,13 +161,13 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	}
 
 	rec := recordOf(in, reg)
-	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID, Warnings: reg.Warnings}
+	res := &Result{Registration: reg, Record: rec, Where: r.Store.Where(), PendingID: pending.ID, Warnings: guidance.RegistrationWarnings(reg)}
 
 	// The ATO has accepted: from here a user's Cancel must not stop us keeping
 	// what it returned.
 	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SaveTimeout)
 	defer cancel()
-	emit(flow.Event{Step: flow.StepSave, State: flow.StateStarted, Message: "Saving to " + res.Where + "…", At: r.now()})
+	emit(flow.Event{Step: flow.StepSave, State: flow.StateStarted, Where: res.Where, At: r.now()})
 	err = r.Store.Save(saveCtx, rec, credstore.Values{
 		ClientID:                reg.ClientID,
 		RegistrationAccessToken: reg.RegistrationAccessToken,
@@ -176,11 +177,11 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 	var nameErr *credstore.NameItemError
 	if errors.As(err, &nameErr) {
 		// Stored: only the shared by-name entry lags behind.
-		res.Warnings = append(res.Warnings, nameErr.Error())
+		res.Warnings = append(res.Warnings, guidance.Text(nameErr))
 		err = nil
 	}
 	if err != nil {
-		emit(flow.Event{Step: flow.StepSave, State: flow.StateFailed, Message: "Could not save to " + res.Where, At: r.now()})
+		emit(flow.Event{Step: flow.StepSave, State: flow.StateFailed, Where: res.Where, At: r.now()})
 		return res, err
 	}
 	res.Stored = true
@@ -189,7 +190,7 @@ func (r *Registrar) Register(ctx context.Context, in Input, onEvent func(flow.Ev
 			res.PendingID = ""
 		}
 	}
-	emit(flow.Event{Step: flow.StepSave, State: flow.StateDone, Message: "Saved to " + res.Where, At: r.now()})
+	emit(flow.Event{Step: flow.StepSave, State: flow.StateDone, Where: res.Where, At: r.now()})
 	return res, nil
 }
 

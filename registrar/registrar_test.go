@@ -126,7 +126,8 @@ func TestNameDifferingOnlyInCaseRefusedBeforeSending(t *testing.T) {
 	in.InstanceName = "front desk"
 	res, err := r.Register(context.Background(), in, nil)
 	var nce *credstore.NameCaseError
-	if res != nil || !errors.As(err, &nce) || !strings.Contains(err.Error(), "already exists") {
+	// Its words: guidance.TestCredstoreRefusals.
+	if res != nil || !errors.As(err, &nce) || nce.Existing != "Front Desk" || nce.Name != "front desk" {
 		t.Fatalf("res=%v err=%v, want a *credstore.NameCaseError", res, err)
 	}
 	if len(sim.Requests()) != before || len(sim.Clients()) != 1 {

@@ -25,6 +25,11 @@ type BusyError struct {
 }
 
 func (e *BusyError) Error() string {
+	return "registration " + e.ClientID + " busy in another process"
+}
+
+// Words is what a person reads about it (guidance.Words shows it).
+func (e *BusyError) Words() string {
 	return "Another DCR Wizard window or command is checking or changing registration " + e.ClientID +
 		" right now, and it did not finish in time. Nothing was sent to the ATO."
 }

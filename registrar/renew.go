@@ -51,6 +51,11 @@ type RenewResult struct {
 type OtherABNError struct{ Registered, Chosen string }
 
 func (e *OtherABNError) Error() string {
+	return fmt.Sprintf("registration of ABN %s, credential of ABN %s", e.Registered, e.Chosen)
+}
+
+// Words is what a person reads about it (guidance.Words shows it).
+func (e *OtherABNError) Words() string {
 	return fmt.Sprintf("This registration belongs to ABN %s, but the credential you chose is for ABN %s. Choose the renewed credential of ABN %s, or confirm that this registration should now use ABN %s.",
 		e.Registered, e.Chosen, e.Registered, e.Chosen)
 }
@@ -65,6 +70,11 @@ var ErrSameCertificate = errors.New("this registration already holds this creden
 type UpdateRefusedError struct{ Err error }
 
 func (e *UpdateRefusedError) Error() string {
+	return "update with the renewed credential refused: " + e.Err.Error()
+}
+
+// Words is what a person reads about it (guidance.Words shows it).
+func (e *UpdateRefusedError) Words() string {
 	return "The ATO did not update the registration with the renewed credential: " + lowerFirst(errorMessage(e.Err)) +
 		" You can register this installation again with the renewed credential; the old registration is kept until you remove it."
 }
@@ -268,7 +278,7 @@ func errorMessage(err error) string {
 	if errors.As(err, &fe) {
 		return guidance.For(fe).Message()
 	}
-	return err.Error()
+	return guidance.Text(err)
 }
 
 // lowerFirst lowers the first letter of a sentence that is to follow a colon.

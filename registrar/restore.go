@@ -56,6 +56,11 @@ type TokenRefusedError struct {
 }
 
 func (e *TokenRefusedError) Error() string {
+	return "token refused for registration " + e.ClientID
+}
+
+// Words is what a person reads about it (guidance.Words shows it).
+func (e *TokenRefusedError) Words() string {
 	return "The ATO did not accept this token for registration " + e.ClientID + ": it is not the registration's current registration access token " +
 		"(an older one the ATO has since replaced, or the token of another registration). Nothing was stored: the keychain keeps what it had."
 }

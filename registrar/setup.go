@@ -18,6 +18,7 @@ import (
 	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/setupfile"
 )
 
@@ -225,7 +226,7 @@ func checkEndpoints(errs *setupfile.Error, f *setupfile.File, s *Setup) {
 	}{{"endpoints.token_url", flow.RoleToken, s.Env.TokenURL}, {"endpoints.registration_url", flow.RoleRegistration, s.Env.RegistrationURL}} {
 		if f.Has(a.field) {
 			if err := flow.CheckAddress(a.role, a.v); err != nil {
-				errs.Add(f, a.field, err.Error())
+				errs.Add(f, a.field, guidance.Text(err))
 			}
 		}
 	}
@@ -238,7 +239,7 @@ func checkEndpoints(errs *setupfile.Error, f *setupfile.File, s *Setup) {
 	if f.Has("endpoints.heartbeat_url") {
 		u := strings.TrimSpace(e.HeartbeatURL)
 		if err := probeURL(string(flow.RoleHeartbeat), u); err != nil {
-			errs.Add(f, "endpoints.heartbeat_url", err.Error())
+			errs.Add(f, "endpoints.heartbeat_url", guidance.Text(err))
 		} else {
 			s.HeartbeatURL = u
 		}
@@ -270,7 +271,7 @@ func checkEndpoints(errs *setupfile.Error, f *setupfile.File, s *Setup) {
 		if field == "" || !f.Has(field) {
 			field = "endpoints"
 		}
-		errs.Add(f, field, ee.Error())
+		errs.Add(f, field, guidance.Text(ee))
 	}
 }
 
@@ -316,7 +317,7 @@ func checkTemplate(errs *setupfile.Error, f *setupfile.File, tmpl, product strin
 	}
 	name := CleanName(expand(tmpl, product, sampleComputer))
 	if err := ValidateInstanceName(name); err != nil {
-		errs.Add(f, "name_template", fmt.Sprintf("for a computer called %s the name would be %q: %s", sampleComputer, name, err.Error()))
+		errs.Add(f, "name_template", fmt.Sprintf("for a computer called %s the name would be %q: %s", sampleComputer, name, guidance.Text(err)))
 		return ""
 	}
 	return tmpl

@@ -1,7 +1,6 @@
 package registrar
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -18,26 +17,58 @@ func CleanName(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// ValidateInstanceName checks a name for this software instance after CleanName.
-// Its errors are whole sentences, shown as they are beside the name field
-// and on the command line: the one place ST1005 is waived (lint:ignore),
-// until they become a typed error that guidance words.
+// NameProblem is what is wrong with an installation name.
+type NameProblem string
+
+const (
+	NameEmpty       NameProblem = "empty"
+	NameUnreadable  NameProblem = "unreadable" // not valid UTF-8
+	NameTooLong     NameProblem = "too-long"
+	NameUnprintable NameProblem = "unprintable"
+)
+
+// NameError is a name ValidateInstanceName refuses. Error() is a fragment;
+// Words is what a person reads beside the name field and on the command
+// line (guidance.Words shows it).
+type NameError struct {
+	Problem NameProblem
+	Length  int // NameTooLong: the name's length in characters
+}
+
+func (e *NameError) Error() string {
+	if e.Problem == NameTooLong {
+		return fmt.Sprintf("name too long: %d characters, at most %d", e.Length, MaxNameLength)
+	}
+	return "installation name " + string(e.Problem)
+}
+
+// Words is what a person reads about it.
+func (e *NameError) Words() string {
+	switch e.Problem {
+	case NameEmpty:
+		return "Enter a name for this installation, for example the computer's name, so you can tell your registrations apart."
+	case NameUnreadable:
+		return "The name has characters that could not be read. Type it again."
+	case NameTooLong:
+		return fmt.Sprintf("The name is %d characters long; keep it to %d or fewer.", e.Length, MaxNameLength)
+	}
+	return "The name has a character that cannot be shown. Use letters, digits, spaces and simple punctuation."
+}
+
+// ValidateInstanceName checks a name for this software instance after
+// CleanName: nil or a *NameError.
 func ValidateInstanceName(name string) error {
 	switch {
 	case name == "":
-		//lint:ignore ST1005 a sentence shown as it is (see above)
-		return errors.New("Enter a name for this installation, for example the computer's name, so you can tell your registrations apart.")
+		return &NameError{Problem: NameEmpty}
 	case !utf8.ValidString(name):
-		//lint:ignore ST1005 a sentence shown as it is (see above)
-		return errors.New("The name has characters that could not be read. Type it again.")
+		return &NameError{Problem: NameUnreadable}
 	case utf8.RuneCountInString(name) > MaxNameLength:
-		//lint:ignore ST1005 a sentence shown as it is (see above)
-		return fmt.Errorf("The name is %d characters long; keep it to %d or fewer.", utf8.RuneCountInString(name), MaxNameLength)
+		return &NameError{Problem: NameTooLong, Length: utf8.RuneCountInString(name)}
 	}
 	for _, r := range name {
 		if !unicode.IsPrint(r) {
-			//lint:ignore ST1005 a sentence shown as it is (see above)
-			return errors.New("The name has a character that cannot be shown. Use letters, digits, spaces and simple punctuation.")
+			return &NameError{Problem: NameUnprintable}
 		}
 	}
 	return nil

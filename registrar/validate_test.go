@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"dcrwizard/consumerkey"
+	"dcrwizard/guidance"
 )
 
 func TestCleanAPIKey(t *testing.T) {
@@ -59,8 +60,8 @@ func TestValidateInstanceName(t *testing.T) {
 		switch {
 		case tc.wantPhrase == "" && err != nil:
 			t.Errorf("ValidateInstanceName(%q) = %v, want nil", tc.name, err)
-		case tc.wantPhrase != "" && (err == nil || !strings.Contains(err.Error(), tc.wantPhrase)):
-			t.Errorf("ValidateInstanceName(%q) = %v, want it to say %q", tc.name, err, tc.wantPhrase)
+		case tc.wantPhrase != "" && (err == nil || !strings.Contains(guidance.Words(err), tc.wantPhrase)):
+			t.Errorf("ValidateInstanceName(%q) = %v, want it to say %q", tc.name, guidance.Words(err), tc.wantPhrase)
 		}
 	}
 	if got := CleanName("  Front \t desk\nPC "); got != "Front desk PC" {

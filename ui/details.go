@@ -125,7 +125,7 @@ func (p *detailsPage) refresh() {
 	w := p.w
 	showErr := func(l *widget.Label, text string, err error) {
 		if text != "" && err != nil {
-			l.SetText(guidance.Sentence(err.Error()))
+			l.SetText(guidance.Words(err))
 			l.Show()
 		} else {
 			l.Hide()

@@ -111,7 +111,7 @@ func (d *donePage) valuesSaved(path string, err error) {
 	}
 	if err != nil {
 		d.savedTo.Importance = widget.DangerImportance
-		d.savedTo.SetText(guidance.Sentence(err.Error()))
+		d.savedTo.SetText(guidance.Words(err))
 		d.savedTo.Show()
 		return
 	}

@@ -223,7 +223,7 @@ func (n pendingNotes) checkWithATO(p credstore.Pending, btn *keyButton, status *
 					"register this installation again, and ask your software provider to remove the old one " +
 					"(client ID " + safetext.Line(p.ClientID) + ").")
 			} else {
-				status.SetText(guidance.Sentence("The keychain could not be read: " + err.Error()))
+				status.SetText(guidance.Sentence("The keychain could not be read: " + guidance.Text(err)))
 				status.Importance = widget.DangerImportance
 			}
 			status.Refresh()

@@ -69,7 +69,7 @@ func (p *registrationsPage) showListErr(err error) {
 	case errors.As(err, &aside):
 		// The records read are good: show them under the warning.
 		p.listErr.Importance = widget.WarningImportance
-		p.listErr.SetText(guidance.Sentence(err.Error()))
+		p.listErr.SetText(guidance.Words(err))
 		p.listErr.Show()
 	default:
 		msg, action := errorWords(err)

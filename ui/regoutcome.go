@@ -42,7 +42,7 @@ type outcome struct {
 func lifecycleOutcome(act lifeAction, err error, cp counterpart) outcome {
 	var ns *credstore.NotStoredError
 	if errors.As(err, &ns) {
-		return outcome{kind: outcomeNotStored, message: ns.Error(), notStored: ns}
+		return outcome{kind: outcomeNotStored, message: guidance.Text(ns), notStored: ns}
 	}
 	var fe *flow.Error
 	errors.As(err, &fe)
@@ -182,7 +182,7 @@ func (c *regCard) showNotStoredToken(ns *credstore.NotStoredError) {
 	valueRow(w, grid, "Registration client URI", v.RegistrationClientURI, v.RegistrationClientURI)
 	c.say(
 		errPara(cp.The()+" issued a new registration access token, but it could not be saved: the old one no longer works. "+
-			guidance.Sentence(ns.Error())),
+			guidance.Words(ns)),
 		warnPara("The token is a secret: anyone who has it can change or delete this registration. Copy it now "+
 			"into your software or somewhere safe. Once the keychain works again, DCR Wizard can keep it again: your "+
 			"support contact can hand it back with the command dcrwizard restore "+id+" (it checks the token with "+cp.the()+" first)."),

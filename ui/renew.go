@@ -93,7 +93,7 @@ func isUnknown(err error) bool {
 // business is put in the registration.
 func (rn renewal) confirmOtherABN(e *registrar.OtherABNError, path, password string) {
 	c := rn.c
-	c.say(warnPara(guidance.Sentence(e.Error())))
+	c.say(warnPara(guidance.Words(e)))
 	d := dialog.NewConfirm("Use a credential of another ABN?",
 		"This registration was made for ABN "+formatABN(e.Registered)+", but the credential you chose is for ABN "+
 			formatABN(e.Chosen)+".\n\nUpdate it to use the credential of ABN "+formatABN(e.Chosen)+"? Do this only if the "+

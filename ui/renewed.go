@@ -34,7 +34,7 @@ func (rn renewal) showRenewed(cred *m2m.Credential, res *registrar.RenewResult, 
 			para("Do not try the update again yet. First press Check it works and choose the renewed "+
 				"keystore: if it works, "+cp.the()+" made the update. The registration itself still exists."))
 	case err != nil:
-		out = append(out, errPara(guidance.Sentence(err.Error())),
+		out = append(out, errPara(guidance.WordsAt(err, cp.who())),
 			para("Registering again makes a new registration with the same name and the renewed credential; "+
 				"your software must then use its new client ID. The old registration is kept, and you are offered to "+
 				"remove it only once the new one works."), again)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/flow"
+	"dcrwizard/guidance"
 	"dcrwizard/registrar"
 )
 
@@ -159,8 +160,8 @@ func (rows progressRows) apply(e flow.Event, cp counterpart) bool {
 	}
 	row.state = e.State
 	row.draw()
-	if e.Message != "" {
-		row.message.SetText(e.Message)
+	if msg := guidance.StepWordsAt(e, cp.who()); msg != "" {
+		row.message.SetText(msg)
 		row.message.Show()
 	}
 	return true

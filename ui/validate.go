@@ -127,7 +127,7 @@ func environmentProblem(e environmentChoice) string {
 		return "The Practice demo credential works only in Practice mode. Go Back and choose your own credential file, or choose Practice."
 	}
 	if err := e.Env.Check(e.ExtraCA); err != nil { // the trust rules (flow/trust.go)
-		return guidance.Sentence(err.Error())
+		return guidance.Words(err)
 	}
 	return ""
 }
@@ -140,7 +140,7 @@ func detailsProblem(keyErr error, name string) string {
 		return keyErr.Error()
 	}
 	if err := registrar.ValidateInstanceName(registrar.CleanName(name)); err != nil {
-		return err.Error()
+		return guidance.Words(err)
 	}
 	return ""
 }
@@ -196,7 +196,7 @@ func fixStepFor(err error) step {
 func renameProblem(current, typed string) string {
 	name := registrar.CleanName(typed)
 	if err := registrar.ValidateInstanceName(name); err != nil {
-		return err.Error()
+		return guidance.Words(err)
 	}
 	if name == current {
 		return "That is its name already. Type the new name."
