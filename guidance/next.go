@@ -7,10 +7,10 @@ type NextStep int
 
 const (
 	// CheckRegistration: ask the ATO about the registration now
-	// (wizard: Check with the ATO; command line: dcrwizard check ID).
+	// (wizard: Check it works; command line: dcrwizard check ID).
 	CheckRegistration NextStep = iota + 1
 	// TestRegistration: sign in to the ATO as the registration
-	// (wizard: Test the connection; command line: dcrwizard verify ID).
+	// (wizard: Check it works; command line: dcrwizard verify ID).
 	TestRegistration
 	// ForgetRegistration: forget the registration on this computer only.
 	ForgetRegistration

@@ -13,7 +13,7 @@ import (
 type Purpose int
 
 const (
-	// ForVerify: test a stored registration (wizard "Test the connection",
+	// ForVerify: test a stored registration (wizard "Check it works",
 	// dcrwizard verify).
 	ForVerify Purpose = iota
 	// ForToken: an access token as the registration (dcrwizard token).

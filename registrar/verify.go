@@ -26,7 +26,7 @@ type VerifyInput struct {
 // Verify proves a registration usable: an access token as the registered
 // client (and the heartbeat, where the environment names one). It changes
 // nothing, here or at the ATO: a failed test never removes or hides what
-// was stored. Both the wizard (after Register, and "Test the connection")
+// was stored. Both the wizard (after Register, and "Check it works")
 // and `dcrwizard verify` / `register --verify` call it.
 func (r *Registrar) Verify(ctx context.Context, in VerifyInput, onEvent func(flow.Event)) (*flow.Verification, error) {
 	if r.Flow == nil {
@@ -87,7 +87,7 @@ type VerifyOverrides struct {
 
 // VerifyStored is Verify for a stored registration: its environment
 // (EnvironmentOf, with o applied) and the consumer key kept with it. The
-// Registrations screen's "Test the connection" and `dcrwizard verify` call it.
+// Registrations screen's "Check it works" and `dcrwizard verify` call it.
 func (r *Registrar) VerifyStored(ctx context.Context, clientID string, cred *m2m.Credential, o VerifyOverrides, onEvent func(flow.Event)) (*flow.Verification, error) {
 	if r.Store == nil {
 		return nil, errors.New("registrar: Store is required")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"dcrwizard/credstore"
@@ -15,10 +16,9 @@ func nextWords(n guidance.Next, v credstore.Vendor) string {
 	switch n.Step {
 	case guidance.CheckKeyWithVendor:
 		return vendorKeyWords(v)
-	case guidance.CheckRegistration:
-		return "To check it, press Check on it in the Registrations list."
-	case guidance.TestRegistration:
-		return "To test it, press “Test the connection…” on it in the Registrations list."
+	case guidance.CheckRegistration, guidance.TestRegistration:
+		// One button does both: it asks the ATO and signs in as it.
+		return "To check it, press “Check it works…” on it in the Registrations list."
 	case guidance.ForgetRegistration:
 		return "To forget it, press “Forget…” on it in the Registrations list."
 	case guidance.ExtraCA:
@@ -46,7 +46,9 @@ func vendorKeyWords(v credstore.Vendor) string {
 func withNext(adv guidance.Advice, v credstore.Vendor) string {
 	parts := []string{adv.Action()}
 	for _, n := range guidance.NextOf(adv) {
-		parts = append(parts, nextWords(n, v))
+		if w := nextWords(n, v); !slices.Contains(parts, w) { // check and test are one button here
+			parts = append(parts, w)
+		}
 	}
 	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }

@@ -18,15 +18,17 @@ func TestNextStepsInTheWizardsWords(t *testing.T) {
 		want []string
 	}{
 		{"read unknown", &flow.Error{Step: flow.StepRead, Kind: flow.KindUnknownOutcome, Unknown: true, ClientID: "c1", Err: eof},
-			[]string{"Check the registration with the ATO now.", "To check it, press Check on it in the Registrations list."}},
+			[]string{"Check the registration with the ATO now.", "To check it, press “Check it works…” on it in the Registrations list."}},
 		{"delete unknown", &flow.Error{Step: flow.StepDelete, Kind: flow.KindUnknownOutcome, Unknown: true, ClientID: "c1", Err: eof},
-			[]string{"press Check on it in the Registrations list", "To forget it, press “Forget…” on it in the Registrations list."}},
+			[]string{"press “Check it works…” on it in the Registrations list", "To forget it, press “Forget…” on it in the Registrations list."}},
 		{"read 501", &flow.Error{Step: flow.StepRead, Status: 501},
-			[]string{"To test it, press “Test the connection…” on it in the Registrations list."}},
+			[]string{"To check it, press “Check it works…” on it in the Registrations list."}},
 		{"verify refused", &flow.Error{Step: flow.StepVerify, Status: 400, Code: "invalid_client"},
-			[]string{"The registration stays stored here, to be tested again.", "“Test the connection…”"}},
+			[]string{"The registration stays stored here, to be tested again.", "“Check it works…”"}},
 		{"tls", &flow.Error{Step: flow.StepRegister, Kind: flow.KindTLS, Host: "api.ato.gov.au"},
 			[]string{"Choose that file on the Environment page, under “Extra trusted certificate (CA file)”."}},
+		{"update unknown: check and test are one button", &flow.Error{Step: flow.StepUpdate, Kind: flow.KindUnknownOutcome, Unknown: true, ClientID: "c1", Err: eof},
+			[]string{"To check it, press “Check it works…” on it in the Registrations list."}},
 		{"not sent, time ran out", &flow.Error{Step: flow.StepRead, Kind: flow.KindTimeout, NotSent: true}, []string{"Try again."}},
 	}
 	for _, tt := range tests {
@@ -36,6 +38,9 @@ func TestNextStepsInTheWizardsWords(t *testing.T) {
 				if !strings.Contains(action, w) {
 					t.Errorf("action %q lacks %q", action, w)
 				}
+			}
+			if n := strings.Count(action, "Check it works"); n > 1 {
+				t.Errorf("the one button is named %d times: %s", n, action)
 			}
 			for _, w := range []string{"dcrwizard", "--", "command line"} {
 				if strings.Contains(action, w) {

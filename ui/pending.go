@@ -246,7 +246,7 @@ func renewGuidance(p credstore.Pending) string {
 	cp := counterpartFor(p.Environment)
 	return "DCR Wizard was updating the registration " + safetext.Line(p.Name) + " (client ID " + safetext.Line(p.ClientID) + ") with a renewed " +
 		"credential when it was interrupted or lost " + cp.theirs() + " answer, so " + cp.the() + " may or may not hold the renewed " +
-		"certificate now. The registration itself still exists. Open Registrations and press Test the connection " +
+		"certificate now. The registration itself still exists. Open Registrations and press Check it works " +
 		"on it with the renewed keystore: if the test works, the update was made (press Update with renewed " +
 		"credential once more so that this computer's list names the renewed credential too); if not, press " +
 		"Update with renewed credential to try again."

@@ -357,7 +357,7 @@ func TestPendingRenewNote(t *testing.T) {
 	top := h.overlay()
 	say := textsIn(top)
 	for _, want := range []string{"was updating the registration Reception (client ID " + p.ClientID + ") with a renewed credential",
-		"The registration itself still exists", "Test the connection", "ABRD:80000000001_Renew", "[Open Registrations]"} {
+		"The registration itself still exists", "press Check it works", "ABRD:80000000001_Renew", "[Open Registrations]"} {
 		if !strings.Contains(say, want) {
 			t.Errorf("the note lacks %q:\n%s", want, say)
 		}
