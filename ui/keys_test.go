@@ -202,7 +202,7 @@ func labelWith(o fyne.CanvasObject, part string) *widget.Label {
 }
 
 // inView fails unless o lies wholly inside the current page's view.
-func (h *harness) inView(o fyne.CanvasObject, what string) {
+func inView(h *harness, o fyne.CanvasObject, what string) {
 	h.t.Helper()
 	d := fyne.CurrentApp().Driver()
 	page := h.w.views[h.w.step]
@@ -237,8 +237,8 @@ func TestRefusedCredentialIsAStop(t *testing.T) {
 	if reason == nil || reason.Importance != widget.DangerImportance {
 		t.Fatalf("the reason %q is not shown in the error style", v.Message)
 	}
-	h.inView(reason, "the reason")
-	h.inView(badge, "the badge")
+	inView(h, reason, "the reason")
+	inView(h, badge, "the badge")
 	if !h.w.nextBtn.Disabled() {
 		t.Error("Next is enabled for a refused credential")
 	}
@@ -317,7 +317,7 @@ func TestReviewNeverRevealsASetupFilesKey(t *testing.T) {
 	if b := findButtons(h.w.views[stepReview], "Show the key"); len(b) > 0 {
 		t.Fatal("a setup file's key can be shown on Review")
 	}
-	h.noFullKey("Review", h.texts())
+	noFullKey(h, "Review", h.texts())
 }
 
 // In Production, Enter on Review asks first with the focus on "Not yet": a
@@ -362,7 +362,7 @@ func TestProductionDoubleEnterDoesNotRegister(t *testing.T) {
 }
 
 // repeat is a held key's repeat: typed again, without going down again.
-func (h *harness) repeat(name fyne.KeyName) {
+func repeat(h *harness, name fyne.KeyName) {
 	h.t.Helper()
 	if f := h.w.win.Canvas().Focused(); f != nil {
 		f.TypedKey(&fyne.KeyEvent{Name: name})
@@ -383,7 +383,7 @@ func TestHeldEnterDoesNotRegister(t *testing.T) {
 	h.press(fyne.KeyReturn)
 	h.wantStep(stepReview)
 	for range 5 {
-		h.repeat(fyne.KeyReturn)
+		repeat(h, fyne.KeyReturn)
 	}
 	if h.w.review.running() || h.w.step != stepReview {
 		t.Fatal("a held Enter registered")

@@ -27,7 +27,7 @@ func TestCredentialOffersRAMKeystore(t *testing.T) {
 	}
 
 	h := newHarness(t, harnessOpts{})
-	if p := h.offeredKeystore(); p != keystore {
+	if p := offeredKeystore(h); p != keystore {
 		t.Errorf("Credential step offers %q, want RAM's %q", p, keystore)
 	}
 	if got := h.w.credential.lastFolder(); got != ram {
@@ -47,7 +47,7 @@ func TestCredentialOffersRAMKeystore(t *testing.T) {
 	h2 := newHarness(t, harnessOpts{before: func(a fyne.App) {
 		a.Preferences().SetString(prefKeystorePath, "/some/folder/keystore.xml")
 	}})
-	if p := h2.offeredKeystore(); p != "/some/folder/keystore.xml" {
+	if p := offeredKeystore(h2); p != "/some/folder/keystore.xml" {
 		t.Errorf("remembered file replaced by %q", p)
 	}
 }
@@ -55,8 +55,8 @@ func TestCredentialOffersRAMKeystore(t *testing.T) {
 func TestCredentialNoRAMKeystore(t *testing.T) {
 	t.Setenv("APPDATA", t.TempDir()) // no ATOMAS folder
 	h := newHarness(t, harnessOpts{})
-	if h.offeredKeystore() != "" || h.w.credential.lastFolder() != "" {
-		t.Errorf("path %q, folder %q; want none", h.offeredKeystore(), h.w.credential.lastFolder())
+	if offeredKeystore(h) != "" || h.w.credential.lastFolder() != "" {
+		t.Errorf("path %q, folder %q; want none", offeredKeystore(h), h.w.credential.lastFolder())
 	}
 }
 

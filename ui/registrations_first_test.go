@@ -47,8 +47,8 @@ func (h *harness) save(recs ...credstore.Record) {
 }
 
 // reopen closes the window and opens the program again on the same store,
-// as a practice coming back does. settle runs what the start posted.
-func (h *harness) reopen(settle bool) {
+// as a practice coming back does. wait runs what the start posted.
+func (h *harness) reopen(wait bool) {
 	h.t.Helper()
 	old := h.w
 	old.shutdown()
@@ -56,13 +56,13 @@ func (h *harness) reopen(settle bool) {
 	h.loop.drain()
 	h.w = New(h.app, old.cfg)
 	h.w.win.Resize(startWindowSize)
-	if settle {
-		h.settle()
+	if wait {
+		settle(h)
 	}
 }
 
 // settle waits for the background work started so far and runs its results.
-func (h *harness) settle() {
+func settle(h *harness) {
 	h.w.bg.Wait()
 	h.loop.drain()
 }
@@ -120,7 +120,7 @@ func TestFirstScreenNeverMovesAnActingUser(t *testing.T) {
 	h.save(deskRecord)
 	h.reopen(false)
 	h.press(fyne.KeyTab) // the user moves on Welcome before the list arrives
-	h.settle()
+	settle(h)
 	h.wantStep(stepWelcome)
 }
 

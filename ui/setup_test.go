@@ -47,10 +47,10 @@ func (h *harness) waitSetup() {
 }
 
 // keyTail is all that may be shown of the simulator's key.
-func (h *harness) keyTail() string { k := h.sim.APIKey(); return "…" + k[len(k)-4:] }
+func keyTail(h *harness) string { k := h.sim.APIKey(); return "…" + k[len(k)-4:] }
 
 // noFullKey fails when more than the key's last four characters show.
-func (h *harness) noFullKey(where, text string) {
+func noFullKey(h *harness, where, text string) {
 	h.t.Helper()
 	k := h.sim.APIKey()
 	if strings.Contains(text, k[:len(k)-4]) || strings.Contains(text, k[:8]) {
@@ -78,28 +78,28 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	h.openKeystore(h.goodKeystore(), testPassword)
 	h.next()
 	h.wantStep(stepEnvironment)
-	h.wantText("Set by Example Software Pty Ltd: custom addresses; consumer key ending "+h.keyTail(), "[Change]")
+	h.wantText("Set by Example Software Pty Ltd: custom addresses; consumer key ending "+keyTail(h), "[Change]")
 	if !h.w.environment.radio.Disabled() || !h.w.environment.custom.Checked || h.w.environment.tokenURL.Text != h.env.TokenURL {
 		t.Fatalf("the file's environment is not shown locked: radio disabled %v, custom %v, %q",
 			h.w.environment.radio.Disabled(), h.w.environment.custom.Checked, h.w.environment.tokenURL.Text)
 	}
 	h.next()
 	h.wantStep(stepDetails)
-	h.wantText("Set by Example Software Pty Ltd: consumer key ending " + h.keyTail())
+	h.wantText("Set by Example Software Pty Ltd: consumer key ending " + keyTail(h))
 	if h.w.details.keyBox.Visible() || h.w.details.apiKey.Text != "" {
 		t.Errorf("the key is asked for, or in the field: visible %v, %q", h.w.details.keyBox.Visible(), h.w.details.apiKey.Text)
 	}
 	if got := h.w.details.name.Text; got != "Example Practice Manager – Front desk PC" {
 		t.Errorf("name %q, want the template's", got)
 	}
-	h.noFullKey("Details", h.texts())
+	noFullKey(h, "Details", h.texts())
 	if got := h.app.Preferences().String(prefEnvironment); got != "" {
 		t.Errorf("the vendor's environment was remembered as the user's choice: %q", got)
 	}
 	h.next()
 	h.wantStep(stepReview)
-	h.wantText("ending "+h.keyTail()+" (from Example Software Pty Ltd's setup file)", "Example Practice Manager (Example Software Pty Ltd)", h.env.TokenURL)
-	h.noFullKey("Review", h.texts())
+	h.wantText("ending "+keyTail(h)+" (from Example Software Pty Ltd's setup file)", "Example Practice Manager (Example Software Pty Ltd)", h.env.TokenURL)
+	noFullKey(h, "Review", h.texts())
 	h.register()
 	if h.w.done.res == nil || !h.w.done.res.Stored {
 		t.Fatalf("not registered: %v", h.w.done.failErr)
@@ -109,7 +109,7 @@ func TestSetupFileChosenOnWelcome(t *testing.T) {
 	if !strings.Contains(support, "1300 000 000 · help@example.com") || !strings.Contains(support, "Example Practice Manager") {
 		t.Errorf("support text has no vendor:\n%s", support)
 	}
-	h.noFullKey("Details for support", support)
+	noFullKey(h, "Details for support", support)
 
 	// The registration remembers the vendor, and Registrations shows it.
 	recs, err := h.store.List(context.Background())

@@ -141,7 +141,7 @@ func TestRemembersLastFileAndEnvironment(t *testing.T) {
 	if got := h.w.credential.lastFolder(); got != "/some/folder" {
 		t.Errorf("before the Credential page is built, the file dialog would start in %q", got)
 	}
-	if p := h.offeredKeystore(); p != "/some/folder/keystore.xml" {
+	if p := offeredKeystore(h); p != "/some/folder/keystore.xml" {
 		t.Errorf("path %q not remembered", p)
 	}
 	if got := h.w.credential.lastFolder(); got != "/some/folder" {

@@ -77,7 +77,7 @@ func richTextOf(segs []widget.RichTextSegment) string {
 
 // offeredKeystore is the credential file the Credential step starts with
 // (built if need be, as when first shown).
-func (h *harness) offeredKeystore() string {
+func offeredKeystore(h *harness) string {
 	h.w.ensurePage(stepCredential)
 	return h.w.draft.Keystore
 }
