@@ -207,7 +207,7 @@ func (t darkTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color
 // vendor's setup file (what happens next in the product's name, the
 // vendor's support), light theme at 125 %, into 1366x768-125/ beside the
 // Practice set.
-func TestScreenshotDone(t *testing.T) {
+func TestScreenshotsDone(t *testing.T) {
 	dir := os.Getenv("DCRWIZARD_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set DCRWIZARD_SCREENSHOTS=<folder> to write screenshots")
