@@ -100,14 +100,21 @@ type NotFoundError struct {
 	Item        string // set when the index has the registration but the keychain lacks this item
 }
 
-func (e *NotFoundError) Error() string {
-	who := e.ClientID
-	if e.Name != "" {
-		who = fmt.Sprintf("%q", e.Name)
-		if e.Environment != "" {
-			who += " (" + e.Environment + ")"
-		}
+// Who names the registration: its quoted name and environment when known,
+// else its client id.
+func (e *NotFoundError) Who() string {
+	if e.Name == "" {
+		return e.ClientID
 	}
+	who := fmt.Sprintf("%q", e.Name)
+	if e.Environment != "" {
+		who += " (" + e.Environment + ")"
+	}
+	return who
+}
+
+func (e *NotFoundError) Error() string {
+	who := e.Who()
 	if e.Item != "" {
 		return fmt.Sprintf("keychain has no %s for registration %s", e.Item, who)
 	}

@@ -168,13 +168,7 @@ func keychainWords(e *credstore.KeychainError) string {
 }
 
 func notFoundWords(e *credstore.NotFoundError) string {
-	who := e.ClientID
-	if e.Name != "" {
-		who = fmt.Sprintf("%q", e.Name)
-		if e.Environment != "" {
-			who += " (" + e.Environment + ")"
-		}
-	}
+	who := e.Who()
 	if e.Item != "" {
 		return fmt.Sprintf("The keychain no longer holds the %s for registration %s. It may have been removed outside DCR Wizard.", e.Item, who)
 	}

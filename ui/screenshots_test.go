@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"context"
 	"image/color"
 	"image/png"
@@ -61,16 +62,7 @@ func practiceBannerShot(t *testing.T, dir string, size fyne.Size, scale float32)
 	h.w.win.Canvas().Unfocus()
 	h.loop.drain()
 	h.w.win.Resize(size)
-	f, err := os.Create(filepath.Join(dir, "practice-banner.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := png.Encode(f, h.w.win.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writePNG(t, filepath.Join(dir, "practice-banner.png"), h.w.win.Canvas().Capture())
 }
 
 // returningShot is the first screen of a practice coming back: its
@@ -87,16 +79,7 @@ func returningShot(t *testing.T, dir string, size fyne.Size, scale float32) {
 	h.w.win.Canvas().(test.WindowlessCanvas).SetScale(scale)
 	h.w.win.Resize(size)
 	h.loop.drain()
-	f, err := os.Create(filepath.Join(dir, "0-returning.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := png.Encode(f, h.w.win.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writePNG(t, filepath.Join(dir, "0-returning.png"), h.w.win.Canvas().Capture())
 }
 
 func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
@@ -111,17 +94,7 @@ func screenshotSet(t *testing.T, dir string, size fyne.Size, scale float32) {
 		t.Helper()
 		h.loop.drain()
 		h.w.win.Resize(size)
-		img := h.w.win.Canvas().Capture()
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := png.Encode(f, img); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
+		writePNG(t, filepath.Join(dir, name), h.w.win.Canvas().Capture())
 	}
 
 	test.Tap(h.w.welcome.practice)
@@ -234,11 +207,17 @@ func TestScreenshotsDone(t *testing.T) {
 	}
 	h.loop.drain()
 	h.w.win.Resize(size)
-	f, err := os.Create(filepath.Join(dir, "6-done-registered.png"))
+	writePNG(t, filepath.Join(dir, "6-done-registered.png"), h.w.win.Canvas().Capture())
+}
+
+// writePNG saves a capture of the window.
+func writePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := png.Encode(f, h.w.win.Canvas().Capture()); err != nil {
+	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
