@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"image"
 	"context"
+	"image"
 	"image/color"
 	"image/png"
 	"os"
