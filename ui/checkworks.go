@@ -15,6 +15,7 @@ import (
 	"dcrwizard/internal/safetext"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // Check it works: the one check on a registration card. It asks the ATO
@@ -35,7 +36,7 @@ import (
 func (c *regCard) checkKeystore() string {
 	w := c.p.w
 	path := w.app.Preferences().String(prefKeystorePath)
-	if c.rec.Environment == practiceName && w.practice.p != nil && path == "" {
+	if journey.IsPractice(c.rec.Environment) && w.practice.p != nil && path == "" {
 		path = w.practice.p.Demo.KeystorePath
 	}
 	return path

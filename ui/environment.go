@@ -83,7 +83,7 @@ func restoreEnvironment(d *journey.Draft, prefs fyne.Preferences, places []flow.
 	d.Custom = flow.Custom(prefs.String(prefCustomToken), prefs.String(prefCustomReg),
 		prefs.String(prefCustomClientID), prefs.String(prefCustomScope))
 	name := prefs.String(prefEnvironment)
-	if name == "" || name == practiceName {
+	if name == "" || journey.IsPractice(name) {
 		return
 	}
 	for _, e := range places {

@@ -12,6 +12,7 @@ import (
 	"dcrwizard/credstore"
 	"dcrwizard/internal/safetext"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // regCard is one registration on the Registrations screen: its facts, its
@@ -54,7 +55,7 @@ func (c *regCard) fill() {
 			action{"Remove…", theme.DeleteIcon(), c.askRemove},
 			action{"Export…", theme.DocumentSaveIcon(), c.askExport}))
 		more := []action{{"Update with renewed credential…", theme.ViewRefreshIcon(), renewal{c}.ask}}
-		if rec.Environment == practiceName { // renew.go, notoffered.go
+		if journey.IsPractice(rec.Environment) { // renew.go, notoffered.go
 			more = append(more, c.practiceRehearsals()...)
 		}
 		c.box.Add(c.row(more...))

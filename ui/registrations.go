@@ -15,6 +15,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // The Registrations screen: every registration saved on this computer, and
@@ -197,7 +198,7 @@ func (p *registrationsPage) newRegistration() {
 // practiceOnly reports whether rec was made with a Practice simulator that
 // no longer runs: calls to it would only fail to connect.
 func (p *registrationsPage) practiceOnly(rec credstore.Record) bool {
-	if rec.Environment != practiceName {
+	if !journey.IsPractice(rec.Environment) {
 		return false
 	}
 	if pr := p.w.practice.p; pr != nil && strings.HasPrefix(rec.RegistrationClientURI, pr.Env.RegistrationURL+"/") {

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"dcrwizard/credstore"
+	"dcrwizard/ui/journey"
 )
 
 // A practice that comes back: when this computer holds registrations made
@@ -61,7 +62,7 @@ func (p *registrationsPage) untouched(focus fyne.Focusable) bool {
 // holdsReal reports whether any registration was made for real, not in Practice.
 func holdsReal(recs []credstore.Record) bool {
 	for _, r := range recs {
-		if r.Environment != practiceName {
+		if !journey.IsPractice(r.Environment) {
 			return true
 		}
 	}

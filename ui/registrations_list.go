@@ -9,6 +9,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/guidance"
+	"dcrwizard/ui/journey"
 )
 
 // The Registrations screen's list: read off the UI goroutine, drawn as
@@ -101,7 +102,7 @@ func (p *registrationsPage) placeCards(l listedRegistrations) {
 		c.rec, c.state = rec, l.states[rec.ClientID]
 		c.fill()
 		keep[rec.ClientID] = true
-		if rec.Environment == practiceName {
+		if journey.IsPractice(rec.Environment) {
 			practice = append(practice, c.box)
 		} else {
 			real = append(real, c.box)

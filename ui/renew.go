@@ -15,6 +15,7 @@ import (
 	"dcrwizard/internal/winpaths"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // "Update with renewed credential" on a registration card (registrar.Renew:
@@ -31,7 +32,7 @@ type renewal struct{ c *regCard }
 // else the last-used keystore.
 func (rn renewal) keystore() string {
 	c := rn.c
-	if p := c.p.rehearsed; p != "" && c.rec.Environment == practiceName {
+	if p := c.p.rehearsed; p != "" && journey.IsPractice(c.rec.Environment) {
 		return p
 	}
 	for _, p := range winpaths.RAMKeystores(os.Getenv) {

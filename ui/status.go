@@ -16,6 +16,7 @@ import (
 	"dcrwizard/internal/safetext"
 	"dcrwizard/m2m"
 	"dcrwizard/registrar"
+	"dcrwizard/ui/journey"
 )
 
 // Credential status on the Registrations screen and Welcome: whether each
@@ -48,7 +49,7 @@ func readRegistrations(store *credstore.Store, timeout time.Duration, keystore, 
 		pks, _ = m2m.OpenPublic(practiceKeystore)
 	}
 	for _, rec := range out.recs {
-		if pks != nil && rec.Environment == practiceName {
+		if pks != nil && journey.IsPractice(rec.Environment) {
 			out.states[rec.ClientID] = registrar.StateWith(rec, now, pks)
 			continue
 		}
@@ -102,7 +103,7 @@ func statusLines(rec credstore.Record, st registrar.CredentialState, keystore, p
 	}
 	switch st.Status {
 	case registrar.CredentialRenewed:
-		if rec.Environment == practiceName && practiceKeystore != "" {
+		if journey.IsPractice(rec.Environment) && practiceKeystore != "" {
 			keystore = practiceKeystore
 		}
 		out = append(out, warnPara("A renewed credential is available in "+filepath.Base(keystore)+" (valid until "+
