@@ -226,8 +226,9 @@ func TestATORefusesName(t *testing.T) {
 }
 
 func TestKeychainFailureShowsValues(t *testing.T) {
-	h := newHarness(t, harnessOpts{keyring: brokenKeyring{}})
-	h.store.Timeout = 2 * time.Second
+	// The keychain's time limit is set before the window opens: its first
+	// list read starts at once.
+	h := newHarness(t, harnessOpts{keyring: brokenKeyring{}, config: func(c *Config) { c.Store.Timeout = 2 * time.Second }})
 	h.toReview(h.goodKeystore(), h.sim.APIKey(), "Front desk PC")
 	h.register()
 	d := &h.w.done

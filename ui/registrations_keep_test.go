@@ -36,8 +36,7 @@ func (k *refusingSetKeyring) Set(service, user, password string) error {
 
 func TestRegistrationsRotatedTokenNotStored(t *testing.T) {
 	kr := &refusingSetKeyring{}
-	h := newHarness(t, harnessOpts{keyring: kr})
-	h.store.Timeout = 2 * time.Second
+	h := newHarness(t, harnessOpts{keyring: kr, config: func(c *Config) { c.Store.Timeout = 2 * time.Second }})
 	sim, rec := h.registerAt(atosim.Options{RotateTokens: true}, "Reception")
 	old := storedValues(t, h, rec.ClientID).RegistrationAccessToken
 	kr.refuse.Store(true)
