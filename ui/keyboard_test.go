@@ -286,6 +286,23 @@ func TestTabOrderIsReadingOrder(t *testing.T) {
 	}
 }
 
+// Tab follows the window top to bottom: from the footer it wraps to the
+// Practice banner's Leave Practice, above the page, and from there into
+// the page.
+func TestTabOrderStartsAtThePracticeBanner(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	test.Tap(h.w.welcome.practice)
+	h.next()
+	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.next()
+	h.wantStep(stepEnvironment)
+	h.w.win.Canvas().Focus(h.w.nextBtn)
+	h.press(fyne.KeyTab)
+	h.wantFocus(h.w.practice.leaveBtn, "Leave Practice")
+	h.press(fyne.KeyTab)
+	h.wantFocus(h.w.environment.radio, "the environment choice")
+}
+
 // Check's answer is scrolled into view, not left below the fold.
 func TestCheckAnswerInView(t *testing.T) {
 	h := newHarness(t, harnessOpts{})

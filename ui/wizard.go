@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -142,7 +143,10 @@ func New(a fyne.App, cfg Config) *Wizard {
 	bottom := container.NewVBox(widget.NewSeparator(), w.footer)
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(minWindowSize)
-	content := container.NewStack(spacer, container.NewBorder(top, bottom, nil, nil, w.body))
+	// The frame's parts in reading order, heading and Practice's banner first:
+	// Tab follows the container's order, not the layout's.
+	frame := container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, w.body, bottom)
+	content := container.NewStack(spacer, frame)
 	w.win.SetContent(content)
 	w.win.Resize(w.startSize())
 
