@@ -218,7 +218,8 @@ func (ps *practiceState) stop() {
 }
 
 // buildBanner is the line under the heading on every step while in
-// Practice, with the way out.
+// Practice, with the way out. It is made the first time Practice is
+// entered: a window that never practises opens without it.
 func (ps *practiceState) buildBanner() *fyne.Container {
 	cp := counterpart{practice: true}
 	text := para("Practice mode: nothing is sent to the ATO. " + cp.The() + " plays it, with a demo credential.")
@@ -226,9 +227,7 @@ func (ps *practiceState) buildBanner() *fyne.Container {
 	text.TextStyle.Bold = true
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 	ps.leaveBtn = ps.w.kit.newButtonWithIcon("Leave Practice", theme.LogoutIcon(), ps.leaveTo)
-	b := container.NewBorder(nil, nil, container.NewCenter(icon), container.NewCenter(ps.leaveBtn), text)
-	b.Hide()
-	return b
+	return container.NewBorder(nil, nil, container.NewCenter(icon), container.NewCenter(ps.leaveBtn), text)
 }
 
 // registerForReal leaves Practice, applies the loaded setup file if there

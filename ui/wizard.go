@@ -131,7 +131,8 @@ func New(a fyne.App, cfg Config) *Wizard {
 	// button does. It is not bound to Enter: a stray key must not close.
 	w.closeBtn = w.kit.newButton("Close", w.closeRequested)
 
-	w.banner = w.practice.buildBanner()
+	w.banner = container.NewStack() // Practice's banner, made when first needed (drawFrame)
+	w.banner.Hide()
 	w.setup.build() // before the pages that show it
 	// Only the first page now: the others are built when first needed
 	// (ensurePage), so the window opens as fast as a bare one (issue 20).
@@ -219,6 +220,9 @@ func (w *Wizard) drawFrame() {
 	w.heading.Segments[0].(*widget.TextSegment).Text = heading
 	w.heading.Refresh()
 	if on := w.draft.Practising(); on != w.banner.Visible() {
+		if on && len(w.banner.Objects) == 0 {
+			w.banner.Objects = []fyne.CanvasObject{w.practice.buildBanner()}
+		}
 		setShown(w.banner, on)
 		if c := w.win.Content(); c != nil {
 			c.Refresh() // the frame lays out again round the banner's height
@@ -278,6 +282,9 @@ func (w *Wizard) refreshNav() {
 		}
 	}
 	for _, b := range []*keyButton{w.backBtn, w.practice.leaveBtn} {
+		if b == nil {
+			continue // the banner is not made yet
+		}
 		if running {
 			b.Disable()
 		} else {
