@@ -3,7 +3,6 @@ package guidance
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -43,16 +42,8 @@ func textSlots(err error) string {
 // atoNamed fills s's slots with the ATO: the words of an error or event
 // that no counterpart was given for. They name the ATO through the slots
 // all the same, so that advice that knows it answered Practice's
-// simulator can fill them with that instead.
-func atoNamed(s string) string {
-	if !strings.Contains(s, "{") {
-		return s
-	}
-	return atoSlot.ReplaceAllString(s, "$1") // a slot's text is the ATO's name
-}
-
-// atoSlot is a counterpart slot: "{the ATO}", "{The ATO's}".
-var atoSlot = regexp.MustCompile(`\{([Tt]he ATO(?:'s)?)\}`)
+// simulator can fill them with that instead (Counterpart.fill).
+func atoNamed(s string) string { return ATO.fill(s) }
 
 // Worded is an error whose Error() is a fragment and that knows the
 // sentences a person reads about it (registrar's errors, which this
