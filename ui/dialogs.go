@@ -81,7 +81,7 @@ func (k *kit) showFileDialog(req fileRequest, fallback func(), pick func(path st
 			case errors.Is(err, errNoNativeDialog):
 				fallback()
 			case err != nil:
-				dialog.ShowError(err, k.win)
+				k.tell("The file dialog did not open", para(err.Error()))
 			case path != "":
 				pick(path)
 			}
@@ -114,7 +114,7 @@ func (k *kit) saveFileDialog(name string, pick func(path string)) {
 func (k *kit) fyneSaveDialog(name, dir string, pick func(path string)) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, k.win)
+			k.tell("The file could not be chosen", para(err.Error()))
 			return
 		}
 		if wc == nil {

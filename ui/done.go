@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -175,14 +174,13 @@ func (d *donePage) addVerifyOutcome(cp counterpart, where string, ver *verifyOut
 // registerAnother starts over at Environment, keeping what was typed.
 func (d *donePage) registerAnother() {
 	if d.unkeptValues() {
-		dialog.ShowConfirm("Values not kept yet",
-			"The values of the last registration were not saved to the keychain. Start another registration anyway?",
-			func(ok bool) {
-				if ok {
-					d.kept = true
-					d.afterRun(stepEnvironment)
-				}
-			}, d.w.win)
+		d.w.kit.ask("Values not kept yet",
+			para("The values of the last registration were not saved to the keychain. Once you start another "+
+				"registration they are no longer shown here."),
+			"Start another", "Go back to them", func() {
+				d.kept = true
+				d.afterRun(stepEnvironment)
+			}, nil)
 		return
 	}
 	d.afterRun(stepEnvironment)

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/credstore"
@@ -183,9 +182,8 @@ func (d *donePage) showSupport() {
 	l.Selectable = true
 	content := container.NewBorder(nil, container.NewHBox(w.kit.copyButton("Copy", func() string { return text })), nil, nil,
 		container.NewVScroll(l))
-	dlg := dialog.NewCustom("Details for support", "Close", content, w.win)
+	dlg := w.kit.showDialog("Details for support", "Close", content)
 	dlg.Resize(w.kit.fitDialog(w.win.Canvas().Size().SubtractWidthHeight(80, 80)))
-	dlg.Show()
 }
 
 // supportTime is a time as the support summary gives it: local, as the

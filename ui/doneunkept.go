@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -87,14 +86,11 @@ func (d *donePage) saveValues() {
 	if rec.Name == "" && d.res != nil {
 		rec = d.res.Record
 	}
-	dialog.ShowConfirm("This file will hold a secret",
-		"The file will contain the registration access token. Anyone who gets the file can change or delete this "+
+	w.kit.confirm("This file will hold a secret",
+		para("The file will contain the registration access token. Anyone who gets the file can change or delete this "+
 			"registration. Save it only where no one else can read it (it is written readable by you only), and "+
-			"delete it once the values are in your software. Continue?",
-		func(ok bool) {
-			if !ok {
-				return
-			}
+			"delete it once the values are in your software."),
+		"Choose the file…", "Cancel", func() {
 			w.kit.saveFileDialog(valuesFileName(rec.Name), func(path string) {
 				now := w.now()
 				w.background(func() func() {
@@ -102,7 +98,7 @@ func (d *donePage) saveValues() {
 					return func() { d.valuesSaved(path, err) }
 				})
 			})
-		}, w.win)
+		})
 }
 
 func (d *donePage) valuesSaved(path string, err error) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -79,18 +78,10 @@ func (c *regCard) askRenameHere(newName string) {
 		return
 	}
 	old := c.rec.Name
-	d := dialog.NewConfirm("Rename on this computer only?",
-		"Change the name to “"+newName+"” on this computer only? "+c.cp().The()+" does not offer renaming registrations, so "+
-			"it keeps the name “"+old+"”. The registration itself is unchanged and still works.",
-		func(ok bool) {
-			if ok {
-				c.renameHere(newName)
-			}
-		}, c.p.w.win)
-	d.SetConfirmText("Rename here")
-	d.SetDismissText("Cancel")
-	d.SetConfirmImportance(widget.HighImportance)
-	d.Show()
+	c.p.w.kit.confirm("Rename on this computer only?",
+		para("Change the name to “"+newName+"” on this computer only? "+c.cp().The()+" does not offer renaming registrations, so "+
+			"it keeps the name “"+old+"”. The registration itself is unchanged and still works."),
+		"Rename here", "Cancel", func() { c.renameHere(newName) })
 }
 
 func (c *regCard) renameHere(newName string) {

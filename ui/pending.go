@@ -115,10 +115,9 @@ func (n pendingNotes) show(list []credstore.Pending) {
 		title = fmt.Sprintf("%d unfinished registrations", len(list))
 	}
 	scroll := container.NewVScroll(box)
-	d = dialog.NewCustom(title, "Remind me next time", scroll, w.win)
 	scroll.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 160))) // fits the smallest window
+	d = w.kit.showDialog(title, "Remind me next time", scroll)
 	d.Resize(w.kit.fitDialog(dialogSizeFor(box, 640)))
-	d.Show()
 }
 
 // fillEntry draws one unfinished registration; done is called once the

@@ -1,12 +1,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
-
 	"dcrwizard/flow"
 	"dcrwizard/registrar"
 )
@@ -44,35 +38,4 @@ func (w *Wizard) confirmRegister() {
 	msg := para("This registers " + registrar.CleanName(w.draft.Name) + " in Production, the live ATO (" +
 		env.Label + "). It is a real registration, recorded against your business.")
 	w.kit.ask("Register in Production?", msg, "Register in Production", "Not yet", w.review.startRegister, nil)
-}
-
-// ask asks title; yes runs on the first answer, no (if set) on the
-// second, Escape or closing. The focus starts on the second.
-func (k *kit) ask(title string, msg fyne.CanvasObject, yesText, noText string, yes, no func()) {
-	var d *dialog.CustomDialog
-	answered := false
-	answer := func(ok bool) {
-		if answered {
-			return
-		}
-		answered = true
-		d.Hide()
-		switch {
-		case ok:
-			yes()
-		case no != nil:
-			no()
-		}
-	}
-	use := k.newButtonWithIcon(yesText, theme.ConfirmIcon(), func() { answer(true) })
-	use.Importance = widget.DangerImportance
-	keep := k.newButtonWithIcon(noText, theme.CancelIcon(), func() { answer(false) })
-	use.onEscape = func() { answer(false) }
-	keep.onEscape = use.onEscape
-	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(msg), k.win)
-	d.SetButtons([]fyne.CanvasObject{keep, use})
-	d.SetOnClosed(func() { answer(false) })
-	d.Resize(k.fitDialog(dialogSizeFor(msg, 520)))
-	d.Show()
-	k.win.Canvas().Focus(keep)
 }

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
-
 	"dcrwizard/credstore"
 	"dcrwizard/registrar"
 )
@@ -34,15 +31,7 @@ func (c *regCard) askForget(atoHolds bool) {
 	default:
 		msg += "\n\nNothing else holds it: the Practice simulator kept nothing."
 	}
-	d := dialog.NewConfirm("Forget on this computer only?", msg, func(ok bool) {
-		if ok {
-			c.forget()
-		}
-	}, w.win)
-	d.SetConfirmText("Forget")
-	d.SetDismissText("Keep it")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	w.kit.ask("Forget on this computer only?", para(msg), "Forget", "Keep it", c.forget, nil)
 }
 
 func (c *regCard) forget() {
@@ -63,19 +52,12 @@ func (c *regCard) askExport() {
 		return
 	}
 	rec := c.rec
-	d := dialog.NewConfirm("This file will hold a secret",
-		"Export writes the client ID, the registration client URI and the registration access token to a JSON file, "+
+	w.kit.confirm("This file will hold a secret",
+		para("Export writes the client ID, the registration client URI and the registration access token to a JSON file, "+
 			"for software that cannot read the keychain.\n\nThe registration access token is a secret: anyone who gets "+
 			"the file can change or delete this registration. Save it only where no one else can read it (it is "+
-			"written readable by you only), and delete it once your software has the values. Continue?",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			w.kit.saveFileDialog(valuesFileName(rec.Name), c.export)
-		}, w.win)
-	d.SetConfirmText("Choose the file…")
-	d.Show()
+			"written readable by you only), and delete it once your software has the values."),
+		"Choose the file…", "Cancel", func() { w.kit.saveFileDialog(valuesFileName(rec.Name), c.export) })
 }
 
 // exportRegistration writes c's values to path (what the save dialog

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -119,9 +118,8 @@ func showATODetails(w *Wizard, cp counterpart, name string, rows [][2]string) {
 		grid.Add(monoPara(r[1]))
 	}
 	content := container.NewVBox(para("What "+cp.the()+" holds for “"+name+"”, as it sent it. Support staff may ask for these."), grid)
-	d := dialog.NewCustom("Details for support", "Close", container.NewVScroll(content), w.win)
+	d := w.kit.showDialog("Details for support", "Close", container.NewVScroll(content))
 	d.Resize(w.kit.fitDialog(dialogSizeFor(content, 640)))
-	d.Show()
 }
 
 // atoRows is what the ATO holds, as label/value pairs: known fields first

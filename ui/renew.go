@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"fyne.io/fyne/v2/dialog"
-
 	"dcrwizard/flow"
 	"dcrwizard/internal/winpaths"
 	"dcrwizard/m2m"
@@ -95,16 +93,9 @@ func isUnknown(err error) bool {
 func (rn renewal) confirmOtherABN(e *registrar.OtherABNError, path, password string) {
 	c := rn.c
 	c.say(warnPara(guidance.Words(e)))
-	d := dialog.NewConfirm("Use a credential of another ABN?",
-		"This registration was made for ABN "+formatABN(e.Registered)+", but the credential you chose is for ABN "+
+	c.p.w.kit.ask("Use a credential of another ABN?",
+		para("This registration was made for ABN "+formatABN(e.Registered)+", but the credential you chose is for ABN "+
 			formatABN(e.Chosen)+".\n\nUpdate it to use the credential of ABN "+formatABN(e.Chosen)+"? Do this only if the "+
-			"business's ABN really changed; otherwise cancel and choose the renewed credential of ABN "+formatABN(e.Registered)+".",
-		func(ok bool) {
-			if ok {
-				rn.renew(path, password, true)
-			}
-		}, c.p.w.win)
-	d.SetConfirmText("Use ABN " + formatABN(e.Chosen))
-	d.SetDismissText("Cancel")
-	d.Show()
+			"business's ABN really changed; otherwise cancel and choose the renewed credential of ABN "+formatABN(e.Registered)+"."),
+		"Use ABN "+formatABN(e.Chosen), "Cancel", func() { rn.renew(path, password, true) }, nil)
 }

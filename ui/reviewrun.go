@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"fyne.io/fyne/v2/dialog"
-
 	"dcrwizard/flow"
 	"dcrwizard/internal/timewords"
 	"dcrwizard/registrar"
@@ -202,14 +200,7 @@ func (p *reviewPage) askCloseWhileRegistering() {
 		msg.SetText("A practice registration is being sent to the practice simulator. If you close now, it stops " +
 			"and nothing is kept.")
 	}
-	d := dialog.NewCustomConfirm("Close while registering?", "Close anyway", "Keep waiting", msg,
-		func(ok bool) {
-			if ok {
-				w.win.Close()
-			}
-		}, w.win)
-	d.Resize(w.kit.fitDialog(dialogSizeFor(msg, 560)))
-	d.Show()
+	w.kit.ask("Close while registering?", msg, "Close anyway", "Keep waiting", w.win.Close, nil)
 }
 
 // cancelledError is the user's Cancel, as a failure with its own words.

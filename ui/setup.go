@@ -9,13 +9,11 @@ package ui
 import (
 	"dcrwizard/consumerkey"
 	"dcrwizard/guidance"
-	"errors"
 	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -141,7 +139,7 @@ func (st *setupState) loaded(gen int, s *registrar.Setup, err error) {
 		st.err = err
 		st.refresh()
 		if w.step != stepWelcome {
-			dialog.ShowError(errors.New(setupErrorText(err)), w.win)
+			w.kit.tell("This setup file cannot be used", para(setupErrorText(err)))
 		}
 		return
 	}

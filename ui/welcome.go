@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -127,7 +126,6 @@ func (p *welcomePage) showAbout() {
 	content.Add(desc)
 	content.Add(widget.NewLabelWithStyle("Licence: "+appLicence, fyne.TextAlignCenter, fyne.TextStyle{}))
 	content.Add(widget.NewLabelWithStyle(appCopyrightLine, fyne.TextAlignCenter, fyne.TextStyle{}))
-	d := dialog.NewCustom("About "+appName, "Close", content, w.win)
+	d := w.kit.showDialog("About "+appName, "Close", content)
 	d.Resize(w.kit.fitDialog(dialogSizeFor(content, 460)))
-	d.Show()
 }
