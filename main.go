@@ -29,7 +29,6 @@ func main() {
 		os.Exit(cli.Main(os.Args[1:]))
 	}
 	a := app.NewWithID(appID)
-	icon := fyne.NewStaticResource("icon.png", assets.IconPNG)
-	a.SetIcon(icon)
+	icon := fyne.NewStaticResource("window.png", assets.WindowIconPNG)
 	ui.New(a, ui.Config{Icon: icon, Version: cli.Version, Store: credstore.New(""), SetupPath: setup}).ShowAndRun()
 }

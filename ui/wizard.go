@@ -110,12 +110,9 @@ func New(a fyne.App, cfg Config) *Wizard {
 	}
 	a.Settings().SetTheme(newWizardTheme(a.Settings().Theme()))
 	if cfg.Icon != nil {
-		a.SetIcon(cfg.Icon)
+		a.SetIcon(cfg.Icon) // the window takes the app's: setting both decodes it twice
 	}
 	w.win = a.NewWindow(cfg.Title)
-	if cfg.Icon != nil {
-		w.win.SetIcon(cfg.Icon)
-	}
 	w.kit = newKit(w)
 
 	w.heading = widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyleHeading})
@@ -148,8 +145,12 @@ func New(a fyne.App, cfg Config) *Wizard {
 	// Tab follows the container's order, not the layout's.
 	frame := container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, w.body, bottom)
 	content := container.NewStack(spacer, frame)
-	w.win.SetContent(content)
+	// The size first, then the content: Fyne lays new content out at the
+	// window's size, so Welcome's text is wrapped once, at the size the
+	// window opens with, not at the minimum first and again when it appears.
+	w.win.SetContent(canvas.NewRectangle(color.Transparent))
 	w.win.Resize(w.startSize())
+	w.win.SetContent(content)
 
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 	w.win.SetOnDropped(w.dropped)
