@@ -7,8 +7,6 @@ package ui
 // checked by registrar.LoadSetup, the same function the command line uses.
 
 import (
-	"dcrwizard/consumerkey"
-	"dcrwizard/guidance"
 	"path/filepath"
 	"strings"
 
@@ -17,7 +15,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"dcrwizard/consumerkey"
 	"dcrwizard/credstore"
+	"dcrwizard/guidance"
 	"dcrwizard/registrar"
 	"dcrwizard/setupfile"
 )
