@@ -351,7 +351,9 @@ func (in *inputs) writeWizard(p printer) {
 	}
 	p("\nThe Go heap within the anonymous memory: at most %.0f MiB when a collection started (`GODEBUG=gctrace=1`, median of the launches). ", in.cold.GoHeapMB)
 	p("Most of it is fonts: Fyne parses its theme fonts once per text style, plus one system font per style through go-text's fontscan. ")
-	p("Builds use Fyne's `no_emoji` tag (`scripts/build-tags`): the bundled 4 MB colour emoji font would otherwise be parsed for every style too, about 15 MiB more at peak and 4 MiB more binary; an emoji in a name still shows through the system's emoji font.\n")
+	p("Builds use Fyne's `no_emoji` tag (`scripts/build-tags`): the bundled 4 MB colour emoji font would otherwise be parsed for every style too, about 15 MiB more at peak and 4 MiB more binary; an emoji in a name still shows through the system's emoji font.\n\n")
+	p("The binary's share depends on how the kernel holds the file, not only on the program: the same binary measured up to 4 MiB more when freshly written than when read back from disk (the page cache maps a written file in larger pieces). ")
+	p("The wizard and both floors are therefore built fresh into one folder in the same run; to compare two versions of the wizard, build or copy both the same way, then launch them in turn.\n")
 }
 
 // writeResponsiveness is the wizard's UI while a registration is in flight.
