@@ -127,8 +127,12 @@ func bold(text string) *widget.Label {
 }
 
 // subheading is a section title inside a page.
+// It wraps: a heading wider than the window (a long registration name,
+// Practice's section on a small screen) would make the window grow off it.
 func subheading(text string) *widget.RichText {
-	return widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyleSubHeading})
+	r := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyleSubHeading})
+	r.Wrapping = fyne.TextWrapWord
+	return r
 }
 
 // setShown shows or hides o.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +10,7 @@ import (
 
 	"dcrwizard/atosim"
 	"dcrwizard/credstore"
+	"dcrwizard/registrar"
 )
 
 // smallScreens are the logical sizes the window's content gets on the
@@ -142,6 +144,11 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 			h.next()
 			h.register()
 			fits("Done, refused")
+			// The longest name the ATO takes, and a Practice registration
+			// under its own section's heading.
+			long := deskRecord
+			long.Name, long.ClientID = strings.Repeat("Reception PC ", 5)[:registrar.MaxNameLength], "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+			h.save(long, practiceRecord)
 			h.w.registrations.open()
 			h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
 			fits("Registrations")
@@ -189,5 +196,25 @@ func assertWithin(t *testing.T, o fyne.CanvasObject, b fyne.CanvasObject, what s
 	end := pos.Add(o.Size())
 	if pos.Y < 0 || end.Y > size.Height || end.Y > bpos.Y+0.5 || o.Size().Height < o.MinSize().Height {
 		t.Errorf("%s at %v: it lies at %v–%v, the buttons at %v: not wholly in view", what, size, pos, end, bpos)
+	}
+}
+
+// A Practice registration's card, with the simulator still running, offers
+// its rehearsals too: its rows of buttons must not make the window wider
+// than the smallest screens.
+func TestPracticeCardFitsSmallScreens(t *testing.T) {
+	for _, s := range smallScreens {
+		t.Run(s.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.app.Settings().SetTheme(newWizardTheme(theme.DefaultTheme()))
+			h.practiceToDone()
+			test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
+			h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
+			h.card(h.w.done.res.Record.ClientID)
+			h.w.win.Resize(s.size)
+			h.loop.drain()
+			h.w.win.Resize(s.size)
+			assertFooterFits(t, h, "Registrations, a Practice registration")
+		})
 	}
 }

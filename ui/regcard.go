@@ -54,11 +54,15 @@ func (c *regCard) fill() {
 			action{"Rename…", theme.DocumentCreateIcon(), c.askRename},
 			action{"Remove…", theme.DeleteIcon(), c.askRemove},
 			action{"Export…", theme.DocumentSaveIcon(), c.askExport}))
-		more := []action{{"Update with renewed credential…", theme.ViewRefreshIcon(), renewal{c}.ask}}
+		c.box.Add(c.row(action{"Update with renewed credential…", theme.ViewRefreshIcon(), renewal{c}.ask}))
 		if journey.IsPractice(rec.Environment) { // renew.go, notoffered.go
-			more = append(more, c.practiceRehearsals()...)
+			// A row of their own, one button each: beside the others they
+			// made a row wider than the window at 125 %, and the window grew
+			// off a 1024 px screen.
+			for _, a := range c.practiceRehearsals() {
+				c.box.Add(c.row(a))
+			}
 		}
-		c.box.Add(c.row(more...))
 	}
 	c.box.Add(c.result)
 	c.box.Add(c.technical())
