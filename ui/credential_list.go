@@ -53,10 +53,11 @@ func (p *credentialPage) drawList() {
 // badge, and for a refused one the reason in full.
 func (p *credentialPage) row(i int, c *m2m.Credential, now time.Time) fyne.CanvasObject {
 	v := c.Verdict(now)
-	title := safetext.Line(c.Name) // from the keystore file
-	if title == "" {
-		title = safetext.Line(c.ID)
+	full := safetext.Line(c.Name) // from the keystore file
+	if full == "" {
+		full = safetext.Line(c.ID)
 	}
+	title := choiceTitle(full)
 	var choice fyne.CanvasObject
 	if !v.OK() {
 		// Not a disabled (faded) choice: the name stays readable, and the
@@ -72,8 +73,11 @@ func (p *credentialPage) row(i int, c *m2m.Credential, now time.Time) fyne.Canva
 		facts = append(facts, "ABN "+formatABN(c.ABN))
 	}
 	facts = append(facts, "valid until "+formatDate(c.NotAfter))
-	if c.ID != "" && c.ID != title {
+	if c.ID != "" && safetext.Line(c.ID) != full {
 		facts = append(facts, "ID "+safetext.Line(c.ID))
+	}
+	if title != full {
+		facts = append(facts, "full name "+full)
 	}
 	info := para(strings.Join(facts, " · "))
 	row := container.NewVBox(container.NewBorder(nil, nil, nil, verdictBadge(v), choice), info)
@@ -176,4 +180,18 @@ func readCredentialFile(path string) ([]byte, error) {
 		return nil, &m2m.TooLargeError{Name: filepath.Base(path), Size: -1}
 	}
 	return data, nil
+}
+
+// maxChoiceTitle is the most of a credential's name its row's title shows.
+const maxChoiceTitle = 60
+
+// choiceTitle is name cut for a row's title: the name comes from the file,
+// and a radio button's label does not wrap, so a long one would make the
+// window wider than the screen. The row's facts give the whole name.
+func choiceTitle(name string) string {
+	r := []rune(name)
+	if len(r) <= maxChoiceTitle {
+		return name
+	}
+	return strings.TrimSpace(string(r[:maxChoiceTitle-1])) + "…"
 }

@@ -118,7 +118,10 @@ func TestFooterFitsSmallScreens(t *testing.T) {
 			h.openKeystore(h.writeKeystore("keystore.xml",
 				h.issue("ABRD:80000000001_Old", "Old Machine", testNow.AddDate(0, -2, 0)),
 				h.issue("ABRD:80000000001_TestMachine", "Test Machine", testNow.AddDate(2, 0, 0)),
-				h.issue("ABRD:80000000001_Soon", "A machine whose credential expires soon", testNow.AddDate(0, 2, 0))), testPassword)
+				h.issue("ABRD:80000000001_Soon", "A machine whose credential expires soon", testNow.AddDate(0, 2, 0)),
+				// A name as long as a file from outside may hold, usable and not.
+				h.issue("ABRD:80000000001_Long", strings.Repeat("Machine credential of the practice ", 6), testNow.AddDate(2, 0, 0)),
+				h.issue("ABRD:80000000001_LongOld", strings.Repeat("Expired machine credential ", 8), testNow.AddDate(0, -1, 0))), testPassword)
 			fits("Credential, three credentials")
 			h.w.credential.radios[1].SetSelected("Test Machine")
 			h.next()
