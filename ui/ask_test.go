@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/atosim"
 	"dcrwizard/setupfile"
@@ -27,27 +26,7 @@ func (h *harness) wantDialogFocus(label string) {
 	if !ok || f.Text != label {
 		h.t.Fatalf("the focus is on %#v, want the %q button; the dialog says:\n%s", h.w.win.Canvas().Focused(), label, textsIn(top))
 	}
-	var stock []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *keyButton:
-			return
-		case *widget.Button:
-			stock = append(stock, v.Text)
-			return
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(top)
-	if len(stock) > 0 {
+	if stock := plainButtons(top); len(stock) > 0 {
 		h.t.Errorf("buttons without Enter or the focus ring in the dialog: %q", stock)
 	}
 }
