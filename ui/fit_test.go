@@ -221,3 +221,53 @@ func TestPracticeCardFitsSmallScreens(t *testing.T) {
 		})
 	}
 }
+
+// A setup file's texts are the vendor's (or an attacker's): long ones wrap
+// on every page and dialog that shows them, and the window stays on the
+// smallest screens.
+func TestLongSetupTextsFitSmallScreens(t *testing.T) {
+	for _, s := range smallScreens {
+		t.Run(s.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.app.Settings().SetTheme(newWizardTheme(theme.DefaultTheme()))
+			fits := func(what string) {
+				t.Helper()
+				h.loop.drain()
+				h.w.win.Resize(s.size)
+				h.loop.drain()
+				h.w.win.Resize(s.size)
+				assertFooterFits(t, h, what)
+			}
+			h.drop(h.vendorSetup(func(m map[string]any) {
+				// As long as the file may make them (100 characters).
+				m["vendor"] = strings.TrimSpace(strings.Repeat("Example Software Proprietary Limited ", 3)[:100])
+				m["product"] = strings.TrimSpace(strings.Repeat("Example Practice Manager Professional ", 3)[:100])
+				m["name_template"] = "{computer} – front desk"
+				m["support"] = map[string]any{"phone": "+61 (0)2 0000 0000 - 1300 000",
+					"email": "practice-software-registration-support@support.example-software-proprietary-limited.com.au",
+					"url":   "https://support.example-software-proprietary-limited.com.au/help/articles/registering-with-the-ato-machine-credential"}
+			}))
+			h.loop.until(t, "the setup file's question", func() bool { return h.setupQuestion() != nil || h.w.setup.err != nil })
+			if err := h.w.setup.err; err != nil {
+				t.Fatalf("the setup file was refused: %v", err)
+			}
+			fits("Custom setup file question")
+			h.acceptSetup()
+			h.waitSetup()
+			fits("Welcome, setup file loaded")
+			h.openKeystore(h.goodKeystore(), testPassword)
+			fits("Credential")
+			h.next()
+			fits("Environment")
+			h.next()
+			fits("Details")
+			h.next()
+			fits("Review")
+			h.register()
+			fits("Done")
+			test.Tap(findButton(t, h.w.views[stepDone], "View registrations"))
+			h.loop.until(t, "the list", func() bool { return !h.w.registrations.loading })
+			fits("Registrations")
+		})
+	}
+}

@@ -52,7 +52,10 @@ func (st *setupState) ask(s *registrar.Setup, done func(ok bool)) *setupConfirm 
 	sc.use.onEscape = func() { answer(false) }
 	sc.cancel = w.kit.newButtonWithIcon("Don't use this file", theme.CancelIcon(), func() { answer(false) })
 	sc.cancel.onEscape = func() { answer(false) }
-	sc.checked = w.kit.newCheck("I have checked with "+s.Vendor.Name+" that these are their addresses", func(on bool) {
+	// The notice above it names the vendor; the box's label does not, as
+	// a check box's label does not wrap and the file's vendor name (up to
+	// 100 characters) made the dialog wider than the window.
+	sc.checked = w.kit.newCheck("I have checked with the vendor named above that these are their addresses", func(on bool) {
 		if on {
 			sc.use.Enable()
 		} else {
