@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 
+	"dcrwizard/internal/safetext"
 	"dcrwizard/internal/winpaths"
 	"dcrwizard/setupfile"
 )
@@ -81,7 +82,8 @@ func (k *kit) showFileDialog(req fileRequest, fallback func(), pick func(path st
 			case errors.Is(err, errNoNativeDialog):
 				fallback()
 			case err != nil:
-				k.tell("The file dialog did not open", para(err.Error()))
+				k.tell("The file dialog did not open", para("The system's file dialog failed ("+safetext.Line(err.Error())+
+					"). Try again; a file can also be dragged onto this window."))
 			case path != "":
 				pick(path)
 			}
@@ -114,7 +116,7 @@ func (k *kit) saveFileDialog(name string, pick func(path string)) {
 func (k *kit) fyneSaveDialog(name, dir string, pick func(path string)) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			k.tell("The file could not be chosen", para(err.Error()))
+			k.tell("The file could not be chosen", para("The file dialog failed ("+safetext.Line(err.Error())+"). Try again."))
 			return
 		}
 		if wc == nil {
