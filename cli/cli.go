@@ -19,6 +19,7 @@ import (
 
 	"dcrwizard/credstore"
 	"dcrwizard/flow"
+	"dcrwizard/internal/notices"
 	"dcrwizard/internal/safetext"
 )
 
@@ -195,6 +196,7 @@ Usage:
                      --api-key-file FILE --report FILE.md [--verify-scope S]... [--json]
                                                            for software vendors: what the ATO offers
   dcrwizard version
+  dcrwizard licences                                       the licences of the software built into it
 
 The keystore password is read from --password-file FILE, --password-stdin, or the
 DCRWIZARD_PASSWORD environment variable; with none of them, from the terminal without echo.
@@ -291,6 +293,9 @@ func Run(ctx context.Context, args []string, st Streams) int {
 		return runConformance(ctx, rest, st)
 	case "version", "--version", "-version":
 		fmt.Fprintf(st.Stdout, "dcrwizard %s\n", Version)
+		return ExitOK
+	case "licences", "licenses":
+		fmt.Fprint(st.Stdout, notices.Text)
 		return ExitOK
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(st.Stdout, usage)

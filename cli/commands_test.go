@@ -15,6 +15,18 @@ import (
 	"dcrwizard/atosim/atosimtest"
 )
 
+// The licences of what the binary is built from, which their licences ask
+// to go with it, are printed by the built binary.
+func TestLicences(t *testing.T) {
+	for _, name := range []string{"licences", "licenses"} {
+		res := run{args: []string{name}}.exec(t)
+		if res.code != 0 || res.stderr != "" || !strings.Contains(res.stdout, "fyne.io/fyne/v2 (LICENSE)") ||
+			!strings.Contains(res.stdout, "Redistributions in binary form must reproduce") {
+			t.Fatalf("%s: exit %d, stderr %q, stdout starts %.200q", name, res.code, res.stderr, res.stdout)
+		}
+	}
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	res := run{args: []string{"version"}}.exec(t)
 	if res.code != 0 || !strings.HasPrefix(res.stdout, "dcrwizard ") || res.stderr != "" {

@@ -64,14 +64,20 @@ func (k *kit) tell(title string, msg fyne.CanvasObject) {
 	d.Resize(k.fitDialog(dialogSizeFor(msg, 520)))
 }
 
-// showDialog shows content under title with one button, closeText, that
-// closes it (as Escape does). The focus starts on the first button in
-// content, else on closeText's; the caller sizes the dialog.
-func (k *kit) showDialog(title, closeText string, content fyne.CanvasObject) *dialog.CustomDialog {
+// showDialog shows content under title with a button, closeText, that
+// closes it (as Escape does), after the buttons in more. The focus starts on
+// the first button in content, else on closeText's; the caller sizes the
+// dialog.
+func (k *kit) showDialog(title, closeText string, content fyne.CanvasObject, more ...*keyButton) *dialog.CustomDialog {
 	d := dialog.NewCustomWithoutButtons(title, content, k.win)
 	closeBtn := k.newButton(closeText, d.Hide)
 	closeBtn.onEscape = d.Hide
-	d.SetButtons([]fyne.CanvasObject{closeBtn})
+	var buttons []fyne.CanvasObject
+	for _, b := range more {
+		b.onEscape = d.Hide
+		buttons = append(buttons, b)
+	}
+	d.SetButtons(append(buttons, closeBtn))
 	onEscape(content, d.Hide)
 	d.Show()
 	first := firstButton(content)

@@ -126,6 +126,7 @@ func (p *welcomePage) showAbout() {
 	content.Add(desc)
 	content.Add(widget.NewLabelWithStyle("Licence: "+appLicence, fyne.TextAlignCenter, fyne.TextStyle{}))
 	content.Add(widget.NewLabelWithStyle(appCopyrightLine, fyne.TextAlignCenter, fyne.TextStyle{}))
-	d := w.kit.showDialog("About "+appName, "Close", content)
+	licences := w.kit.newButton("Licences…", w.kit.showLicences)
+	d := w.kit.showDialog("About "+appName, "Close", content, licences)
 	d.Resize(w.kit.fitDialog(dialogSizeFor(content, 460)))
 }
