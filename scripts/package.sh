@@ -146,7 +146,9 @@ package_deb() {
     doc=$r/usr/share/doc/dcrwizard
     mkdir -p "$doc"
     { printf '%s\n' 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
-        'Upstream-Name: dcrwizard' 'Source: https://github.com/dcrwizard/dcrwizard' '' \
+        'Upstream-Name: dcrwizard' 'Source: https://github.com/dcrwizard/dcrwizard' \
+        'Comment: The program is built from other software; their licences are in' \
+        ' THIRD-PARTY-NOTICES.txt.gz beside this file, and "dcrwizard licences" prints them.' '' \
         'Files: *' "Copyright: $(sed -n 's/^Copyright (c) //p' LICENSE | head -n1)" 'License: Expat' '' 'License: Expat'
       sed -n '/^Permission is hereby granted/,$p' LICENSE | sed -e 's/^$/./' -e 's/^/ /'
     } >"$doc/copyright"
@@ -154,7 +156,8 @@ package_deb() {
       printf '  * Release %s.\n    https://github.com/dcrwizard/dcrwizard/releases\n\n' "$version"
       printf ' -- %s  %s\n' "$DEB_MAINTAINER" "$(date -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")"
     } | gzip -9n >"$doc/changelog.gz"
-    chmod 0644 "$doc/copyright" "$doc/changelog.gz"
+    gzip -9n <internal/notices/THIRD-PARTY-NOTICES.txt >"$doc/THIRD-PARTY-NOTICES.txt.gz"
+    chmod 0644 "$doc/copyright" "$doc/changelog.gz" "$doc/THIRD-PARTY-NOTICES.txt.gz"
   )
   for lib in $(objdump -p "$r/usr/bin/dcrwizard" | awk '$1 == "NEEDED" {print $2}'); do
     p=${deb_lib_pkgs[$lib]:-}

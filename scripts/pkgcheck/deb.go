@@ -155,13 +155,15 @@ func checkDebFiles(p *problems, files map[string]debFile) {
 	if !ok || bin.mode != 0o755 {
 		p.addf("no /usr/bin/dcrwizard with mode 0755")
 	}
-	for _, doc := range []string{"usr/share/doc/dcrwizard/copyright", "usr/share/doc/dcrwizard/changelog.gz"} {
+	for _, doc := range []string{"usr/share/doc/dcrwizard/copyright", "usr/share/doc/dcrwizard/changelog.gz", debNotices} {
 		if f, ok := files[doc]; !ok || len(f.data) == 0 || f.mode != 0o644 {
 			p.addf("no /%s (mode 0644)", doc)
 		}
 	}
 	if c := string(files["usr/share/doc/dcrwizard/copyright"].data); !strings.Contains(c, "License: Expat") {
 		p.addf("the copyright file does not give the licence (Expat, the MIT licence)")
+	} else if !strings.Contains(c, "THIRD-PARTY-NOTICES") {
+		p.addf("the copyright file does not point to the licences of the software built in (THIRD-PARTY-NOTICES)")
 	}
 	for _, n := range debIconSizes {
 		name := fmt.Sprintf("usr/share/icons/hicolor/%dx%d/apps/%s.png", n, n, debIcon)
@@ -248,3 +250,7 @@ func checkDesktop(p *problems, desktop, mimeType string) {
 		p.addf("MimeType=%s does not list %q, the setup file's type", keys["MimeType"], mimeType)
 	}
 }
+
+// debNotices is where the .deb puts the licences of the software built into
+// the binary (internal/notices), compressed as Debian's documents are.
+const debNotices = "usr/share/doc/dcrwizard/THIRD-PARTY-NOTICES.txt.gz"

@@ -97,8 +97,9 @@ func TestCheckDebReadsPackage(t *testing.T) {
 		write("usr/bin/dcrwizard", []byte("#!/bin/sh\n"), 0o755)
 		write(debDesktop, read("../../packaging/linux/au.dcrwizard.DCRWizard.desktop"), 0o644)
 		write(debMIME, read("../../packaging/linux/dcrwizard-mime.xml"), 0o644)
-		write("usr/share/doc/dcrwizard/copyright", []byte("Files: *\nLicense: Expat\n"), 0o644)
+		write("usr/share/doc/dcrwizard/copyright", []byte("Comment: THIRD-PARTY-NOTICES\nFiles: *\nLicense: Expat\n"), 0o644)
 		write("usr/share/doc/dcrwizard/changelog.gz", []byte("x"), 0o644)
+		write(debNotices, []byte("x"), 0o644)
 		for _, n := range debIconSizes {
 			if n == skipIcon {
 				continue
