@@ -128,7 +128,7 @@ func list(root, goos, tags string, mods map[string]*module) error {
 	cmd := exec.Command("go", "list", "-deps", "-tags", tags,
 		"-f", "{{with .Module}}{{if not .Main}}{{.Path}}\t{{.Dir}}\t{{$.Dir}}{{end}}{{end}}", ".")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS="+goos, "CGO_ENABLED=1", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "CGO_ENABLED=1")
 	cmd.Stderr = os.Stderr
 	data, err := cmd.Output()
 	if err != nil {
