@@ -15,6 +15,7 @@ import (
 func (k *kit) showLicences() {
 	lines := strings.Split(strings.TrimRight(notices.Text, "\n"), "\n")
 	l := &fileList{}
+	l.HideSeparators = true // lines of one text, not items
 	l.Length = func() int { return len(lines) }
 	l.CreateItem = func() fyne.CanvasObject {
 		row := widget.NewLabel("")

@@ -111,8 +111,9 @@ func generate(root string) ([]byte, error) {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("DCR Wizard is built from the software named below. Each licence applies to the software\n" +
-		"named above it. DCR Wizard's own licence is in LICENSE.\n\nThis file is written by scripts/notices.\n")
+	b.WriteString("DCR Wizard is built from the software named below. Each licence applies\n" +
+		"to the software named above it. DCR Wizard's own licence is in LICENSE.\n\n" +
+		"This file is written by scripts/notices.\n")
 	for _, text := range order {
 		b.WriteString("\n" + strings.Repeat("=", 78) + "\n")
 		for _, name := range byText[text] {
