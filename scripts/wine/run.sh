@@ -409,6 +409,14 @@ for _ in $(seq 1 60); do
 done
 # xdotool warns about the focus on every key (no window manager): hush it.
 key() { xdotool key --window "$wid" "$@" 2>/dev/null; }
+# alt_f4 closes the wizard's window as a user does: in the window they are
+# looking at. With no window manager, Wine takes Alt+F4 only in its active
+# window, and a window that has just drawn may not be active yet (seen once
+# in CI: the key was lost and the window stayed). So give it the focus first.
+alt_f4() {
+	timeout 5 xdotool windowfocus --sync "$wid" 2>/dev/null || true
+	xdotool key --window "$wid" alt+F4 2>/dev/null
+}
 # pic prints a checksum of what the window shows now.
 pic() { import -display "$display" -window "$wid" -depth 8 rgba:- 2>/dev/null | md5sum; }
 # settle waits (up to 60 s) until the window has changed from $1 and then
@@ -491,7 +499,7 @@ if [ -n "${WINE_SCREENSHOT:-}" ]; then
 fi
 [ "$(items | grep -c "practice/client/$reg/")" = 3 ] || fail "the wizard's registration is not in Credential Manager"
 # Close the window as a user would (Alt+F4); Practice mode's temp folder goes.
-xdotool key --window "$wid" alt+F4 2>/dev/null
+alt_f4
 for _ in $(seq 1 100); do kill -0 "$gui_pid" 2>/dev/null || break; sleep 0.2; done
 kill -0 "$gui_pid" 2>/dev/null && fail "the wizard did not close on Alt+F4"
 wait "$gui_pid" 2>/dev/null || true
@@ -581,7 +589,7 @@ wizard_shows() {
 		grep -qF "$want" <<<"$seen" && break
 		sleep 0.5
 	done
-	xdotool key --window "$wid" alt+F4 2>/dev/null
+	alt_f4
 	for _ in $(seq 1 100); do kill -0 "$gui_pid" 2>/dev/null || break; sleep 0.2; done
 	# Still open: fail here (the exit trap ends Wine) rather than wait on it.
 	kill -0 "$gui_pid" 2>/dev/null && fail "the wizard (showing: $seen) did not close on Alt+F4"
