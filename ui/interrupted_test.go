@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"dcrwizard/credstore"
@@ -34,23 +33,14 @@ func TestInterruptedNoteAtStart(t *testing.T) {
 	defer w.shutdown()
 	h.loop.until(t, "the interrupted-registration note", func() bool { return w.win.Canvas().Overlays().Top() != nil })
 	var texts []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Label:
-			texts = append(texts, v.Text)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
 	top := w.win.Canvas().Overlays().Top()
-	walk(top)
+	eachObject(top, func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+			return false
+		}
+		return true
+	})
 	all := strings.Join(texts, "\n")
 	if !strings.Contains(all, p.ClientID) || !strings.Contains(all, "Reception") {
 		t.Errorf("the note does not show the client id and name:\n%s", all)

@@ -221,22 +221,13 @@ func TestFocusScrollsIntoView(t *testing.T) {
 
 func findKeyButtons(o fyne.CanvasObject) []*keyButton {
 	var out []*keyButton
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *keyButton:
-			out = append(out, v)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+	eachObject(o, func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*keyButton); ok {
+			out = append(out, b)
+			return false
 		}
-	}
-	walk(o)
+		return true
+	})
 	return out
 }
 

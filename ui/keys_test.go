@@ -157,27 +157,18 @@ func TestArrowKeyAsksBeforeProduction(t *testing.T) {
 // labelWith is the visible label under o whose text contains part.
 func labelWith(o fyne.CanvasObject, part string) *widget.Label {
 	var found *widget.Label
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() || found != nil {
-			return
+	eachObject(o, func(o fyne.CanvasObject) bool {
+		if found != nil || !o.Visible() {
+			return false
 		}
-		switch v := o.(type) {
-		case *widget.Label:
-			if strings.Contains(v.Text, part) {
-				found = v
+		if l, ok := o.(*widget.Label); ok {
+			if strings.Contains(l.Text, part) {
+				found = l
 			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+			return false
 		}
-	}
-	walk(o)
+		return true
+	})
 	return found
 }
 
@@ -379,26 +370,18 @@ func TestHeldEnterDoesNotRegister(t *testing.T) {
 // own, without the focus ring and Enter.
 func plainButtons(o fyne.CanvasObject) []string {
 	var plain []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	eachObject(o, func(o fyne.CanvasObject) bool {
+		if !o.Visible() {
+			return false
 		}
 		switch v := o.(type) {
 		case *keyButton:
-			return
+			return false
 		case *widget.Button:
 			plain = append(plain, v.Text)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+			return false
 		}
-	}
-	walk(o)
+		return true
+	})
 	return plain
 }

@@ -57,28 +57,21 @@ func (s *lineBreakServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // break from a value (a value shown as it is draws a line of its own).
 func labelsWithLineBreaks(o fyne.CanvasObject) []string {
 	var bad []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	eachObject(o, func(o fyne.CanvasObject) bool {
 		switch v := o.(type) {
 		case *widget.Label:
 			if strings.Contains(v.Text, "\nFORGED") {
 				bad = append(bad, v.Text)
 			}
+			return false
 		case *widget.RichText:
 			if strings.Contains(v.String(), "\nFORGED") {
 				bad = append(bad, v.String())
 			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget: // a scroll, a border…: what it draws
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+			return false
 		}
-	}
-	walk(o)
+		return true
+	})
 	return bad
 }
 

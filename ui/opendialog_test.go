@@ -101,25 +101,13 @@ func TestOpenDialogListKeepsFocus(t *testing.T) {
 
 // findFileList is the open dialog's folder list, once it is read.
 func findFileList(h *harness) *fileList {
-	top := h.w.win.Canvas().Overlays().Top()
 	var found *fileList
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *fileList:
-			found = v
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+	eachObject(h.w.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*fileList); ok {
+			found = l
+			return false
 		}
-	}
-	if top != nil {
-		walk(top)
-	}
+		return true
+	})
 	return found
 }

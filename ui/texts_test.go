@@ -11,10 +11,9 @@ import (
 // textsIn is every visible label's, button's and check's text under o.
 func textsIn(o fyne.CanvasObject) string {
 	var b strings.Builder
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	eachObject(o, func(o fyne.CanvasObject) bool {
+		if !o.Visible() {
+			return false
 		}
 		switch v := o.(type) {
 		case *widget.Label:
@@ -33,26 +32,31 @@ func textsIn(o fyne.CanvasObject) string {
 			b.WriteString(strings.Join(v.Options, " | ") + "\n")
 		case *choiceGroup:
 			b.WriteString(strings.Join(v.Options, " | ") + "\n")
+		case *keyEntry:
+		default:
+			return true
 		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, child := range c.Objects {
-				walk(child)
-			}
-			return
+		return false // its text is said; what draws it is not
+	})
+	return b.String()
+}
+
+// eachObject calls f on o and, while f returns true, on what is under it (a
+// container's objects, what a widget's renderer draws), parents first.
+func eachObject(o fyne.CanvasObject, f func(fyne.CanvasObject) bool) {
+	if o == nil || !f(o) {
+		return
+	}
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			eachObject(c, f)
 		}
-		if wdg, ok := o.(fyne.Widget); ok {
-			switch wdg.(type) {
-			case *widget.Label, *widget.Button, *keyButton, *widget.RichText, *widget.Check, *keyCheck, *widget.RadioGroup, *choiceGroup, *keyEntry:
-				return
-			}
-			r := test.WidgetRenderer(wdg)
-			for _, child := range r.Objects() {
-				walk(child)
-			}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			eachObject(c, f)
 		}
 	}
-	walk(o)
-	return b.String()
 }
 
 // richTextOf is the text of rich-text segments, list items included (which

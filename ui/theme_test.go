@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -134,24 +133,11 @@ func assertNoDisabledText(t *testing.T, o fyne.CanvasObject, part string) {
 // canvasTexts is every visible canvas.Text drawn under o.
 func canvasTexts(o fyne.CanvasObject) []*canvas.Text {
 	var out []*canvas.Text
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	eachObject(o, func(o fyne.CanvasObject) bool {
+		if t, ok := o.(*canvas.Text); ok && t.Visible() {
+			out = append(out, t)
 		}
-		switch v := o.(type) {
-		case *canvas.Text:
-			out = append(out, v)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+		return o.Visible()
+	})
 	return out
 }

@@ -74,36 +74,24 @@ func TestExpiredCredentialRefused(t *testing.T) {
 // findButtons returns the visible buttons under o whose text is label.
 func findButtons(o fyne.CanvasObject, label string) []*widgetButton {
 	var out []*widgetButton
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	eachObject(o, func(o fyne.CanvasObject) bool {
+		if !o.Visible() {
+			return false
 		}
-		if b, ok := o.(*widgetButton); ok {
-			if b.Text == label {
-				out = append(out, b)
+		switch v := o.(type) {
+		case *widgetButton:
+			if v.Text == label {
+				out = append(out, v)
 			}
-			return
-		}
-		if b, ok := o.(*keyButton); ok {
-			if b.Text == label {
-				out = append(out, &b.Button)
+			return false
+		case *keyButton:
+			if v.Text == label {
+				out = append(out, &v.Button)
 			}
-			return
+			return false
 		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, child := range c.Objects {
-				walk(child)
-			}
-			return
-		}
-		if w, ok := o.(fyne.Widget); ok {
-			for _, child := range test.WidgetRenderer(w).Objects() {
-				walk(child)
-			}
-		}
-	}
-	walk(o)
+		return true
+	})
 	return out
 }
 
