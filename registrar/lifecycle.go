@@ -212,17 +212,29 @@ const secretWarning = "This file holds a secret (the registration access token).
 
 // Export writes a registration's three values to path (mode 0600).
 func (r *Registrar) Export(ctx context.Context, clientID, path string) error {
-	rec, vals, err := r.Store.Get(ctx, clientID)
+	rec, vals, err := r.getTurn(ctx, clientID)
 	if err != nil {
 		return err
 	}
 	return WriteValuesFile(path, rec, vals, r.now())
 }
 
+// getTurn reads a registration's values in its turn: a check, rename or
+// renewal elsewhere may be rotating its token, and an export read before
+// that ends would hand the software a token that no longer works.
+func (r *Registrar) getTurn(ctx context.Context, clientID string) (credstore.Record, credstore.Values, error) {
+	release, err := r.lockRegistration(ctx, clientID)
+	if err != nil {
+		return credstore.Record{}, credstore.Values{}, err
+	}
+	defer release()
+	return r.Store.Get(ctx, clientID)
+}
+
 // ExportTo writes a registration's values as JSON to w (the command line's
 // standard output, for a pipe into the software that needs them).
 func (r *Registrar) ExportTo(ctx context.Context, clientID string, w io.Writer) error {
-	rec, vals, err := r.Store.Get(ctx, clientID)
+	rec, vals, err := r.getTurn(ctx, clientID)
 	if err != nil {
 		return err
 	}

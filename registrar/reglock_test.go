@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,5 +49,41 @@ func TestLifecycleCallsTakeTurns(t *testing.T) {
 	}
 	if _, err := r.Check(context.Background(), id); err != nil {
 		t.Fatalf("the stored token no longer works: %v", err)
+	}
+}
+
+// An export waits while another holder works on the registration (it may be
+// rotating the token) and writes nothing meanwhile; then it writes the
+// values as they are.
+func TestExportTakesItsTurn(t *testing.T) {
+	_, r, res := lifecycleFixture(t, atosim.Options{RotateTokens: true})
+	id := res.Registration.ClientID
+	sum := sha256.Sum256([]byte(id))
+	locks := filepath.Join(r.Store.Dir(), "locks")
+	if err := os.MkdirAll(locks, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	held, err := oslock.Acquire(context.Background(), filepath.Join(locks, hex.EncodeToString(sum[:16])+".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "values.json")
+	for name, export := range map[string]func(context.Context) error{
+		"Export":   func(ctx context.Context) error { return r.Export(ctx, id, path) },
+		"ExportTo": func(ctx context.Context) error { return r.ExportTo(ctx, id, io.Discard) },
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		err := export(ctx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%s while another holds the registration: %v, want a wait that ended", name, err)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the file was written while another held the registration: %v", err)
+	}
+	_ = held.Release()
+	if err := r.Export(context.Background(), id, path); err != nil {
+		t.Fatalf("Export once the holder let go: %v", err)
 	}
 }
