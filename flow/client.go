@@ -378,7 +378,10 @@ func (c *Client) httpError(cl call, resp *response) *Error {
 	}
 	readErrorBody(e, resp.header, resp.body)
 	e.Code, e.Field = safetext.Line(cl.secrets.scrub(e.Code)), safetext.Line(cl.secrets.scrub(e.Field))
-	e.Description = safetext.Line(capDescription(cl.secrets.scrub(e.Description)))
+	// Scrubbed whole (a secret cut in two is harder to recognise), then
+	// escaped, then cut: escaping after the cut made a control character
+	// six characters long and the description longer than its limit.
+	e.Description = capDescription(safetext.Line(cl.secrets.scrub(e.Description)))
 	return e
 }
 
@@ -395,8 +398,10 @@ func receiptOf(h http.Header, secrets redactor) string {
 // maxReceipt: ATO receipts are 13 digits.
 const maxReceipt = 64
 
-// supportBody is an answer's body as kept for support: capped, scrubbed,
-// with control and direction characters escaped.
+// supportBody is an answer's body as kept for support: scrubbed whole,
+// control and direction characters escaped, then cut. Cut first, a secret
+// at the cut was kept in part, and escaping made the kept text longer than
+// its limit (an escaped control character takes six).
 func supportBody(secrets redactor, body []byte) string {
-	return safetext.Text(secrets.scrub(capBody(body)))
+	return safetext.Cap(secrets.scrub(string(body)), maxErrorBody)
 }

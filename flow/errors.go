@@ -174,10 +174,16 @@ func parseErrorBody(e *Error, h http.Header, body []byte) {
 	e.Description = capDescription(e.Description)
 }
 
-// capDescription keeps the first 500 bytes of a server's description.
+// capDescription keeps the first 500 characters of a server's description
+// (each byte that is not UTF-8 counts as one, as it is shown as one): cut
+// by bytes, a character was cut in two.
 func capDescription(s string) string {
-	if len(s) > 500 {
-		return s[:500] + "…"
+	n := 0
+	for i := range s {
+		if n == 500 {
+			return s[:i] + "…"
+		}
+		n++
 	}
 	return s
 }
@@ -236,14 +242,6 @@ func parseWWWAuthenticate(v string) (code, desc string) {
 		desc = m[1]
 	}
 	return code, desc
-}
-
-// capBody keeps the start of an answer for support, as valid UTF-8 text.
-func capBody(b []byte) string {
-	if len(b) <= maxErrorBody {
-		return strings.ToValidUTF8(string(b), "�")
-	}
-	return strings.ToValidUTF8(string(b[:maxErrorBody]), "") + "…[cut]"
 }
 
 // redactor scrubs secrets from text kept in errors: the known values of this
