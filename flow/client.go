@@ -381,7 +381,7 @@ func (c *Client) httpError(cl call, resp *response) *Error {
 	// Scrubbed whole (a secret cut in two is harder to recognise), then
 	// escaped, then cut: escaping after the cut made a control character
 	// six characters long and the description longer than its limit.
-	e.Description = capDescription(safetext.Line(cl.secrets.scrub(e.Description)))
+	e.Description = safetext.Cut(safetext.Line(cl.secrets.scrub(e.Description)), maxDescription)
 	return e
 }
 

@@ -171,22 +171,12 @@ var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 // RFC 6750 servers put invalid_token there, sometimes with no body.
 func parseErrorBody(e *Error, h http.Header, body []byte) {
 	readErrorBody(e, h, body)
-	e.Description = capDescription(e.Description)
+	e.Description = safetext.Cut(e.Description, maxDescription)
 }
 
-// capDescription keeps the first 500 characters of a server's description
-// (each byte that is not UTF-8 counts as one, as it is shown as one): cut
-// by bytes, a character was cut in two.
-func capDescription(s string) string {
-	n := 0
-	for i := range s {
-		if n == 500 {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}
+// maxDescription is the most of a server's description kept, in characters
+// (cut by bytes, a character was cut in two).
+const maxDescription = 500
 
 // readErrorBody is parseErrorBody with the description whole, for a caller
 // that must scrub it before it is cut (a secret cut in two is harder to

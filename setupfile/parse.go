@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"dcrwizard/internal/safetext"
 )
 
 type parser struct {
@@ -51,12 +53,7 @@ func (p *parser) problem(line int, field, msg string) {
 }
 
 // shortName cuts a field's name to what a message shows.
-func shortName(name string) string {
-	if r := []rune(name); len(r) > maxNameShown {
-		return string(r[:maxNameShown]) + "…"
-	}
-	return name
-}
+func shortName(name string) string { return safetext.Cut(name, maxNameShown) }
 
 // finish adds the problems that summarise others: the unknown fields not
 // listed one by one, and the problems past maxProblems.

@@ -185,13 +185,13 @@ func readCredentialFile(path string) ([]byte, error) {
 // maxChoiceTitle is the most of a credential's name its row's title shows.
 const maxChoiceTitle = 60
 
-// choiceTitle is name cut for a row's title: the name comes from the file,
-// and a radio button's label does not wrap, so a long one would make the
-// window wider than the screen. The row's facts give the whole name.
+// choiceTitle is name cut for a row's title, the ellipsis included: the
+// name comes from the file, and a radio button's label does not wrap, so a
+// long one would make the window wider than the screen. The row's facts
+// give the whole name.
 func choiceTitle(name string) string {
-	r := []rune(name)
-	if len(r) <= maxChoiceTitle {
+	if len([]rune(name)) <= maxChoiceTitle {
 		return name
 	}
-	return strings.TrimSpace(string(r[:maxChoiceTitle-1])) + "…"
+	return safetext.Cut(name, maxChoiceTitle-1)
 }

@@ -66,6 +66,16 @@ func Line(s string) string { return clean(s, false) }
 // Text is s for a block of text: as Line, but newlines and tabs are kept.
 func Text(s string) string { return clean(s, true) }
 
+// Cut is s cut to its first n characters, with "…" when something was
+// left out: for a value shown where only so much fits. Bytes that are not
+// UTF-8 count as one character each and come out as U+FFFD.
+func Cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
 // Cap is Text(s) cut to at most n bytes (on a rune boundary), with "…[cut]"
 // when something was left out: for support text of unknown size.
 func Cap(s string, n int) string {

@@ -57,3 +57,21 @@ func TestWriterKeepsJSONValidAndEscapesBidi(t *testing.T) {
 		t.Fatalf("JSON through the writer: %v, %q", err, back)
 	}
 }
+
+func TestCut(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 3, "abc"},
+		{"abcd", 3, "abc…"},
+		{"åäöü", 2, "åä…"}, // by character, never inside one
+		{"a\xffbc", 2, "a\ufffd…"},
+		{"", 0, ""},
+	} {
+		if got := Cut(c.in, c.n); got != c.want {
+			t.Errorf("Cut(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
