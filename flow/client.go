@@ -377,7 +377,8 @@ func (c *Client) httpError(cl call, resp *response) *Error {
 		e.Kind = KindBadResponse
 	}
 	readErrorBody(e, resp.header, resp.body)
-	e.Code, e.Field = safetext.Line(cl.secrets.scrub(e.Code)), safetext.Line(cl.secrets.scrub(e.Field))
+	e.Code = safetext.Cut(safetext.Line(cl.secrets.scrub(e.Code)), maxCode)
+	e.Field = safetext.Cut(safetext.Line(cl.secrets.scrub(e.Field)), maxCode)
 	// Scrubbed whole (a secret cut in two is harder to recognise), then
 	// escaped, then cut: escaping after the cut made a control character
 	// six characters long and the description longer than its limit.

@@ -178,6 +178,11 @@ func parseErrorBody(e *Error, h http.Header, body []byte) {
 // (cut by bytes, a character was cut in two).
 const maxDescription = 500
 
+// maxCode is the most of a server's error code or field name kept, in
+// characters: OAuth's are a few words, and one of any length (from a
+// WWW-Authenticate header too) made the message as long as the header.
+const maxCode = 100
+
 // readErrorBody is parseErrorBody with the description whole, for a caller
 // that must scrub it before it is cut (a secret cut in two is harder to
 // recognise).
