@@ -21,18 +21,10 @@ import (
 func TestLifecycleCallsTakeTurns(t *testing.T) {
 	sim, r, res := lifecycleFixture(t, atosim.Options{RotateTokens: true})
 	id := res.Registration.ClientID
-	sum := sha256.Sum256([]byte(id))
-	locks := filepath.Join(r.Store.Dir(), "locks")
-	if err := os.MkdirAll(locks, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	held, err := oslock.Acquire(context.Background(), filepath.Join(locks, hex.EncodeToString(sum[:16])+".lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	held := holdRegistration(t, r, id)
 	before := len(sim.Requests())
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	_, err = r.Check(ctx, id)
+	_, err := r.Check(ctx, id)
 	cancel()
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Check while another holds the registration: %v, want a wait that ended", err)
@@ -58,15 +50,7 @@ func TestLifecycleCallsTakeTurns(t *testing.T) {
 func TestExportTakesItsTurn(t *testing.T) {
 	_, r, res := lifecycleFixture(t, atosim.Options{RotateTokens: true})
 	id := res.Registration.ClientID
-	sum := sha256.Sum256([]byte(id))
-	locks := filepath.Join(r.Store.Dir(), "locks")
-	if err := os.MkdirAll(locks, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	held, err := oslock.Acquire(context.Background(), filepath.Join(locks, hex.EncodeToString(sum[:16])+".lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	held := holdRegistration(t, r, id)
 	path := filepath.Join(t.TempDir(), "values.json")
 	for name, export := range map[string]func(context.Context) error{
 		"Export":   func(ctx context.Context) error { return r.Export(ctx, id, path) },
@@ -86,4 +70,20 @@ func TestExportTakesItsTurn(t *testing.T) {
 	if err := r.Export(context.Background(), id, path); err != nil {
 		t.Fatalf("Export once the holder let go: %v", err)
 	}
+}
+
+// holdRegistration takes registration id's lock as another window or
+// command would.
+func holdRegistration(t *testing.T, r *Registrar, id string) *oslock.Lock {
+	t.Helper()
+	sum := sha256.Sum256([]byte(id))
+	locks := filepath.Join(r.Store.Dir(), "locks")
+	if err := os.MkdirAll(locks, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	held, err := oslock.Acquire(context.Background(), filepath.Join(locks, hex.EncodeToString(sum[:16])+".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return held
 }
