@@ -282,9 +282,7 @@ func TestTabOrderIsReadingOrder(t *testing.T) {
 // the page.
 func TestTabOrderStartsAtThePracticeBanner(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.practiceCredential()
 	h.next()
 	h.wantStep(stepEnvironment)
 	h.w.win.Canvas().Focus(h.w.nextBtn)

@@ -94,9 +94,7 @@ func TestSystemFileDialogUsed(t *testing.T) {
 	}
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(asked) }
 	set := func(a string, err error) { mu.Lock(); defer mu.Unlock(); answer, answerErr = a, err }
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.practiceCredential()
 	test.Tap(h.w.credential.chooseBtn)
 	h.loop.until(t, "the chosen file", func() bool { return h.w.draft.Keystore == ks })
 	if n := count(); n != 1 {

@@ -12,12 +12,19 @@ import (
 	"dcrwizard/atosim"
 )
 
-// practiceToDone runs Practice mode from Welcome to Done.
-func (h *harness) practiceToDone() {
+// practiceCredential enters Practice mode on Welcome and goes on to
+// Credential, once its demo file is read.
+func (h *harness) practiceCredential() {
 	h.t.Helper()
 	test.Tap(h.w.welcome.practice)
 	h.next()
 	h.loop.until(h.t, "the demo credential", func() bool { return h.w.credential.store != nil })
+}
+
+// practiceToDone runs Practice mode from Welcome to Done.
+func (h *harness) practiceToDone() {
+	h.t.Helper()
+	h.practiceCredential()
 	h.next()
 	h.next()
 	h.next()
@@ -65,9 +72,7 @@ func TestPracticeIsNeverTheATO(t *testing.T) {
 // After Practice, the demo password is not tried on the user's own file.
 func TestDemoPasswordStaysWithTheDemoFile(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.practiceCredential()
 	if h.w.credential.password.Text != atosim.DemoPassword {
 		t.Fatal("the demo password was not filled in for the demo file")
 	}

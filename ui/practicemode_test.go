@@ -129,9 +129,7 @@ func TestPracticeBannerOnEveryStep(t *testing.T) {
 // own credential: the demo one and its password are gone.
 func TestLeavePracticeFromTheBanner(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.practiceCredential()
 	h.next()
 	h.wantStep(stepEnvironment)
 	test.Tap(findButton(t, h.w.banner, "Leave Practice"))
@@ -175,9 +173,7 @@ func TestUntickingPracticeLeavesIt(t *testing.T) {
 // waits.
 func TestChoosingSandboxLeavesPractice(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.practiceCredential()
 	h.next()
 	h.chooseEnv("Sandbox")
 	h.wantStep(stepEnvironment)
@@ -201,9 +197,7 @@ func TestChoosingSandboxLeavesPractice(t *testing.T) {
 // registration.
 func TestSetupFileLeavesPractice(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.practiceCredential()
 	h.drop(h.sandboxSetupAs("Example.dcrwizard"))
 	h.waitSetup()
 	h.wantStep(stepCredential)
@@ -245,9 +239,7 @@ func TestRegisterForRealAfterPractice(t *testing.T) {
 // While a Practice registration runs, Practice cannot be left under it.
 func TestPracticeNotLeftDuringARun(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	test.Tap(h.w.welcome.practice)
-	h.next()
-	h.loop.until(t, "the demo credential", func() bool { return h.w.credential.store != nil })
+	h.practiceCredential()
 	h.next()
 	h.next()
 	h.next()
