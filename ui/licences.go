@@ -14,7 +14,7 @@ import (
 // and scrolls with the arrow keys, where a long label would not.
 func (k *kit) showLicences() {
 	lines := strings.Split(strings.TrimRight(notices.Text, "\n"), "\n")
-	l := &fileList{}
+	l := &keyList{}
 	l.HideSeparators = true // lines of one text, not items
 	l.Length = func() int { return len(lines) }
 	l.CreateItem = func() fyne.CanvasObject {

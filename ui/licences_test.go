@@ -18,7 +18,7 @@ func TestAboutShowsTheLicences(t *testing.T) {
 	if s := textsIn(h.overlay()); !strings.Contains(s, "DCR Wizard is built from the software named below") {
 		t.Fatalf("the licences dialog says:\n%.600s", s)
 	}
-	l, ok := h.w.win.Canvas().Focused().(*fileList)
+	l, ok := h.w.win.Canvas().Focused().(*keyList)
 	if !ok {
 		t.Fatalf("the focus is on %T, want the licences' list", h.w.win.Canvas().Focused())
 	}

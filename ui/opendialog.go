@@ -30,7 +30,7 @@ type openDialog struct {
 	gen    int // bumped per folder read, so a stale listing is dropped
 	path   *keyEntry
 	msg    *widget.Label
-	list   *fileList
+	list   *keyList
 	listAt *fyne.Container
 	pick   func(string)
 	done   bool
@@ -143,7 +143,7 @@ func (o *openDialog) enter(dir string, fromList bool) {
 // position starts at the top.
 func (o *openDialog) show(items []dirItem, focusList bool) {
 	o.items = items
-	l := &fileList{onEscape: o.cancel}
+	l := &keyList{onEscape: o.cancel}
 	l.Length = func() int { return len(o.items) }
 	l.CreateItem = func() fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), nil, widget.NewLabel(""))
@@ -218,14 +218,15 @@ func readFolder(dir string, exts []string) ([]dirItem, error) {
 	return append(append(items, dirs...), files...), err
 }
 
-// fileList is a List on which Enter, like Space, opens the row under the
-// keyboard's position, and Escape closes the dialog.
-type fileList struct {
+// keyList is a List on which Enter, like Space, opens the row under the
+// keyboard's position, and Escape closes the dialog it is in (the Open
+// dialog's folder, About's licences).
+type keyList struct {
 	widget.List
 	onEscape func()
 }
 
-func (l *fileList) TypedKey(ev *fyne.KeyEvent) {
+func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})

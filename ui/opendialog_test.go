@@ -78,16 +78,16 @@ func TestOpenDialogListKeepsFocus(t *testing.T) {
 	_, ks := openDialogFixture(h)
 	h.next()
 	test.Tap(h.w.credential.chooseBtn)
-	h.loop.until(t, "the folder's list", func() bool { return findFileList(h) != nil })
+	h.loop.until(t, "the folder's list", func() bool { return findKeyList(h) != nil })
 	h.press(fyne.KeyTab)
-	list, ok := h.w.win.Canvas().Focused().(*fileList)
+	list, ok := h.w.win.Canvas().Focused().(*keyList)
 	if !ok {
 		t.Fatalf("Tab from the path box goes to %T, not the folder's list", h.w.win.Canvas().Focused())
 	}
 	h.press(fyne.KeyDown) // past "Up one folder"
 	h.press(fyne.KeyReturn)
-	h.loop.until(t, "the inner folder's list", func() bool { l := findFileList(h); return l != nil && l != list })
-	inner, ok := h.w.win.Canvas().Focused().(*fileList)
+	h.loop.until(t, "the inner folder's list", func() bool { l := findKeyList(h); return l != nil && l != list })
+	inner, ok := h.w.win.Canvas().Focused().(*keyList)
 	if !ok || inner == list {
 		t.Fatalf("after entering a folder from the list the focus is on %T", h.w.win.Canvas().Focused())
 	}
@@ -99,11 +99,11 @@ func TestOpenDialogListKeepsFocus(t *testing.T) {
 	}
 }
 
-// findFileList is the open dialog's folder list, once it is read.
-func findFileList(h *harness) *fileList {
-	var found *fileList
+// findKeyList is the open dialog's folder list, once it is read.
+func findKeyList(h *harness) *keyList {
+	var found *keyList
 	eachObject(h.w.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
-		if l, ok := o.(*fileList); ok {
+		if l, ok := o.(*keyList); ok {
 			found = l
 			return false
 		}
